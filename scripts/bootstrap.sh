@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Make the virtualenv in .venv and install Clonacare into it (with the test extras when
+# asked: scripts/bootstrap.sh test). Works on a fresh Debian with Python 3.11: when the
+# venv module is missing (Debian splits it out), installs python3-venv first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+PYTHON="${PYTHON:-python3}"
+
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    echo "bootstrap: installing python3-venv (Debian ships venv separately)" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    "$PYTHON" -m venv .venv
+  fi
+fi
+
+stamp=".venv/.installed${extras:+-$extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  if [ -n "$extras" ]; then
+    .venv/bin/python -m pip install -q -e ".[$extras]"
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  touch "$stamp"
+fi

@@ -1,0 +1,5 @@
+import sys
+
+from clonacare.cli import main
+
+sys.exit(main())
