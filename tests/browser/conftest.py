@@ -1,0 +1,122 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, axe-core checks, screenshots.
+
+Playwright's own browser download does not work here (no network): the tests drive
+/usr/bin/chromium, which scripts/system-deps.sh installs. Every request to anything but
+the live test server is aborted, so no page can load from the internet unnoticed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
+SCREENSHOTS = REPO / "docs" / "screenshots"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh (installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """One browser tab at one viewport, recording what went wrong while it was open."""
+
+    page: Page
+    viewport: str
+    base_url: str
+    problems: list[str] = field(default_factory=list)
+
+    def open(self, path: str, status: int = 200) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response is not None
+        assert response.status == status, f"{path}: HTTP {response.status}"
+
+    def check_accessibility(self) -> None:
+        """axe-core inside the page: no serious or critical violations."""
+        results = Axe().run(self.page)
+        blocking = [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+            for v in results.response["violations"]
+            if v["impact"] in BLOCKING_IMPACTS
+        ]
+        assert blocking == [], "\n".join(blocking)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}-{self.viewport}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def visit(request: pytest.FixtureRequest, browser: Browser, live_server: object) -> Iterator[Visit]:
+    viewport = request.param
+    base_url = str(live_server.url)  # type: ignore[attr-defined]
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport],  # type: ignore[arg-type]
+        is_mobile=viewport == "phone",
+        has_touch=viewport == "phone",
+        device_scale_factor=1,
+        service_workers="block",
+    )
+    tab = Visit(page=context.new_page(), viewport=viewport, base_url=base_url)
+
+    def only_local(route: object) -> None:
+        request_url = route.request.url  # type: ignore[attr-defined]
+        if request_url.startswith(base_url) or request_url.startswith("data:"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            tab.problems.append(f"blocked external request: {request_url}")
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", only_local)
+    tab.page.on("pageerror", lambda exc: tab.problems.append(f"page error: {exc}"))
+    tab.page.on(
+        "console",
+        lambda msg: tab.problems.append(f"console {msg.type}: {msg.text}")
+        # A document's own 4xx is asserted by open(); other failed loads by "response".
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+        else None,
+    )
+    tab.page.on(
+        "response",
+        lambda r: tab.problems.append(f"HTTP {r.status} for {r.url}")
+        if r.status >= 400 and r.request.resource_type != "document"
+        else None,
+    )
+    yield tab
+    context.close()
+    assert tab.problems == []

@@ -1,0 +1,40 @@
+"""Every page in a real browser, at desktop and phone width: loads cleanly, shows the crisis
+resources, has no serious or critical axe-core violations, and is saved as a screenshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import Visit
+from tests.conftest import REPO
+
+ARTICLES = sorted(p.stem for p in (REPO / "content" / "articles").glob("*.md"))
+PAGES = [
+    ("home", "/", 200),
+    *[(f"article-{slug}", f"/learn/{slug}/", 200) for slug in ARTICLES],
+    ("search-results", "/search/?q=withdrawal", 200),
+    ("search-empty", "/search/", 200),
+    ("search-no-words", "/search/?q=%3F%3F", 400),
+    ("not-found", "/learn/no-such-page/", 404),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "status"), PAGES, ids=[p[0] for p in PAGES])
+def test_the_page_is_accessible_and_shows_crisis_resources(
+    visit: Visit, name: str, path: str, status: int
+) -> None:
+    visit.open(path, status)
+    strip = visit.page.get_by_role("complementary", name="Crisis resources")
+    assert strip.is_visible()
+    text = strip.inner_text()
+    for number in ("988", "911", "1-800-662-4357"):
+        assert number in text
+    # The crisis strip sits in the first screenful, above everything else.
+    box = strip.bounding_box()
+    assert box is not None
+    assert box["y"] < 5
+    # Nothing spills sideways on a phone.
+    overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    visit.check_accessibility()
+    visit.screenshot(name)

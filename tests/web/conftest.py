@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+ARTICLE = """---
+title: "A test article"
+summary: "A short summary."
+section: basics
+order: 10
+sources: ["ASAM 2025"]
+reviewed_by: "{reviewed_by}"
+reviewed_on: "{reviewed_on}"
+---
+## First part
+
+Taper text.
+"""
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path, settings: SettingsWrapper) -> Callable[..., Path]:
+    """Point the site at a temporary content folder; returns a function that adds articles."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    settings.CONTENT_DIR = tmp_path
+
+    def add(slug: str = "test-article", text: str | None = None, **fields: str) -> Path:
+        path = articles / f"{slug}.md"
+        values = {"reviewed_by": "", "reviewed_on": ""} | fields
+        path.write_text(text if text is not None else ARTICLE.format(**values), encoding="utf-8")
+        return path
+
+    return add

@@ -1,0 +1,88 @@
+"""`clonacare --version`, `clonacare demo` and `clonacare serve`, run as a user runs them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from clonacare import __version__
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clonacare.cli", *args],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+
+
+def fresh_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env["CLONACARE_DATA_DIR"] = str(tmp_path)
+    return env
+
+
+def test_it_prints_its_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"clonacare {__version__}"
+
+
+def test_without_a_command_it_prints_help_and_exits_2() -> None:
+    result = run()
+    assert result.returncode == 2
+    assert "usage: clonacare" in result.stderr
+
+
+def test_an_unknown_command_is_one_line_and_exit_2() -> None:
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "invalid choice: 'frobnicate'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_creates_the_database_and_indexes_the_articles(tmp_path: Path) -> None:
+    result = run("demo", env=fresh_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Education: 11 articles indexed for search." in result.stdout
+    assert (tmp_path / "clonacare.sqlite3").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_on_the_port_it_was_given(tmp_path: Path) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "clonacare.cli", "serve", "--port", str(port)],
+        env=fresh_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert response.status == 200
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert "Clonazepam (Klonopin)" in body
+        assert "988" in body
+        css = f"http://127.0.0.1:{port}/static/clonacare/site.css"
+        with urllib.request.urlopen(css, timeout=5) as response:
+            assert response.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -1,0 +1,87 @@
+"""Search across the articles (SQLite FTS5 here, PostgreSQL full-text search on DATABASE_URL)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from clonacare.education.index import MAX_QUERY_CHARS, search
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_finds_articles_and_marks_the_words(client: Client) -> None:
+    response = client.get("/search/", {"q": "withdrawal seizures"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/learn/withdrawal/"' in html
+    assert "<mark>" in html
+    assert "mention" in html
+
+
+def test_it_ranks_the_article_named_for_the_words_first() -> None:
+    hits = search("support groups")
+    assert hits[0].slug == "support-groups"
+
+
+def test_it_matches_the_start_of_a_word() -> None:
+    slugs = {hit.slug for hit in search("benzodiaz")}
+    assert "what-is-clonazepam" in slugs
+
+
+def test_every_word_must_match() -> None:
+    assert search("taper zzzyzzx") == []
+
+
+def test_it_says_so_when_nothing_matches(client: Client) -> None:
+    html = client.get("/search/", {"q": "zzzyzzx"}).content.decode()
+    assert "No article matches “zzzyzzx”." in html
+
+
+def test_an_empty_search_shows_suggestions(client: Client) -> None:
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assert "Search across every article" in response.content.decode()
+
+
+def test_a_search_without_words_is_refused_with_a_message(client: Client) -> None:
+    response = client.get("/search/", {"q": "!!! ???"})
+    assert response.status_code == 400
+    assert "Please type at least one word to search for." in response.content.decode()
+
+
+def test_a_search_that_is_too_long_is_refused_with_a_message(client: Client) -> None:
+    response = client.get("/search/", {"q": "taper " * 50})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"Please shorten your search to {MAX_QUERY_CHARS} characters or fewer." in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['taper" OR NEAR(', "title:taper", "taper*", "-taper", "taper AND", "((( taper", "'; DROP TABLE x"],
+)
+def test_search_syntax_in_a_query_is_only_ever_text(client: Client, query: str) -> None:
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_a_snippet_escapes_the_article_text() -> None:
+    for hit in search("taper"):
+        assert "<script" not in hit.snippet
+        assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>")
+
+
+def test_it_searches_with_the_databases_own_full_text_engine() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM education_fts WHERE education_fts MATCH 'taper'")
+            assert cursor.fetchone()[0] > 0
+        else:
+            assert connection.vendor == "postgresql"
+            cursor.execute(
+                "SELECT count(*) FROM education_searchdocument "
+                "WHERE to_tsvector('english', body) @@ to_tsquery('english', 'taper')"
+            )
+            assert cursor.fetchone()[0] > 0

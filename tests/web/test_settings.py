@@ -1,0 +1,80 @@
+"""Settings from the environment, and the production check (`check --deploy`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from clonacare.web.env import envbool, envint, envlist
+
+
+def test_envbool_reads_the_usual_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for raw, value in [("true", True), ("1", True), ("Off", False), ("", False)]:
+        monkeypatch.setenv("FLAG", raw)
+        assert envbool("FLAG", not value) is value
+    monkeypatch.delenv("FLAG")
+    assert envbool("FLAG", True) is True
+
+
+def test_envbool_refuses_anything_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLAG", "perhaps")
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        envbool("FLAG", False)
+    assert str(excinfo.value) == "FLAG must be true or false, got 'perhaps'."
+
+
+def test_envint_refuses_a_non_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COUNT", "ten")
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        envint("COUNT", 1)
+    assert str(excinfo.value) == "COUNT must be a whole number, got 'ten'."
+    monkeypatch.setenv("COUNT", "10")
+    assert envint("COUNT", 1) == 10
+
+
+def test_envlist_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOSTS", " a.example, b.example ,,")
+    assert envlist("HOSTS", "") == ["a.example", "b.example"]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    # A production process has neither the test database nor the test-only async switch.
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped} | env
+    return subprocess.run(
+        [sys.executable, "-m", "clonacare.web.manage", *args],
+        capture_output=True, text=True, timeout=120, env=environment, check=False,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-" + "y" * 20,
+    "ALLOWED_HOSTS": "clinic.example",
+    "SECURE_COOKIES": "true",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_PRELOAD": "true",
+}
+
+
+def test_the_deploy_check_reports_nothing_under_production_settings() -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_deploy_check_catches_debug_in_production() -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **(PRODUCTION | {"DEBUG": "true"}))
+    assert result.returncode == 1
+    assert "security.W018" in result.stderr
+
+
+def test_a_bad_boolean_in_the_environment_is_a_clear_error() -> None:
+    result = manage("check", DEBUG="perhaps")
+    assert result.returncode == 1
+    assert "DEBUG must be true or false, got 'perhaps'." in result.stderr
