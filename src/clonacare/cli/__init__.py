@@ -32,6 +32,8 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"clonacare {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # __main__ runs the command; private helpers register nothing
         module = importlib.import_module(f"{__name__}.{info.name}")
         register = getattr(module, "register", None)
         if register is not None:

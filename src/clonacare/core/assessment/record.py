@@ -1,0 +1,196 @@
+"""The assessment record: what a clinician records before a taper is planned.
+
+:func:`parse_assessment` turns a JSON object into an :class:`AssessmentRecord`, refusing
+unknown fields, missing fields and wrong types with a message that names the field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal, cast
+
+from clonacare.core.errors import ClinicalError
+
+SuicideScreen = Literal["negative", "non-acute positive", "acute positive"]
+SUICIDE_SCREENS: tuple[SuicideScreen, ...] = ("negative", "non-acute positive", "acute positive")
+INDICATIONS = (
+    "panic disorder",
+    "anxiety",
+    "insomnia",
+    "epilepsy",
+    "seizure disorder",
+    "restless legs syndrome",
+    "other",
+)
+# Both values mean the drug treats a seizure disorder (neurologist involved).
+SEIZURE_DISORDER_INDICATIONS = ("epilepsy", "seizure disorder")
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    drug: str
+    daily_dose_mg: Decimal
+    days_per_week: Decimal
+    duration_months: Decimal
+    indication: str
+    age: Decimal
+    pregnant: bool
+    history_withdrawal_seizure: bool
+    history_withdrawal_delirium: bool
+    alcohol_use_disorder: bool
+    opioid_use: bool
+    other_sedatives: bool
+    suicide_screen: SuicideScreen
+    unstable_medical: bool
+    unstable_psychiatric: bool
+    previous_failed_tapers: int
+    support_at_home: bool
+
+    def field(self, name: str) -> object:
+        """The value of one field by name (level-of-care rules read fields this way)."""
+        if name not in FIELDS:
+            raise ClinicalError("data-file", f"level-of-care rule names unknown field {name!r}.")
+        value: object = getattr(self, name)
+        return value
+
+
+# field → kind; the order is the documented order of the file format.
+FIELDS: dict[str, str] = {
+    "drug": "text",
+    "daily_dose_mg": "positive",
+    "days_per_week": "days",
+    "duration_months": "non-negative",
+    "indication": "indication",
+    "age": "non-negative",
+    "pregnant": "bool",
+    "history_withdrawal_seizure": "bool",
+    "history_withdrawal_delirium": "bool",
+    "alcohol_use_disorder": "bool",
+    "opioid_use": "bool",
+    "other_sedatives": "bool",
+    "suicide_screen": "suicide_screen",
+    "unstable_medical": "bool",
+    "unstable_psychiatric": "bool",
+    "previous_failed_tapers": "count",
+    "support_at_home": "bool",
+}
+DAYS_PER_WEEK = Decimal(7)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+def _show(value: object) -> str:
+    """A value as it was written in the JSON file (``"44"``, ``true``, ``2.5``)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _number(name: str, value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ClinicalError(
+            "assessment-field", f"field {name!r} must be a number; got {_show(value)}."
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ClinicalError("assessment-field", f"field {name!r} must be a finite number.")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - str() of an int/float/Decimal always parses
+        raise ClinicalError("assessment-field", f"field {name!r} must be a number.") from None
+    if not number.is_finite():
+        raise ClinicalError("assessment-field", f"field {name!r} must be a finite number.")
+    return number
+
+
+def _value(name: str, kind: str, value: object) -> object:
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ClinicalError(
+                "assessment-field", f"field {name!r} must be true or false; got {_show(value)}."
+            )
+        return value
+    if kind in ("text", "indication", "suicide_screen"):
+        if not isinstance(value, str) or not value.strip():
+            raise ClinicalError(
+                "assessment-field", f"field {name!r} must be a string; got {_show(value)}."
+            )
+        choices = {"indication": INDICATIONS, "suicide_screen": SUICIDE_SCREENS}.get(kind)
+        if choices is not None and value not in choices:
+            raise ClinicalError(
+                "assessment-field",
+                f"field {name!r} must be one of: {', '.join(choices)}; got {_show(value)}.",
+            )
+        return value.strip().lower() if kind == "text" else value
+    number = _number(name, value)
+    if kind == "count":
+        if number != number.to_integral_value():
+            raise ClinicalError(
+                "assessment-field", f"field {name!r} must be a whole number; got {_show(value)}."
+            )
+        if number < 0:
+            raise ClinicalError(
+                "assessment-field", f"field {name!r} must be 0 or more; got {number}."
+            )
+        return int(number)
+    if kind == "positive" and number <= 0:
+        raise ClinicalError(
+            "assessment-field", f"field {name!r} must be more than 0; got {number}."
+        )
+    if kind == "non-negative" and number < 0:
+        raise ClinicalError("assessment-field", f"field {name!r} must be 0 or more; got {number}.")
+    if kind == "days" and not Decimal(0) < number <= DAYS_PER_WEEK:
+        raise ClinicalError(
+            "assessment-field",
+            f"field {name!r} must be more than 0 and at most {DAYS_PER_WEEK}; got {number}.",
+        )
+    return number
+
+
+def parse_assessment(data: object) -> AssessmentRecord:
+    """Validate one assessment (a parsed JSON object) and return the record.
+
+    Numbers may be integers, floats or Decimals (decimals such as 0.5 are fine);
+    ``previous_failed_tapers`` must be whole. Raises ClinicalError("assessment-field")
+    naming the field: unknown fields first, then missing ones, then the first wrong value
+    in the documented field order. The drug is checked against an equivalence table by
+    :func:`clonacare.core.assessment.assess`, not here.
+    """
+    if not isinstance(data, Mapping):
+        raise ClinicalError("assessment-field", "the assessment must be a JSON object.")
+    unknown = sorted(str(k) for k in data if k not in FIELDS)
+    if unknown:
+        noun = "field" if len(unknown) == 1 else "fields"
+        raise ClinicalError("assessment-field", f"unknown {noun} {_quoted(unknown)}.")
+    missing = [k for k in FIELDS if k not in data]
+    if missing:
+        noun = "field" if len(missing) == 1 else "fields"
+        raise ClinicalError("assessment-field", f"missing {noun} {_quoted(missing)}.")
+    values = {name: _value(name, kind, data[name]) for name, kind in FIELDS.items()}
+    return AssessmentRecord(
+        drug=cast(str, values["drug"]),
+        daily_dose_mg=cast(Decimal, values["daily_dose_mg"]),
+        days_per_week=cast(Decimal, values["days_per_week"]),
+        duration_months=cast(Decimal, values["duration_months"]),
+        indication=cast(str, values["indication"]),
+        age=cast(Decimal, values["age"]),
+        pregnant=cast(bool, values["pregnant"]),
+        history_withdrawal_seizure=cast(bool, values["history_withdrawal_seizure"]),
+        history_withdrawal_delirium=cast(bool, values["history_withdrawal_delirium"]),
+        alcohol_use_disorder=cast(bool, values["alcohol_use_disorder"]),
+        opioid_use=cast(bool, values["opioid_use"]),
+        other_sedatives=cast(bool, values["other_sedatives"]),
+        suicide_screen=cast(SuicideScreen, values["suicide_screen"]),
+        unstable_medical=cast(bool, values["unstable_medical"]),
+        unstable_psychiatric=cast(bool, values["unstable_psychiatric"]),
+        previous_failed_tapers=cast(int, values["previous_failed_tapers"]),
+        support_at_home=cast(bool, values["support_at_home"]),
+    )

@@ -1,0 +1,78 @@
+"""Assessment settings: thresholds the sources leave open, as documented configuration.
+
+The shipped file (``data/settings.toml``) holds the defaults with their sources; a site
+supplies its own copy through ``CLONACARE_ASSESSMENT_SETTINGS`` or ``--settings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from clonacare.core.errors import ClinicalError
+from clonacare.core.instruments import instrument
+from clonacare.core.sourced import load_toml, require_source
+
+DEFAULT_FILE = Path(__file__).parent / "data" / "settings.toml"
+ENV_VAR = "CLONACARE_ASSESSMENT_SETTINGS"
+_SCHEMA = {"sds": ("dependence_cutoff", "source"), "failed_tapers": ("at_least", "source")}
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    sds_dependence_cutoff: int
+    sds_source: str
+    failed_tapers_at_least: int
+    failed_tapers_source: str
+    file: str
+
+    def instrument_settings(self) -> dict[str, int]:
+        """The values instrument definitions ask for by name."""
+        return {"sds_dependence_cutoff": self.sds_dependence_cutoff}
+
+
+def _whole(table: dict[str, Any], key: str, where: str, low: int, high: int | None) -> int:
+    value = table.get(key)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+        raise ClinicalError("settings", f"{where}: '{key}' must be a whole number {span}.")
+    return value
+
+
+@cache
+def load_settings(path: Path | str | None = None) -> AssessmentSettings:
+    """Load the settings file; without ``path``, the shipped defaults.
+
+    Raises ClinicalError("settings") naming the table and key for unknown, missing or
+    out-of-range values, and ClinicalError("data-file") when the file cannot be read.
+    """
+    file = Path(path) if path else DEFAULT_FILE
+    data = load_toml(file)
+    name = file.name
+    unknown = sorted(set(data) - set(_SCHEMA))
+    if unknown:
+        raise ClinicalError("settings", f"{name}: unknown table [{unknown[0]}].")
+    for table, keys in _SCHEMA.items():
+        raw = data.get(table)
+        if not isinstance(raw, dict):
+            raise ClinicalError("settings", f"{name}: table [{table}] is missing.")
+        extra = sorted(set(raw) - set(keys))
+        if extra:
+            raise ClinicalError("settings", f"{name} [{table}]: unknown key '{extra[0]}'.")
+    sds, tapers = data["sds"], data["failed_tapers"]
+    # A cut-off must leave both bands possible: above the lowest SDS total, at most its top.
+    low, high = instrument("sds").score_range or (0, 0)
+    return AssessmentSettings(
+        sds_dependence_cutoff=_whole(sds, "dependence_cutoff", f"{name} [sds]", low + 1, high),
+        sds_source=require_source(sds, f"{name} [sds]"),
+        failed_tapers_at_least=_whole(tapers, "at_least", f"{name} [failed_tapers]", 1, None),
+        failed_tapers_source=require_source(tapers, f"{name} [failed_tapers]"),
+        file=str(file),
+    )

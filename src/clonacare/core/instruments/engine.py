@@ -1,0 +1,247 @@
+"""The scoring engine: one set of rules for every instrument definition.
+
+The engine never guesses. A total (and a band) exists only when every required item that
+applies is answered; safety alerts are evaluated on whatever was answered, so an alert
+fires whatever the total and even when the form is incomplete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from clonacare.core.crisis import CrisisResource, CrisisResources
+from clonacare.core.errors import ClinicalError
+from clonacare.core.instruments.alerts import Alert, alert
+from clonacare.core.instruments.definition import AnswerOption, Band, Instrument, Item, Report
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """The outcome of scoring one set of answers.
+
+    ``total`` and ``band`` are None unless ``complete``; ``band`` is also None for an
+    instrument reported as a trend. ``crisis_resources`` is non-empty exactly when
+    ``alerts`` is. ``answers`` holds the answers that counted, in item order.
+    """
+
+    instrument: str
+    title: str
+    report: Report
+    score_range: tuple[int, int] | None
+    complete: bool
+    total: int | None
+    band: str | None
+    missing: tuple[Item, ...]
+    alerts: tuple[Alert, ...]
+    crisis_resources: tuple[CrisisResource, ...]
+    answers: tuple[tuple[Item, AnswerOption], ...]
+    conditions: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``clonacare score --format json``."""
+        return {
+            "instrument": self.instrument,
+            "total": self.total,
+            "band": self.band,
+            "complete": self.complete,
+            "alerts": [a.as_dict() for a in self.alerts],
+            "crisis_resources": [r.as_dict() for r in self.crisis_resources],
+            "report": self.report,
+            "range": list(self.score_range) if self.score_range else None,
+            "conditions": list(self.conditions),
+            "notes": list(self.notes),
+        }
+
+
+def item_name(instrument: Instrument, item: Item) -> str:
+    """How messages name an item: ``phq9 item 9``, or ``dsm5-sud item 10 (A10)``."""
+    name = f"{instrument.id} item {item.number}"
+    return name if item.id.endswith(f"-{item.number}") else f"{name} ({item.id})"
+
+
+def incomplete_message(instrument: Instrument, missing: Sequence[Item]) -> str:
+    """The one-line refusal to total an incomplete form, naming every missing item."""
+    what = "total" if instrument.scoring == "sum" else "result"
+    names = ", ".join(item_name(instrument, i) for i in missing)
+    verb = "is" if len(missing) == 1 else "are"
+    return f"no {what}: {names} {verb} not answered; a {what} needs every item that applies."
+
+
+def answers_from_tokens(instrument: Instrument, tokens: Sequence[str]) -> dict[str, str | None]:
+    """Map answers given in item order (as on the command line) to item ids.
+
+    An empty token, or a list shorter than the items, leaves those items unanswered.
+    Raises ClinicalError("too-many-answers") when there are more tokens than items.
+    """
+    if len(tokens) > len(instrument.items):
+        required = instrument.required_count
+        takes = (
+            f"{len(instrument.items)} answers"
+            if required == len(instrument.items)
+            else f"{required} to {len(instrument.items)} answers"
+        )
+        raise ClinicalError(
+            "too-many-answers", f"{instrument.id} takes {takes}; got {len(tokens)}."
+        )
+    return {
+        item.id: (tokens[n].strip() or None) if n < len(tokens) else None
+        for n, item in enumerate(instrument.items)
+    }
+
+
+def _parse(
+    instrument: Instrument, answers: Mapping[str, str | int | None]
+) -> dict[str, AnswerOption]:
+    known = {i.id for i in instrument.items}
+    unknown = [k for k in answers if k not in known]
+    if unknown:
+        raise ClinicalError(
+            "unknown-item",
+            f"{instrument.id} has no item {unknown[0]!r}; its items: {instrument.item_list()}.",
+        )
+    chosen: dict[str, AnswerOption] = {}
+    for item in instrument.items:
+        raw = answers.get(item.id)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        option = item.option(str(raw))
+        if option is None:
+            raise ClinicalError(
+                "answer-out-of-range",
+                f"{item_name(instrument, item)}: {str(raw).strip()!r} is not an answer; "
+                f"choose one of {', '.join(item.codes)}.",
+            )
+        chosen[item.id] = option
+    return chosen
+
+
+def _setting(instrument: Instrument, settings: Mapping[str, int], name: str) -> int:
+    if name not in settings:
+        raise ClinicalError(
+            "missing-setting",
+            f"{instrument.id} needs the setting {name!r} (assessment settings file).",
+        )
+    value = settings[name]
+    low, high = instrument.score_range or (0, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not low < value <= high:
+        raise ClinicalError(
+            "setting-out-of-range",
+            f"setting {name!r} must be a whole number from {low + 1} to {high}; got {value!r}.",
+        )
+    return value
+
+
+def _band_range(instrument: Instrument, band: Band, settings: Mapping[str, int]) -> tuple[int, int]:
+    low = band.min if band.min_setting is None else _setting(instrument, settings, band.min_setting)
+    high = (
+        band.max
+        if band.max_below_setting is None
+        else _setting(instrument, settings, band.max_below_setting) - 1
+    )
+    if low is None or high is None:  # the loader refuses such a band; kept for the type checker
+        raise ClinicalError("data-file", f"{instrument.id}: band {band.label!r} has no range.")
+    return low, high
+
+
+def _band(
+    instrument: Instrument,
+    total: int | None,
+    scores: Mapping[str, int],
+    settings: Mapping[str, int],
+) -> str | None:
+    if instrument.report in ("trend", "total"):
+        return None
+    for band in instrument.bands:
+        if instrument.report == "classification":
+            if band.otherwise or (band.when is not None and band.when.holds(scores)):
+                return band.label
+            continue
+        low, high = _band_range(instrument, band, settings)
+        if total is not None and low <= total <= high:
+            return band.label
+    return None
+
+
+def score(
+    instrument: Instrument,
+    answers: Mapping[str, str | int | None],
+    *,
+    crisis: CrisisResources,
+    settings: Mapping[str, int] | None = None,
+    conditions: frozenset[str] = frozenset(),
+) -> ScoreResult:
+    """Score ``answers`` (item id → option code, alias or None) on ``instrument``.
+
+    ``settings`` supplies values the instrument leaves to configuration (the SDS cut-off);
+    ``conditions`` the circumstances it declares (``taken-as-prescribed``). Raises
+    ClinicalError naming the item for an answer that is not one of its options, an unknown
+    item, a condition the instrument does not declare, or a missing setting. An incomplete
+    form is not an error here: the result says ``complete=False`` and lists ``missing``.
+    """
+    settings = settings or {}
+    declared = {c.id for c in instrument.conditions}
+    unknown = sorted(conditions - declared)
+    if unknown:
+        takes = f"; it takes: {', '.join(sorted(declared))}" if declared else ""
+        raise ClinicalError(
+            "unknown-condition",
+            f"condition {unknown[0]!r} does not apply to {instrument.id}{takes}.",
+        )
+    for name in instrument.settings:
+        _setting(instrument, settings, name)
+    chosen = _parse(instrument, answers)
+
+    counted: list[tuple[Item, AnswerOption]] = []
+    scores: dict[str, int] = {}
+    missing: list[Item] = []
+    notes: list[str] = list(instrument.notes)
+    for item in instrument.items:
+        option = chosen.get(item.id)
+        enabled = item.enabled_when is None or item.enabled_when.holds(scores)
+        excluded = item.excluded_when is not None and item.excluded_when in conditions
+        if not enabled:
+            if option is not None:
+                notes.append(
+                    f"{item_name(instrument, item)} was not counted: it applies only when an "
+                    f"earlier answer calls for it."
+                )
+            continue
+        if excluded:
+            notes.append(f"{item_name(instrument, item)} does not count ({item.excluded_when}).")
+            continue
+        if option is None:
+            if item.required:
+                missing.append(item)
+            continue
+        counted.append((item, option))
+        scores[item.id] = option.score
+
+    complete = not missing
+    total = (
+        sum(o.score for i, o in counted if i.scored)
+        if complete and instrument.scoring == "sum"
+        else None
+    )
+    band = _band(instrument, total, scores, settings) if complete else None
+    fired: list[Alert] = []
+    for rule in instrument.alerts:
+        if rule.when.holds(scores) and rule.code not in {a.code for a in fired}:
+            fired.append(alert(rule.code))
+    return ScoreResult(
+        instrument=instrument.id,
+        title=instrument.title,
+        report=instrument.report,
+        score_range=instrument.score_range,
+        complete=complete,
+        total=total,
+        band=band,
+        missing=tuple(missing),
+        alerts=tuple(fired),
+        crisis_resources=crisis.resources if fired else (),
+        answers=tuple(counted),
+        conditions=tuple(sorted(conditions)),
+        notes=tuple(notes),
+    )

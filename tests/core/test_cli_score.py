@@ -1,0 +1,225 @@
+"""``clonacare score``: the CLI contract of issue 4."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clonacare.cli", "score", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def run_json(*args: str) -> dict[str, object]:
+    done = run(*args, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_it_lists_the_instruments_and_the_licensed_packs() -> None:
+    done = run("--list")
+    assert done.returncode == 0
+    for instrument_id in ("phq9", "gad7", "sds", "dsm5-sud", "ciwa-b", "asq"):
+        assert f"\n{instrument_id} " in done.stdout
+    assert "Licensed, not shipped (load your site's pack with --pack FILE):" in done.stdout
+    for licensed in ("cssrs", "isi", "pdss", "bwsq"):
+        assert f"  {licensed} " in done.stdout
+
+
+def test_it_scores_phq9_as_the_contract_says() -> None:
+    out = run_json("phq9", "--answers", "1,2,0,3,1,0,2,1,0")
+    assert {k: out[k] for k in ("instrument", "total", "band", "complete", "alerts")} == {
+        "instrument": "phq9",
+        "total": 10,
+        "band": "moderate",
+        "complete": True,
+        "alerts": [],
+    }
+    assert out["crisis_resources"] == []
+
+
+def test_the_json_alert_has_a_code_and_message_and_crisis_resources_its_own_list() -> None:
+    out = run_json("phq9", "--answers", "0,0,0,0,0,0,0,0,2")
+    assert out["total"] == 2
+    alerts = out["alerts"]
+    assert isinstance(alerts, list)
+    assert [a["code"] for a in alerts] == ["suicide-risk"]
+    assert all(a["message"] for a in alerts)
+    assert [r["contact"] for r in out["crisis_resources"]] == [  # type: ignore[attr-defined]
+        "988",
+        "911",
+        "1-800-662-4357",
+    ]
+
+
+def test_the_text_format_shows_total_band_and_alert() -> None:
+    done = run("phq9", "--answers", "1,2,0,3,1,0,2,1,1")
+    assert done.returncode == 0
+    assert "Total: 11 (range 0–27)" in done.stdout
+    assert "Band: moderate" in done.stdout
+    assert "ALERT suicide-risk: " in done.stdout
+    assert "Crisis resources:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("answers", "band"),
+    [
+        ("no,no,no,no", "negative"),
+        ("no,yes,no,no,no", "non-acute positive"),
+        ("no,yes,no,no,yes", "acute positive"),
+        ("no,no,no,no,yes", "negative"),
+    ],
+)
+def test_it_classifies_asq(answers: str, band: str) -> None:
+    assert run_json("asq", "--answers", answers)["band"] == band
+
+
+def test_asq_acute_positive_alerts_imminent_risk() -> None:
+    out = run_json("asq", "--answers", "yes,no,no,no,yes")
+    assert [a["code"] for a in out["alerts"]] == [  # type: ignore[attr-defined]
+        "suicide-risk",
+        "suicide-risk-imminent",
+    ]
+
+
+def test_dsm5_sud_counts_criteria_and_honours_taken_as_prescribed() -> None:
+    out = run_json("dsm5-sud", "--answers", "1,0,1,1,0,0,0,0,0,1,1")
+    assert (out["total"], out["band"]) == (5, "moderate")
+    out = run_json("dsm5-sud", "--answers", "1,0,1,1,0,0,0,0,0,1,1", "--taken-as-prescribed")
+    assert (out["total"], out["band"]) == (3, "mild")
+
+
+def test_an_incomplete_form_exits_2_naming_the_item_and_prints_no_total() -> None:
+    done = run("phq9", "--answers", "1,2,0,3,1,0,2,1")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "clonacare score: no total: phq9 item 9 is not answered; "
+        "a total needs every item that applies.\n"
+    )
+
+
+def test_an_incomplete_form_still_shows_an_alert_that_fired() -> None:
+    done = run("asq", "--answers", "yes,no,no,no")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines[0] == (
+        "clonacare score: no result: asq item 5 is not answered; "
+        "a result needs every item that applies."
+    )
+    assert lines[1].startswith("ALERT suicide-risk: ")
+    assert "Crisis resources:" in lines
+
+
+def test_an_out_of_range_answer_exits_2_naming_the_item() -> None:
+    done = run("gad7", "--answers", "1,1,1,9,1,1,1")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "clonacare score: gad7 item 4: '9' is not an answer; choose one of 0, 1, 2, 3.\n"
+    )
+
+
+def test_a_non_numeric_answer_exits_2_naming_the_item() -> None:
+    done = run("sds", "--answers", "1,x,1,1,1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert (
+        done.stderr
+        == "clonacare score: sds item 2: 'x' is not an answer; choose one of 0, 1, 2, 3.\n"
+    )
+
+
+def test_too_many_answers_exit_2() -> None:
+    done = run("gad7", "--answers", "1,1,1,1,1,1,1,1")
+    assert (done.returncode, done.stderr) == (2, "clonacare score: gad7 takes 7 answers; got 8.\n")
+
+
+def test_taken_as_prescribed_applies_only_to_dsm5_sud() -> None:
+    done = run("phq9", "--answers", "0,0,0,0,0,0,0,0,0", "--taken-as-prescribed")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "clonacare score: --taken-as-prescribed applies only to dsm5-sud.\n",
+    )
+
+
+def test_an_unknown_instrument_exits_2() -> None:
+    done = run("beck", "--answers", "1")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "clonacare score: Unknown instrument 'beck'; choose one of: asq, ciwa-b, dsm5-sud, "
+        "gad7, phq9, sds.\n",
+    )
+
+
+def test_a_licensed_instrument_needs_the_sites_pack() -> None:
+    done = run("isi", "--answers", "1,1,1,1,1,1,1")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "clonacare score: isi is licensed and not shipped; load your site's licensed pack "
+        "(--pack FILE).\n",
+    )
+
+
+def test_answers_are_required() -> None:
+    done = run("gad7")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "clonacare score: --answers is required (in item order: gad7-1, gad7-2, gad7-3, "
+        "gad7-4, gad7-5, gad7-6, gad7-7).\n",
+    )
+
+
+def test_an_instrument_or_list_is_required() -> None:
+    done = run()
+    assert (done.returncode, done.stderr) == (
+        2,
+        "clonacare score: name an instrument, or use --list to see them.\n",
+    )
+
+
+def test_the_sds_cut_off_comes_from_the_settings_file(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text(
+        '[sds]\ndependence_cutoff = 7\nsource = "de las Cuevas 2000 (> 6)"\n'
+        '[failed_tapers]\nat_least = 2\nsource = "site"\n',
+        encoding="utf-8",
+    )
+    assert run_json("sds", "--answers", "1,1,1,1,2")["band"] == "dependence likely"
+    done = run("sds", "--answers", "1,1,1,1,2", "--format", "json", "--settings", str(settings))
+    assert json.loads(done.stdout)["band"] == "below cut-off"
+    done = run(
+        "sds",
+        "--answers",
+        "1,1,1,1,2",
+        "--format",
+        "json",
+        env={"CLONACARE_ASSESSMENT_SETTINGS": str(settings)},
+    )
+    assert json.loads(done.stdout)["band"] == "below cut-off"
+
+
+def test_ciwa_b_reports_a_total_without_a_band() -> None:
+    out = run_json("ciwa-b", "--answers", ",".join(["1"] * 20))
+    assert (out["total"], out["band"], out["report"]) == (20, None, "trend")
+
+
+def test_no_traceback_reaches_the_user_for_a_broken_settings_file(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[sds\n", encoding="utf-8")
+    done = run("sds", "--answers", "1,1,1,1,2", "--settings", str(settings))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"clonacare score: Data file {settings} is not valid TOML")

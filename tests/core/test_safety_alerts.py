@@ -1,0 +1,101 @@
+"""Safety alerts fire whatever the total, carry the crisis resources in their own list,
+and are told apart by code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clonacare.core.crisis import load_crisis_resources
+from clonacare.core.instruments import alert, instrument, score
+
+PHQ9 = instrument("phq9")
+ASQ = instrument("asq")
+frequency = st.sampled_from(["0", "1", "2", "3"])
+maybe = st.none() | frequency
+
+
+@given(others=st.lists(maybe, min_size=8, max_size=8), item9=st.sampled_from(["1", "2", "3"]))
+def test_phq9_item_9_above_0_always_alerts(others: list[str | None], item9: str) -> None:
+    answers = {f"phq9-{n}": a for n, a in enumerate(others, start=1)} | {"phq9-9": item9}
+    result = score(PHQ9, answers, crisis=load_crisis_resources())
+    assert "suicide-risk" in [a.code for a in result.alerts]
+    assert result.crisis_resources == load_crisis_resources().resources
+
+
+@given(others=st.lists(frequency, min_size=8, max_size=8))
+def test_phq9_item_9_at_0_never_alerts(others: list[str]) -> None:
+    answers = {f"phq9-{n}": a for n, a in enumerate(others, start=1)} | {"phq9-9": "0"}
+    result = score(PHQ9, answers, crisis=load_crisis_resources())
+    assert result.alerts == ()
+    assert result.crisis_resources == ()
+
+
+@given(
+    four=st.lists(st.sampled_from(["yes", "no"]), min_size=4, max_size=4).filter(
+        lambda xs: "yes" in xs
+    ),
+    acuity=st.none() | st.sampled_from(["yes", "no"]),
+)
+def test_any_asq_yes_always_alerts(four: list[str], acuity: str | None) -> None:
+    answers = {f"asq-{n}": a for n, a in enumerate(four, start=1)} | {"asq-5": acuity}
+    result = score(ASQ, answers, crisis=load_crisis_resources())
+    codes = [a.code for a in result.alerts]
+    assert "suicide-risk" in codes
+    assert ("suicide-risk-imminent" in codes) == (acuity == "yes")
+    assert result.crisis_resources
+
+
+def test_crisis_resources_are_not_inside_alert_messages() -> None:
+    for code in ("suicide-risk", "suicide-risk-imminent", "seizure"):
+        message = alert(code).message
+        for resource in load_crisis_resources().resources:
+            assert resource.contact not in message
+
+
+def test_every_alert_names_its_source() -> None:
+    for code in ("suicide-risk", "suicide-risk-imminent", "seizure"):
+        assert alert(code).source
+
+
+def test_the_cli_carries_a_sites_crisis_file(tmp_path: Path) -> None:
+    site = tmp_path / "crisis-site.toml"
+    site.write_text(
+        'source = "Test site list"\n[[resources]]\nname = "Site crisis team"\n'
+        'contact = "555-0100"\nhow = "Call the crisis team"\ntel = "5550100"\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clonacare.cli",
+            "score",
+            "asq",
+            "--answers",
+            "yes,no,no,no,no",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CLONACARE_CRISIS_FILE": str(site)},
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["crisis_resources"] == [
+        {
+            "name": "Site crisis team",
+            "contact": "555-0100",
+            "how": "Call the crisis team",
+            "tel": "5550100",
+        }
+    ]
+    assert [a["code"] for a in out["alerts"]] == ["suicide-risk"]
