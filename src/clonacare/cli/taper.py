@@ -1,0 +1,293 @@
+"""``clonacare taper plan`` and ``clonacare taper adjust``: the taper engine on the
+command line. Bad input exits 2 with one line; a refused plan names the rule and how to
+override it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from clonacare.core.errors import ClinicalError
+from clonacare.core.taper import (
+    DOSE_TIMES,
+    FORMATS,
+    METHODS,
+    Adjustment,
+    CustomStep,
+    PatientFactors,
+    Pause,
+    SlowInterval,
+    SlowStep,
+    StepBack,
+    TaperRequest,
+    adjust_plan,
+    plan_from_dict,
+    plan_taper,
+    render,
+)
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _times(text: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in text.split(",") if t.strip())
+
+
+def register(subparsers: Any) -> None:
+    taper = subparsers.add_parser(
+        "taper",
+        help="plan or adjust a benzodiazepine taper",
+        description="Plan or adjust a supervised benzodiazepine taper.",
+    )
+    actions = taper.add_subparsers(dest="taper_command", metavar="ACTION")
+    taper.set_defaults(handler=lambda args: _usage(taper))
+
+    plan = actions.add_parser("plan", help="plan a taper", description="Plan a taper.")
+    plan.add_argument("--drug", required=True, help="the benzodiazepine taken now")
+    plan.add_argument(
+        "--dose",
+        action="append",
+        default=[],
+        metavar="TIME=MG",
+        help=f"current dose at a dose time ({', '.join(DOSE_TIMES)}); repeat per dose time",
+    )
+    plan.add_argument("--method", required=True, choices=METHODS)
+    plan.add_argument("--step", type=_decimal, help="percent (percent) or mg (fixed)")
+    plan.add_argument("--interval", type=_days, help="days between cuts (default 14)")
+    plan.add_argument("--start", type=_date, help="first day of the plan (default today)")
+    plan.add_argument("--switch-to", choices=["diazepam"], help="switch to diazepam first")
+    plan.add_argument(
+        "--crossover-order",
+        type=_times,
+        metavar="TIMES",
+        help="dose times to switch, in order (default night first)",
+    )
+    plan.add_argument(
+        "--crossover-days", type=_days, metavar="DAYS", help="days per crossover step (default 7)"
+    )
+    plan.add_argument(
+        "--reduce-first",
+        type=_times,
+        metavar="TIMES",
+        help="dose times each cut comes off, in order (default morning first)",
+    )
+    plan.add_argument("--equivalence", choices=["ashton", "vadod"], default="ashton")
+    plan.add_argument(
+        "--equivalent-mg",
+        type=_decimal,
+        metavar="MG",
+        help="amount equal to diazepam 10 mg, for a drug given as a range",
+    )
+    plan.add_argument("--formulary", metavar="FILE", help="a site formulary (TOML)")
+    plan.add_argument(
+        "--end-dose", type=_decimal, metavar="MG", help="hold this daily dose instead of stopping"
+    )
+    plan.add_argument("--final-hold", type=_days, metavar="DAYS", help="days to hold the last dose")
+    plan.add_argument(
+        "--discontinuation-dose",
+        type=_decimal,
+        metavar="MG",
+        help="diazepam-equivalent at or below which the plan stops the drug "
+        "(Clonacare default 0.5)",
+    )
+    plan.add_argument(
+        "--override-reason", metavar="TEXT", help="plan despite a rate limit, recording why"
+    )
+    plan.add_argument("--age", type=_days, metavar="N")
+    plan.add_argument("--indication", metavar="TEXT")
+    plan.add_argument("--pregnant", action="store_true")
+    plan.add_argument("--opioid-use", action="store_true")
+    plan.add_argument("--history-withdrawal-seizure", action="store_true")
+    plan.add_argument("--history-withdrawal-delirium", action="store_true")
+    plan.add_argument(
+        "--confirmed-by", metavar="TEXT", help="the clinician who confirmed the blocking warnings"
+    )
+    plan.add_argument(
+        "--steps",
+        metavar="STEPS",
+        help='custom steps: "DATE:time=mg,...;DATE:stop" (method custom)',
+    )
+    plan.add_argument("--format", required=True, choices=FORMATS)
+    plan.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    plan.set_defaults(handler=plan_command)
+
+    adjust = actions.add_parser(
+        "adjust",
+        help="adjust a running plan",
+        description="Read a plan (JSON) and print its next revision.",
+    )
+    adjust.add_argument("plan", metavar="PLAN.json")
+    adjust.add_argument("--on", type=_date, required=True, metavar="DATE")
+    change = adjust.add_mutually_exclusive_group(required=True)
+    change.add_argument("--pause", type=_days, metavar="DAYS")
+    change.add_argument("--slow-interval", type=_days, metavar="DAYS")
+    change.add_argument("--slow-step", type=_decimal, metavar="N")
+    change.add_argument("--step-back", action="store_true")
+    adjust.add_argument("--reason", default="", metavar="TEXT")
+    adjust.add_argument(
+        "--formulary", metavar="FILE", help="formulary to use (default: the plan's own)"
+    )
+    adjust.add_argument("--format", required=True, choices=FORMATS)
+    adjust.add_argument("--output", "-o", metavar="FILE")
+    adjust.set_defaults(handler=adjust_command)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def parse_doses(values: list[str]) -> tuple[tuple[str, Decimal], ...]:
+    doses = []
+    for value in values:
+        time, sep, mg = value.partition("=")
+        if not sep or not time.strip():
+            raise ClinicalError(
+                "bad-dose", f"--dose: expected TIME=MG (for example night=1), got {value!r}."
+            )
+        doses.append((time.strip(), _mg(mg, f"--dose {value}")))
+    return tuple(doses)
+
+
+def _mg(text: str, where: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ClinicalError("bad-dose", f"{where}: the dose must be a number of mg.") from None
+    if not value.is_finite():
+        raise ClinicalError("bad-dose", f"{where}: the dose must be a number of mg.")
+    return value
+
+
+def parse_steps(text: str) -> tuple[CustomStep, ...]:
+    """``"2027-01-18:morning=0.25,night=1;2027-02-01:stop"`` → custom steps."""
+    steps = []
+    for number, part in enumerate((p.strip() for p in text.split(";") if p.strip()), start=1):
+        when, sep, rest = part.partition(":")
+        try:
+            start = date.fromisoformat(when.strip())
+        except ValueError:
+            raise ClinicalError(
+                "bad-option",
+                f"--steps: step {number} must start with a date as YYYY-MM-DD, got {when!r}.",
+            ) from None
+        rest = rest.strip()
+        doses: list[tuple[str, Decimal]] = []
+        if rest and rest.lower() != "stop":
+            for item in rest.split(","):
+                time, eq, mg = item.partition("=")
+                if not eq:
+                    raise ClinicalError(
+                        "bad-option",
+                        f"--steps: step {number}: expected time=mg, got {item.strip()!r}.",
+                    )
+                doses.append((time.strip(), _mg(mg, f"--steps step {number} {time.strip()}")))
+        steps.append(CustomStep(start=start, doses=tuple(doses)))
+        del sep
+    return tuple(steps)
+
+
+def _today() -> date:
+    return datetime.now().astimezone().date()
+
+
+def build_request(args: argparse.Namespace) -> TaperRequest:
+    return TaperRequest(
+        drug=args.drug.strip().lower(),
+        doses=parse_doses(args.dose),
+        start=args.start or _today(),
+        method=args.method,
+        step=args.step,
+        interval_days=args.interval,
+        switch_to=args.switch_to,
+        crossover_order=args.crossover_order,
+        crossover_days=args.crossover_days,
+        reduce_first=args.reduce_first,
+        equivalence=args.equivalence,
+        equivalent_mg=args.equivalent_mg,
+        formulary_path=args.formulary,
+        end_dose_mg=args.end_dose,
+        final_hold_days=args.final_hold,
+        discontinuation_de_mg=args.discontinuation_dose,
+        override_reason=args.override_reason,
+        patient=PatientFactors(
+            age=args.age,
+            indication=args.indication,
+            pregnant=args.pregnant,
+            opioid_use=args.opioid_use,
+            history_withdrawal_seizure=args.history_withdrawal_seizure,
+            history_withdrawal_delirium=args.history_withdrawal_delirium,
+            confirmed_by=args.confirmed_by,
+        ),
+        custom_steps=parse_steps(args.steps) if args.steps else (),
+    )
+
+
+def _emit(text: str, output: str | None) -> int:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ClinicalError("output", f"Cannot write {output}: {exc.strerror}.") from None
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def plan_command(args: argparse.Namespace) -> int:
+    plan = plan_taper(build_request(args))
+    return _emit(render(plan, args.format, datetime.now(UTC)), args.output)
+
+
+def adjust_command(args: argparse.Namespace) -> int:
+    path = Path(args.plan)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ClinicalError("bad-plan", f"Cannot read {path}: {exc.strerror}.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ClinicalError("bad-plan", f"{path} is not valid JSON: {exc}.") from None
+    plan = plan_from_dict(data, str(path))
+    action: Adjustment
+    if args.pause is not None:
+        action = Pause(days=args.pause)
+    elif args.slow_interval is not None:
+        action = SlowInterval(days=args.slow_interval)
+    elif args.slow_step is not None:
+        action = SlowStep(step=args.slow_step)
+    else:
+        action = StepBack()
+    formulary = None
+    if args.formulary:
+        from clonacare.core.drugs import load_formulary
+
+        formulary = load_formulary(args.formulary)
+    revised = adjust_plan(plan, args.on, action, reason=args.reason, formulary=formulary)
+    return _emit(render(revised, args.format, datetime.now(UTC)), args.output)

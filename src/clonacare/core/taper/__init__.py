@@ -1,0 +1,70 @@
+"""The taper engine: plan a supervised benzodiazepine taper, check it against the
+guardrails, make every dose from a formulary, adjust a running plan, render it.
+
+Public API::
+
+    plan = plan_taper(TaperRequest(drug="clonazepam", doses=(("night", Decimal(1)),),
+                                   start=date(2027, 1, 4), method="percent",
+                                   step=Decimal(10)))
+    plan_to_dict(plan)                   # the JSON contract
+    adjust_plan(plan, date(2027, 3, 1), Pause(days=14), reason="insomnia")
+    render(plan, "table", stamp)         # json | table | csv | ics | svg | dispensing
+
+Errors are ClinicalError with a stable code ("rate-limit", "confirmation-required",
+"formulary", "bad-dose", "bad-option", "unknown-drug", "bad-plan", ...).
+"""
+
+from __future__ import annotations
+
+from clonacare.core.taper.model import (
+    DOSE_TIMES,
+    METHODS,
+    CustomStep,
+    Dose,
+    PatientFactors,
+    PlanWarning,
+    ProductQuantity,
+    Revision,
+    Step,
+    TaperPlan,
+    TaperRequest,
+)
+from clonacare.core.taper.planner import plan_taper
+from clonacare.core.taper.render import FORMATS, render
+from clonacare.core.taper.revisions import (
+    Adjustment,
+    Pause,
+    SlowInterval,
+    SlowStep,
+    StepBack,
+    adjust_plan,
+)
+from clonacare.core.taper.rules import Rules, load_rules
+from clonacare.core.taper.serialize import plan_from_dict, plan_to_dict
+
+__all__ = [
+    "DOSE_TIMES",
+    "FORMATS",
+    "METHODS",
+    "Adjustment",
+    "CustomStep",
+    "Dose",
+    "PatientFactors",
+    "Pause",
+    "PlanWarning",
+    "ProductQuantity",
+    "Revision",
+    "Rules",
+    "SlowInterval",
+    "SlowStep",
+    "Step",
+    "StepBack",
+    "TaperPlan",
+    "TaperRequest",
+    "adjust_plan",
+    "load_rules",
+    "plan_from_dict",
+    "plan_taper",
+    "plan_to_dict",
+    "render",
+]

@@ -1,0 +1,184 @@
+"""Make a dose from a formulary's products: tablet counts (halves only where scored),
+orally disintegrating tablets, capsules and mL of liquid measured to the formulary's
+resolution. Every answer adds up exactly to the dose asked for, or there is no answer.
+
+Among the ways to make a dose the solver prefers, in order: no liquid, fewer half
+tablets, the weakest liquid and the smallest volume of it (tablets make what they can,
+liquid the rest), fewer units, fewer different products, the regular tablet over other
+forms. It uses up to two solid products, three only when two cannot make the dose.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from itertools import combinations
+from math import gcd
+
+from clonacare.core.drugs import Formulary, Product
+from clonacare.core.taper.model import ProductQuantity
+
+_FORM_RANK = {"tablet": 0, "capsule": 1, "odt": 2, "liquid": 3}
+_HALF = Decimal("0.5")
+_Found = tuple[tuple[Decimal, ...], tuple[tuple[Product, Decimal], ...]]
+
+
+def _piece_mg(product: Product, resolution_ml: Decimal) -> Decimal:
+    """The smallest amount one product adds: a half if scored, a liquid's resolution."""
+    if product.form == "liquid":
+        return product.mg_per_unit * resolution_ml
+    return product.mg_per_unit * _HALF if product.scored else product.mg_per_unit
+
+
+def _quantity_step(product: Product, resolution_ml: Decimal) -> Decimal:
+    if product.form == "liquid":
+        return resolution_ml
+    return _HALF if product.scored else Decimal(1)
+
+
+def _fraction_gcd(values: list[Fraction]) -> Fraction:
+    num = 0
+    den = 1
+    for v in values:
+        num = gcd(num, v.numerator)
+        den = den * v.denominator // gcd(den, v.denominator)
+    return Fraction(num, den)
+
+
+class DoseMaker:
+    """Answers "which products make this dose of this drug?" for one formulary."""
+
+    def __init__(self, formulary: Formulary, drug: str) -> None:
+        self.drug = drug
+        self.formulary_name = formulary.name
+        self.resolution_ml = formulary.liquid_resolution_ml
+        products = formulary.products_for(drug)
+        self.products = tuple(
+            sorted(products, key=lambda p: (p.form == "liquid", -p.mg_per_unit, _FORM_RANK[p.form]))
+        )
+        self.solids = tuple(p for p in self.products if p.form != "liquid")
+        # The weakest liquid first: small volumes of a concentrate are hard to measure.
+        self.liquids = tuple(
+            sorted((p for p in self.products if p.form == "liquid"), key=lambda p: p.mg_per_unit)
+        )
+        pieces = [Fraction(_piece_mg(p, self.resolution_ml)) for p in self.products]
+        # Every dose the formulary can make is a multiple of this amount. The pieces are
+        # decimals, so their greatest common divisor is an exact decimal too.
+        self.quantum: Decimal | None = None
+        if pieces:
+            common = _fraction_gcd(pieces)
+            self.quantum = Decimal(common.numerator) / Decimal(common.denominator)
+        self._cache: dict[Decimal, tuple[ProductQuantity, ...] | None] = {}
+
+    @property
+    def has_products(self) -> bool:
+        return bool(self.products)
+
+    @property
+    def has_liquid(self) -> bool:
+        return bool(self.liquids)
+
+    def make(self, mg: Decimal) -> tuple[ProductQuantity, ...] | None:
+        """The products that make exactly ``mg`` (None when the formulary cannot)."""
+        key = mg.normalize()
+        if key in self._cache:
+            return self._cache[key]
+        result = self._solve(mg) if mg > 0 else None
+        self._cache[key] = result
+        return result
+
+    def can_make(self, mg: Decimal) -> bool:
+        return mg == 0 or self.make(mg) is not None
+
+    def _solve(self, mg: Decimal) -> tuple[ProductQuantity, ...] | None:
+        best: _Found | None = None
+        for liquid in (None, *self.liquids):
+            # Up to two solid products, or three when two cannot make the dose.
+            for sizes in ((0, 1, 2), (3,)):
+                for size in sizes:
+                    if size == 0 and liquid is None:
+                        continue
+                    for subset in combinations(self.solids, size):
+                        found = self._fill(mg, subset, liquid)
+                        if found is not None and (best is None or found[0] < best[0]):
+                            best = found
+                if best is not None:
+                    break
+            if best is not None and liquid is None:
+                break  # tablets alone can make it: no liquid
+        if best is None:
+            return None
+        return tuple(
+            ProductQuantity(
+                name=p.name, mg_per_unit=p.mg_per_unit, unit=p.unit, quantity=q.normalize()
+            )
+            for p, q in best[1]
+        )
+
+    def _fill(
+        self, mg: Decimal, solids: tuple[Product, ...], liquid: Product | None
+    ) -> _Found | None:
+        """Best way to make ``mg`` using every product given (each at least one piece)."""
+        best: _Found | None = None
+
+        def finish(remaining: Decimal, chosen: list[tuple[Product, Decimal]]) -> None:
+            nonlocal best
+            parts = list(chosen)
+            if liquid is not None:
+                if remaining <= 0:
+                    return
+                volume = remaining / liquid.mg_per_unit
+                if volume % self.resolution_ml != 0:
+                    return
+                parts.append((liquid, volume))
+            elif remaining != 0:
+                return
+            halves = sum(1 for p, q in parts if p.form != "liquid" and q % 1 != 0)
+            units = sum(
+                int(q.to_integral_value(rounding="ROUND_CEILING"))
+                for p, q in parts
+                if p.form != "liquid"
+            )
+            volume = parts[-1][1] if liquid is not None else Decimal(0)
+            key = (
+                Decimal(int(liquid is not None)),
+                Decimal(halves),
+                liquid.mg_per_unit if liquid is not None else Decimal(0),  # weakest liquid
+                volume,  # tablets make what they can, liquid the rest
+                Decimal(units),
+                Decimal(len(parts)),
+                Decimal(sum(_FORM_RANK[p.form] for p, _ in parts)),
+            )
+            if best is None or key < best[0]:
+                best = (key, tuple(parts))
+
+        def place(index: int, remaining: Decimal, chosen: list[tuple[Product, Decimal]]) -> None:
+            if index == len(solids):
+                finish(remaining, chosen)
+                return
+            product = solids[index]
+            step = _quantity_step(product, self.resolution_ml)
+            last_solid = index == len(solids) - 1 and liquid is None
+            if last_solid:
+                quantity = remaining / product.mg_per_unit
+                if quantity >= step and quantity % step == 0:
+                    place(index + 1, Decimal(0), [*chosen, (product, quantity)])
+                return
+            quantity = step
+            while quantity * product.mg_per_unit <= remaining:
+                place(
+                    index + 1,
+                    remaining - quantity * product.mg_per_unit,
+                    [*chosen, (product, quantity)],
+                )
+                quantity += step
+
+        place(0, mg, [])
+        return best
+
+
+@cache
+def dose_maker(formulary: Formulary, drug: str) -> DoseMaker:
+    """The (cached) dose maker of one drug in one formulary."""
+    return DoseMaker(formulary, drug)

@@ -1,0 +1,198 @@
+"""Guardrails: the 25%-in-14-days ceiling, the 7-day minimum step, and the warnings that
+come from the patient (some block until a clinician confirms) and from the label.
+
+The ceiling window: for every day d of a plan, the daily dose (diazepam-equivalent) on
+day d + 14 is compared with the dose on day d. The discontinuation step is reported
+apart and is not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from clonacare.core.drugs import drug_facts
+from clonacare.core.errors import ClinicalError
+from clonacare.core.taper.model import (
+    DISCONTINUATION,
+    END_DOSE,
+    PatientFactors,
+    PlanWarning,
+)
+from clonacare.core.taper.rules import Rules
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step as the guardrails see it: days from the plan's start and its dose."""
+
+    day: int
+    days: int
+    de: Fraction
+    kind: str
+    cut_short: bool = False
+
+    @property
+    def last_day(self) -> int:
+        return self.day + self.days - 1
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A broken limit. ``rule`` is "ceiling" or "min-step"; ``index`` is the step at fault.
+
+    For the ceiling, the dose ``from_de`` on day ``from_day`` falls to ``to_de`` on day
+    ``from_day + window``.
+    """
+
+    rule: str
+    index: int
+    from_day: int = 0
+    from_de: Fraction = Fraction(0)
+    to_de: Fraction = Fraction(0)
+    days: int = 0
+
+
+def keep_fraction(rules: Rules) -> Fraction:
+    """The share of the dose that must remain after any window (0.75 for a 25% ceiling)."""
+    return 1 - Fraction(rules.max_cut_pct) / 100
+
+
+def lowest_allowed_de(levels: list[Level], day: int, days: int, rules: Rules) -> Fraction:
+    """The lowest daily diazepam-equivalent a new step from ``day`` may have so that no
+    window breaks the ceiling against the steps before it, now or later.
+
+    Every day of the 14 before ``day`` counts, not only those whose window ends inside
+    the new step: the steps after it will not be higher, so a day whose window ends
+    later is bound by this step too. (``days`` is kept for callers; the bound does not
+    depend on it.)
+    """
+    del days
+    first = day - rules.window_days
+    last = day - 1
+    highest = Fraction(0)
+    for level in reversed(levels):
+        if level.kind == DISCONTINUATION:
+            continue
+        if level.last_day < first:
+            break
+        if level.day <= last and level.last_day >= first:
+            highest = max(highest, level.de)
+    return highest * keep_fraction(rules)
+
+
+def find_breaches(levels: list[Level], rules: Rules) -> list[Breach]:
+    """Every breach of the ceiling and of the minimum step, in step order."""
+    keep = keep_fraction(rules)
+    window = rules.window_days
+    breaches: list[Breach] = []
+    for j, later in enumerate(levels):
+        if later.kind == DISCONTINUATION:
+            continue
+        if later.days < rules.min_step_days and not later.cut_short and later.kind != END_DOSE:
+            breaches.append(Breach(rule="min-step", index=j, days=later.days))
+        worst: Breach | None = None
+        for i in range(j - 1, -1, -1):
+            earlier = levels[i]
+            if earlier.kind == DISCONTINUATION:
+                continue
+            if earlier.last_day < later.day - window:
+                break
+            start = max(earlier.day, later.day - window)
+            stop = min(earlier.last_day, later.last_day - window)
+            if start > stop or later.de >= earlier.de * keep:
+                continue
+            if worst is None or later.de / earlier.de < worst.to_de / worst.from_de:
+                worst = Breach(
+                    rule="ceiling", index=j, from_day=start, from_de=earlier.de, to_de=later.de
+                )
+        if worst is not None:
+            breaches.append(worst)
+    return breaches
+
+
+def patient_warnings(
+    patient: PatientFactors, drug: str, rules: Rules
+) -> tuple[list[PlanWarning], list[PlanWarning]]:
+    """Warnings from the patient's facts: (all warnings, the blocking ones unconfirmed).
+
+    A blocking warning stops the plan until ``patient.confirmed_by`` names the clinician
+    who confirmed it; it is then kept with ``confirmed_by`` set.
+    """
+    codes: list[str] = []
+    indication = (patient.indication or "").lower()
+    if any(word in indication for word in rules.seizure_keywords):
+        codes.append("seizure-disorder")
+    if patient.history_withdrawal_seizure:
+        codes.append("withdrawal-seizure-history")
+    if patient.history_withdrawal_delirium:
+        codes.append("withdrawal-delirium-history")
+    if patient.pregnant:
+        codes.append("pregnancy")
+    if patient.age is not None and patient.age >= rules.older_adult_age:
+        codes.append("older-adult")
+    if patient.opioid_use:
+        codes.append("opioid")
+    confirmed = (patient.confirmed_by or "").strip() or None
+    warnings: list[PlanWarning] = []
+    unconfirmed: list[PlanWarning] = []
+    for code in codes:
+        rule = rules.patient[code]
+        message = rule.message
+        if code == "seizure-disorder" and drug != "clonazepam":
+            message = message.replace("Clonazepam or another benzodiazepine", drug.capitalize())
+        warning = PlanWarning(
+            code=code,
+            message=message
+            + (f" Confirmed by {confirmed}." if rule.blocking and confirmed else ""),
+            source=rule.source,
+            blocking=rule.blocking,
+            confirmed_by=confirmed if rule.blocking else None,
+        )
+        warnings.append(warning)
+        if rule.blocking and not confirmed:
+            unconfirmed.append(warning)
+    return warnings, unconfirmed
+
+
+def require_confirmation(unconfirmed: list[PlanWarning]) -> None:
+    """Refuse a plan with blocking warnings no clinician has confirmed."""
+    if not unconfirmed:
+        return
+    reasons = "; ".join(f"{w.message} [{w.source}]" for w in unconfirmed)
+    raise ClinicalError(
+        "confirmation-required",
+        f"Plan blocked until a clinician confirms: {reasons} "
+        "Give --confirmed-by NAME once the responsible clinician has confirmed.",
+    )
+
+
+def label_maximum_warning(
+    drug: str, daily_mg: Decimal, seizure_disorder: bool = False
+) -> PlanWarning | None:
+    """A warning when ``daily_mg`` is above a label maximum of ``drug`` (never a refusal).
+
+    With ``seizure_disorder`` only the seizure-disorder maximum counts, where the label
+    gives one (clonazepam: 20 mg, not the 4 mg for panic disorder).
+    """
+    facts = drug_facts(drug)
+    maximums = facts.label_maximums
+    if seizure_disorder:
+        maximums = tuple(m for m in maximums if "seizure" in m.indication) or maximums
+    exceeded = [m for m in maximums if daily_mg > m.mg_per_day]
+    if not exceeded:
+        return None
+    limits = ", ".join(f"{_mg(m.mg_per_day)} mg/day for {m.indication}" for m in exceeded)
+    return PlanWarning(
+        code="label-maximum",
+        message=(
+            f"{drug.capitalize()} {_mg(daily_mg)} mg/day is above the label maximum "
+            f"({limits}); plan with care, the dose may include use beyond the prescription."
+        ),
+        source=exceeded[0].source,
+    )
+
+
+def _mg(value: Decimal) -> str:
+    return format(value.normalize(), "f")

@@ -1,0 +1,50 @@
+"""Renderers of a taper plan: table (people), JSON (programs), CSV, iCalendar,
+dispensing summary (pharmacy) and an SVG chart (matplotlib)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from clonacare.core.taper.model import TaperPlan
+from clonacare.core.taper.render.calendar import render_ics
+from clonacare.core.taper.render.chart import render_svg
+from clonacare.core.taper.render.dispensing import render_dispensing
+from clonacare.core.taper.render.table import render_csv, render_table
+from clonacare.core.taper.serialize import plan_to_dict
+
+FORMATS = ("json", "table", "csv", "ics", "svg", "dispensing")
+
+
+def render_json(plan: TaperPlan) -> str:
+    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(plan: TaperPlan, fmt: str, stamp: datetime) -> str:
+    """Render ``plan`` as ``fmt`` (one of FORMATS). ``stamp`` (an aware datetime) is the
+    creation time written into the iCalendar file; the other formats ignore it."""
+    if fmt == "json":
+        return render_json(plan)
+    if fmt == "table":
+        return render_table(plan)
+    if fmt == "csv":
+        return render_csv(plan)
+    if fmt == "ics":
+        return render_ics(plan, stamp)
+    if fmt == "svg":
+        return render_svg(plan)
+    if fmt == "dispensing":
+        return render_dispensing(plan)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+__all__ = [
+    "FORMATS",
+    "render",
+    "render_csv",
+    "render_dispensing",
+    "render_ics",
+    "render_json",
+    "render_svg",
+    "render_table",
+]

@@ -1,0 +1,280 @@
+"""Adjust a running plan: pause, slow (longer interval or smaller cut), or step back.
+
+Each adjustment returns a new revision of the plan. Steps that started before the
+adjustment date keep their dates, doses and products; the step in progress on that date
+is cut short where the new revision begins. The engine never speeds a plan up: a
+"slow" that would be faster is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from clonacare.core.drugs import Formulary
+from clonacare.core.errors import ClinicalError
+from clonacare.core.taper.context import (
+    Draft,
+    PlanContext,
+    build_context,
+    equivalence_warnings,
+    mg_text,
+)
+from clonacare.core.taper.guardrails import label_maximum_warning, patient_warnings
+from clonacare.core.taper.model import (
+    CROSSOVER,
+    DISCONTINUATION,
+    PAUSE,
+    START,
+    STEP_BACK,
+    PlanWarning,
+    Revision,
+    Step,
+    TaperPlan,
+)
+from clonacare.core.taper.planner import (
+    build_steps,
+    judge,
+    method_settings,
+    step_warnings,
+)
+from clonacare.core.taper.reduction import reduce
+
+# Warnings that come from how the plan was computed, kept unless the rest is re-planned.
+_CARRIED = ("formulary-floor", "bands-above-range", "formulary-current-dose", "dose-increase")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Hold the dose in effect on the date for ``days`` more days, then go on."""
+
+    days: int
+
+
+@dataclass(frozen=True)
+class SlowInterval:
+    """Give every remaining step at least ``days`` days (longer than the current interval)."""
+
+    days: int
+
+
+@dataclass(frozen=True)
+class SlowStep:
+    """Re-plan the remaining cuts with a smaller ``step`` (percent or mg, as the method)."""
+
+    step: Decimal
+
+
+@dataclass(frozen=True)
+class StepBack:
+    """Return to the previous step's dose for one interval, then retry the current dose."""
+
+
+Adjustment = Pause | SlowInterval | SlowStep | StepBack
+
+
+def _describe(action: Adjustment, context: PlanContext) -> str:
+    if isinstance(action, Pause):
+        return f"pause {action.days} days"
+    if isinstance(action, SlowInterval):
+        return f"slow: interval {action.days} days"
+    if isinstance(action, SlowStep):
+        unit = "%" if context.request.method == "percent" else " mg"
+        return f"slow: step {mg_text(action.step)}{unit}"
+    return "step back to the previous dose"
+
+
+def adjust_plan(
+    plan: TaperPlan,
+    on: date,
+    action: Adjustment,
+    reason: str = "",
+    formulary: Formulary | None = None,
+) -> TaperPlan:
+    """The next revision of ``plan`` with ``action`` taking effect on ``on``.
+
+    Raises ClinicalError("bad-option") for a date outside the running plan, a "slow" that
+    is not slower, a step back with no earlier dose, or a smaller step for a method that
+    has none; ClinicalError("rate-limit") if the result broke a limit without override.
+    """
+    request = plan.request
+    context = build_context(request, formulary)
+    drafts = [_draft(plan, step) for step in plan.steps]
+    day = (on - request.start).days
+    current = _current_index(plan, drafts, day, on)
+    replanned_warnings: list[PlanWarning] | None = None
+    settings = method_settings(context)
+
+    if isinstance(action, Pause):
+        if action.days < 1:
+            raise ClinicalError("bad-option", "--pause must be 1 day or more.")
+        remaining = drafts[current].day + drafts[current].days - day
+        _cut_at(drafts, current, day)
+        pause = Draft(
+            day=day,
+            days=action.days + max(remaining, 0),
+            kind=PAUSE,
+            regimen=drafts[current].regimen,
+            note=f"Paused on {on.isoformat()} for {action.days} days.",
+        )
+        drafts.insert(current + 1, pause)
+        _redate(drafts, current + 1)
+    elif isinstance(action, SlowInterval):
+        if action.days <= context.interval_days:
+            raise ClinicalError(
+                "bad-option",
+                f"--slow-interval {action.days} days is not slower than the plan's "
+                f"{context.interval_days} days; the engine never speeds a plan up.",
+            )
+        if action.days > context.rules.max_interval_days:
+            raise ClinicalError(
+                "bad-option",
+                f"--slow-interval must be at most {context.rules.max_interval_days} days.",
+            )
+        for index in range(current, len(drafts)):
+            draft = drafts[index]
+            if draft.kind not in (DISCONTINUATION, CROSSOVER):
+                draft.days = max(draft.days, action.days)
+        _redate(drafts, current)
+        request = replace(request, interval_days=action.days)
+    elif isinstance(action, SlowStep):
+        method = request.method
+        if method not in ("percent", "fixed") or request.step is None:
+            raise ClinicalError(
+                "bad-option",
+                f"--slow-step applies to --method percent or fixed, not {method}; "
+                "use --slow-interval or --pause.",
+            )
+        if not Decimal(0) < action.step < request.step:
+            unit = "%" if method == "percent" else " mg"
+            raise ClinicalError(
+                "bad-option",
+                f"--slow-step must be more than 0 and smaller than the plan's step "
+                f"({mg_text(request.step)}{unit}); the engine never speeds a plan up.",
+            )
+        request = replace(request, step=action.step)
+        context = build_context(request, formulary)
+        settings = method_settings(context)
+        keep = current
+        while keep + 1 < len(drafts) and drafts[keep + 1].kind in (START, CROSSOVER):
+            keep += 1
+        del drafts[keep + 1 :]
+        result = reduce(context, drafts, settings)
+        replanned_warnings = list(result.warnings)
+        plan = replace(plan, outcome=result.outcome)
+    else:
+        if current == 0 or not drafts[current - 1].regimen:
+            raise ClinicalError(
+                "bad-option",
+                f"There is no earlier dose to step back to on {on.isoformat()}.",
+            )
+        original_days = drafts[current].days
+        retry = replace(drafts[current], days=original_days, cut_short=False)
+        _cut_at(drafts, current, day)
+        back = Draft(
+            day=day,
+            days=context.interval_days,
+            kind=STEP_BACK,
+            regimen=drafts[current - 1].regimen,
+            note=f"Stepped back on {on.isoformat()} to the dose of step {current - 1}.",
+        )
+        drafts[current + 1 : current + 1] = [back, retry]
+        _redate(drafts, current + 1)
+
+    context = build_context(request, formulary) if request is not plan.request else context
+    warnings = _warnings(context, plan, replanned_warnings)
+    warnings.extend(judge(context, drafts))
+    new_steps = build_steps(context, drafts)
+    steps = _keep_taken(plan.steps, new_steps, current)
+    warnings.extend(step_warnings(context, steps))
+    number = plan.revision + 1
+    return replace(
+        plan,
+        request=request,
+        steps=steps,
+        warnings=tuple(warnings),
+        revision=number,
+        revisions=(
+            *plan.revisions,
+            Revision(number=number, on=on, action=_describe(action, context), reason=reason),
+        ),
+    )
+
+
+def _draft(plan: TaperPlan, step: Step) -> Draft:
+    return Draft(
+        day=(step.start - plan.request.start).days,
+        days=step.days,
+        kind=step.kind,
+        regimen=tuple((d.time, d.drug, d.mg) for d in step.doses),
+        planned=None if step.planned_daily_mg is None else Fraction(step.planned_daily_mg),
+        note=step.note,
+        cut_short=step.cut_short,
+    )
+
+
+def _current_index(plan: TaperPlan, drafts: list[Draft], day: int, on: date) -> int:
+    if day <= 0:
+        raise ClinicalError(
+            "bad-option",
+            f"--on {on.isoformat()} must be after the plan's start "
+            f"({plan.request.start.isoformat()}).",
+        )
+    current = max(i for i, d in enumerate(drafts) if d.day < day)
+    if drafts[current].kind == DISCONTINUATION:
+        stop = plan.request.start + timedelta(days=drafts[current].day)
+        raise ClinicalError(
+            "bad-option",
+            f"The plan stopped the drug on {stop.isoformat()}; there is nothing to adjust "
+            f"on {on.isoformat()}.",
+        )
+    return current
+
+
+def _cut_at(drafts: list[Draft], index: int, day: int) -> None:
+    """End step ``index`` the day before ``day`` (it started before ``day``)."""
+    draft = drafts[index]
+    draft.days = day - draft.day
+    draft.cut_short = True
+
+
+def _redate(drafts: list[Draft], first: int) -> None:
+    """Lay the steps from ``first`` on end to end after the one before them."""
+    for index in range(max(first, 1), len(drafts)):
+        previous = drafts[index - 1]
+        drafts[index].day = previous.day + previous.days
+
+
+def _keep_taken(old: tuple[Step, ...], new: tuple[Step, ...], current: int) -> tuple[Step, ...]:
+    """Steps before the one in progress stay exactly as they were; that one keeps its
+    start, doses and products, with its new length."""
+    kept = list(old[:current])
+    step = old[current]
+    kept.append(replace(step, days=new[current].days, cut_short=new[current].cut_short))
+    return (*kept, *new[current + 1 :])
+
+
+def _warnings(
+    context: PlanContext, plan: TaperPlan, replanned: list[PlanWarning] | None
+) -> list[PlanWarning]:
+    request = context.request
+    warnings = list(patient_warnings(request.patient, request.drug, context.rules)[0])
+    warnings.extend(equivalence_warnings(context))
+    daily = sum((mg for _, mg in request.doses), Decimal(0))
+    seizure = any(w.code == "seizure-disorder" for w in warnings)
+    label = label_maximum_warning(request.drug, daily, seizure)
+    if label is not None:
+        warnings.append(label)
+    for warning in plan.warnings:
+        if (
+            warning.code == "label-maximum" and warning.message not in {w.message for w in warnings}
+        ) or (
+            warning.code in _CARRIED
+            and (replanned is None or warning.code in ("formulary-current-dose", "dose-increase"))
+        ):
+            warnings.append(warning)
+    if replanned is not None:
+        warnings.extend(replanned)
+    return warnings

@@ -1,0 +1,155 @@
+"""The taper rules (ceiling, minimum step, bands, defaults), loaded from ``data/rules.toml``.
+
+Every number here comes from the data file, which names its source; values the file
+marks as a Clonacare default are configuration, not guideline values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from clonacare.core.errors import ClinicalError
+from clonacare.core.sourced import load_toml, require_source, to_decimal
+
+DATA_FILE = Path(__file__).parent / "data" / "rules.toml"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A NICE/Ashton diazepam band: applies to a daily dose above ``above_mg``."""
+
+    above_mg: Decimal
+    cut_low_mg: Decimal
+    cut_high_mg: Decimal
+
+
+@dataclass(frozen=True)
+class PatientRule:
+    code: str
+    blocking: bool
+    message: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    max_cut_pct: Decimal
+    window_days: int
+    ceiling_source: str
+    min_step_days: int
+    min_step_source: str
+    initial_cut_low_pct: Decimal
+    initial_cut_high_pct: Decimal
+    initial_cut_source: str
+    default_interval_days: int
+    interval_source: str
+    max_interval_days: int
+    bands: tuple[Band, ...]
+    bands_top_mg: Decimal
+    bands_interval_min_days: int
+    bands_interval_max_days: int
+    bands_source: str
+    bands_interval_source: str
+    discontinuation_de_mg: Decimal
+    discontinuation_source: str
+    crossover_days: int
+    crossover_source: str
+    crossover_order: tuple[str, ...]
+    crossover_order_source: str
+    reduce_first_order: tuple[str, ...]
+    reduce_first_source: str
+    max_daily_de_mg: Decimal
+    max_steps: int
+    plausibility_source: str
+    patient: dict[str, PatientRule]
+    older_adult_age: int
+    seizure_keywords: tuple[str, ...]
+    sources: dict[str, str]
+
+
+def _int(table: dict[str, Any], key: str, where: str) -> int:
+    value = table.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ClinicalError("data-file", f"{where}: '{key}' must be a whole number.")
+    return value
+
+
+@cache
+def load_rules() -> Rules:
+    """Load and check ``rules.toml``; ClinicalError("data-file") names a missing value."""
+    data = load_toml(DATA_FILE)
+    name = DATA_FILE.name
+    try:
+        ceiling = data["ceiling"]
+        min_step = data["min_step"]
+        initial = data["initial_cut"]
+        interval = data["interval"]
+        bands = data["bands"]
+        disc = data["discontinuation"]
+        crossover = data["crossover"]
+        reduce_first = data["reduce_first"]
+        plaus = data["plausibility"]
+        patient_raw = data["patient"]
+        sources = data["sources"]
+    except KeyError as exc:
+        raise ClinicalError("data-file", f"{name}: missing table {exc}.") from None
+    band_list = tuple(
+        Band(
+            above_mg=to_decimal(b["above_mg"], f"{name} band"),
+            cut_low_mg=to_decimal(b["cut_low_mg"], f"{name} band"),
+            cut_high_mg=to_decimal(b["cut_high_mg"], f"{name} band"),
+        )
+        for b in bands["band"]
+    )
+    band_list = tuple(sorted(band_list, key=lambda b: b.above_mg, reverse=True))
+    patient = {
+        code: PatientRule(
+            code=code,
+            blocking=bool(raw["blocking"]),
+            message=str(raw["message"]),
+            source=require_source(raw, f"{name} [patient.{code}]"),
+        )
+        for code, raw in patient_raw.items()
+    }
+    return Rules(
+        max_cut_pct=to_decimal(ceiling["max_cut_pct"], f"{name} ceiling"),
+        window_days=_int(ceiling, "window_days", name),
+        ceiling_source=require_source(ceiling, f"{name} [ceiling]"),
+        min_step_days=_int(min_step, "days", name),
+        min_step_source=require_source(min_step, f"{name} [min_step]"),
+        initial_cut_low_pct=to_decimal(initial["usual_low_pct"], f"{name} initial_cut"),
+        initial_cut_high_pct=to_decimal(initial["usual_high_pct"], f"{name} initial_cut"),
+        initial_cut_source=require_source(initial, f"{name} [initial_cut]"),
+        default_interval_days=_int(interval, "default_days", name),
+        interval_source=require_source(interval, f"{name} [interval]"),
+        max_interval_days=_int(interval, "max_days", name),
+        bands=band_list,
+        bands_top_mg=to_decimal(bands["top_mg"], f"{name} bands"),
+        bands_interval_min_days=_int(bands, "interval_min_days", name),
+        bands_interval_max_days=_int(bands, "interval_max_days", name),
+        bands_source=require_source(bands, f"{name} [bands]"),
+        bands_interval_source=str(bands["interval_source"]),
+        discontinuation_de_mg=to_decimal(
+            disc["default_diazepam_equivalent_mg"], f"{name} discontinuation"
+        ),
+        discontinuation_source=require_source(disc, f"{name} [discontinuation]"),
+        crossover_days=_int(crossover, "default_days", name),
+        crossover_source=require_source(crossover, f"{name} [crossover]"),
+        crossover_order=tuple(crossover["default_order"]),
+        crossover_order_source=str(crossover["order_source"]),
+        reduce_first_order=tuple(reduce_first["default_order"]),
+        reduce_first_source=require_source(reduce_first, f"{name} [reduce_first]"),
+        max_daily_de_mg=to_decimal(
+            plaus["max_daily_diazepam_equivalent_mg"], f"{name} plausibility"
+        ),
+        max_steps=_int(plaus, "max_steps", name),
+        plausibility_source=require_source(plaus, f"{name} [plausibility]"),
+        patient=patient,
+        older_adult_age=_int(patient_raw["older-adult"], "age_years", name),
+        seizure_keywords=tuple(patient_raw["seizure-disorder"]["indication_keywords"]),
+        sources={str(k): str(v) for k, v in sources.items()},
+    )

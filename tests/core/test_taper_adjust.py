@@ -1,0 +1,161 @@
+"""Adjusting a running plan: pause, slow (interval or step), step back. Each returns a
+new revision; steps already taken keep their dates, doses and products; the engine never
+speeds a plan up."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from clonacare.core.errors import ClinicalError
+from clonacare.core.taper import (
+    Pause,
+    SlowInterval,
+    SlowStep,
+    StepBack,
+    TaperPlan,
+    TaperRequest,
+    adjust_plan,
+    plan_from_dict,
+    plan_taper,
+    plan_to_dict,
+)
+
+START = date(2027, 1, 4)
+ON = date(2027, 2, 10)  # day 9 of step 2 (16.2 mg from 2027-02-01)
+
+
+def running_plan(**kw: object) -> TaperPlan:
+    base: dict[str, object] = {
+        "drug": "diazepam",
+        "doses": (("night", Decimal(20)),),
+        "start": START,
+        "method": "percent",
+        "step": Decimal(10),
+    }
+    base.update(kw)
+    plan = plan_taper(TaperRequest(**base))  # type: ignore[arg-type]
+    # As adjust receives it: through the JSON contract.
+    return plan_from_dict(json.loads(json.dumps(plan_to_dict(plan))))
+
+
+def daily(step: object) -> Decimal:
+    return sum((d.mg for d in step.doses), Decimal(0))  # type: ignore[attr-defined]
+
+
+def test_it_pauses_at_the_current_dose_and_shifts_the_rest() -> None:
+    plan = running_plan()
+    revised = adjust_plan(plan, ON, Pause(days=14), reason="insomnia")
+    assert revised.revision == 2
+    assert revised.revisions[-1].reason == "insomnia"
+    assert revised.revisions[-1].action == "pause 14 days"
+    assert revised.steps[:2] == plan.steps[:2]
+    assert revised.steps[2].days == 9
+    assert revised.steps[2].cut_short
+    pause = revised.steps[3]
+    assert (pause.kind, pause.start, pause.days, daily(pause)) == ("pause", ON, 19, Decimal("16.2"))
+    assert [daily(s) for s in revised.steps[4:]] == [daily(s) for s in plan.steps[3:]]
+    assert revised.steps[4].start == date(2027, 3, 1)
+    assert revised.steps[-1].start == plan.steps[-1].start.replace() + (
+        revised.steps[4].start - plan.steps[3].start
+    )
+
+
+def test_it_slows_the_interval_for_the_rest() -> None:
+    plan = running_plan()
+    revised = adjust_plan(plan, ON, SlowInterval(days=21))
+    assert revised.steps[:2] == plan.steps[:2]
+    # Every remaining step lasts at least 21 days (a step the plan already held for 28
+    # days keeps its 28).
+    assert [s.days for s in revised.steps[2:-1]] == [max(s.days, 21) for s in plan.steps[2:-1]]
+    assert [daily(s) for s in revised.steps] == [daily(s) for s in plan.steps]
+    assert revised.request.interval_days == 21
+
+
+def test_it_slows_the_step_for_the_rest() -> None:
+    plan = running_plan()
+    revised = adjust_plan(plan, ON, SlowStep(step=Decimal(5)))
+    assert revised.steps[:3] == plan.steps[:3]
+    assert daily(revised.steps[3]) == Decimal("15.4")  # 5% of 16.2 mg is 0.81 mg
+    assert len(revised.steps) > len(plan.steps)
+    assert revised.request.step == 5
+
+
+def test_it_steps_back_to_the_previous_dose_then_retries() -> None:
+    plan = running_plan()
+    revised = adjust_plan(plan, ON, StepBack(), reason="rebound anxiety")
+    assert revised.steps[2].days == 9
+    back, retry = revised.steps[3], revised.steps[4]
+    assert (back.kind, back.start, daily(back)) == ("step-back", ON, Decimal(18))
+    assert (retry.start, daily(retry), retry.days) == (date(2027, 2, 24), Decimal("16.2"), 14)
+    assert revised.revisions[-1].action == "step back to the previous dose"
+
+
+def test_it_never_changes_the_taken_steps_products() -> None:
+    plan = running_plan(drug="clonazepam", doses=(("night", Decimal(1)),))
+    revised = adjust_plan(plan, date(2027, 2, 20), Pause(days=7))
+    for old, new in zip(plan.steps[:2], revised.steps[:2], strict=True):
+        assert old == new
+
+
+def test_a_revision_can_be_revised_again() -> None:
+    plan = running_plan()
+    second = adjust_plan(plan, ON, Pause(days=14), reason="insomnia")
+    again = plan_from_dict(json.loads(json.dumps(plan_to_dict(second))))
+    third = adjust_plan(again, date(2027, 4, 1), SlowInterval(days=28), reason="resume slower")
+    assert third.revision == 3
+    assert [r.number for r in third.revisions] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("on", "action", "message"),
+    [
+        (START, Pause(days=7), "--on 2027-01-04 must be after the plan's start (2027-01-04)."),
+        (
+            ON,
+            SlowInterval(days=14),
+            "--slow-interval 14 days is not slower than the plan's 14 days; the engine never "
+            "speeds a plan up.",
+        ),
+        (
+            ON,
+            SlowStep(step=Decimal(10)),
+            "--slow-step must be more than 0 and smaller than the plan's step (10%); the engine "
+            "never speeds a plan up.",
+        ),
+        (date(2027, 1, 10), StepBack(), "There is no earlier dose to step back to on 2027-01-10."),
+        (
+            date(2029, 1, 1),
+            Pause(days=3),
+            "The plan stopped the drug on 2028-05-08; there is nothing to adjust on 2029-01-01.",
+        ),
+        (ON, Pause(days=0), "--pause must be 1 day or more."),
+    ],
+)
+def test_it_refuses_adjustments_it_cannot_make(on: date, action: object, message: str) -> None:
+    with pytest.raises(ClinicalError) as exc:
+        adjust_plan(running_plan(), on, action)  # type: ignore[arg-type]
+    assert exc.value.message == message
+
+
+def test_it_refuses_a_smaller_step_for_the_bands_method() -> None:
+    with pytest.raises(ClinicalError) as exc:
+        adjust_plan(running_plan(method="bands", step=None), ON, SlowStep(step=Decimal(1)))
+    assert exc.value.message == (
+        "--slow-step applies to --method percent or fixed, not bands; use --slow-interval or "
+        "--pause."
+    )
+
+
+def test_it_refuses_json_that_is_not_a_plan() -> None:
+    with pytest.raises(ClinicalError) as exc:
+        plan_from_dict({"steps": []}, "plan.json")
+    assert exc.value.message == (
+        "plan.json is not a Clonacare taper plan: a required key is missing: 'parameters'."
+    )
+    with pytest.raises(ClinicalError) as exc:
+        plan_from_dict([], "plan.json")
+    assert exc.value.message == "plan.json is not a Clonacare taper plan: 'plan' must be an object."
