@@ -40,7 +40,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh (installs Debian's chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run scripts/system-deps.sh (installs Debian's chromium)"
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
@@ -96,7 +98,7 @@ def visit(request: pytest.FixtureRequest, browser: Browser, live_server: object)
 
     def only_local(route: object) -> None:
         request_url = route.request.url  # type: ignore[attr-defined]
-        if request_url.startswith(base_url) or request_url.startswith("data:"):
+        if request_url.startswith((base_url, "data:")):
             route.continue_()  # type: ignore[attr-defined]
         else:
             tab.problems.append(f"blocked external request: {request_url}")
@@ -106,16 +108,20 @@ def visit(request: pytest.FixtureRequest, browser: Browser, live_server: object)
     tab.page.on("pageerror", lambda exc: tab.problems.append(f"page error: {exc}"))
     tab.page.on(
         "console",
-        lambda msg: tab.problems.append(f"console {msg.type}: {msg.text}")
-        # A document's own 4xx is asserted by open(); other failed loads by "response".
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-        else None,
+        lambda msg: (
+            tab.problems.append(f"console {msg.type}: {msg.text}")
+            # A document's own 4xx is asserted by open(); other failed loads by "response".
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     tab.page.on(
         "response",
-        lambda r: tab.problems.append(f"HTTP {r.status} for {r.url}")
-        if r.status >= 400 and r.request.resource_type != "document"
-        else None,
+        lambda r: (
+            tab.problems.append(f"HTTP {r.status} for {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document"
+            else None
+        ),
     )
     yield tab
     context.close()

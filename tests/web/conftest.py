@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from tests.personas import World
+
 ARTICLE = """---
 title: "A test article"
 summary: "A short summary."
@@ -35,3 +37,10 @@ def content_dir(tmp_path: Path, settings: SettingsWrapper) -> Callable[..., Path
         return path
 
     return add
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    from tests.personas import make_world
+
+    return make_world()

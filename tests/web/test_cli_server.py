@@ -10,15 +10,17 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from clonacare import __version__
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "clonacare.cli", *args],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
 
 
@@ -66,7 +68,10 @@ def test_serve_answers_on_the_port_it_was_given(tmp_path: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "clonacare.cli", "serve", "--port", str(port)],
-        env=fresh_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=fresh_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         body = ""

@@ -26,8 +26,9 @@ Text.
 
 
 def broken(field: str, value: str) -> str:
-    lines = [f"{field}: {value}" if line.startswith(f"{field}:") else line
-             for line in GOOD.splitlines()]
+    lines = [
+        f"{field}: {value}" if line.startswith(f"{field}:") else line for line in GOOD.splitlines()
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -37,22 +38,32 @@ def broken(field: str, value: str) -> str:
         ("no front matter", "x.md: the file must start with '---' front matter."),
         ("---\ntitle: x\n", "x.md: the front matter has no closing '---'."),
         ("---\n- a list\n---\n", "x.md: the front matter must be a mapping of fields."),
-        (GOOD.replace('order: 1\n', ""), "x.md: missing front matter field(s): order."),
-        (GOOD.replace("---\n##", "colour: blue\n---\n##"),
-         "x.md: unknown front matter field(s): colour."),
+        (GOOD.replace("order: 1\n", ""), "x.md: missing front matter field(s): order."),
+        (
+            GOOD.replace("---\n##", "colour: blue\n---\n##"),
+            "x.md: unknown front matter field(s): colour.",
+        ),
         (broken("title", '""'), "x.md: 'title' must be a non-empty string."),
-        (broken("summary", "'" + "x" * 161 + "'"),
-         "x.md: 'summary' is longer than 160 characters."),
-        (broken("section", "gossip"),
-         "x.md: 'section' must be one of basics, risks, dependence, treatment, questions, related."),
+        (
+            broken("summary", "'" + "x" * 161 + "'"),
+            "x.md: 'summary' is longer than 160 characters.",
+        ),
+        (
+            broken("section", "gossip"),
+            "x.md: 'section' must be one of basics, risks, dependence, treatment, "
+            "questions, related.",
+        ),
         (broken("order", "first"), "x.md: 'order' must be a whole number."),
         (broken("sources", "[]"), "x.md: 'sources' must be a non-empty list of strings."),
-        (broken("reviewed_on", "yesterday"),
-         "x.md: 'reviewed_on' must be a date like 2026-11-26."),
-        (broken("reviewed_by", "Dr. Rivera"),
-         "x.md: 'reviewed_by' and 'reviewed_on' are filled in together."),
-        (broken("section", "questions").replace("## Part\n\nText.", "Just text."),
-         "x.md: a questions page needs '## Question?' headings."),
+        (broken("reviewed_on", "yesterday"), "x.md: 'reviewed_on' must be a date like 2026-11-26."),
+        (
+            broken("reviewed_by", "Dr. Rivera"),
+            "x.md: 'reviewed_by' and 'reviewed_on' are filled in together.",
+        ),
+        (
+            broken("section", "questions").replace("## Part\n\nText.", "Just text."),
+            "x.md: a questions page needs '## Question?' headings.",
+        ),
     ],
 )
 def test_a_broken_article_is_refused_naming_the_file_and_field(text: str, message: str) -> None:
@@ -107,7 +118,10 @@ def test_a_missing_content_folder_fails_the_system_check(tmp_path: Path, setting
     settings.CONTENT_DIR = tmp_path / "nowhere"  # type: ignore[attr-defined]
     errors = [m for m in run_checks() if m.id == "clonacare.E001"]
     assert len(errors) == 1
-    assert errors[0].msg == f"The education content folder {tmp_path / 'nowhere' / 'articles'} does not exist."
+    assert (
+        errors[0].msg
+        == f"The education content folder {tmp_path / 'nowhere' / 'articles'} does not exist."
+    )
 
 
 def test_a_broken_crisis_file_fails_the_system_check(tmp_path: Path, settings: object) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,9 @@ def test_it_lists_every_article_on_the_home_page(client: Client) -> None:
     html = response.content.decode()
     for slug in SLUGS:
         assert f'href="/learn/{slug}/"' in html
-    assert "<title>Clonazepam (Klonopin): risks, dependence and the safe way off · Clonacare" in html
+    assert (
+        "<title>Clonazepam (Klonopin): risks, dependence and the safe way off · Clonacare" in html
+    )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -54,8 +56,17 @@ def test_it_renders_each_article_with_title_description_contents_and_sources(
     assert "does not replace" in visible_text(html)
 
 
-@pytest.mark.parametrize("path", ["/", "/learn/withdrawal/", "/search/", "/search/?q=taper",
-                                  "/search/?q=%21%21", "/learn/no-such-page/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/learn/withdrawal/",
+        "/search/",
+        "/search/?q=taper",
+        "/search/?q=%21%21",
+        "/learn/no-such-page/",
+    ],
+)
 def test_every_page_shows_the_crisis_resources_in_its_visible_text(
     client: Client, path: str
 ) -> None:
@@ -80,7 +91,10 @@ def test_the_faq_carries_faqpage_json_ld_listing_every_question(client: Client) 
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "FAQPage"
     questions = [q["name"] for q in data["mainEntity"]]
-    headings = [unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<h2 id=\"[^\"]+\">(.*?)</h2>", html)]
+    headings = [
+        unescape(re.sub(r"<[^>]+>", "", h))
+        for h in re.findall(r"<h2 id=\"[^\"]+\">(.*?)</h2>", html)
+    ]
     page_questions = [h for h in headings if h.endswith("?")]
     assert len(questions) >= 8
     assert questions == page_questions
@@ -121,12 +135,27 @@ def test_the_faq_follows_the_reference_not_detox_framing(client: Client) -> None
 TOPICS = {
     "what-is-clonazepam": ["benzodiazepine", "gaba", "half-life"],
     "uses-of-clonazepam": ["seizure", "panic disorder", "insomnia", "restless legs", "off-label"],
-    "side-effects-and-risks": ["drowsy", "dizziness", "coordination", "boxed warning",
-                               "opioid", "suicidal", "dependence", "addiction"],
+    "side-effects-and-risks": [
+        "drowsy",
+        "dizziness",
+        "coordination",
+        "boxed warning",
+        "opioid",
+        "suicidal",
+        "dependence",
+        "addiction",
+    ],
     "withdrawal": ["seizures", "abrupt", "taper", "25%"],
     "dependence-and-addiction": ["risk factors", "craving", "physical dependence"],
-    "treatment": ["assessment", "taper", "cognitive behavioural therapy", "counselling",
-                  "support groups", "co-occurring", "months to years"],
+    "treatment": [
+        "assessment",
+        "taper",
+        "cognitive behavioural therapy",
+        "counselling",
+        "support groups",
+        "co-occurring",
+        "months to years",
+    ],
     "support-groups": ["narcotics anonymous"],
     "outpatient-recovery": ["outpatient"],
     "dual-diagnosis": ["mental health"],

@@ -60,7 +60,15 @@ def test_a_search_that_is_too_long_is_refused_with_a_message(client: Client) -> 
 
 @pytest.mark.parametrize(
     "query",
-    ['taper" OR NEAR(', "title:taper", "taper*", "-taper", "taper AND", "((( taper", "'; DROP TABLE x"],
+    [
+        'taper" OR NEAR(',
+        "title:taper",
+        "taper*",
+        "-taper",
+        "taper AND",
+        "((( taper",
+        "'; DROP TABLE x",
+    ],
 )
 def test_search_syntax_in_a_query_is_only_ever_text(client: Client, query: str) -> None:
     response = client.get("/search/", {"q": query})

@@ -47,7 +47,11 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in dropped} | env
     return subprocess.run(
         [sys.executable, "-m", "clonacare.web.manage", *args],
-        capture_output=True, text=True, timeout=120, env=environment, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        check=False,
     )
 
 
@@ -69,7 +73,9 @@ def test_the_deploy_check_reports_nothing_under_production_settings() -> None:
 
 
 def test_the_deploy_check_catches_debug_in_production() -> None:
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **(PRODUCTION | {"DEBUG": "true"}))
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **(PRODUCTION | {"DEBUG": "true"})
+    )
     assert result.returncode == 1
     assert "security.W018" in result.stderr
 

@@ -1,8 +1,75 @@
-"""Demo data for the Quick start: the education index now; accounts and patients later."""
+"""Demo data for the Quick start (`clonacare demo`): two programs, their people, and
+patients with a few months of history. For demonstration only: every password is
+DEMO_PASSWORD and two-factor sign-in is off for every demo account."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+DEMO_PASSWORD = "clonacare-demo"  # noqa: S105  (published in the README, demo only)
+
+STAFF = [
+    # username, first, last, role, program slug
+    ("dr.avery", "Jordan", "Avery", "prescriber", "riverside"),
+    ("nurse.kim", "Sam", "Kim", "nurse", "riverside"),
+    ("counsel.lee", "Robin", "Lee", "counsellor", "riverside"),
+    ("admin.riverside", "Pat", "Reyes", "program_admin", "riverside"),
+    ("dr.brook", "Morgan", "Brook", "prescriber", "northgate"),
+    ("admin", "Site", "Admin", "site_admin", None),
+]
+PATIENTS = [
+    # username, first, last, born, program, care team, daily doses (morning, night) mg
+    (
+        "pat.alex",
+        "Alex",
+        "Morgan",
+        dt.date(1982, 5, 14),
+        "riverside",
+        ("dr.avery", "nurse.kim", "counsel.lee"),
+        ("0.5", "1"),
+    ),
+    (
+        "pat.blair",
+        "Blair",
+        "Okafor",
+        dt.date(1958, 9, 2),
+        "riverside",
+        ("dr.avery", "nurse.kim"),
+        ("0", "1"),
+    ),
+    (
+        "pat.casey",
+        "Casey",
+        "Lindqvist",
+        dt.date(1990, 1, 23),
+        "northgate",
+        ("dr.brook",),
+        ("0.5", "0.5"),
+    ),
+]
+# PHQ-9 answers every four weeks for the last months, oldest first, per patient: a
+# patient whose mood improves over the taper, one who stays mild, one with a bad week.
+PHQ9_HISTORY = {
+    "pat.alex": [
+        "2,2,2,1,1,1,2,1,0",
+        "2,1,2,1,1,1,1,1,0",
+        "1,1,1,1,1,0,1,1,0",
+        "1,1,1,0,1,0,1,0,0",
+    ],
+    "pat.blair": ["1,1,2,1,0,0,1,0,0", "1,1,1,1,0,0,1,0,0", "1,0,1,1,0,0,1,0,0"],
+    "pat.casey": ["1,1,1,1,1,1,1,1,0", "2,2,2,2,1,1,1,1,1"],
+}
+GAD7_HISTORY = {
+    "pat.alex": ["2,2,2,1,1,2,1", "2,1,2,1,1,1,1", "1,1,1,1,1,1,1", "1,1,1,0,0,1,1"],
+    "pat.blair": ["1,1,1,1,0,1,1", "1,1,1,0,0,1,1", "1,1,0,0,0,1,0"],
+    "pat.casey": ["1,1,1,1,1,1,1", "2,1,2,1,1,2,1"],
+}
 
 
 def load_demo_data() -> Iterator[str]:
@@ -11,3 +78,148 @@ def load_demo_data() -> Iterator[str]:
 
     count = rebuild_search_index()
     yield f"Education: {count} articles indexed for search."
+    from clonacare.accounts.models import Program
+
+    if Program.objects.filter(slug="riverside").exists():
+        yield "Demo programs already exist; left as they are."
+        return
+    with transaction.atomic():
+        _create()
+    yield "Demo programs: Riverside Recovery and Northgate Clinic (two-factor off)."
+    yield (
+        "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
+        "admin.riverside, pat.alex, pat.blair, dr.brook, pat.casey, admin."
+    )
+
+
+def _create() -> None:
+    from clonacare.accounts.models import Membership, Program, SiteConfiguration
+    from clonacare.assessments.actions import do_record_level_of_care, do_submit_response
+    from clonacare.audit.log import Actor
+    from clonacare.core.instruments import answers_from_tokens, instrument
+    from clonacare.patients.models import (
+        BenzodiazepineUse,
+        CareTeamMember,
+        Condition,
+        Consent,
+        Medication,
+        Patient,
+    )
+
+    SiteConfiguration.objects.update_or_create(pk=1, defaults={"site_admin_two_factor": False})
+    programs = {
+        "riverside": Program.objects.create(
+            name="Riverside Recovery", slug="riverside", require_two_factor=False
+        ),
+        "northgate": Program.objects.create(
+            name="Northgate Clinic", slug="northgate", require_two_factor=False
+        ),
+    }
+    users: dict[str, User] = {}
+    for username, first, last, role, program in STAFF:
+        user = User.objects.create_user(
+            username, password=DEMO_PASSWORD, first_name=first, last_name=last
+        )
+        Membership.objects.create(
+            user=user, role=role, program=programs[program] if program else None
+        )
+        users[username] = user
+
+    now = timezone.now()
+    today = now.date()
+    for username, first, last, born, program, team, (morning, night) in PATIENTS:
+        user = User.objects.create_user(
+            username, password=DEMO_PASSWORD, first_name=first, last_name=last
+        )
+        Membership.objects.create(user=user, role="patient", program=programs[program])
+        patient = Patient.objects.create(
+            program=programs[program],
+            user=user,
+            given_name=first,
+            family_name=last,
+            date_of_birth=born,
+            status=Patient.Status.TAPERING,
+        )
+        BenzodiazepineUse.objects.create(
+            patient=patient,
+            drug="clonazepam",
+            morning_mg=Decimal(morning),
+            night_mg=Decimal(night),
+            since=today - dt.timedelta(days=700),
+            prescriber_name=f"Dr. {users[team[0]].last_name}",
+        )
+        for member in team:
+            CareTeamMember.objects.create(patient=patient, user=users[member])
+        Condition.objects.create(
+            patient=patient, name="Panic disorder", noted_on=today - dt.timedelta(days=900)
+        )
+        Medication.objects.create(
+            patient=patient, name="Sertraline", dose="100 mg daily", reason="panic disorder"
+        )
+        Consent.objects.create(
+            patient=patient,
+            disclosing_program=programs[program],
+            recipient="Dr. Taylor, primary care physician",
+            purpose="coordination of care",
+            information="Taper plan, current dose and assessment results",
+            expires_on=today + dt.timedelta(days=365),
+            signed_by=f"{first} {last}",
+            signed_on=today - dt.timedelta(days=100),
+            created_by=users[team[0]],
+        )
+        clinician = users[team[0]]
+        clinician_actor = Actor(
+            clinician.pk,
+            clinician.username,
+            "prescriber",
+            programs[program].pk,
+            "127.0.0.1",
+            "clonacare demo",
+        )
+        patient_actor = Actor(
+            user.pk, user.username, "patient", programs[program].pk, "127.0.0.1", "clonacare demo"
+        )
+        for history, instrument_id in ((PHQ9_HISTORY, "phq9"), (GAD7_HISTORY, "gad7")):
+            answers_list = history[username]
+            for index, answers in enumerate(answers_list):
+                when = now - dt.timedelta(days=28 * (len(answers_list) - index) - 3)
+                definition = instrument(instrument_id)
+                do_submit_response(
+                    patient_actor,
+                    patient,
+                    instrument_id,
+                    answers_from_tokens(definition, answers.split(",")),
+                    now=when,
+                )
+        do_submit_response(
+            patient_actor,
+            patient,
+            "asq",
+            answers_from_tokens(instrument("asq"), ["no", "no", "no", "no"]),
+            now=now - dt.timedelta(days=20),
+        )
+        do_record_level_of_care(
+            clinician_actor,
+            patient,
+            {
+                "drug": "clonazepam",
+                "daily_dose_mg": Decimal(morning) + Decimal(night),
+                "days_per_week": 7,
+                "duration_months": 23,
+                "indication": "panic disorder",
+                "age": patient.age_on(today),
+                "pregnant": False,
+                "history_withdrawal_seizure": False,
+                "history_withdrawal_delirium": False,
+                "alcohol_use_disorder": False,
+                "opioid_use": False,
+                "other_sedatives": False,
+                "suicide_screen": "negative",
+                "unstable_medical": False,
+                "unstable_psychiatric": False,
+                "previous_failed_tapers": 0,
+                "support_at_home": True,
+            },
+            equivalence="ashton",
+            now=now - dt.timedelta(days=60),
+        )

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "clonacare.accounts"
+    label = "accounts"
+    verbose_name = "Programs and people"

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from clonacare.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_page, name="login"),
+    path("logout/", views.logout_page, name="logout"),
+    path("login/two-factor/", views.enroll, name="enroll"),
+    path("home/", views.home, name="home"),
+]

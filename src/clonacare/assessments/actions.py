@@ -1,0 +1,184 @@
+"""Writes for assessments: each action validates, writes and audits in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from clonacare.accounts.models import Role
+from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment, SafetyAlert
+from clonacare.audit.log import Actor, record
+from clonacare.core.assessment import assess, load_settings, parse_assessment
+from clonacare.core.crisis import CrisisResources, load_crisis_resources
+from clonacare.core.drugs import equivalence_table
+from clonacare.core.errors import ClinicalError
+from clonacare.core.instruments import (
+    Instrument,
+    incomplete_message,
+    instrument,
+    score,
+    shipped_ids,
+)
+from clonacare.patients.access import may_record_clinical_data
+from clonacare.patients.models import Patient
+
+
+def crisis_resources() -> CrisisResources:
+    return load_crisis_resources(settings.CRISIS_FILE or None)
+
+
+def is_self_report(definition: Instrument) -> bool:
+    """Every item is answered by the patient (PHQ-9, GAD-7, ASQ, SDS)."""
+    return all(item.rater == "self" for item in definition.items)
+
+
+def instruments_for(actor: Actor) -> list[Instrument]:
+    """The shipped instruments ``actor`` may complete: patients self-report ones only."""
+    definitions = [instrument(i) for i in shipped_ids()]
+    if actor.role == Role.PATIENT:
+        return [d for d in definitions if is_self_report(d)]
+    if may_record_clinical_data(actor):
+        return definitions
+    return []
+
+
+def _signed_in(actor: Actor) -> int:
+    """The acting user's id; an anonymous actor writes nothing."""
+    if actor.user_id is None:
+        raise ClinicalError("not-allowed", "Sign in to record assessments.")
+    return actor.user_id
+
+
+def do_submit_response(
+    actor: Actor,
+    patient: Patient,
+    instrument_id: str,
+    answers: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+) -> InstrumentResponse:
+    """Score and store one completed instrument, raising its safety alerts.
+
+    Refuses (ClinicalError, nothing written) an instrument the actor may not complete,
+    an answer that is not one of an item's options, and an incomplete form.
+    """
+    user_id = _signed_in(actor)
+    allowed = {d.id: d for d in instruments_for(actor)}
+    if instrument_id not in allowed:
+        if instrument_id in shipped_ids():
+            raise ClinicalError(
+                "not-allowed", f"{instrument_id} is completed by a clinician, not by the patient."
+            )
+        raise ClinicalError(
+            "unknown-instrument",
+            f"Unknown instrument {instrument_id!r}; choose one of: {', '.join(sorted(allowed))}.",
+        )
+    definition = allowed[instrument_id]
+    crisis = crisis_resources()
+    result = score(
+        definition,
+        {k: (None if v in ("", None) else str(v)) for k, v in answers.items()},
+        crisis=crisis,
+        settings=load_settings().instrument_settings(),
+    )
+    if not result.complete:
+        raise ClinicalError("incomplete", incomplete_message(definition, result.missing))
+    with transaction.atomic():
+        response = InstrumentResponse.objects.create(
+            patient=patient,
+            instrument=definition.id,
+            answers={k: str(v) for k, v in answers.items() if v not in ("", None)},
+            complete=True,
+            total=result.total,
+            band=result.band or "",
+            result=result.as_dict(),
+            self_reported=actor.role == Role.PATIENT,
+            entered_by_id=user_id,
+            submitted_at=now,
+        )
+        for fired in result.alerts:
+            alert = SafetyAlert.objects.create(
+                patient=patient,
+                code=fired.code,
+                message=fired.message,
+                response=response,
+                raised_at=now,
+            )
+            record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
+        record(
+            actor,
+            "assessment.submit",
+            patient=patient,
+            target=response,
+            detail={"instrument": definition.id, "total": result.total, "band": result.band},
+        )
+    return response
+
+
+def do_record_level_of_care(
+    actor: Actor, patient: Patient, data: Mapping[str, Any], *, equivalence: str, now: dt.datetime
+) -> LevelOfCareAssessment:
+    """Evaluate an assessment record with the core and store it with its reasons.
+
+    Refuses (ClinicalError naming the field, nothing written) a malformed record, and
+    actors who are not clinical staff.
+    """
+    user_id = _signed_in(actor)
+    if not may_record_clinical_data(actor):
+        raise ClinicalError("not-allowed", "Only clinical staff record a level-of-care assessment.")
+    parsed = parse_assessment(dict(data))
+    result = assess(
+        parsed,
+        table=equivalence_table(equivalence),
+        settings=load_settings(),
+        crisis=crisis_resources(),
+    )
+    with transaction.atomic():
+        assessment = LevelOfCareAssessment.objects.create(
+            patient=patient,
+            record={k: float(v) if isinstance(v, Decimal) else v for k, v in data.items()},
+            level=result.level,
+            withdrawal_risk=result.withdrawal.level,
+            result=result.as_dict(),
+            assessed_by_id=user_id,
+            assessed_at=now,
+        )
+        for fired in result.alerts:
+            alert = SafetyAlert.objects.create(
+                patient=patient,
+                code=fired.code,
+                message=fired.message,
+                level_of_care=assessment,
+                raised_at=now,
+            )
+            record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
+        record(
+            actor,
+            "level-of-care.record",
+            patient=patient,
+            target=assessment,
+            detail={"level": result.level, "withdrawal_risk": result.withdrawal.level},
+        )
+    return assessment
+
+
+def do_acknowledge_alert(
+    actor: Actor, alert: SafetyAlert, *, note: str, now: dt.datetime
+) -> SafetyAlert:
+    """A clinician acknowledges an open alert; refuses patients and closed alerts."""
+    if not may_record_clinical_data(actor):
+        raise ClinicalError("not-allowed", "Only clinical staff acknowledge safety alerts.")
+    if not alert.is_open:
+        raise ClinicalError("already-acknowledged", "This alert has already been acknowledged.")
+    with transaction.atomic():
+        alert.acknowledged_by_id = actor.user_id
+        alert.acknowledged_at = now
+        alert.acknowledgement_note = note[:400]
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
+        record(actor, "alert.acknowledge", patient=alert.patient, target=alert)
+    return alert

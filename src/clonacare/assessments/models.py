@@ -1,0 +1,91 @@
+"""Stored assessments: instrument responses, level-of-care assessments, safety alerts.
+
+Scores, bands, alerts and recommendations are computed by the clinical core
+(``clonacare.core.instruments`` and ``clonacare.core.assessment``) when a response is
+submitted, and stored as the core returned them, so the record shows what the
+clinician saw at the time.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from clonacare.patients.models import Patient
+
+
+class InstrumentResponse(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="responses")
+    instrument = models.CharField(max_length=40, db_index=True)
+    answers = models.JSONField(help_text="Item id to the answer given, as the core reads it.")
+    complete = models.BooleanField()
+    total = models.IntegerField(null=True)
+    band = models.CharField(max_length=40, blank=True)
+    result = models.JSONField(help_text="The core's result, as shown when it was submitted.")
+    self_reported = models.BooleanField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} for {self.patient} on {self.submitted_at:%Y-%m-%d}"
+
+
+class LevelOfCareAssessment(models.Model):
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="level_of_care_assessments"
+    )
+    record = models.JSONField(help_text="The assessment record, in the core's file format.")
+    level = models.CharField(max_length=40)
+    withdrawal_risk = models.CharField(max_length=20)
+    result = models.JSONField()
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-assessed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.level} for {self.patient} on {self.assessed_at:%Y-%m-%d}"
+
+
+class SafetyAlert(models.Model):
+    """An alert for the care team (suicide risk, seizure...), open until acknowledged."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    code = models.CharField(max_length=40, db_index=True)
+    message = models.CharField(max_length=400)
+    response = models.ForeignKey(
+        InstrumentResponse, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    level_of_care = models.ForeignKey(
+        LevelOfCareAssessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
+    raised_at = models.DateTimeField(db_index=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} for {self.patient}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

@@ -1,0 +1,104 @@
+"""The clinician's forms: the level-of-care assessment record and audit-log filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from clonacare.core.assessment import INDICATIONS, SUICIDE_SCREENS
+from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs
+from clonacare.patients.models import Patient
+
+YES_NO = [("false", "No"), ("true", "Yes")]
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        initial="false",
+    )
+
+
+class LevelOfCareForm(forms.Form):
+    """The assessment record of `clonacare assess`, field for field (docs/assessment.md)."""
+
+    drug = forms.ChoiceField(choices=[(d, d) for d in known_drugs()])
+    daily_dose_mg = forms.DecimalField(
+        label="Daily dose (mg)", min_value=Decimal("0.001"), max_digits=7, decimal_places=3
+    )
+    days_per_week = forms.DecimalField(
+        label="Days a week taken", min_value=0, max_value=7, max_digits=3, decimal_places=1
+    )
+    duration_months = forms.DecimalField(
+        label="Months taken", min_value=0, max_digits=6, decimal_places=1
+    )
+    indication = forms.ChoiceField(choices=[(i, i) for i in INDICATIONS])
+    age = forms.IntegerField(min_value=0, max_value=120)
+    pregnant = _yes_no("Pregnant")
+    history_withdrawal_seizure = _yes_no("History of withdrawal seizure")
+    history_withdrawal_delirium = _yes_no("History of withdrawal delirium")
+    alcohol_use_disorder = _yes_no("Alcohol use disorder")
+    opioid_use = _yes_no("Opioid use")
+    other_sedatives = _yes_no("Other sedatives")
+    # No default: a clinician chooses the screen's result (prefilled from the latest ASQ).
+    suicide_screen = forms.ChoiceField(
+        label="Suicide screen (ASQ)",
+        choices=[("", "Choose the screen's result"), *[(s, s) for s in SUICIDE_SCREENS]],
+    )
+    unstable_medical = _yes_no("Unstable medical condition")
+    unstable_psychiatric = _yes_no("Unstable psychiatric condition")
+    previous_failed_tapers = forms.IntegerField(
+        label="Previous failed tapers", min_value=0, max_value=100
+    )
+    support_at_home = forms.TypedChoiceField(
+        label="Support at home",
+        choices=[("true", "Yes"), ("false", "No")],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        initial="true",
+    )
+    equivalence = forms.ChoiceField(
+        label="Equivalence table", choices=[(t, t) for t in EQUIVALENCE_TABLES], initial="ashton"
+    )
+
+    def record(self) -> dict[str, Any]:
+        """The cleaned form as the core's assessment-record JSON (numbers as Decimal)."""
+        data = dict(self.cleaned_data)
+        data.pop("equivalence")
+        return data
+
+
+def initial_for(patient: Patient, today: dt.date) -> dict[str, Any]:
+    """Prefill from the record: drug, daily dose, months taken, age, latest ASQ result."""
+    initial: dict[str, Any] = {"age": patient.age_on(today), "previous_failed_tapers": 0}
+    use = patient.benzo_uses.filter(ended_on__isnull=True).first()
+    if use is not None:
+        months = (today - use.since).days / 30.44
+        initial |= {
+            "drug": use.drug,
+            "daily_dose_mg": use.daily_mg.normalize(),
+            "days_per_week": 7,
+            "duration_months": round(Decimal(months), 1),
+        }
+    latest_asq = patient.responses.filter(instrument="asq").order_by("-submitted_at").first()
+    if latest_asq is not None and latest_asq.band in SUICIDE_SCREENS:
+        initial["suicide_screen"] = latest_asq.band
+    return initial
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, max_length=80)
+    actor = forms.CharField(required=False, max_length=150, label="Username")
+    patient = forms.IntegerField(required=False, min_value=1, label="Patient id")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )

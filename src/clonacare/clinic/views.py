@@ -1,0 +1,276 @@
+"""The clinic's pages for staff: caseload, patient record, ratings, alerts, audit log."""
+
+from __future__ import annotations
+
+import csv
+from itertools import chain
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clonacare.accounts.decorators import staff_required
+from clonacare.accounts.models import Role
+from clonacare.assessments.actions import (
+    do_acknowledge_alert,
+    do_record_level_of_care,
+    do_submit_response,
+    instruments_for,
+)
+from clonacare.assessments.charts import score_chart_data_uri
+from clonacare.assessments.forms import item_fields, posted_answers
+from clonacare.assessments.models import SafetyAlert
+from clonacare.assessments.schedule import instrument_intervals, level_of_care_interval
+from clonacare.audit.log import Actor, actor_from_request, record
+from clonacare.audit.models import AuditEvent
+from clonacare.clinic.caseload import caseload as build_caseload
+from clonacare.clinic.forms import AuditFilterForm, LevelOfCareForm, initial_for
+from clonacare.core.assessment import load_settings
+from clonacare.core.errors import ClinicalError
+from clonacare.core.instruments import instrument
+from clonacare.patients.access import (
+    PatientNotFound,
+    access_patient_by_id,
+    list_patients,
+    may_record_clinical_data,
+)
+from clonacare.patients.models import Patient
+
+
+def _patient(actor: Actor, patient_id: int, purpose: str) -> Patient:
+    try:
+        return access_patient_by_id(actor, patient_id, purpose=purpose)
+    except PatientNotFound:
+        raise Http404("No such patient.") from None
+
+
+@require_GET
+@staff_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    if actor.role == Role.SITE_ADMIN:
+        return redirect("clinic:audit")
+    rows = build_caseload(list_patients(actor, purpose="caseload.view"), timezone.now())
+    context = {
+        "rows": rows,
+        "intervals": [*instrument_intervals(), level_of_care_interval()],
+        "instrument_ids": [i.what for i in instrument_intervals()],
+    }
+    return render(request, "clinic/caseload.html", context)
+
+
+@require_GET
+@staff_required
+def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    found = _patient(actor, patient_id, "patient.view")
+    responses = list(found.responses.select_related("entered_by").order_by("submitted_at"))
+    settings = load_settings().instrument_settings()
+    history = []
+    for instrument_id in sorted({r.instrument for r in responses}):
+        definition = instrument(instrument_id)
+        mine = [r for r in responses if r.instrument == instrument_id]
+        history.append(
+            {
+                "definition": definition,
+                "responses": list(reversed(mine)),
+                "chart": score_chart_data_uri(definition, mine, settings),
+            }
+        )
+    context: dict[str, Any] = {
+        "patient": found,
+        "benzo_uses": found.benzo_uses.all(),
+        "medications": found.medications.all(),
+        "conditions": found.conditions.all(),
+        "care_team": found.care_team.select_related("user__membership"),
+        "consents": found.consents.all(),
+        "alerts": found.alerts.select_related("acknowledged_by").all()[:50],
+        "history": history,
+        "level_of_care": found.level_of_care_assessments.select_related("assessed_by").first(),
+        "can_record": may_record_clinical_data(actor),
+        "instruments": instruments_for(actor),
+        "today": timezone.now().date(),
+        "age": found.age_on(timezone.now().date()),
+    }
+    return render(request, "clinic/patient.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    definitions = {d.id: d for d in instruments_for(actor)}
+    if instrument_id not in definitions:
+        raise Http404("No such instrument.")
+    found = _patient(actor, patient_id, "assessment.form")
+    definition = definitions[instrument_id]
+    error = None
+    if request.method == "POST":
+        try:
+            do_submit_response(
+                actor,
+                found,
+                instrument_id,
+                posted_answers(definition, request.POST),
+                now=timezone.now(),
+            )
+        except ClinicalError as exc:
+            error = exc.message
+        else:
+            return redirect("clinic:patient", patient_id=found.pk)
+    context = {
+        "patient": found,
+        "definition": definition,
+        "fields": item_fields(definition, request.POST if request.method == "POST" else None),
+        "error": error,
+    }
+    return render(request, "clinic/rate.html", context, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def level_of_care(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    if not may_record_clinical_data(actor):
+        raise Http404("No such page.")
+    found = _patient(actor, patient_id, "level-of-care.form")
+    form = LevelOfCareForm(request.POST or None, initial=initial_for(found, timezone.now().date()))
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_record_level_of_care(
+                actor,
+                found,
+                form.record(),
+                equivalence=form.cleaned_data["equivalence"],
+                now=timezone.now(),
+            )
+        except ClinicalError as exc:
+            error = exc.message
+        else:
+            return redirect("clinic:patient", patient_id=found.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "clinic/level_of_care.html",
+        {"patient": found, "form": form, "error": error},
+        status=status,
+    )
+
+
+@require_POST
+@staff_required
+def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    alert = SafetyAlert.objects.filter(pk=alert_id).values_list("patient_id", flat=True).first()
+    if alert is None:
+        raise Http404("No such alert.")
+    found = _patient(actor, alert, "alert.view")
+    target = found.alerts.get(pk=alert_id)
+    try:
+        do_acknowledge_alert(actor, target, note=request.POST.get("note", ""), now=timezone.now())
+    except ClinicalError as exc:
+        return render(request, "clinic/error.html", {"message": exc.message}, status=409)
+    return redirect("clinic:patient", patient_id=found.pk)
+
+
+def _audit_events(actor: Actor, form: AuditFilterForm) -> QuerySet[AuditEvent]:
+    """Program admins see their program's events; site admins every event; others none."""
+    if actor.role == Role.SITE_ADMIN:
+        events = AuditEvent.objects.all()
+    elif actor.role == Role.PROGRAM_ADMIN:
+        events = AuditEvent.objects.filter(program_id=actor.program_id)
+    else:
+        raise Http404("No such page.")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action__icontains=data["action"])
+        if data["actor"]:
+            events = events.filter(actor_username=data["actor"])
+        if data["patient"]:
+            events = events.filter(patient_id=data["patient"])
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+    return events
+
+
+@require_GET
+@staff_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = AuditFilterForm(request.GET or None)
+    events = _audit_events(actor, form)
+    # Recorded first, so the page counts and shows the same rows (this view included).
+    record(actor, "audit.view", detail={k: v for k, v in request.GET.items() if k != "page"})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clinic/audit.html",
+        {"form": form, "page": page, "query": query.urlencode(), "invalid": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@staff_required
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    actor = actor_from_request(request)
+    form = AuditFilterForm(request.GET or None)
+    events = _audit_events(actor, form)
+    record(actor, "audit.export", detail=dict(request.GET.items()))
+    writer = csv.writer(_Echo())
+    header = [
+        "at",
+        "actor",
+        "role",
+        "action",
+        "program_id",
+        "patient_id",
+        "object_type",
+        "object_id",
+        "ip_address",
+        "user_agent",
+        "detail",
+    ]
+    rows = (
+        [
+            e.at.isoformat(),
+            e.actor_username,
+            e.actor_role,
+            e.action,
+            e.program_id,
+            e.patient_id,
+            e.object_type,
+            e.object_id,
+            e.ip_address,
+            e.user_agent,
+            e.detail,
+        ]
+        for e in events.iterator()
+    )
+    response = StreamingHttpResponse(
+        (writer.writerow([_cell(v) for v in row]) for row in chain([header], rows)),
+        content_type="text/csv",
+    )
+    response["Content-Disposition"] = 'attachment; filename="clonacare-audit.csv"'
+    return response

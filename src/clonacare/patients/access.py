@@ -1,0 +1,62 @@
+"""The gates every read of patient data goes through.
+
+One rule per line, each covered by tests/web/test_access.py. A record the actor may not
+see answers exactly as a record that does not exist (``PatientNotFound``, shown as the
+same 404 with the same body), so nobody can learn that a forbidden record exists. Every
+read, allowed or refused, is written to the audit log here, so no view can forget it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from clonacare.accounts.models import CARE_TEAM_ROLES, Role
+from clonacare.audit.log import Actor, record
+from clonacare.patients.models import Patient
+
+
+class PatientNotFound(Exception):
+    """No patient with that id that this actor may see (missing and forbidden alike)."""
+
+
+def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
+    """The patients ``actor`` may see; no query touches another program's records."""
+    patients = Patient.objects.all()
+    if actor.user_id is None:
+        return patients.none()
+    if actor.role == Role.PATIENT:
+        return patients.filter(user_id=actor.user_id)
+    if actor.program_id is None:
+        return patients.none()
+    if actor.role == Role.PROGRAM_ADMIN:
+        return patients.filter(program_id=actor.program_id)
+    if actor.role in CARE_TEAM_ROLES:
+        return patients.filter(program_id=actor.program_id, care_team__user_id=actor.user_id)
+    return patients.none()
+
+
+def access_patient_by_id(actor: Actor, patient_id: int, *, purpose: str) -> Patient:
+    """The patient with ``patient_id`` if ``actor`` may see it; records the read.
+
+    ``purpose`` names what is read (``"patient.view"``, ``"assessments.list"``...).
+    Raises PatientNotFound when there is no such patient or the actor may not see it;
+    the refusal is audited as ``<purpose>.denied``.
+    """
+    patient = patients_visible_to(actor).filter(pk=patient_id).first()
+    if patient is None:
+        record(actor, f"{purpose}.denied", detail={"patient_id": patient_id})
+        raise PatientNotFound(patient_id)
+    record(actor, purpose, patient=patient)
+    return patient
+
+
+def list_patients(actor: Actor, *, purpose: str = "patients.list") -> QuerySet[Patient]:
+    """The patients ``actor`` may see, with the read of the list recorded."""
+    patients = patients_visible_to(actor)
+    record(actor, purpose, detail={"count": patients.count()})
+    return patients
+
+
+def may_record_clinical_data(actor: Actor) -> bool:
+    """Clinician-rated instruments and level-of-care assessments: clinical staff only."""
+    return actor.role in CARE_TEAM_ROLES

@@ -1,0 +1,191 @@
+"""The patient record: demographics, benzodiazepine use, medications, conditions, care
+team, and consent to disclose under 42 CFR Part 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from clonacare.accounts.models import Program
+from clonacare.core.drugs import known_drugs
+
+DOSE_TIMES = ("morning", "midday", "evening", "night")
+
+
+class Patient(models.Model):
+    class Status(models.TextChoices):
+        ASSESSMENT = "assessment", "Being assessed"
+        TAPERING = "tapering", "Tapering"
+        MAINTENANCE = "maintenance", "Holding a stable dose"
+        RECOVERY = "recovery", "In recovery (off benzodiazepines)"
+        DISCHARGED = "discharged", "Discharged"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="patients")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patient_record",
+        help_text="The patient's own login, if they use the portal.",
+    )
+    given_name = models.CharField(max_length=80)
+    family_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSESSMENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["family_name", "given_name", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _drug_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in known_drugs()]
+
+
+class BenzodiazepineUse(models.Model):
+    """What the patient takes now (or took): drug, dose at each dose time, since when."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="benzo_uses")
+    drug = models.CharField(max_length=40, choices=_drug_choices)
+    morning_mg = models.DecimalField(max_digits=7, decimal_places=3, default=Decimal(0))
+    midday_mg = models.DecimalField(max_digits=7, decimal_places=3, default=Decimal(0))
+    evening_mg = models.DecimalField(max_digits=7, decimal_places=3, default=Decimal(0))
+    night_mg = models.DecimalField(max_digits=7, decimal_places=3, default=Decimal(0))
+    since = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    prescriber_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-since", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.drug} {self.daily_mg} mg/day since {self.since}"
+
+    @property
+    def daily_mg(self) -> Decimal:
+        return self.morning_mg + self.midday_mg + self.evening_mg + self.night_mg
+
+    def doses(self) -> list[tuple[str, Decimal]]:
+        """The dose times with a dose, in the order of the day."""
+        return [(t, getattr(self, f"{t}_mg")) for t in DOSE_TIMES if getattr(self, f"{t}_mg")]
+
+
+class Medication(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField(max_length=120)
+    dose = models.CharField(max_length=120, blank=True)
+    reason = models.CharField(max_length=120, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.dose}".strip()
+
+
+class Condition(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="conditions")
+    name = models.CharField(max_length=120)
+    noted_on = models.DateField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareTeamMember(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="care_team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_assignments"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["patient", "user"], name="care_team_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.patient}"
+
+
+class Consent(models.Model):
+    """A patient's written consent to disclose, with the elements of 42 CFR § 2.31."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    disclosing_program = models.ForeignKey(Program, on_delete=models.PROTECT)
+    recipient = models.CharField(
+        max_length=200, help_text="The person or organisation that may receive the information."
+    )
+    purpose = models.CharField(max_length=300)
+    information = models.CharField(
+        max_length=300, help_text="How much and what kind of information may be disclosed."
+    )
+    includes_counselling_notes = models.BooleanField(
+        default=False, help_text="SUD counselling notes need a consent of their own."
+    )
+    expires_on = models.DateField(null=True, blank=True)
+    expiry_event = models.CharField(max_length=200, blank=True)
+    signed_by = models.CharField(max_length=160, help_text="Signature: the name as signed.")
+    signed_on = models.DateField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-signed_on", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=False) | ~models.Q(expiry_event=""),
+                name="consent_has_expiry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent to disclose to {self.recipient} ({self.purpose})"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        """In force on ``day``: signed, not revoked, not past its expiry date.
+
+        A consent that expires on an event (not a date) stays in force until revoked;
+        the clinician records the revocation when the event happens.
+        """
+        if self.revoked_at is not None and self.revoked_at.date() <= day:
+            return False
+        if self.signed_on > day:
+            return False
+        return self.expires_on is None or day <= self.expires_on
+
+
+class Disclosure(models.Model):
+    """A disclosure made under a consent, kept for the patient's accounting of disclosures."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="disclosures")
+    recipient = models.CharField(max_length=200)
+    information = models.CharField(max_length=300)
+    notice = models.TextField(help_text="The 42 CFR § 2.32 notice sent with the disclosure.")
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    disclosed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Disclosure to {self.recipient} on {self.disclosed_at:%Y-%m-%d}"

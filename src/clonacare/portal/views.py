@@ -1,0 +1,99 @@
+"""The patient's portal: their own record, questionnaires to complete, and results."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clonacare.accounts.decorators import patient_required
+from clonacare.assessments.actions import do_submit_response, instruments_for
+from clonacare.assessments.charts import score_chart_data_uri
+from clonacare.assessments.forms import item_fields, posted_answers
+from clonacare.assessments.models import InstrumentResponse
+from clonacare.audit.log import actor_from_request
+from clonacare.core.assessment import load_settings
+from clonacare.core.errors import ClinicalError
+from clonacare.patients.access import PatientNotFound, access_patient_by_id, patients_visible_to
+from clonacare.patients.models import Patient
+
+
+def _own_patient(request: HttpRequest, purpose: str) -> Patient:
+    actor = actor_from_request(request)
+    own = patients_visible_to(actor).values_list("pk", flat=True).first()
+    if own is None:
+        raise Http404("No record.")
+    try:
+        return access_patient_by_id(actor, own, purpose=purpose)
+    except PatientNotFound:
+        raise Http404("No record.") from None
+
+
+@require_GET
+@patient_required
+def home(request: HttpRequest) -> HttpResponse:
+    patient = _own_patient(request, "portal.view")
+    actor = actor_from_request(request)
+    responses = list(patient.responses.order_by("submitted_at"))
+    settings = load_settings().instrument_settings()
+    history = []
+    for definition in instruments_for(actor):
+        mine = [r for r in responses if r.instrument == definition.id]
+        if mine:
+            history.append(
+                {
+                    "definition": definition,
+                    "responses": list(reversed(mine)),
+                    "chart": score_chart_data_uri(definition, mine, settings),
+                }
+            )
+    context = {
+        "patient": patient,
+        "benzo": patient.benzo_uses.filter(ended_on__isnull=True).first(),
+        "care_team": patient.care_team.select_related("user__membership"),
+        "questionnaires": instruments_for(actor),
+        "history": history,
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    definitions = {d.id: d for d in instruments_for(actor)}
+    if instrument_id not in definitions:
+        raise Http404("No such questionnaire.")
+    definition = definitions[instrument_id]
+    patient = _own_patient(request, "portal.questionnaire")
+    error = None
+    if request.method == "POST":
+        try:
+            response = do_submit_response(
+                actor,
+                patient,
+                instrument_id,
+                posted_answers(definition, request.POST),
+                now=timezone.now(),
+            )
+        except ClinicalError as exc:
+            error = exc.message
+        else:
+            return redirect("portal:response", response_id=response.pk)
+    context = {
+        "definition": definition,
+        "fields": item_fields(definition, request.POST if request.method == "POST" else None),
+        "error": error,
+    }
+    return render(request, "portal/questionnaire.html", context, status=400 if error else 200)
+
+
+@require_GET
+@patient_required
+def response(request: HttpRequest, response_id: int) -> HttpResponse:
+    patient = _own_patient(request, "portal.result")
+    found = InstrumentResponse.objects.filter(pk=response_id, patient=patient).first()
+    if found is None:
+        raise Http404("No such result.")
+    return render(request, "portal/response.html", {"response": found, "result": found.result})

@@ -1,0 +1,127 @@
+"""The audit log: append-only, written on every access, searchable and exportable by admins."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from clonacare.audit.log import Actor, record
+from clonacare.audit.models import AppendOnlyError, AuditEvent
+from tests.personas import World
+
+
+def signed_in(client: Client, username: str) -> Client:
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def event(db: None) -> AuditEvent:
+    return record(Actor(1, "someone", "nurse", 1, "10.0.0.1", "ua"), "patient.view")
+
+
+def test_an_entry_cannot_be_changed_through_the_orm(event: AuditEvent) -> None:
+    event.action = "nothing.happened"
+    with pytest.raises(AppendOnlyError, match="append-only: entries cannot be changed"):
+        event.save()
+    with pytest.raises(AppendOnlyError, match="cannot be changed"):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+
+
+def test_an_entry_cannot_be_removed_through_the_orm(event: AuditEvent) -> None:
+    with pytest.raises(AppendOnlyError, match="append-only: entries cannot be removed"):
+        event.delete()
+    with pytest.raises(AppendOnlyError, match="cannot be removed"):
+        AuditEvent.objects.all().delete()
+
+
+def test_the_database_refuses_an_update_below_the_orm(event: AuditEvent) -> None:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "patient.view"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite: the ORM refuses deletes")
+def test_postgresql_refuses_a_delete_below_the_orm(event: AuditEvent) -> None:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+
+
+def test_a_program_admin_sees_only_their_programs_events(client: Client, world: World) -> None:
+    signed_in(client, "avery").get(f"/clinic/patients/{world.alex.pk}/")
+    signed_in(client, "brook").get(f"/clinic/patients/{world.casey.pk}/")
+    html = signed_in(client, "riverside_admin").get("/clinic/audit/").content.decode()
+    assert "avery" in html
+    assert "brook" not in html
+
+
+def test_the_log_can_be_searched(client: Client, world: World) -> None:
+    signed_in(client, "avery").get(f"/clinic/patients/{world.alex.pk}/")
+    signed_in(client, "kim").get(f"/clinic/patients/{world.blair.pk}/")
+    client = signed_in(client, "riverside_admin")
+    html = client.get("/clinic/audit/", {"actor": "kim", "action": "patient.view"}).content.decode()
+    assert f"<td>{world.blair.pk}</td>" in html
+    assert "<td>avery" not in html
+
+
+def test_a_bad_filter_is_refused_with_a_message(client: Client, world: World) -> None:
+    response = signed_in(client, "riverside_admin").get("/clinic/audit/", {"since": "yesterday"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Please correct the filter fields." in html
+    assert "Enter a valid date." in html
+
+
+def test_the_export_is_csv_with_every_column(client: Client, world: World) -> None:
+    signed_in(client, "avery").get(f"/clinic/patients/{world.alex.pk}/", HTTP_USER_AGENT="=cmd()")
+    response = signed_in(client, "riverside_admin").get("/clinic/audit/export.csv")
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == [
+        "at",
+        "actor",
+        "role",
+        "action",
+        "program_id",
+        "patient_id",
+        "object_type",
+        "object_id",
+        "ip_address",
+        "user_agent",
+        "detail",
+    ]
+    views = [r for r in rows[1:] if r[3] == "patient.view"]
+    assert views[0][1] == "avery"
+    assert views[0][9] == "'=cmd()"  # a spreadsheet never runs it as a formula
+    assert AuditEvent.objects.filter(
+        action="audit.export", actor_username="riverside_admin"
+    ).exists()
+
+
+@pytest.mark.parametrize("username", ["avery", "kim", "lee", "alex"])
+def test_only_admins_open_the_audit_log(client: Client, world: World, username: str) -> None:
+    client = signed_in(client, username)
+    assert client.get("/clinic/audit/").status_code == 404
+    assert client.get("/clinic/audit/export.csv").status_code == 404
+
+
+def test_signing_in_and_out_is_audited(client: Client, world: World) -> None:
+    from tests.personas import PASSWORD
+
+    client.post("/accounts/login/", {"username": "alex", "password": PASSWORD})
+    client.post("/accounts/logout/")
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["login.success", "logout"]

@@ -1,0 +1,108 @@
+"""A patient's portal: their record, questionnaires, results and safety alerts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from clonacare.assessments.models import InstrumentResponse, SafetyAlert
+from tests.personas import World
+
+PHQ9_ITEMS = [f"phq9-{n}" for n in range(1, 10)]
+
+
+def signed_in(client: Client, username: str) -> Client:
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def phq9(answers: list[int]) -> dict[str, str]:
+    return {item: str(a) for item, a in zip(PHQ9_ITEMS, answers, strict=True)}
+
+
+def test_the_portal_shows_the_patients_own_record(client: Client, world: World) -> None:
+    html = signed_in(client, "alex").get("/portal/").content.decode()
+    assert "Hello, Alex" in html
+    assert "clonazepam" in html.lower()
+    assert "1.5 mg a day" in html
+    assert "Blair" not in html
+
+
+def test_staff_cannot_open_the_portal(client: Client, world: World) -> None:
+    assert signed_in(client, "avery").get("/portal/").status_code == 404
+
+
+def test_a_patient_completes_a_phq9(client: Client, world: World) -> None:
+    client = signed_in(client, "alex")
+    response = client.post("/portal/questionnaires/phq9/", phq9([1, 2, 0, 3, 1, 0, 2, 1, 0]))
+    assert response.status_code == 302
+    stored = InstrumentResponse.objects.get(patient=world.alex)
+    assert (stored.instrument, stored.total, stored.band) == ("phq9", 10, "moderate")
+    assert stored.self_reported is True
+    html = client.get(response["Location"]).content.decode()
+    assert "Thank you: your answers are saved" in html
+    assert "moderate" in html
+    assert "Please reach out for support now" not in html
+    assert not SafetyAlert.objects.exists()
+
+
+def test_phq9_item_9_raises_an_alert_and_shows_crisis_resources(
+    client: Client, world: World
+) -> None:
+    client = signed_in(client, "alex")
+    response = client.post("/portal/questionnaires/phq9/", phq9([0, 0, 0, 0, 0, 0, 0, 0, 1]))
+    alert = SafetyAlert.objects.get(patient=world.alex)
+    assert alert.code == "suicide-risk"
+    assert alert.is_open
+    html = client.get(response["Location"]).content.decode()
+    assert "Please reach out for support now" in html
+    assert 'href="tel:988"' in html
+    assert "1-800-662-4357" in html
+
+
+def test_an_asq_acuity_yes_raises_the_imminent_alert(client: Client, world: World) -> None:
+    client = signed_in(client, "alex")
+    answers = {"asq-1": "no", "asq-2": "yes", "asq-3": "no", "asq-4": "no", "asq-5": "yes"}
+    response = client.post("/portal/questionnaires/asq/", answers)
+    assert response.status_code == 302
+    codes = set(SafetyAlert.objects.filter(patient=world.alex).values_list("code", flat=True))
+    assert "suicide-risk-imminent" in codes
+    assert InstrumentResponse.objects.get().band == "acute positive"
+
+
+def test_an_incomplete_form_is_refused_naming_the_item_and_nothing_is_saved(
+    client: Client, world: World
+) -> None:
+    client = signed_in(client, "alex")
+    answers = phq9([1, 1, 1, 1, 1, 1, 1, 1, 0])
+    del answers["phq9-4"]
+    response = client.post("/portal/questionnaires/phq9/", answers)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "no total: phq9 item 4 is not answered; a total needs every item that applies." in html
+    assert 'value="1" data-score="1" checked' in html  # the other answers are kept
+    assert not InstrumentResponse.objects.exists()
+
+
+def test_an_answer_outside_the_options_is_refused(client: Client, world: World) -> None:
+    client = signed_in(client, "alex")
+    answers = phq9([1, 1, 1, 1, 1, 1, 1, 1, 0]) | {"phq9-2": "7"}
+    response = client.post("/portal/questionnaires/phq9/", answers)
+    assert response.status_code == 400
+    assert "phq9 item 2" in response.content.decode()
+    assert not InstrumentResponse.objects.exists()
+
+
+def test_a_patient_is_not_offered_clinician_rated_instruments(client: Client, world: World) -> None:
+    client = signed_in(client, "alex")
+    assert client.get("/portal/questionnaires/dsm5-sud/").status_code == 404
+    assert client.get("/portal/questionnaires/no-such/").status_code == 404
+
+
+def test_a_patient_cannot_open_another_patients_result(client: Client, world: World) -> None:
+    signed_in(client, "blair").post(
+        "/portal/questionnaires/phq9/", phq9([0, 0, 0, 0, 0, 0, 0, 0, 0])
+    )
+    blairs = InstrumentResponse.objects.get()
+    client.logout()
+    assert signed_in(client, "alex").get(f"/portal/responses/{blairs.pk}/").status_code == 404
