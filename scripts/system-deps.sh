@@ -28,6 +28,7 @@ for _ in $(seq 1 30); do
 done
 pg_isready -q || { echo "system-deps: PostgreSQL did not start" >&2; exit 1; }
 
+cd /  # the postgres user cannot enter the checkout; psql warns from there
 if ! $SUDO runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1; then
   $SUDO runuser -u postgres -- createuser -s "$me"
 fi

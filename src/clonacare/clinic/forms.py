@@ -102,3 +102,25 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ConsentForm(forms.Form):
+    """A signed consent to disclose, with the elements of 42 CFR § 2.31."""
+
+    recipient = forms.CharField(max_length=200, help_text="The person or organisation.")
+    purpose = forms.CharField(max_length=300)
+    information = forms.CharField(max_length=300, label="How much and what kind of information")
+    includes_counselling_notes = forms.BooleanField(
+        required=False, label="Includes SUD counselling notes (needs its own consent)"
+    )
+    expires_on = forms.DateField(
+        required=False, label="Expires on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expiry_event = forms.CharField(required=False, max_length=200, label="Or expires when (event)")
+    signed_by = forms.CharField(max_length=160, label="Signed by (name as signed)")
+    signed_on = forms.DateField(label="Signed on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DisclosureForm(forms.Form):
+    recipient = forms.CharField(max_length=200)
+    counselling_notes = forms.BooleanField(required=False, label="Include SUD counselling notes")

@@ -14,6 +14,13 @@ urlpatterns = [
         name="rate",
     ),
     path("patients/<int:patient_id>/level-of-care/", views.level_of_care, name="level-of-care"),
+    path("patients/<int:patient_id>/consents/new/", views.add_consent, name="add-consent"),
+    path(
+        "patients/<int:patient_id>/consents/<int:consent_id>/revoke/",
+        views.revoke_consent,
+        name="revoke-consent",
+    ),
+    path("patients/<int:patient_id>/disclose/", views.disclose, name="disclose"),
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
     path("audit/", views.audit_log, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit-export"),

@@ -28,7 +28,13 @@ from clonacare.assessments.schedule import instrument_intervals, level_of_care_i
 from clonacare.audit.log import Actor, actor_from_request, record
 from clonacare.audit.models import AuditEvent
 from clonacare.clinic.caseload import caseload as build_caseload
-from clonacare.clinic.forms import AuditFilterForm, LevelOfCareForm, initial_for
+from clonacare.clinic.forms import (
+    AuditFilterForm,
+    ConsentForm,
+    DisclosureForm,
+    LevelOfCareForm,
+    initial_for,
+)
 from clonacare.core.assessment import load_settings
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
@@ -38,7 +44,14 @@ from clonacare.patients.access import (
     list_patients,
     may_record_clinical_data,
 )
+from clonacare.patients.actions import (
+    ConsentTerms,
+    do_add_consent,
+    do_disclose,
+    do_revoke_consent,
+)
 from clonacare.patients.models import Patient
+from clonacare.patients.part2 import part2
 
 
 def _patient(actor: Actor, patient_id: int, purpose: str) -> Patient:
@@ -88,6 +101,8 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "conditions": found.conditions.all(),
         "care_team": found.care_team.select_related("user__membership"),
         "consents": found.consents.all(),
+        "disclosures": found.disclosures.select_related("disclosed_by").all(),
+        "disclosure_form": DisclosureForm(),
         "alerts": found.alerts.select_related("acknowledged_by").all()[:50],
         "history": history,
         "level_of_care": found.level_of_care_assessments.select_related("assessed_by").first(),
@@ -176,6 +191,62 @@ def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     except ClinicalError as exc:
         return render(request, "clinic/error.html", {"message": exc.message}, status=409)
     return redirect("clinic:patient", patient_id=found.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def add_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    found = _patient(actor, patient_id, "consent.form")
+    form = ConsentForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_add_consent(actor, found, ConsentTerms(**form.cleaned_data), now=timezone.now())
+        except ClinicalError as exc:
+            error = exc.message
+        else:
+            return redirect("clinic:patient", patient_id=found.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"patient": found, "form": form, "error": error, "part2": part2()}
+    return render(request, "clinic/consent.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def revoke_consent(request: HttpRequest, patient_id: int, consent_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    found = _patient(actor, patient_id, "consent.view")
+    consent = found.consents.filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404("No such consent.")
+    try:
+        do_revoke_consent(actor, consent, now=timezone.now())
+    except ClinicalError as exc:
+        return render(request, "clinic/error.html", {"message": exc.message}, status=409)
+    return redirect("clinic:patient", patient_id=found.pk)
+
+
+@require_POST
+@staff_required
+def disclose(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    found = _patient(actor, patient_id, "record.disclose-form")
+    form = DisclosureForm(request.POST)
+    if not form.is_valid():
+        message = "Name the recipient to disclose to."
+        return render(request, "clinic/error.html", {"message": message}, status=400)
+    try:
+        disclosure = do_disclose(
+            actor,
+            found,
+            recipient=form.cleaned_data["recipient"],
+            counselling_notes=form.cleaned_data["counselling_notes"],
+            now=timezone.now(),
+        )
+    except ClinicalError as exc:
+        return render(request, "clinic/error.html", {"message": exc.message}, status=403)
+    return render(request, "clinic/disclosure.html", {"patient": found, "disclosure": disclosure})
 
 
 def _audit_events(actor: Actor, form: AuditFilterForm) -> QuerySet[AuditEvent]:

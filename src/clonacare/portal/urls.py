@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("questionnaires/<slug:instrument_id>/", views.questionnaire, name="questionnaire"),
     path("responses/<int:response_id>/", views.response, name="response"),
+    path("consents/<int:consent_id>/revoke/", views.revoke_consent, name="revoke-consent"),
 ]

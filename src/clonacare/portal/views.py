@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.decorators import patient_required
 from clonacare.assessments.actions import do_submit_response, instruments_for
@@ -16,6 +16,7 @@ from clonacare.audit.log import actor_from_request
 from clonacare.core.assessment import load_settings
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import PatientNotFound, access_patient_by_id, patients_visible_to
+from clonacare.patients.actions import do_revoke_consent
 from clonacare.patients.models import Patient
 
 
@@ -54,8 +55,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "care_team": patient.care_team.select_related("user__membership"),
         "questionnaires": instruments_for(actor),
         "history": history,
+        "consents": patient.consents.all(),
+        "disclosures": patient.disclosures.all(),
+        "today": timezone.now().date(),
     }
     return render(request, "portal/home.html", context)
+
+
+@require_POST
+@patient_required
+def revoke_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
+    patient = _own_patient(request, "portal.consent")
+    consent = patient.consents.filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404("No such consent.")
+    try:
+        do_revoke_consent(actor_from_request(request), consent, now=timezone.now())
+    except ClinicalError as exc:
+        return render(request, "clinic/error.html", {"message": exc.message}, status=409)
+    return redirect("portal:home")
 
 
 @require_http_methods(["GET", "POST"])

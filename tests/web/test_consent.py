@@ -1,0 +1,185 @@
+"""Consent to disclose (42 CFR Part 2): recording, revoking, and disclosing only under one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from clonacare.audit.models import AuditEvent
+from clonacare.patients.models import Consent, Disclosure
+from clonacare.patients.part2 import part2
+from tests.personas import World
+
+TODAY = timezone.now().date()
+
+
+def signed_in(client: Client, username: str) -> Client:
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def consent_form(**changes: str) -> dict[str, str]:
+    return {
+        "recipient": "Dr. Taylor, primary care",
+        "purpose": "coordination of care",
+        "information": "Taper plan and current dose",
+        "expires_on": (TODAY + dt.timedelta(days=365)).isoformat(),
+        "expiry_event": "",
+        "signed_by": "Alex Morgan",
+        "signed_on": TODAY.isoformat(),
+    } | changes
+
+
+def test_a_clinician_records_a_consent(client: Client, world: World) -> None:
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/consents/new/", consent_form()
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.recipient, consent.disclosing_program) == (
+        "Dr. Taylor, primary care",
+        world.riverside,
+    )
+    assert AuditEvent.objects.filter(action="consent.add", patient_id=world.alex.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"expires_on": "", "expiry_event": ""},
+            "A consent needs an expiry date or an expiry event.",
+        ),
+        (
+            {"signed_on": (TODAY + dt.timedelta(days=2)).isoformat()},
+            "The signing date cannot be in the future.",
+        ),
+        (
+            {
+                "expires_on": (TODAY - dt.timedelta(days=400)).isoformat(),
+                "signed_on": (TODAY - dt.timedelta(days=10)).isoformat(),
+            },
+            "The expiry date is before the signing date.",
+        ),
+    ],
+)
+def test_a_consent_without_its_elements_is_refused(
+    client: Client, world: World, changes: dict[str, str], message: str
+) -> None:
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/consents/new/", consent_form(**changes)
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Consent.objects.exists()
+
+
+@pytest.fixture
+def consent(client: Client, world: World) -> Consent:
+    signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/consents/new/", consent_form()
+    )
+    client.logout()
+    return Consent.objects.get()
+
+
+def test_a_disclosure_under_a_consent_carries_the_notice(
+    client: Client, world: World, consent: Consent
+) -> None:
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": "dr. taylor,  primary care"}
+    )
+    assert response.status_code == 200
+    disclosure = Disclosure.objects.get()
+    assert disclosure.consent == consent
+    assert disclosure.notice == part2().notice
+    assert "42 CFR Part 2" in response.content.decode()
+    assert AuditEvent.objects.filter(action="record.disclose").count() == 1
+
+
+def test_nothing_is_disclosed_without_a_consent_naming_the_recipient(
+    client: Client, world: World, consent: Consent
+) -> None:
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": "An employer"}
+    )
+    assert response.status_code == 403
+    assert (
+        "No consent in force lets this record go to &#x27;An employer&#x27;; nothing was disclosed."
+        in response.content.decode()
+    )
+    assert not Disclosure.objects.exists()
+
+
+def test_counselling_notes_need_a_consent_of_their_own(
+    client: Client, world: World, consent: Consent
+) -> None:
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/",
+        {"recipient": consent.recipient, "counselling_notes": "on"},
+    )
+    assert response.status_code == 403
+    assert "SUD counselling notes need a consent of their own" in response.content.decode()
+    assert not Disclosure.objects.exists()
+
+
+def test_the_patient_revokes_a_consent_and_nothing_more_is_disclosed(
+    client: Client, world: World, consent: Consent
+) -> None:
+    portal = signed_in(client, "alex")
+    assert "in force" in portal.get("/portal/").content.decode()
+    assert portal.post(f"/portal/consents/{consent.pk}/revoke/").status_code == 302
+    consent.refresh_from_db()
+    assert consent.revoked_at is not None
+    again = portal.post(f"/portal/consents/{consent.pk}/revoke/")
+    assert again.status_code == 409
+    assert "This consent has already been revoked." in again.content.decode()
+    client.logout()
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+    )
+    assert response.status_code == 403
+    assert not Disclosure.objects.exists()
+
+
+def test_an_expired_consent_covers_nothing(client: Client, world: World, consent: Consent) -> None:
+    Consent.objects.filter(pk=consent.pk).update(
+        signed_on=TODAY - dt.timedelta(days=30), expires_on=TODAY - dt.timedelta(days=1)
+    )
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+    )
+    assert response.status_code == 403
+
+
+def test_the_patient_sees_the_accounting_of_disclosures(
+    client: Client, world: World, consent: Consent
+) -> None:
+    signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+    )
+    client.logout()
+    html = signed_in(client, "alex").get("/portal/").content.decode()
+    assert "Taper plan and current dose to Dr. Taylor, primary care" in html
+
+
+def test_another_patient_cannot_revoke_alexs_consent(
+    client: Client, world: World, consent: Consent
+) -> None:
+    assert (
+        signed_in(client, "blair").post(f"/portal/consents/{consent.pk}/revoke/").status_code == 404
+    )
+    consent.refresh_from_db()
+    assert consent.revoked_at is None
+
+
+def test_another_program_cannot_disclose(client: Client, world: World, consent: Consent) -> None:
+    response = signed_in(client, "brook").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+    )
+    assert response.status_code == 404
+    assert not Disclosure.objects.exists()
