@@ -23,6 +23,6 @@ step "pytest on SQLite"
 rm -f .coverage .coverage.*
 env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider --cov --cov-report= tests
 step "pytest on PostgreSQL (web and browser tests)"
-DATABASE_URL="postgres:///clonacare" .venv/bin/pytest -q -p no:cacheprovider --cov --cov-append --cov-report= tests/web tests/browser
+DATABASE_URL="postgres:///clonacare_suite" .venv/bin/pytest -q -p no:cacheprovider --cov --cov-append --cov-report= tests/web tests/browser
 step "coverage"
 .venv/bin/coverage report --skip-covered --sort=cover | tail -n 25
