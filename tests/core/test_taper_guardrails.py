@@ -50,7 +50,7 @@ def test_it_refuses_a_percentage_above_the_ceiling() -> None:
     error = refusal(step=Decimal(30))
     assert error.code == "rate-limit"
     assert error.message == (
-        "Refused: --step 30 every 14 days cuts more than 25% in 14 days: from 20 mg "
+        "Refused (rate-limit): --step 30 every 14 days cuts more than 25% in 14 days: from 20 mg "
         "diazepam-equivalent/day on 2027-01-04 to 14 on 2027-01-18 (−30%) "
         f"{CEILING}. Choose a smaller --step or a longer --interval, or give "
         "--override-reason TEXT to plan it anyway."
@@ -61,7 +61,7 @@ def test_it_refuses_parameters_that_break_the_ceiling_over_two_steps() -> None:
     # 15% every 7 days: two cuts fall in one 14-day window, 1 − 0.85² = 27.75%.
     error = refusal(step=Decimal(15), interval_days=7)
     assert error.message == (
-        "Refused: --step 15 every 7 days cuts more than 25% in 14 days: from 20 mg "
+        "Refused (rate-limit): --step 15 every 7 days cuts more than 25% in 14 days: from 20 mg "
         "diazepam-equivalent/day on 2027-01-04 to 14.45 on 2027-01-18 (−27.75%) "
         f"{CEILING}. Choose a smaller --step or a longer --interval, or give "
         "--override-reason TEXT to plan it anyway."
@@ -71,7 +71,7 @@ def test_it_refuses_parameters_that_break_the_ceiling_over_two_steps() -> None:
 def test_it_refuses_a_fixed_cut_naming_the_first_step_that_breaks_the_ceiling() -> None:
     error = refusal(method="fixed", step=Decimal(2))
     assert error.message == (
-        "Refused: step 8 (2027-04-26) cuts more than 25% in 14 days: 6 mg "
+        "Refused (rate-limit): step 8 (2027-04-26) cuts more than 25% in 14 days: 6 mg "
         "diazepam-equivalent/day on 2027-04-12 to 4 on 2027-04-26 (−33.33%) "
         f"{CEILING}. Use --method percent or a smaller --step from step 8, or give "
         "--override-reason TEXT to plan it anyway."
@@ -100,7 +100,7 @@ def test_it_refuses_the_label_schedule_for_long_term_use() -> None:
     )
     assert error.code == "rate-limit"
     assert error.message == (
-        "Refused: step 0 (2027-01-04) lasts 3 days: a dose step shorter than 7 days "
+        "Refused (rate-limit): step 0 (2027-01-04) lasts 3 days: a dose step shorter than 7 days "
         f"{MIN_STEP}. Use steps of 7 days or more, or give --override-reason TEXT to plan "
         "it anyway."
     )
@@ -131,7 +131,7 @@ def test_it_refuses_a_custom_cut_above_the_ceiling() -> None:
         custom_steps=(CustomStep(date(2027, 1, 18), (("night", Decimal(14)),)),),
     )
     assert error.message == (
-        "Refused: step 1 (2027-01-18) cuts more than 25% in 14 days: 20 mg "
+        "Refused (rate-limit): step 1 (2027-01-18) cuts more than 25% in 14 days: 20 mg "
         "diazepam-equivalent/day on 2027-01-04 to 14 on 2027-01-18 (−30%) "
         f"{CEILING}. Make the cut at step 1 smaller or later, or give --override-reason "
         "TEXT to plan it anyway."

@@ -48,7 +48,7 @@ def plan_or_parameter_refusal(request: TaperRequest) -> TaperPlan | None:
     try:
         return plan_taper(request)
     except ClinicalError as error:
-        refused = (error.code, error.message.startswith("Refused: --step "))
+        refused = (error.code, error.message.startswith("Refused (rate-limit): --step "))
     assert refused == ("rate-limit", True)
     return None
 

@@ -337,7 +337,7 @@ def _percent_parameters(
     if context.override is None:
         raise ClinicalError(
             "rate-limit",
-            f"Refused: {text}. Choose a smaller --step or a longer --interval, or give "
+            f"Refused (rate-limit): {text}. Choose a smaller --step or a longer --interval, or give "
             "--override-reason TEXT to plan it anyway.",
         )
     return [
@@ -362,7 +362,9 @@ def judge(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
         return []
     texts = [_breach_text(context, drafts, b) for b in breaches]
     if context.override is None:
-        raise ClinicalError("rate-limit", f"Refused: {texts[0]}. {_way_out(context, breaches[0])}")
+        raise ClinicalError(
+            "rate-limit", f"Refused (rate-limit): {texts[0]}. {_way_out(context, breaches[0])}"
+        )
     shown = "; ".join(texts[:3]) + (f"; and {len(texts) - 3} more" if len(texts) > 3 else "")
     rules = context.rules
     sources = {b.rule for b in breaches}
