@@ -337,8 +337,8 @@ def _percent_parameters(
     if context.override is None:
         raise ClinicalError(
             "rate-limit",
-            f"Refused (rate-limit): {text}. Choose a smaller --step or a longer --interval, or give "
-            "--override-reason TEXT to plan it anyway.",
+            f"Refused (rate-limit): {text}. Choose a smaller --step or a longer --interval, "
+            "or give --override-reason TEXT to plan it anyway.",
         )
     return [
         PlanWarning(
