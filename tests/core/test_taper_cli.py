@@ -204,8 +204,9 @@ def test_it_adjusts_a_plan_file(capsys: pytest.CaptureFixture[str], tmp_path: Pa
         (
             ["--drug", "clonazepam", "--dose", "night=1", "--method", "percent", "--step", "30"],
             "clonacare taper: Refused (rate-limit): --step 30 every 14 days cuts more than 25% "
-            "in 14 days: from 20 mg diazepam-equivalent/day on 2027-01-04 to 14 on 2027-01-18 (−30%) [ASAM "
-            "2025 Rec 6: the pace should typically not exceed 25% every 2 weeks]. Choose a smaller "
+            "in 14 days: from 20 mg diazepam-equivalent/day on 2027-01-04 to 14 on 2027-01-18 "
+            "(−30%) [ASAM 2025 Rec 6: the pace should typically not exceed 25% every 2 weeks]. "
+            "Choose a smaller "
             "--step or a longer --interval, or give --override-reason TEXT to plan it anyway.",
         ),
         (
