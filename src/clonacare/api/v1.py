@@ -1,7 +1,59 @@
-"""The JSON API, version 1 (django-ninja). OpenAPI at /api/v1/openapi.json."""
+"""The JSON API, version 1 (django-ninja), mounted at /api/v1/.
+
+OpenAPI at /api/v1/openapi.json and interactive docs at /api/v1/docs, both without a
+token and served entirely from our own static files. Every other endpoint needs
+``Authorization: Bearer <token>`` (POST /api/v1/auth/token). docs/api.md describes it.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
 
-api = NinjaAPI(title="Clonacare API", version="1", urls_namespace="api-v1")
+from django.urls import URLPattern, re_path
+from ninja import NinjaAPI, Swagger
+
+from clonacare.api import errors
+from clonacare.api.endpoints import alerts, assessments, audit, auth, level_of_care, me, patients
+from clonacare.api.security import BearerToken
+
+
+class ClonacareAPI(NinjaAPI):
+    """NinjaAPI whose every answer is JSON: django-ninja's own 405 is plain text and a
+    path it does not know falls through to the site's HTML 404 page."""
+
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        wrapped: list[Any] = [
+            URLPattern(
+                p.pattern, errors.json_method_not_allowed(p.callback), p.default_args, p.name
+            )
+            if isinstance(p, URLPattern)
+            else p
+            for p in patterns
+        ]
+        wrapped.append(re_path(r"^.*$", errors.not_found_view, name="not-found"))
+        return wrapped, app_name, namespace
+
+
+api = ClonacareAPI(
+    title="Clonacare API",
+    version="1",
+    description="The clinic's records under the same access rules as the pages. "
+    "Sign in with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>` "
+    'with every request. Errors are `{"detail": "..."}`.',
+    urls_namespace="api-v1",
+    auth=BearerToken(),
+    # The bundled Swagger UI (ninja/static), with the online spec validator turned off:
+    # the docs page loads nothing from the internet.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+errors.install(api)
+
+api.add_router("/auth", auth.router)
+api.add_router("", me.router)
+api.add_router("", patients.router)
+api.add_router("", assessments.router)
+api.add_router("", alerts.router)
+api.add_router("", level_of_care.router)
+api.add_router("", audit.router)

@@ -1,0 +1,99 @@
+"""``/alerts`` and ``/patients/{id}/alerts``: safety alerts and their acknowledgement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from clonacare.api.access import access_alert_by_id
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
+from clonacare.api.security import caller
+from clonacare.assessments.actions import do_acknowledge_alert
+from clonacare.assessments.models import SafetyAlert
+from clonacare.patients.access import access_patient_by_id, list_patients
+
+router = Router(tags=["Safety alerts"])
+
+
+class AlertOut(Schema):
+    id: int
+    patient_id: int
+    code: str
+    message: str
+    raised_at: dt.datetime
+    open: bool
+    assessment_id: int | None = Field(..., description="The instrument response that raised it.")
+    level_of_care_id: int | None = Field(..., description="The level-of-care assessment.")
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    acknowledgement_note: str
+
+    @staticmethod
+    def resolve_open(alert: SafetyAlert) -> bool:
+        return alert.is_open
+
+    @staticmethod
+    def resolve_assessment_id(alert: SafetyAlert) -> int | None:
+        return alert.response_id
+
+    @staticmethod
+    def resolve_acknowledged_by(alert: SafetyAlert) -> str | None:
+        return alert.acknowledged_by.get_username() if alert.acknowledged_by else None
+
+
+class AlertPage(Schema):
+    items: list[AlertOut]
+    count: int
+
+
+class AlertQuery(PageQuery):
+    open: bool | None = Field(None, description="true: only open alerts; false: only closed.")
+
+
+class AcknowledgeIn(Schema):
+    note: str = Field("", max_length=400, description="What was done about it.")
+
+
+def _alerts(filters: AlertQuery, **where: Any) -> Any:
+    alerts = SafetyAlert.objects.filter(**where).select_related("acknowledged_by")
+    if filters.open is not None:
+        alerts = alerts.filter(acknowledged_at__isnull=filters.open)
+    return alerts
+
+
+@router.get(
+    "/alerts", response={200: AlertPage, **READ_ERRORS}, summary="Alerts of all your patients"
+)
+def all_alerts(request: HttpRequest, filters: Query[AlertQuery]) -> dict[str, object]:
+    """The alerts of every patient you may see, newest first (``?open=true``: open only)."""
+    patients = list_patients(caller(request).actor, purpose="alerts.list")
+    return page_of(_alerts(filters, patient__in=patients), filters)
+
+
+@router.get(
+    "/patients/{int:patient_id}/alerts",
+    response={200: AlertPage, **READ_ERRORS},
+    summary="A patient's safety alerts",
+)
+def patient_alerts(
+    request: HttpRequest, patient_id: int, filters: Query[AlertQuery]
+) -> dict[str, object]:
+    patient = access_patient_by_id(caller(request).actor, patient_id, purpose="alerts.list")
+    return page_of(_alerts(filters, patient=patient), filters)
+
+
+@router.post(
+    "/alerts/{int:alert_id}/acknowledge",
+    response={200: AlertOut, 409: ErrorOut, **WRITE_ERRORS},
+    summary="Acknowledge an open alert",
+)
+def acknowledge(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> SafetyAlert:
+    """Clinical staff on the patient's care team only (403 for others who can see it);
+    409 when it has already been acknowledged."""
+    actor = caller(request).actor
+    alert = access_alert_by_id(actor, alert_id, purpose="alerts.write")
+    return do_acknowledge_alert(actor, alert, note=payload.note, now=timezone.now())

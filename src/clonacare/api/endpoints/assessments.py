@@ -1,0 +1,230 @@
+"""``/instruments`` and ``/patients/{id}/assessments``: questionnaires, scored by the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt, StrictStr, field_validator
+
+from clonacare.api.schemas import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, PageQuery, page_of
+from clonacare.api.security import caller
+from clonacare.assessments.actions import do_submit_response, instruments_for, is_self_report
+from clonacare.assessments.models import InstrumentResponse
+from clonacare.core.errors import ClinicalError
+from clonacare.core.instruments import Instrument, answers_from_tokens, instrument, shipped_ids
+from clonacare.patients.access import access_patient_by_id
+
+router = Router(tags=["Assessments"])
+
+Answer = StrictStr | StrictInt | None
+
+
+class OptionOut(Schema):
+    code: str
+    label: str
+    score: int
+
+
+class ItemOut(Schema):
+    id: str
+    number: int
+    text: str
+    required: bool
+    rater: str = Field(..., description="'self' (the patient) or 'clinician'.")
+    options: list[OptionOut]
+
+
+class InstrumentOut(Schema):
+    id: str
+    title: str
+    short_title: str
+    self_report: bool
+    stem: str
+    source: str
+    licence: str
+    score_range: tuple[int, int] | None
+    items: list[ItemOut]
+
+    @staticmethod
+    def resolve_self_report(definition: Instrument) -> bool:
+        return is_self_report(definition)
+
+
+class InstrumentList(Schema):
+    items: list[InstrumentOut]
+    count: int
+
+
+class AlertBriefOut(Schema):
+    id: int
+    code: str
+    message: str
+    open: bool
+
+    @staticmethod
+    def resolve_open(alert: Any) -> bool:
+        return bool(alert.is_open)
+
+
+class CrisisResourceOut(Schema):
+    name: str
+    contact: str
+    how: str
+    tel: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    patient_id: int
+    instrument: str
+    title: str
+    submitted_at: dt.datetime
+    self_reported: bool
+    entered_by: str
+    complete: bool
+    total: int | None
+    band: str | None
+    range: tuple[int, int] | None = Field(..., description="The lowest and highest total.")
+    answers: dict[str, str] = Field(..., description="Item id to the answer code given.")
+    alerts: list[AlertBriefOut]
+    crisis_resources: list[CrisisResourceOut] = Field(
+        ..., description="Where to get help now; present whenever there is an alert."
+    )
+    notes: list[str]
+
+    @staticmethod
+    def resolve_title(response: InstrumentResponse) -> str:
+        try:
+            return instrument(response.instrument).title
+        except ClinicalError:  # an instrument no longer shipped: its id still names it
+            return response.instrument
+
+    @staticmethod
+    def resolve_entered_by(response: InstrumentResponse) -> str:
+        return response.entered_by.get_username()
+
+    @staticmethod
+    def resolve_band(response: InstrumentResponse) -> str | None:
+        return response.band or None
+
+    @staticmethod
+    def resolve_range(response: InstrumentResponse) -> Any:
+        return response.result.get("range")
+
+    @staticmethod
+    def resolve_crisis_resources(response: InstrumentResponse) -> Any:
+        return response.result.get("crisis_resources", [])
+
+    @staticmethod
+    def resolve_notes(response: InstrumentResponse) -> Any:
+        return response.result.get("notes", [])
+
+
+class AssessmentPage(Schema):
+    items: list[AssessmentOut]
+    count: int
+
+
+class AssessmentQuery(PageQuery):
+    instrument: str | None = Field(None, description="Only this instrument (e.g. phq9).")
+
+
+class AssessmentIn(Schema):
+    instrument: str = Field(..., max_length=40, examples=["phq9"])
+    answers: list[Answer] | dict[str, Answer] = Field(
+        ...,
+        description='The answer codes in item order (null or "" for an unanswered item), '
+        "or an object of item id to answer code.",
+        examples=[[1, 2, 0, 3, 1, 0, 2, 1, 0], {"phq9-1": "1", "phq9-2": "2"}],
+    )
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def answers_are_codes(cls, value: object) -> object:
+        """Refuse anything but strings, whole numbers and null, in one clear sentence."""
+        if isinstance(value, list):
+            given: list[tuple[str, object]] = [(f"answer {n}", a) for n, a in enumerate(value, 1)]
+        elif isinstance(value, dict):
+            given = [(f"answer {k!r}", a) for k, a in value.items()]
+        else:
+            raise ValueError(
+                "give a list of answers in item order, or an object of item id to answer"
+            )
+        for name, answer in given:
+            if answer is not None and (
+                isinstance(answer, bool) or not isinstance(answer, str | int)
+            ):
+                raise ValueError(
+                    f"{name} is {answer!r}; each answer is a code (a string or a whole number) "
+                    f"or null"
+                )
+        return value
+
+
+def _answers_by_item(payload: AssessmentIn) -> Mapping[str, str | int | None]:
+    """Answers as item id → code; a list is read in the instrument's item order."""
+    if isinstance(payload.answers, dict):
+        return payload.answers
+    if payload.instrument not in shipped_ids():
+        return {}  # do_submit_response refuses it, naming the instruments the caller may use
+    tokens = ["" if a is None else str(a) for a in payload.answers]
+    return answers_from_tokens(instrument(payload.instrument), tokens)
+
+
+def _responses(patient_id: int) -> Any:
+    return (
+        InstrumentResponse.objects.filter(patient_id=patient_id)
+        .select_related("entered_by")
+        .prefetch_related("alerts")
+    )
+
+
+@router.get(
+    "/instruments",
+    response={200: InstrumentList, **AUTH_ERRORS},
+    summary="The instruments you may complete",
+)
+def instruments(request: HttpRequest) -> dict[str, object]:
+    """A patient gets the self-report instruments; clinical staff every shipped one."""
+    definitions = instruments_for(caller(request).actor)
+    return {"items": definitions, "count": len(definitions)}
+
+
+@router.get(
+    "/patients/{int:patient_id}/assessments",
+    response={200: AssessmentPage, **READ_ERRORS},
+    summary="A patient's completed instruments, newest first",
+)
+def assessments(
+    request: HttpRequest, patient_id: int, filters: Query[AssessmentQuery]
+) -> dict[str, object]:
+    patient = access_patient_by_id(caller(request).actor, patient_id, purpose="assessments.list")
+    responses = _responses(patient.pk)
+    if filters.instrument:
+        responses = responses.filter(instrument=filters.instrument)
+    return page_of(responses, filters)
+
+
+@router.post(
+    "/patients/{int:patient_id}/assessments",
+    response={201: AssessmentOut, **WRITE_ERRORS},
+    summary="Submit a completed instrument and get its score",
+)
+def submit_assessment(
+    request: HttpRequest, patient_id: int, payload: AssessmentIn
+) -> Status[InstrumentResponse]:
+    """Scores with the clinical core and stores the result with any safety alerts. A
+    patient may submit self-report instruments for their own record only (403 for a
+    clinician-rated one); an incomplete form or an answer that is not one of an item's
+    options is refused (400) and nothing is stored."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="assessments.write")
+    response = do_submit_response(
+        actor, patient, payload.instrument, _answers_by_item(payload), now=timezone.now()
+    )
+    return Status(201, _responses(patient.pk).get(pk=response.pk))

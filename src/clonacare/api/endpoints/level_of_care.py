@@ -1,0 +1,118 @@
+"""``/patients/{id}/level-of-care``: the assessment record behind a level of care."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel, ConfigDict, create_model
+
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, PageQuery, page_of
+from clonacare.api.security import caller
+from clonacare.assessments.actions import do_record_level_of_care
+from clonacare.assessments.models import LevelOfCareAssessment
+from clonacare.core.assessment import FIELDS, INDICATIONS, SUICIDE_SCREENS
+from clonacare.core.drugs import EQUIVALENCE_TABLES
+from clonacare.patients.access import access_patient_by_id
+
+router = Router(tags=["Level of care"])
+
+# How each kind of field of the core's assessment record reads in the OpenAPI document.
+# The core (parse_assessment) does the validating, with its own messages, so that the
+# API and `clonacare assess` accept exactly the same records.
+_KIND_SCHEMA: dict[str, dict[str, Any]] = {
+    "text": {"type": "string", "description": "The benzodiazepine (e.g. clonazepam)."},
+    "positive": {"type": "number", "exclusiveMinimum": 0},
+    "days": {"type": "number", "exclusiveMinimum": 0, "maximum": 7},
+    "non-negative": {"type": "number", "minimum": 0},
+    "indication": {"type": "string", "enum": list(INDICATIONS)},
+    "bool": {"type": "boolean"},
+    "suicide_screen": {"type": "string", "enum": list(SUICIDE_SCREENS)},
+    "count": {"type": "integer", "minimum": 0},
+}
+
+
+class LevelOfCareBase(BaseModel):
+    # A plain pydantic model: ninja's Schema drops unknown fields, and the core should
+    # see them, to name them.
+    model_config = ConfigDict(extra="allow")
+
+    equivalence: Literal[EQUIVALENCE_TABLES] = Field(  # type: ignore[valid-type]
+        "ashton", description="The dose equivalence table."
+    )
+
+
+# The record's fields are the core's FIELDS, so the document cannot drift from the core.
+if TYPE_CHECKING:
+    LevelOfCareIn = LevelOfCareBase
+else:
+    LevelOfCareIn = create_model(
+        "LevelOfCareIn",
+        __base__=LevelOfCareBase,
+        __doc__="The assessment record of `clonacare assess` (docs/assessment.md), plus "
+        "the equivalence table to use.",
+        **{
+            name: (Any, Field(..., json_schema_extra=_KIND_SCHEMA[kind]))
+            for name, kind in FIELDS.items()
+        },
+    )
+
+
+class LevelOfCareOut(Schema):
+    id: int
+    patient_id: int
+    assessed_at: dt.datetime
+    assessed_by: str
+    level: str
+    withdrawal_risk: str
+    result: dict[str, Any] = Field(
+        ..., description="The core's evaluation: level, reasons with sources, alerts..."
+    )
+    record: dict[str, Any] = Field(..., description="The assessment record as submitted.")
+
+    @staticmethod
+    def resolve_assessed_by(assessment: LevelOfCareAssessment) -> str:
+        return assessment.assessed_by.get_username()
+
+
+class LevelOfCarePage(Schema):
+    items: list[LevelOfCareOut]
+    count: int
+
+
+def _assessments(patient_id: int) -> Any:
+    return LevelOfCareAssessment.objects.filter(patient_id=patient_id).select_related("assessed_by")
+
+
+@router.get(
+    "/patients/{int:patient_id}/level-of-care",
+    response={200: LevelOfCarePage, **READ_ERRORS},
+    summary="A patient's level-of-care assessments, newest first",
+)
+def level_of_care_list(
+    request: HttpRequest, patient_id: int, filters: Query[PageQuery]
+) -> dict[str, object]:
+    patient = access_patient_by_id(caller(request).actor, patient_id, purpose="level-of-care.list")
+    return page_of(_assessments(patient.pk), filters)
+
+
+@router.post(
+    "/patients/{int:patient_id}/level-of-care",
+    response={201: LevelOfCareOut, **WRITE_ERRORS},
+    summary="Record an assessment and get the recommended level of care",
+)
+def record_level_of_care(
+    request: HttpRequest, patient_id: int, payload: LevelOfCareIn
+) -> Status[LevelOfCareAssessment]:
+    """Clinical staff only (403 for others). The record is checked by the clinical core;
+    a wrong field is refused (400) with a message naming it, and nothing is stored."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="level-of-care.write")
+    data = payload.model_dump(exclude={"equivalence"})
+    assessment = do_record_level_of_care(
+        actor, patient, data, equivalence=payload.equivalence, now=timezone.now()
+    )
+    return Status(201, _assessments(patient.pk).get(pk=assessment.pk))

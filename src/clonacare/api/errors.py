@@ -1,0 +1,203 @@
+"""Every error the API can answer, as ``{"detail": "<one clear sentence>"}``.
+
+The table below maps each exception to its status and message (as healthchecks'
+``hc/api/views.py`` does); ``install`` registers it on the NinjaAPI. Nothing else in the
+API builds an error response, so no client ever sees a stack trace or an HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from functools import partial, wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from clonacare.api.access import AlertNotFound, AuditLogNotFound
+from clonacare.core.errors import ClinicalError
+from clonacare.patients.access import PatientNotFound
+
+logger = logging.getLogger(__name__)
+
+SIGN_IN_ENDPOINT = "POST /api/v1/auth/token"
+NOT_SIGNED_IN = (
+    f"Sign in first: send the header 'Authorization: Bearer <token>' with a token from "
+    f"{SIGN_IN_ENDPOINT}."
+)
+TOKEN_INVALID = f"This token is not valid or has expired; get a new one from {SIGN_IN_ENDPOINT}."
+ENROL_ON_WEB = (
+    "Your program requires two-factor sign-in and this account has not set it up yet: "
+    "sign in once on the web to set up your authenticator app, then send its code as 'otp'."
+)
+PATIENT_NOT_FOUND = "Patient not found."
+ALERT_NOT_FOUND = "Alert not found."
+NOT_FOUND = "Not found. The endpoints are listed at /api/v1/docs."
+BAD_JSON = "The request body is not valid JSON."
+SERVER_ERROR = (
+    "Something went wrong on our side and it has been logged. Try again; if it keeps "
+    "happening, tell your site admin."
+)
+
+JSON = "application/json; charset=utf-8"  # as django-ninja answers
+
+# ClinicalError codes that are not a 400 (bad input) but a refusal or a conflict.
+CLINICAL_STATUS = {"not-allowed": 403, "already-acknowledged": 409}
+
+
+class ApiError(Exception):
+    """An answer other than success, raised by endpoints and the token check."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAuthenticated(ApiError):
+    status = 401
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class LockedOut(ApiError):
+    status = 429
+
+
+def _field(loc: Sequence[Any]) -> str:
+    """``("body", "payload", "answers", 3)`` → ``answers[3]``; the source and the
+    name of the body parameter are not part of what the client sent."""
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        parts = parts[2:]
+    elif parts and parts[0] in ("query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def validation_message(errors: Sequence[dict[str, Any]]) -> str:
+    """One sentence for a list of pydantic errors, naming the field.
+
+    All missing fields are named together; otherwise the first error is reported.
+    """
+    missing = [_field(e.get("loc", ())) for e in errors if e.get("type") == "missing"]
+    if missing and len(missing) == len(errors):
+        noun = "field" if len(missing) == 1 else "fields"
+        return f"missing {noun} {', '.join(repr(m) for m in missing)}."
+    error = errors[0]
+    field = _field(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        return BAD_JSON
+    if not field:
+        return "the request body must be a JSON object."
+    if error.get("type") == "extra_forbidden":
+        return f"unknown field {field!r}."
+    if error.get("type") == "missing":
+        return f"missing field {field!r}."
+    message = str(error.get("msg", "is not valid")).rstrip(".")
+    if message.startswith("Input should be "):
+        return f"field {field!r} must be {message.removeprefix('Input should be ')}."
+    message = message.removeprefix("Value error, ")
+    return f"field {field!r}: {message[:1].lower()}{message[1:]}."
+
+
+def _answer(api: NinjaAPI, request: HttpRequest, status: int, message: str) -> HttpResponse:
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+def _api_error(request: HttpRequest, exc: ApiError, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, exc.status, exc.message)
+
+
+def _clinical_error(request: HttpRequest, exc: ClinicalError, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, CLINICAL_STATUS.get(exc.code, 400), exc.message)
+
+
+def _patient_not_found(request: HttpRequest, exc: PatientNotFound, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, 404, PATIENT_NOT_FOUND)
+
+
+def _alert_not_found(request: HttpRequest, exc: AlertNotFound, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, 404, ALERT_NOT_FOUND)
+
+
+def _audit_not_found(request: HttpRequest, exc: AuditLogNotFound, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, 404, NOT_FOUND)
+
+
+def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, 400, validation_message(exc.errors))
+
+
+def _not_authenticated(
+    request: HttpRequest, exc: AuthenticationError, api: NinjaAPI
+) -> HttpResponse:
+    return _answer(api, request, 401, NOT_SIGNED_IN)
+
+
+def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    # django-ninja raises HttpError(400, "Cannot parse request body") for broken JSON.
+    message = BAD_JSON if exc.message.startswith("Cannot parse request body") else exc.message
+    return _answer(api, request, exc.status_code, message)
+
+
+def _http_404(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, 404, NOT_FOUND)
+
+
+def _unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return _answer(api, request, 500, SERVER_ERROR)
+
+
+HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+    (ApiError, _api_error),
+    (ClinicalError, _clinical_error),
+    (PatientNotFound, _patient_not_found),
+    (AlertNotFound, _alert_not_found),
+    (AuditLogNotFound, _audit_not_found),
+    (ValidationError, _validation_error),
+    (AuthenticationError, _not_authenticated),
+    (HttpError, _http_error),
+    (Http404, _http_404),
+    (Exception, _unexpected),
+]
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the table on ``api`` (the most specific exception class wins)."""
+    for exc_class, handler in HANDLERS:
+        api.add_exception_handler(exc_class, partial(handler, api=api))
+
+
+def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a django-ninja URL view so its plain-text 405 becomes our JSON error."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
+            answer = JsonResponse(
+                {"detail": f"{request.method} is not allowed here; use {allowed}."},
+                status=405,
+                content_type=JSON,
+            )
+            answer["Allow"] = allowed
+            return answer
+        return response
+
+    return wrapped
+
+
+def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any path under /api/v1/ that is not an endpoint."""
+    return JsonResponse({"detail": NOT_FOUND}, status=404, content_type=JSON)

@@ -1,0 +1,98 @@
+"""``/api/v1/openapi.json`` and ``/api/v1/docs``: open without a token, and the docs page
+loads nothing from the internet."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = {
+    "/api/v1/auth/token": {"post", "delete"},
+    "/api/v1/me": {"get"},
+    "/api/v1/patients": {"get"},
+    "/api/v1/patients/{patient_id}": {"get"},
+    "/api/v1/instruments": {"get"},
+    "/api/v1/patients/{patient_id}/assessments": {"get", "post"},
+    "/api/v1/alerts": {"get"},
+    "/api/v1/patients/{patient_id}/alerts": {"get"},
+    "/api/v1/alerts/{alert_id}/acknowledge": {"post"},
+    "/api/v1/patients/{patient_id}/level-of-care": {"get", "post"},
+    "/api/v1/audit": {"get"},
+}
+
+
+@pytest.fixture
+def schema(client: Client) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def test_it_lists_every_endpoint(schema: dict[str, Any]) -> None:
+    assert {path: set(ops) for path, ops in schema["paths"].items()} == ENDPOINTS
+
+
+def test_every_endpoint_but_sign_in_needs_a_bearer_token(schema: dict[str, Any]) -> None:
+    assert schema["components"]["securitySchemes"] == {
+        "BearerToken": {"type": "http", "scheme": "bearer"}
+    }
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if (path, method) == ("/api/v1/auth/token", "post"):
+                assert "security" not in operation
+            else:
+                assert operation["security"] == [{"BearerToken": []}], (path, method)
+
+
+def test_it_describes_requests_and_errors(schema: dict[str, Any]) -> None:
+    submit = schema["paths"]["/api/v1/patients/{patient_id}/assessments"]["post"]
+    body = submit["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body == "#/components/schemas/AssessmentIn"
+    assert set(submit["responses"]) == {"201", "400", "401", "403", "404"}
+    error = submit["responses"]["404"]["content"]["application/json"]["schema"]["$ref"]
+    assert error == "#/components/schemas/ErrorOut"
+    sign_in = schema["paths"]["/api/v1/auth/token"]["post"]
+    assert set(sign_in["responses"]) == {"200", "400", "401", "403", "429"}
+
+
+def test_the_level_of_care_record_has_the_cores_fields(schema: dict[str, Any]) -> None:
+    record = schema["components"]["schemas"]["LevelOfCareIn"]
+    assert record["properties"]["suicide_screen"]["enum"] == [
+        "negative",
+        "non-acute positive",
+        "acute positive",
+    ]
+    assert record["properties"]["daily_dose_mg"]["type"] == "number"
+    assert "drug" in record["required"]
+    assert record["properties"]["equivalence"]["enum"] == ["ashton", "vadod"]
+
+
+def test_the_docs_page_needs_no_login_and_loads_only_our_files(client: Client) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets
+    assert all(a.startswith("/static/") for a in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    settings_json = re.search(
+        r'<script type="application/json" id="swagger-settings">(.*?)</script>', page, re.S
+    )
+    assert settings_json is not None
+    swagger = json.loads(settings_json.group(1))
+    assert swagger["url"] == "/api/v1/openapi.json"
+    assert swagger["validatorUrl"] is None  # no badge fetched from validator.swagger.io
+
+
+def test_unknown_paths_under_the_api_answer_json(client: Client) -> None:
+    response = client.get("/api/v1/nothing/here")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found. The endpoints are listed at /api/v1/docs."}
