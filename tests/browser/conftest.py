@@ -65,14 +65,18 @@ class Visit:
         assert response is not None
         assert response.status == status, f"{path}: HTTP {response.status}"
 
-    def check_accessibility(self) -> None:
-        """axe-core inside the page: no serious or critical violations."""
+    def check_accessibility(self, upstream: frozenset[str] = frozenset()) -> None:
+        """axe-core inside the page: no serious or critical violations.
+
+        ``upstream`` names rules a third-party page we serve but do not write (Swagger
+        UI) is known to break; each use says why, and they are listed in the notes.
+        """
         results = Axe().run(self.page)
         blocking = [
             f"{v['id']} ({v['impact']}): {v['help']} at "
             + ", ".join(str(n["target"]) for n in v["nodes"][:3])
             for v in results.response["violations"]
-            if v["impact"] in BLOCKING_IMPACTS
+            if v["impact"] in BLOCKING_IMPACTS and v["id"] not in upstream
         ]
         assert blocking == [], "\n".join(blocking)
 

@@ -38,3 +38,15 @@ def test_the_page_is_accessible_and_shows_crisis_resources(
     assert overflow <= 0
     visit.check_accessibility()
     visit.screenshot(name)
+
+
+def test_the_api_docs_render_with_nothing_from_the_internet(visit: Visit) -> None:
+    visit.open("/api/v1/docs")
+    visit.page.locator(".swagger-ui .info .title").wait_for()
+    assert "Clonacare API" in visit.page.locator(".swagger-ui .info .title").inner_text()
+    # Swagger UI (django-ninja's bundled copy) is a developer tool we serve, not write;
+    # these are its own known issues, recorded in the notes. Our pages have none.
+    visit.check_accessibility(
+        upstream=frozenset({"color-contrast", "html-has-lang", "nested-interactive"})
+    )
+    visit.screenshot("api-docs")

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import User
 from pytest_django import DjangoAssertNumQueries
 
-from clonacare.api.testing import ApiClient
 from clonacare.assessments.models import SafetyAlert
 from clonacare.audit.models import AuditEvent
+from tests.api_client import ApiClient
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db

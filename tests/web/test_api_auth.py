@@ -15,9 +15,9 @@ from pytest_django import Settings
 from clonacare.accounts.auth import BAD_CREDENTIALS, LOCKED_OUT, OTP_REQUIRED, OTP_WRONG
 from clonacare.api.errors import ENROL_ON_WEB, NOT_SIGNED_IN, TOKEN_INVALID
 from clonacare.api.models import ApiToken
-from clonacare.api.testing import ApiClient
 from clonacare.api.tokens import issue_token
 from clonacare.audit.models import AuditEvent
+from tests.api_client import ApiClient
 from tests.personas import PASSWORD, World
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clonacare.api.testing import ApiClient
+from tests.api_client import ApiClient
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db

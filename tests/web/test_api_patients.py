@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from clonacare.api.testing import ApiClient
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import (
     CareTeamMember,
@@ -22,6 +21,7 @@ from clonacare.patients.models import (
     Medication,
     Patient,
 )
+from tests.api_client import ApiClient
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db

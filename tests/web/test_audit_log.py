@@ -118,6 +118,19 @@ def test_only_admins_open_the_audit_log(client: Client, world: World, username: 
     assert client.get("/clinic/audit/export.csv").status_code == 404
 
 
+def test_failed_sign_ins_are_filed_under_the_accounts_program(client: Client, world: World) -> None:
+    client.post("/accounts/login/", {"username": "alex", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "nobody-at-all", "password": "wrong"})
+    failed = dict(
+        AuditEvent.objects.filter(action="login.failed").values_list(
+            "detail__username", "program_id"
+        )
+    )
+    assert failed == {"alex": world.riverside.pk, "nobody-at-all": None}
+    html = signed_in(client, "riverside_admin").get("/clinic/audit/").content.decode()
+    assert "login.failed" in html
+
+
 def test_signing_in_and_out_is_audited(client: Client, world: World) -> None:
     from tests.personas import PASSWORD
 

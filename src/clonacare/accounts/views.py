@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clonacare.accounts.auth import check_credentials
 from clonacare.accounts.forms import EnrollForm, LoginForm
 from clonacare.accounts.models import Role, membership_of
-from clonacare.audit.log import actor_from_request, record
+from clonacare.audit.log import actor_from_request, program_of_username, record
 
 ENROLL_SESSION_KEY = "clonacare_enrolling_user"
 
@@ -53,6 +53,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
         record(
             actor_from_request(request),
             "login.locked-out" if outcome.locked_out else "login.failed",
+            program_id=program_of_username(data["username"]),
             detail={"username": data["username"][:150]},
         )
     elif request.method == "POST":

@@ -16,7 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from clonacare.api.access import AlertNotFound, AuditLogNotFound
+from clonacare.assessments.access import AlertNotFound
+from clonacare.audit.access import AuditLogNotFound
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import PatientNotFound
 

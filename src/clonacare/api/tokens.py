@@ -27,7 +27,7 @@ from clonacare.api.errors import (
     NotAuthenticated,
 )
 from clonacare.api.models import ApiToken
-from clonacare.audit.log import Actor, actor_for, record
+from clonacare.audit.log import Actor, actor_for, program_of_username, record
 
 TOKEN_BYTES = 32  # 256 bits of randomness, 43 characters once encoded
 
@@ -70,10 +70,20 @@ def do_sign_in(
         # The API answers a lockout itself, as JSON; without this AxesMiddleware would
         # replace the answer with the login page's HTML lockout page.
         request.axes_locked_out = False  # type: ignore[attr-defined]
-        record(anonymous, "api.login.locked-out", detail={"username": username[:150]})
+        record(
+            anonymous,
+            "api.login.locked-out",
+            program_id=program_of_username(username),
+            detail={"username": username[:150]},
+        )
         raise LockedOut(outcome.error or "")
     if outcome.user is None:
-        record(anonymous, "api.login.failed", detail={"username": username[:150]})
+        record(
+            anonymous,
+            "api.login.failed",
+            program_id=program_of_username(username),
+            detail={"username": username[:150]},
+        )
         raise NotAuthenticated(outcome.error or "")
     if outcome.needs_enrollment:
         record(

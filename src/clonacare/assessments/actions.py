@@ -69,6 +69,10 @@ def do_submit_response(
     """
     user_id = _signed_in(actor)
     allowed = {d.id: d for d in instruments_for(actor)}
+    if not allowed:
+        raise ClinicalError(
+            "not-allowed", "Only patients and clinical staff submit questionnaires."
+        )
     if instrument_id not in allowed:
         if instrument_id in shipped_ids():
             raise ClinicalError(

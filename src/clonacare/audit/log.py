@@ -46,6 +46,19 @@ def actor_for(user: Any, request: HttpRequest) -> Actor:
     )
 
 
+def program_of_username(username: str) -> int | None:
+    """The program of the account named ``username``, if there is one.
+
+    A failed sign-in has no signed-in actor; filing it under the account's program lets
+    that program's admin see attempts on their people's accounts.
+    """
+    from clonacare.accounts.models import Membership
+
+    membership = Membership.objects.filter(user__username=username).values("program_id")
+    found = membership.first()
+    return found["program_id"] if found else None
+
+
 def record(
     actor: Actor,
     action: str,

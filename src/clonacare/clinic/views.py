@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from itertools import chain
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clonacare.accounts.decorators import staff_required
 from clonacare.accounts.models import Role
+from clonacare.assessments.access import AlertNotFound, access_alert_by_id
 from clonacare.assessments.actions import (
     do_acknowledge_alert,
     do_record_level_of_care,
@@ -23,9 +25,9 @@ from clonacare.assessments.actions import (
 )
 from clonacare.assessments.charts import score_chart_data_uri
 from clonacare.assessments.forms import item_fields, posted_answers
-from clonacare.assessments.models import SafetyAlert
 from clonacare.assessments.schedule import instrument_intervals, level_of_care_interval
-from clonacare.audit.log import Actor, actor_from_request, record
+from clonacare.audit.access import AuditLogNotFound, AuditSearch, search_audit_log
+from clonacare.audit.log import Actor, actor_from_request
 from clonacare.audit.models import AuditEvent
 from clonacare.clinic.caseload import caseload as build_caseload
 from clonacare.clinic.forms import (
@@ -181,16 +183,15 @@ def level_of_care(request: HttpRequest, patient_id: int) -> HttpResponse:
 @staff_required
 def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     actor = actor_from_request(request)
-    alert = SafetyAlert.objects.filter(pk=alert_id).values_list("patient_id", flat=True).first()
-    if alert is None:
-        raise Http404("No such alert.")
-    found = _patient(actor, alert, "alert.view")
-    target = found.alerts.get(pk=alert_id)
     try:
-        do_acknowledge_alert(actor, target, note=request.POST.get("note", ""), now=timezone.now())
+        alert = access_alert_by_id(actor, alert_id, purpose="alert.view")
+    except AlertNotFound:
+        raise Http404("No such alert.") from None
+    try:
+        do_acknowledge_alert(actor, alert, note=request.POST.get("note", ""), now=timezone.now())
     except ClinicalError as exc:
         return render(request, "clinic/error.html", {"message": exc.message}, status=409)
-    return redirect("clinic:patient", patient_id=found.pk)
+    return redirect("clinic:patient", patient_id=alert.patient_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -249,27 +250,25 @@ def disclose(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "clinic/disclosure.html", {"patient": found, "disclosure": disclosure})
 
 
-def _audit_events(actor: Actor, form: AuditFilterForm) -> QuerySet[AuditEvent]:
-    """Program admins see their program's events; site admins every event; others none."""
-    if actor.role == Role.SITE_ADMIN:
-        events = AuditEvent.objects.all()
-    elif actor.role == Role.PROGRAM_ADMIN:
-        events = AuditEvent.objects.filter(program_id=actor.program_id)
-    else:
-        raise Http404("No such page.")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            events = events.filter(action__icontains=data["action"])
-        if data["actor"]:
-            events = events.filter(actor_username=data["actor"])
-        if data["patient"]:
-            events = events.filter(patient_id=data["patient"])
-        if data["since"]:
-            events = events.filter(at__date__gte=data["since"])
-        if data["until"]:
-            events = events.filter(at__date__lte=data["until"])
-    return events
+def _audit_search(actor: Actor, form: AuditFilterForm, purpose: str) -> QuerySet[AuditEvent]:
+    """The admin's search, through the audit gate; 404 for anyone else."""
+    data = form.cleaned_data if form.is_valid() else {}
+    since, until = data.get("since"), data.get("until")
+    search = AuditSearch(
+        action=data.get("action") or None,
+        actor_username=data.get("actor") or None,
+        patient_id=data.get("patient") or None,
+        since=dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None,
+        until=(
+            dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+            if until
+            else None
+        ),
+    )
+    try:
+        return search_audit_log(actor, search, purpose=purpose)
+    except AuditLogNotFound:
+        raise Http404("No such page.") from None
 
 
 @require_GET
@@ -277,9 +276,7 @@ def _audit_events(actor: Actor, form: AuditFilterForm) -> QuerySet[AuditEvent]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     form = AuditFilterForm(request.GET or None)
-    events = _audit_events(actor, form)
-    # Recorded first, so the page counts and shows the same rows (this view included).
-    record(actor, "audit.view", detail={k: v for k, v in request.GET.items() if k != "page"})
+    events = _audit_search(actor, form, "audit.search")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -307,8 +304,7 @@ class _Echo:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     actor = actor_from_request(request)
     form = AuditFilterForm(request.GET or None)
-    events = _audit_events(actor, form)
-    record(actor, "audit.export", detail=dict(request.GET.items()))
+    events = _audit_search(actor, form, "audit.export")
     writer = csv.writer(_Echo())
     header = [
         "at",

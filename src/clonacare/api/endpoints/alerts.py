@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from clonacare.api.access import access_alert_by_id
 from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
 from clonacare.api.security import caller
+from clonacare.assessments.access import access_alert_by_id
 from clonacare.assessments.actions import do_acknowledge_alert
 from clonacare.assessments.models import SafetyAlert
 from clonacare.patients.access import access_patient_by_id, list_patients

@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from clonacare.api.access import AuditSearch, search_audit_log
 from clonacare.api.schemas import READ_ERRORS, PageQuery, page_of
 from clonacare.api.security import caller
+from clonacare.audit.access import AuditSearch, search_audit_log
 
 router = Router(tags=["Audit log"])
 
