@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import REPO
+from tests.personas import PASSWORD, World, make_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -130,3 +131,17 @@ def visit(request: pytest.FixtureRequest, browser: Browser, live_server: object)
     yield tab
     context.close()
     assert tab.problems == []
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    """The shared personas, in the database the live server reads."""
+    return make_world()
+
+
+def sign_in(visit: Visit, username: str) -> None:
+    """Sign in through the login page, as a person does."""
+    visit.open("/accounts/login/")
+    visit.page.get_by_label("Username").fill(username)
+    visit.page.get_by_label("Password").fill(PASSWORD)
+    visit.page.get_by_role("button", name="Sign in").click()

@@ -4,26 +4,13 @@ and saved as a screenshot at desktop and phone width."""
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from clonacare.assessments.actions import do_submit_response
 from clonacare.audit.log import Actor
-from tests.browser.conftest import Visit
-from tests.personas import PASSWORD, World, make_world
-
-
-@pytest.fixture
-def world(transactional_db: None) -> World:
-    return make_world()
-
-
-def sign_in(visit: Visit, username: str) -> None:
-    visit.open("/accounts/login/")
-    visit.page.get_by_label("Username").fill(username)
-    visit.page.get_by_label("Password").fill(PASSWORD)
-    visit.page.get_by_role("button", name="Sign in").click()
+from tests.browser.conftest import Visit, sign_in
+from tests.personas import World
 
 
 def test_the_login_page_explains_a_wrong_password(visit: Visit, world: World) -> None:

@@ -3,26 +3,13 @@ and screenshots at desktop and phone width."""
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Visit
-from tests.personas import PASSWORD, World, make_world
-
-
-@pytest.fixture
-def world(transactional_db: None) -> World:
-    return make_world()
-
-
-def sign_in(visit: Visit, username: str) -> None:
-    visit.open("/accounts/login/")
-    visit.page.get_by_label("Username").fill(username)
-    visit.page.get_by_label("Password").fill(PASSWORD)
-    visit.page.get_by_role("button", name="Sign in").click()
+from tests.browser.conftest import Visit, sign_in
+from tests.personas import World
 
 
 def test_a_clinician_records_a_consent_and_discloses_under_it(visit: Visit, world: World) -> None:

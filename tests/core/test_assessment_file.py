@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from clonacare.core.assessment import FIELDS, INDICATIONS, parse_assessment
 from clonacare.core.errors import ClinicalError
+from tests.samples import ALICE_RECORD
 
-# Alice: the example record, a patient on clonazepam for panic disorder.
-ALICE: dict[str, Any] = {
-    "drug": "clonazepam",
-    "daily_dose_mg": 1.5,
-    "days_per_week": 7,
-    "duration_months": 18,
-    "indication": "panic disorder",
-    "age": 44,
-    "pregnant": False,
-    "history_withdrawal_seizure": False,
-    "history_withdrawal_delirium": False,
-    "alcohol_use_disorder": False,
-    "opioid_use": False,
-    "other_sedatives": False,
-    "suicide_screen": "negative",
-    "unstable_medical": False,
-    "unstable_psychiatric": False,
-    "previous_failed_tapers": 0,
-    "support_at_home": True,
-}
+ALICE = ALICE_RECORD
 
 
 def error(data: object) -> str:

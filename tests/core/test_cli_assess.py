@@ -9,25 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ALICE: dict[str, Any] = {
-    "drug": "clonazepam",
-    "daily_dose_mg": 1.5,
-    "days_per_week": 7,
-    "duration_months": 18,
-    "indication": "panic disorder",
-    "age": 44,
-    "pregnant": False,
-    "history_withdrawal_seizure": False,
-    "history_withdrawal_delirium": False,
-    "alcohol_use_disorder": False,
-    "opioid_use": False,
-    "other_sedatives": False,
-    "suicide_screen": "negative",
-    "unstable_medical": False,
-    "unstable_psychiatric": False,
-    "previous_failed_tapers": 0,
-    "support_at_home": True,
-}
+from tests.samples import ALICE_RECORD
+
+ALICE = ALICE_RECORD
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -27,26 +27,9 @@ from clonacare.core.assessment import (
 )
 from clonacare.core.crisis import load_crisis_resources
 from clonacare.core.drugs import equivalence_table
+from tests.samples import ALICE_RECORD
 
-ALICE: dict[str, Any] = {
-    "drug": "clonazepam",
-    "daily_dose_mg": 1.5,
-    "days_per_week": 7,
-    "duration_months": 18,
-    "indication": "panic disorder",
-    "age": 44,
-    "pregnant": False,
-    "history_withdrawal_seizure": False,
-    "history_withdrawal_delirium": False,
-    "alcohol_use_disorder": False,
-    "opioid_use": False,
-    "other_sedatives": False,
-    "suicide_screen": "negative",
-    "unstable_medical": False,
-    "unstable_psychiatric": False,
-    "previous_failed_tapers": 0,
-    "support_at_home": True,
-}
+ALICE = ALICE_RECORD
 SETTINGS = load_settings()
 LEVELS = ("outpatient", "intensive-outpatient", "inpatient", "emergency")
 

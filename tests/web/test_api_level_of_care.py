@@ -13,28 +13,11 @@ from clonacare.assessments.models import LevelOfCareAssessment, SafetyAlert
 from clonacare.audit.models import AuditEvent
 from tests.api_client import ApiClient
 from tests.personas import World
+from tests.samples import ALICE_RECORD
 
 pytestmark = pytest.mark.django_db
 
-RECORD: dict[str, Any] = {
-    "drug": "clonazepam",
-    "daily_dose_mg": 1.5,
-    "days_per_week": 7,
-    "duration_months": 18,
-    "indication": "panic disorder",
-    "age": 44,
-    "pregnant": False,
-    "history_withdrawal_seizure": False,
-    "history_withdrawal_delirium": False,
-    "alcohol_use_disorder": False,
-    "opioid_use": False,
-    "other_sedatives": False,
-    "suicide_screen": "negative",
-    "unstable_medical": False,
-    "unstable_psychiatric": False,
-    "previous_failed_tapers": 0,
-    "support_at_home": True,
-}
+RECORD = ALICE_RECORD
 NOT_FOUND = {"detail": "Patient not found."}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from clonacare.core.crisis import CrisisResources, load_crisis_resources
 from clonacare.core.drugs import equivalence_table
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
+    Alert,
     Instrument,
     incomplete_message,
     instrument,
@@ -52,6 +53,28 @@ def _signed_in(actor: Actor) -> int:
     if actor.user_id is None:
         raise ClinicalError("not-allowed", "Sign in to record assessments.")
     return actor.user_id
+
+
+def _raise_alerts(
+    actor: Actor,
+    patient: Patient,
+    alerts: Sequence[Alert],
+    now: dt.datetime,
+    *,
+    response: InstrumentResponse | None = None,
+    level_of_care: LevelOfCareAssessment | None = None,
+) -> None:
+    """Store each alert the core fired, for the care team, and audit it."""
+    for fired in alerts:
+        alert = SafetyAlert.objects.create(
+            patient=patient,
+            code=fired.code,
+            message=fired.message,
+            response=response,
+            level_of_care=level_of_care,
+            raised_at=now,
+        )
+        record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
 
 
 def do_submit_response(
@@ -105,15 +128,7 @@ def do_submit_response(
             entered_by_id=user_id,
             submitted_at=now,
         )
-        for fired in result.alerts:
-            alert = SafetyAlert.objects.create(
-                patient=patient,
-                code=fired.code,
-                message=fired.message,
-                response=response,
-                raised_at=now,
-            )
-            record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
+        _raise_alerts(actor, patient, result.alerts, now, response=response)
         record(
             actor,
             "assessment.submit",
@@ -152,15 +167,7 @@ def do_record_level_of_care(
             assessed_by_id=user_id,
             assessed_at=now,
         )
-        for fired in result.alerts:
-            alert = SafetyAlert.objects.create(
-                patient=patient,
-                code=fired.code,
-                message=fired.message,
-                level_of_care=assessment,
-                raised_at=now,
-            )
-            record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
+        _raise_alerts(actor, patient, result.alerts, now, level_of_care=assessment)
         record(
             actor,
             "level-of-care.record",
