@@ -28,8 +28,8 @@ def test_an_unexpected_error_is_logged_and_answered_without_a_trace(
 def test_a_wrong_method_names_the_right_ones(world: World) -> None:
     response = ApiClient(world.avery).delete(f"/patients/{world.alex.pk}")
     assert response.status_code == 405
-    assert response.json() == {"detail": "DELETE is not allowed here; use GET."}
-    assert response["Allow"] == "GET"
+    assert response.json() == {"detail": "DELETE is not allowed here; use GET, PATCH."}
+    assert response["Allow"] == "GET, PATCH"
 
 
 def test_a_body_that_is_not_an_object_is_refused(world: World) -> None:

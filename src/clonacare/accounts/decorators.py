@@ -40,3 +40,4 @@ def _gate(allowed: frozenset[str]) -> Callable[[View], View]:
 
 patient_required = _gate(frozenset({Role.PATIENT}))
 staff_required = _gate(frozenset(STAFF_ROLES))
+member_required = _gate(frozenset(Role))

@@ -10,4 +10,6 @@ urlpatterns = [
     path("logout/", views.logout_page, name="logout"),
     path("login/two-factor/", views.enroll, name="enroll"),
     path("home/", views.home, name="home"),
+    path("password/", views.change_password, name="password-change"),
+    path("password/changed/", views.password_changed, name="password-changed"),
 ]

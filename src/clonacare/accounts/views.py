@@ -6,8 +6,10 @@ from base64 import b32encode
 from typing import Any
 
 import segno
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clonacare.accounts.actions import do_change_password
 from clonacare.accounts.auth import check_credentials
+from clonacare.accounts.decorators import member_required
 from clonacare.accounts.forms import EnrollForm, LoginForm
 from clonacare.accounts.models import Role, membership_of
 from clonacare.audit.log import actor_from_request, program_of_username, record
@@ -119,3 +123,28 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership.role == Role.SITE_ADMIN:
         return redirect("clinic:audit")
     return redirect("clinic:caseload")
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Any signed-in person changes their own password (Django's PasswordChangeForm:
+    the old password, the new one twice, the site's password validators)."""
+    # The user itself, not the session's lazy wrapper, so the audit entry names a User.
+    form = PasswordChangeForm(
+        User.objects.get(username=request.user.get_username()), request.POST or None
+    )
+    if request.method == "POST" and form.is_valid():
+        do_change_password(
+            actor_from_request(request), form.user, form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, form.user)
+        return redirect("accounts:password-changed")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET"])
+@member_required
+def password_changed(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_changed.html")

@@ -45,7 +45,14 @@ SERVER_ERROR = (
 JSON = "application/json; charset=utf-8"  # as django-ninja answers
 
 # ClinicalError codes that are not a 400 (bad input) but a refusal or a conflict.
-CLINICAL_STATUS = {"not-allowed": 403, "already-acknowledged": 409}
+CLINICAL_STATUS = {
+    "not-allowed": 403,
+    "already-acknowledged": 409,
+    "already-ended": 409,
+    "already-on-care-team": 409,
+    "medication-not-found": 404,
+    "not-on-care-team": 404,
+}
 
 
 class ApiError(Exception):

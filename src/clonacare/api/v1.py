@@ -13,7 +13,16 @@ from django.urls import URLPattern, re_path
 from ninja import NinjaAPI, Swagger
 
 from clonacare.api import errors
-from clonacare.api.endpoints import alerts, assessments, audit, auth, level_of_care, me, patients
+from clonacare.api.endpoints import (
+    alerts,
+    assessments,
+    audit,
+    auth,
+    level_of_care,
+    me,
+    patients,
+    record,  # noqa: F401 - registers its endpoints on patients.router
+)
 from clonacare.api.security import BearerToken
 
 
@@ -52,7 +61,7 @@ errors.install(api)
 
 api.add_router("/auth", auth.router)
 api.add_router("", me.router)
-api.add_router("", patients.router)
+api.add_router("", patients.router)  # with the writes of endpoints/record.py
 api.add_router("", assessments.router)
 api.add_router("", alerts.router)
 api.add_router("", level_of_care.router)

@@ -34,6 +34,7 @@ def serve_command(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     # Imported after collectstatic: WhiteNoise looks for the static folder on start.
     from clonacare.web.wsgi import application
+
     print(f"Clonacare is serving on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     serve(application, host=args.host, port=args.port, threads=args.threads, ident="clonacare")
     return 0

@@ -2,12 +2,40 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clonacare.clinic import views
+from clonacare.clinic import record_views, views
 
 app_name = "clinic"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("patients/new/", record_views.register_patient, name="register"),
     path("patients/<int:patient_id>/", views.patient, name="patient"),
+    path("patients/<int:patient_id>/status/", record_views.change_status, name="change-status"),
+    path(
+        "patients/<int:patient_id>/benzodiazepine/",
+        record_views.change_benzodiazepine,
+        name="change-benzodiazepine",
+    ),
+    path(
+        "patients/<int:patient_id>/medications/new/",
+        record_views.add_medication,
+        name="add-medication",
+    ),
+    path(
+        "patients/<int:patient_id>/medications/<int:medication_id>/end/",
+        record_views.end_medication,
+        name="end-medication",
+    ),
+    path(
+        "patients/<int:patient_id>/conditions/new/",
+        record_views.add_condition,
+        name="add-condition",
+    ),
+    path("patients/<int:patient_id>/care-team/", record_views.care_team, name="care-team"),
+    path(
+        "patients/<int:patient_id>/care-team/<int:user_id>/remove/",
+        record_views.remove_care_team_member,
+        name="remove-care-team-member",
+    ),
     path(
         "patients/<int:patient_id>/instruments/<slug:instrument_id>/",
         views.rate_instrument,

@@ -37,6 +37,7 @@ from clonacare.clinic.forms import (
     LevelOfCareForm,
     initial_for,
 )
+from clonacare.clinic.record_forms import EndMedicationForm
 from clonacare.core.assessment import load_settings
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
@@ -44,7 +45,10 @@ from clonacare.patients.access import (
     PatientNotFound,
     access_patient_by_id,
     list_patients,
+    may_change_record,
+    may_manage_care_team,
     may_record_clinical_data,
+    may_register_patients,
 )
 from clonacare.patients.actions import (
     ConsentTerms,
@@ -74,6 +78,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "intervals": [*instrument_intervals(), level_of_care_interval()],
         "instrument_ids": [i.what for i in instrument_intervals()],
+        "can_register": may_register_patients(actor),
     }
     return render(request, "clinic/caseload.html", context)
 
@@ -109,6 +114,9 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "history": history,
         "level_of_care": found.level_of_care_assessments.select_related("assessed_by").first(),
         "can_record": may_record_clinical_data(actor),
+        "can_change": may_change_record(actor, found),
+        "can_manage_team": may_manage_care_team(actor, found),
+        "end_medication_form": EndMedicationForm(initial={"ended_on": timezone.now().date()}),
         "instruments": instruments_for(actor),
         "today": timezone.now().date(),
         "age": found.age_on(timezone.now().date()),

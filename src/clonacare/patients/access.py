@@ -60,3 +60,35 @@ def list_patients(actor: Actor, *, purpose: str = "patients.list") -> QuerySet[P
 def may_record_clinical_data(actor: Actor) -> bool:
     """Clinician-rated instruments and level-of-care assessments: clinical staff only."""
     return actor.role in CARE_TEAM_ROLES
+
+
+# Who may write what. The gate that found the patient has already checked the actor may
+# see them; these say whether the actor may also change them. One condition per line,
+# each covered by tests/web/test_record_changes.py and test_patient_registration.py.
+
+REGISTRARS = frozenset({Role.PROGRAM_ADMIN, Role.PRESCRIBER})
+
+
+def may_register_patients(actor: Actor) -> bool:
+    """Program admins and prescribers register patients in their own program."""
+    if actor.user_id is None or actor.program_id is None:
+        return False
+    return actor.role in REGISTRARS
+
+
+def may_change_record(actor: Actor, patient: Patient) -> bool:
+    """Status, doses, medications, conditions: the patient's care team and the admin."""
+    if actor.user_id is None or actor.program_id != patient.program_id:
+        return False
+    if actor.role == Role.PROGRAM_ADMIN:
+        return True
+    if actor.role in CARE_TEAM_ROLES:
+        return patient.care_team.filter(user_id=actor.user_id).exists()
+    return False
+
+
+def may_manage_care_team(actor: Actor, patient: Patient) -> bool:
+    """Who is on the care team: the program admin only."""
+    if actor.user_id is None or actor.program_id != patient.program_id:
+        return False
+    return actor.role == Role.PROGRAM_ADMIN

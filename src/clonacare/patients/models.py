@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from clonacare.accounts.models import Program
-from clonacare.core.drugs import known_drugs
+from clonacare.core.drugs import LabelMaximum, drug_facts, known_drugs
 
 DOSE_TIMES = ("morning", "midday", "evening", "night")
 
@@ -54,6 +54,20 @@ class Patient(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def label_maximum_exceeded(drug: str, daily_mg: Decimal) -> LabelMaximum | None:
+    """The drug's largest label maximum when ``daily_mg`` is above it, else None.
+
+    Above the label maximum is a warning, never a refusal: people who misuse take more
+    than labels allow (clinical reference, label maximum daily doses).
+    """
+    if drug not in known_drugs():
+        return None
+    highest = drug_facts(drug).highest_label_maximum()
+    if highest is None or daily_mg <= highest.mg_per_day:
+        return None
+    return highest
+
+
 def _drug_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in known_drugs()]
 
@@ -81,16 +95,27 @@ class BenzodiazepineUse(models.Model):
     def daily_mg(self) -> Decimal:
         return self.morning_mg + self.midday_mg + self.evening_mg + self.night_mg
 
+    @property
+    def above_label_maximum(self) -> LabelMaximum | None:
+        return label_maximum_exceeded(self.drug, self.daily_mg)
+
     def doses(self) -> list[tuple[str, Decimal]]:
         """The dose times with a dose, in the order of the day."""
         return [(t, getattr(self, f"{t}_mg")) for t in DOSE_TIMES if getattr(self, f"{t}_mg")]
 
 
 class Medication(models.Model):
+    """Another medication the patient takes. Ending one keeps it, with the date it ended."""
+
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
     name = models.CharField(max_length=120)
     dose = models.CharField(max_length=120, blank=True)
     reason = models.CharField(max_length=120, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["id"]
 
     def __str__(self) -> str:
         return f"{self.name} {self.dose}".strip()

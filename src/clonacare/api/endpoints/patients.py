@@ -77,6 +77,8 @@ class MedicationOut(Schema):
     name: str
     dose: str
     reason: str
+    started_on: dt.date | None
+    ended_on: dt.date | None = Field(..., description="Set once the patient stopped it.")
 
 
 class ConditionOut(Schema):

@@ -1,0 +1,255 @@
+"""Registering patients and changing their record: the same actions as the pages.
+
+Every write answers with the whole record as ``GET /patients/{id}`` shows it (201 when
+something was created). A patient the caller may not see answers 404, exactly like a
+missing one; a patient the caller sees but may not change answers 403 with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Schema, Status
+from pydantic import ConfigDict
+
+from clonacare.api.endpoints.patients import RECORD_PARTS, PatientRecordOut, router
+from clonacare.api.schemas import WRITE_ERRORS, ErrorOut
+from clonacare.api.security import caller
+from clonacare.core.drugs import known_drugs
+from clonacare.patients.access import access_patient_by_id
+from clonacare.patients.actions import (
+    BenzodiazepineChange,
+    Doses,
+    InitialUse,
+    MedicationEntry,
+    PortalLogin,
+    Registration,
+    do_add_care_team_member,
+    do_add_condition,
+    do_add_medication,
+    do_change_benzodiazepine,
+    do_change_status,
+    do_end_medication,
+    do_register_patient,
+    do_remove_care_team_member,
+)
+from clonacare.patients.models import Patient
+
+# The writes share the patients router: django-ninja matches a path on one router only,
+# so POST /patients and PATCH /patients/{id} must sit beside their GETs.
+__all__ = ["router"]
+
+CHANGE_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
+DRUGS = ", ".join(known_drugs())
+
+
+class StrictIn(Schema):
+    # A misspelt field is refused by name instead of being silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
+
+class DosesIn(StrictIn):
+    """The dose at each dose time in mg; a time left out is 0 mg."""
+
+    morning_mg: Decimal = Decimal(0)
+    midday_mg: Decimal = Decimal(0)
+    evening_mg: Decimal = Decimal(0)
+    night_mg: Decimal = Decimal(0)
+
+    def doses(self) -> Doses:
+        return Doses(self.morning_mg, self.midday_mg, self.evening_mg, self.night_mg)
+
+
+class InitialUseIn(StrictIn):
+    drug: str = Field(..., description=f"One of: {DRUGS}.")
+    doses: DosesIn
+    since: dt.date
+    prescriber_name: str = ""
+
+
+class PortalLoginIn(StrictIn):
+    username: str
+    password: str = Field(..., description="Checked by the site's password validators.")
+
+
+class RegistrationIn(StrictIn):
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    status: str = Field(
+        Patient.Status.ASSESSMENT, description=f"One of: {', '.join(Patient.Status.values)}."
+    )
+    benzodiazepine: InitialUseIn | None = Field(None, description="What the patient takes now.")
+    care_team: list[int] = Field(
+        [], description="User ids of the program's prescribers, nurses and counsellors."
+    )
+    login: PortalLoginIn | None = Field(None, description="A login for the patient portal.")
+
+
+class StatusIn(StrictIn):
+    status: str = Field(..., description=f"One of: {', '.join(Patient.Status.values)}.")
+
+
+class BenzodiazepineChangeIn(StrictIn):
+    drug: str = Field(..., description=f"One of: {DRUGS}.")
+    doses: DosesIn = Field(..., description="The new doses; 0 mg at every time stops the drug.")
+    on: dt.date = Field(..., description="The first day of the new doses.")
+    prescriber_name: str = ""
+
+
+class MedicationIn(StrictIn):
+    name: str
+    dose: str = ""
+    reason: str = ""
+    started_on: dt.date | None = None
+
+
+class EndMedicationIn(StrictIn):
+    ended_on: dt.date
+
+
+class ConditionIn(StrictIn):
+    name: str
+    noted_on: dt.date
+
+
+class CareTeamMemberIn(StrictIn):
+    user_id: int
+
+
+def _record(patient_id: int) -> Patient:
+    patient = Patient.objects.get(pk=patient_id)
+    prefetch_related_objects([patient], *RECORD_PARTS)
+    return patient
+
+
+@router.post(
+    "/patients",
+    response={201: PatientRecordOut, **WRITE_ERRORS},
+    summary="Register a patient",
+)
+def register(request: HttpRequest, payload: RegistrationIn) -> Status[Patient]:
+    """Program admins and prescribers, in their own program (403 for anyone else). A
+    prescriber who registers a patient joins the care team."""
+    use = payload.benzodiazepine
+    registration = Registration(
+        given_name=payload.given_name,
+        family_name=payload.family_name,
+        date_of_birth=payload.date_of_birth,
+        status=payload.status,
+        benzodiazepine=(
+            InitialUse(use.drug, use.doses.doses(), use.since, use.prescriber_name)
+            if use is not None
+            else None
+        ),
+        care_team=tuple(payload.care_team),
+        login=(
+            PortalLogin(payload.login.username, payload.login.password)
+            if payload.login is not None
+            else None
+        ),
+    )
+    patient = do_register_patient(caller(request).actor, registration, now=timezone.now())
+    return Status(201, _record(patient.pk))
+
+
+@router.patch(
+    "/patients/{int:patient_id}",
+    response={200: PatientRecordOut, **WRITE_ERRORS},
+    summary="Change a patient's status",
+)
+def change_status(request: HttpRequest, patient_id: int, payload: StatusIn) -> Patient:
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    do_change_status(actor, patient, payload.status, now=timezone.now())
+    return _record(patient.pk)
+
+
+@router.post(
+    "/patients/{int:patient_id}/benzodiazepine-changes",
+    response={201: PatientRecordOut, **WRITE_ERRORS},
+    summary="Record a benzodiazepine dose change",
+)
+def change_benzodiazepine(
+    request: HttpRequest, patient_id: int, payload: BenzodiazepineChangeIn
+) -> Status[Patient]:
+    """The current use of the drug ends the day before ``on`` and the new doses start on
+    it; history is never edited."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    change = BenzodiazepineChange(
+        payload.drug, payload.doses.doses(), payload.on, payload.prescriber_name
+    )
+    do_change_benzodiazepine(actor, patient, change, now=timezone.now())
+    return Status(201, _record(patient.pk))
+
+
+@router.post(
+    "/patients/{int:patient_id}/medications",
+    response={201: PatientRecordOut, **WRITE_ERRORS},
+    summary="Add another medication",
+)
+def add_medication(request: HttpRequest, patient_id: int, payload: MedicationIn) -> Status[Patient]:
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    entry = MedicationEntry(payload.name, payload.dose, payload.reason, payload.started_on)
+    do_add_medication(actor, patient, entry, now=timezone.now())
+    return Status(201, _record(patient.pk))
+
+
+@router.post(
+    "/patients/{int:patient_id}/medications/{int:medication_id}/end",
+    response={200: PatientRecordOut, **CHANGE_ERRORS},
+    summary="Record that a medication was stopped",
+)
+def end_medication(
+    request: HttpRequest, patient_id: int, medication_id: int, payload: EndMedicationIn
+) -> Patient:
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    do_end_medication(actor, patient, medication_id, payload.ended_on, now=timezone.now())
+    return _record(patient.pk)
+
+
+@router.post(
+    "/patients/{int:patient_id}/conditions",
+    response={201: PatientRecordOut, **WRITE_ERRORS},
+    summary="Add a condition",
+)
+def add_condition(request: HttpRequest, patient_id: int, payload: ConditionIn) -> Status[Patient]:
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    do_add_condition(actor, patient, payload.name, payload.noted_on, now=timezone.now())
+    return Status(201, _record(patient.pk))
+
+
+@router.post(
+    "/patients/{int:patient_id}/care-team",
+    response={201: PatientRecordOut, **CHANGE_ERRORS},
+    summary="Put a clinician on the care team",
+)
+def add_care_team_member(
+    request: HttpRequest, patient_id: int, payload: CareTeamMemberIn
+) -> Status[Patient]:
+    """Program admins only (403 for others who can see the patient)."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    do_add_care_team_member(actor, patient, payload.user_id, now=timezone.now())
+    return Status(201, _record(patient.pk))
+
+
+@router.delete(
+    "/patients/{int:patient_id}/care-team/{int:user_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Take a clinician off the care team",
+)
+def remove_care_team_member(request: HttpRequest, patient_id: int, user_id: int) -> Status[None]:
+    """Program admins only. 404 when that person is not on the care team."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    do_remove_care_team_member(actor, patient, user_id, now=timezone.now())
+    return Status(204, None)

@@ -1,0 +1,63 @@
+"""Every write to the patient record, one ``do_*`` action each.
+
+Each action checks the actor's right and the input, then writes and records its audit
+entry in one transaction; a refusal raises ClinicalError and writes nothing.
+
+- ``registration``: a new patient, with their first benzodiazepine use, care team and
+  (optionally) a portal login.
+- ``record``: status, benzodiazepine dose changes, other medications, conditions, the
+  care team.
+- ``consent``: consents to disclose (42 CFR Part 2) and disclosures under them.
+"""
+
+from __future__ import annotations
+
+from clonacare.patients.actions.consent import (
+    CONSENT_WRITERS,
+    ConsentTerms,
+    covering_consent,
+    do_add_consent,
+    do_disclose,
+    do_revoke_consent,
+)
+from clonacare.patients.actions.record import (
+    BenzodiazepineChange,
+    MedicationEntry,
+    do_add_care_team_member,
+    do_add_condition,
+    do_add_medication,
+    do_change_benzodiazepine,
+    do_change_status,
+    do_end_medication,
+    do_remove_care_team_member,
+)
+from clonacare.patients.actions.registration import (
+    InitialUse,
+    PortalLogin,
+    Registration,
+    do_register_patient,
+)
+from clonacare.patients.doses import Doses
+
+__all__ = [
+    "CONSENT_WRITERS",
+    "BenzodiazepineChange",
+    "ConsentTerms",
+    "Doses",
+    "InitialUse",
+    "MedicationEntry",
+    "PortalLogin",
+    "Registration",
+    "covering_consent",
+    "do_add_care_team_member",
+    "do_add_condition",
+    "do_add_consent",
+    "do_add_medication",
+    "do_change_benzodiazepine",
+    "do_change_status",
+    "do_disclose",
+    "do_end_medication",
+    "do_register_patient",
+    "do_remove_care_team_member",
+    "do_revoke_consent",
+]
