@@ -23,8 +23,8 @@ from clonacare.assessments.actions import (
     do_submit_response,
     instruments_for,
 )
-from clonacare.assessments.charts import score_chart_data_uri
 from clonacare.assessments.forms import item_fields, posted_answers
+from clonacare.assessments.history import score_history
 from clonacare.assessments.schedule import instrument_intervals, level_of_care_interval
 from clonacare.audit.access import AuditLogNotFound, AuditSearch, search_audit_log
 from clonacare.audit.log import Actor, actor_from_request
@@ -38,7 +38,6 @@ from clonacare.clinic.forms import (
     initial_for,
 )
 from clonacare.clinic.record_forms import EndMedicationForm
-from clonacare.core.assessment import load_settings
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
 from clonacare.patients.access import (
@@ -89,18 +88,8 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     found = _patient(actor, patient_id, "patient.view")
     responses = list(found.responses.select_related("entered_by").order_by("submitted_at"))
-    settings = load_settings().instrument_settings()
-    history = []
-    for instrument_id in sorted({r.instrument for r in responses}):
-        definition = instrument(instrument_id)
-        mine = [r for r in responses if r.instrument == instrument_id]
-        history.append(
-            {
-                "definition": definition,
-                "responses": list(reversed(mine)),
-                "chart": score_chart_data_uri(definition, mine, settings),
-            }
-        )
+    definitions = [instrument(i) for i in sorted({r.instrument for r in responses})]
+    history = score_history(responses, definitions)
     context: dict[str, Any] = {
         "patient": found,
         "benzo_uses": found.benzo_uses.all(),

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clonacare.accounts.decorators import patient_required
 from clonacare.assessments.actions import do_submit_response, instruments_for
-from clonacare.assessments.charts import score_chart_data_uri
 from clonacare.assessments.forms import item_fields, posted_answers
+from clonacare.assessments.history import score_history
 from clonacare.assessments.models import InstrumentResponse
 from clonacare.audit.log import actor_from_request
-from clonacare.core.assessment import load_settings
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import PatientNotFound, access_patient_by_id, patients_visible_to
 from clonacare.patients.actions import do_revoke_consent
@@ -37,18 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     patient = _own_patient(request, "portal.view")
     actor = actor_from_request(request)
     responses = list(patient.responses.order_by("submitted_at"))
-    settings = load_settings().instrument_settings()
-    history = []
-    for definition in instruments_for(actor):
-        mine = [r for r in responses if r.instrument == definition.id]
-        if mine:
-            history.append(
-                {
-                    "definition": definition,
-                    "responses": list(reversed(mine)),
-                    "chart": score_chart_data_uri(definition, mine, settings),
-                }
-            )
+    history = score_history(responses, instruments_for(actor))
     context = {
         "patient": patient,
         "benzo": patient.benzo_uses.filter(ended_on__isnull=True).first(),
