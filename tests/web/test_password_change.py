@@ -84,3 +84,14 @@ def test_a_wrong_change_is_refused_and_nothing_changes(
     assert message in response.content.decode()
     assert User.objects.get(username="avery").check_password(PASSWORD)
     assert not AuditEvent.objects.filter(action="account.password-change").exists()
+
+
+def test_a_new_password_revokes_the_api_tokens_issued_before(client: Client, world: World) -> None:
+    from tests.api_client import ApiClient
+
+    api = ApiClient(world.avery)
+    assert api.get("/me").status_code == 200
+    change(signed_in(client, "avery"))
+    assert api.get("/me").status_code == 401
+    event = AuditEvent.objects.get(action="account.password-change")
+    assert event.detail == {"tokens_revoked": 1}

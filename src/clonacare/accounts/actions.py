@@ -10,9 +10,11 @@ from clonacare.audit.log import Actor, record
 
 def do_change_password(actor: Actor, user: User, new_password: str) -> None:
     """Set ``user``'s new password (already checked by the form: the old password, the
-    confirmation and Django's password validators) and record the change, never the
-    password itself."""
+    confirmation and Django's password validators), revoke the user's API tokens (a
+    token issued under the old password must not outlive it), and record the change,
+    never the password itself."""
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        record(actor, "account.password-change", target=user)
+        revoked, _ = user.api_tokens.all().delete()
+        record(actor, "account.password-change", target=user, detail={"tokens_revoked": revoked})
