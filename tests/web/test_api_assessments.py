@@ -128,6 +128,22 @@ class TestRefusals:
         )
         assert not InstrumentResponse.objects.exists()
 
+    def test_an_incomplete_form_still_raises_its_safety_alert(self, world: World) -> None:
+        answers = {f"phq9-{n}": "0" for n in range(1, 9) if n != 4} | {"phq9-9": "1"}
+        status, body = submit(world.alex_user, world.alex.pk, "phq9", answers)
+        assert status == 400
+        assert body["detail"] == (
+            "no total: phq9 item 4 is not answered; a total needs every item that applies."
+        )
+        assert [a["code"] for a in body["alerts"]] == ["suicide-risk"]
+        assert [r["contact"] for r in body["crisis_resources"]] == [
+            "988",
+            "911",
+            "1-800-662-4357",
+        ]
+        assert not InstrumentResponse.objects.exists()
+        assert SafetyAlert.objects.get().patient_id == world.alex.pk
+
     def test_it_names_the_instruments_a_patient_may_use(self, world: World) -> None:
         assert submit(world.alex_user, world.alex.pk, "nope", [1]) == (
             400,

@@ -106,3 +106,20 @@ def test_a_patient_cannot_open_another_patients_result(client: Client, world: Wo
     blairs = InstrumentResponse.objects.get()
     client.logout()
     assert signed_in(client, "alex").get(f"/portal/responses/{blairs.pk}/").status_code == 404
+
+
+def test_an_incomplete_form_still_raises_its_safety_alert_and_shows_crisis_resources(
+    client: Client, world: World
+) -> None:
+    client = signed_in(client, "alex")
+    answers = phq9([1, 1, 1, 1, 1, 1, 1, 1, 2])
+    del answers["phq9-4"]
+    response = client.post("/portal/questionnaires/phq9/", answers)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "no total: phq9 item 4 is not answered" in html
+    assert "Please reach out for support now" in html
+    assert 'href="tel:988"' in html
+    assert not InstrumentResponse.objects.exists()  # the form itself is not stored
+    alert = SafetyAlert.objects.get(patient=world.alex)
+    assert (alert.code, alert.response) == ("suicide-risk", None)

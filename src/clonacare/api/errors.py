@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from clonacare.assessments.access import AlertNotFound
+from clonacare.assessments.actions import IncompleteResponse
 from clonacare.audit.access import AuditLogNotFound
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import PatientNotFound
@@ -126,6 +127,14 @@ def _api_error(request: HttpRequest, exc: ApiError, api: NinjaAPI) -> HttpRespon
 
 
 def _clinical_error(request: HttpRequest, exc: ClinicalError, api: NinjaAPI) -> HttpResponse:
+    if isinstance(exc, IncompleteResponse) and exc.alerts:
+        # A refusal that still carries safety alerts shows them, and the crisis resources.
+        body = {
+            "detail": exc.message,
+            "alerts": list(exc.alerts),
+            "crisis_resources": list(exc.crisis_resources),
+        }
+        return api.create_response(request, body, status=400)
     return _answer(api, request, CLINICAL_STATUS.get(exc.code, 400), exc.message)
 
 

@@ -29,6 +29,23 @@ from clonacare.patients.access import may_record_clinical_data
 from clonacare.patients.models import Patient
 
 
+class IncompleteResponse(ClinicalError):
+    """An incomplete form: no total, nothing stored, except the safety alerts that the
+    answers given already fired (stored, and carried here with the crisis resources so
+    the page or the API shows them whatever else it says)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        alerts: tuple[dict[str, str], ...],
+        crisis_resources: tuple[dict[str, str], ...],
+    ) -> None:
+        super().__init__("incomplete", message)
+        self.alerts = alerts
+        self.crisis_resources = crisis_resources
+
+
 def crisis_resources() -> CrisisResources:
     return load_crisis_resources(settings.CRISIS_FILE or None)
 
@@ -114,7 +131,16 @@ def do_submit_response(
         settings=load_settings().instrument_settings(),
     )
     if not result.complete:
-        raise ClinicalError("incomplete", incomplete_message(definition, result.missing))
+        if result.alerts:
+            # Safety first: the answers given already call for a safety alert. The
+            # incomplete response is not stored, but the alert is, for the care team.
+            with transaction.atomic():
+                _raise_alerts(actor, patient, result.alerts, now)
+        raise IncompleteResponse(
+            incomplete_message(definition, result.missing),
+            alerts=tuple(a.as_dict() for a in result.alerts),
+            crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
+        )
     with transaction.atomic():
         response = InstrumentResponse.objects.create(
             patient=patient,

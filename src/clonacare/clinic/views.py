@@ -18,6 +18,7 @@ from clonacare.accounts.decorators import staff_required
 from clonacare.accounts.models import Role
 from clonacare.assessments.access import AlertNotFound, access_alert_by_id
 from clonacare.assessments.actions import (
+    IncompleteResponse,
     do_acknowledge_alert,
     do_record_level_of_care,
     do_submit_response,
@@ -123,6 +124,7 @@ def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -
     found = _patient(actor, patient_id, "assessment.form")
     definition = definitions[instrument_id]
     error = None
+    safety: IncompleteResponse | None = None
     if request.method == "POST":
         try:
             do_submit_response(
@@ -134,6 +136,7 @@ def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -
             )
         except ClinicalError as exc:
             error = exc.message
+            safety = exc if isinstance(exc, IncompleteResponse) and exc.alerts else None
         else:
             return redirect("clinic:patient", patient_id=found.pk)
     context = {
@@ -141,6 +144,7 @@ def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -
         "definition": definition,
         "fields": item_fields(definition, request.POST if request.method == "POST" else None),
         "error": error,
+        "safety": safety,
     }
     return render(request, "clinic/rate.html", context, status=400 if error else 200)
 

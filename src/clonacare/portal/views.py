@@ -8,7 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.decorators import patient_required
-from clonacare.assessments.actions import do_submit_response, instruments_for
+from clonacare.assessments.actions import (
+    IncompleteResponse,
+    do_submit_response,
+    instruments_for,
+)
 from clonacare.assessments.forms import item_fields, posted_answers
 from clonacare.assessments.history import score_history
 from clonacare.assessments.models import InstrumentResponse
@@ -74,6 +78,7 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
     definition = definitions[instrument_id]
     patient = _own_patient(request, "portal.questionnaire")
     error = None
+    safety: IncompleteResponse | None = None
     if request.method == "POST":
         try:
             response = do_submit_response(
@@ -85,12 +90,14 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
             )
         except ClinicalError as exc:
             error = exc.message
+            safety = exc if isinstance(exc, IncompleteResponse) and exc.alerts else None
         else:
             return redirect("portal:response", response_id=response.pk)
     context = {
         "definition": definition,
         "fields": item_fields(definition, request.POST if request.method == "POST" else None),
         "error": error,
+        "safety": safety,
     }
     return render(request, "portal/questionnaire.html", context, status=400 if error else 200)
 
