@@ -78,16 +78,12 @@ def test_staff_of_a_two_factor_program_enrol_an_authenticator(visit: Visit, worl
     expect(visit.page.get_by_role("alert")).to_contain_text("not right")
 
 
-def test_repeated_failures_lock_the_sign_in_with_an_explanation(
-    visit: Visit, world: World
-) -> None:
+def test_repeated_failures_lock_the_sign_in_with_an_explanation(visit: Visit, world: World) -> None:
     for _ in range(10):
         visit.page.goto(visit.base_url + "/accounts/login/")
         visit.page.get_by_label("Username").fill("alex")
         visit.page.get_by_label("Password").fill("not-the-password")
         visit.page.get_by_role("button", name="Sign in").click()
-    expect(visit.page.get_by_role("alert")).to_contain_text(
-        "Too many failed sign-in attempts."
-    )
+    expect(visit.page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts.")
     visit.check_accessibility()
     visit.screenshot("login-locked")
