@@ -90,6 +90,6 @@ def test_it_searches_with_the_databases_own_full_text_engine() -> None:
             assert connection.vendor == "postgresql"
             cursor.execute(
                 "SELECT count(*) FROM education_searchdocument "
-                "WHERE to_tsvector('english', body) @@ to_tsquery('english', 'taper')"
+                "WHERE search_vector @@ to_tsquery('english', 'taper')"
             )
             assert cursor.fetchone()[0] > 0

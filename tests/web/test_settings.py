@@ -84,3 +84,9 @@ def test_a_bad_boolean_in_the_environment_is_a_clear_error() -> None:
     result = manage("check", DEBUG="perhaps")
     assert result.returncode == 1
     assert "DEBUG must be true or false, got 'perhaps'." in result.stderr
+
+
+def test_the_models_and_migrations_agree() -> None:
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout

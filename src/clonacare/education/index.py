@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import F
 from django.utils.safestring import SafeString, mark_safe
 
 from clonacare.education.content import load_articles
@@ -44,6 +46,8 @@ def rebuild_search_index(using: str = "default") -> int:
             )
             for a in articles
         )
+        if connection.vendor == "postgresql":
+            SearchDocument.objects.using(using).update(search_vector=_weighted_vector())
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM education_fts")
@@ -92,26 +96,25 @@ def _search_sqlite(terms: list[str], using: str, limit: int) -> list[SearchHit]:
     return [SearchHit(slug, title, summary, _mark(snip)) for slug, title, summary, snip in rows]
 
 
-def _search_postgresql(terms: list[str], using: str, limit: int) -> list[SearchHit]:
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
+def _weighted_vector() -> Any:
+    from django.contrib.postgres.search import SearchVector
 
-    vector = (
+    return (
         SearchVector("title", weight="A", config="english")
         + SearchVector("summary", weight="B", config="english")
         + SearchVector("body", weight="C", config="english")
     )
+
+
+def _search_postgresql(terms: list[str], using: str, limit: int) -> list[SearchHit]:
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
     # Prefix-match every word, as on SQLite; raw tsquery built only from \w+ words.
     query = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="english")
     rows = (
         SearchDocument.objects.using(using)
-        .annotate(document=vector)
-        .filter(document=query)
-        .annotate(rank=SearchRank(vector, query))
+        .filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
         .annotate(
             snippet=SearchHeadline(
                 "body",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
@@ -15,6 +16,9 @@ class SearchDocument(models.Model):
     summary = models.CharField(max_length=300)
     section = models.CharField(max_length=40)
     body = models.TextField()
+    # PostgreSQL only: title, summary and body as one weighted tsvector, filled by
+    # rebuild_search_index and GIN-indexed (migration 0003). Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     def __str__(self) -> str:
         return self.slug
