@@ -81,7 +81,23 @@ class Visit:
         ]
         assert blocking == [], "\n".join(blocking)
 
-    def screenshot(self, name: str) -> Path:
+    def overflow_px(self) -> int:
+        """How far the page is wider than the screen it was opened on.
+
+        Measured against the configured width: on a phone, Chromium widens its layout
+        viewport (and window.innerWidth) to fit a page that is too wide.
+        """
+        width = VIEWPORTS[self.viewport]["width"]
+        return int(self.page.evaluate("document.documentElement.scrollWidth")) - width
+
+    def screenshot(self, name: str, *, upstream_layout: bool = False) -> Path:
+        """Save the whole page; first check that nothing spills sideways.
+
+        ``upstream_layout``: a third-party page (Swagger UI) whose layout is not ours.
+        """
+        if not upstream_layout:
+            overflow = self.overflow_px()
+            assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}-{self.viewport}.png"
         self.page.screenshot(path=str(path), full_page=True)

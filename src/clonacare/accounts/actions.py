@@ -1,11 +1,34 @@
-"""Writes to a person's own account."""
+"""Writes to accounts: a person's own password, programs, and staff accounts.
+
+Each ``do_*`` action checks the actor's right (``accounts/access.py``), then the input,
+then writes and records the audit entry in one transaction. A refusal is a
+``ClinicalError`` whose message is one sentence, and nothing is written.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.db import transaction
+from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clonacare.accounts.access import may_create_staff, may_manage_programs, may_manage_staff_of
+from clonacare.accounts.models import STAFF_ACCOUNT_ROLES, Membership, Program
 from clonacare.audit.log import Actor, record
+from clonacare.core.errors import ClinicalError
+
+PROGRAMS_NOT_ALLOWED = "Only a site admin can create programs or change their sign-in rules."
+STAFF_NOT_ALLOWED = "Only a program admin of this program can manage its staff."
+CREATE_NOT_ALLOWED = (
+    "A site admin creates program admins only; the program admin adds the rest of the staff."
+)
+STAFF_NOT_FOUND = "No such staff member in your program."
+BAD_ROLE = "Choose a role: prescriber, nurse, counsellor or program admin."
+OWN_ACCOUNT = "You cannot deactivate your own account; ask another program admin."
+OWN_TWO_FACTOR = "You cannot reset your own two-factor sign-in; ask another program admin."
 
 
 def do_change_password(actor: Actor, user: User, new_password: str) -> None:
@@ -18,3 +41,215 @@ def do_change_password(actor: Actor, user: User, new_password: str) -> None:
         user.save(update_fields=["password"])
         revoked, _ = user.api_tokens.all().delete()
         record(actor, "account.password-change", target=user, detail={"tokens_revoked": revoked})
+
+
+# Programs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewProgram:
+    name: str
+    slug: str
+    require_two_factor: bool = True
+
+
+def do_create_program(actor: Actor, new: NewProgram) -> Program:
+    """Create a program. Refused ("not-allowed") unless the actor is a site admin;
+    refused ("name", "slug") for an empty, invalid or taken name or slug."""
+    if not may_manage_programs(actor):
+        raise ClinicalError("not-allowed", PROGRAMS_NOT_ALLOWED)
+    name = new.name.strip()
+    slug = new.slug.strip().lower()
+    if not name:
+        raise ClinicalError("name", "A program needs a name.")
+    if not slug:
+        raise ClinicalError("slug", "A program needs a slug (letters, digits and hyphens).")
+    _run_field_validators(Program, "name", name)
+    _run_field_validators(Program, "slug", slug)
+    if Program.objects.filter(name__iexact=name).exists():
+        raise ClinicalError("name", f"A program named {name!r} exists already; choose another.")
+    if Program.objects.filter(slug=slug).exists():
+        raise ClinicalError("slug", f"The slug {slug!r} is taken by another program.")
+    try:
+        with transaction.atomic():
+            program = Program.objects.create(
+                name=name, slug=slug, require_two_factor=new.require_two_factor
+            )
+            record(
+                actor,
+                "program.create",
+                target=program,
+                program_id=program.pk,
+                detail={"slug": slug, "require_two_factor": new.require_two_factor},
+            )
+    except IntegrityError:
+        # Another request took the name or slug between the check and the write.
+        raise ClinicalError("slug", f"The slug {slug!r} is taken by another program.") from None
+    return program
+
+
+def do_set_program_two_factor(actor: Actor, program: Program, required: bool) -> None:
+    """Require (or stop requiring) a TOTP code from the program's staff at sign-in.
+    Refused ("not-allowed") unless the actor is a site admin."""
+    if not may_manage_programs(actor):
+        raise ClinicalError("not-allowed", PROGRAMS_NOT_ALLOWED)
+    with transaction.atomic():
+        before = program.require_two_factor
+        program.require_two_factor = required
+        program.save(update_fields=["require_two_factor"])
+        record(
+            actor,
+            "program.two-factor",
+            target=program,
+            program_id=program.pk,
+            detail={"before": before, "after": required},
+        )
+
+
+# Staff ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    password: str
+
+
+def do_create_staff(actor: Actor, program: Program, new: NewStaff) -> User:
+    """Create a staff account with a role in ``program``. A program admin creates any
+    staff role in their own program; a site admin creates program admins of any program.
+
+    Refused with "not-allowed" otherwise, "role" for a role that is not a staff role,
+    "name" without a first and last name, "username" for an invalid or taken username
+    (case does not matter) and "password" for a password the site's validators refuse.
+    """
+    if new.role not in STAFF_ACCOUNT_ROLES:
+        raise ClinicalError("role", BAD_ROLE)
+    if not may_create_staff(actor, program.pk, new.role):
+        message = CREATE_NOT_ALLOWED if may_manage_programs(actor) else STAFF_NOT_ALLOWED
+        raise ClinicalError("not-allowed", message)
+    first_name, last_name = new.first_name.strip(), new.last_name.strip()
+    if not first_name or not last_name:
+        raise ClinicalError("name", "Enter the staff member's first and last name.")
+    username = new.username.strip()
+    if not username:
+        raise ClinicalError("username", "A staff account needs a username.")
+    _run_field_validators(User, "username", username, code="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ClinicalError("username", _taken(username))
+    user = User(username=username, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(new.password, user=user)
+    except ValidationError as exc:
+        raise ClinicalError("password", " ".join(exc.messages)) from None
+    user.set_password(new.password)
+    try:
+        with transaction.atomic():
+            user.save()
+            Membership.objects.create(user=user, program=program, role=new.role)
+            record(
+                actor,
+                "staff.create",
+                target=user,
+                program_id=program.pk,
+                detail={"username": username, "role": new.role},
+            )
+    except IntegrityError:
+        raise ClinicalError("username", _taken(username)) from None
+    return user
+
+
+def staff_of(program_id: int | None, user_id: int) -> User | None:
+    """A staff account (prescriber, nurse, counsellor or program admin) of the program,
+    active or not; None for anyone else, a patient or an id that does not exist."""
+    if program_id is None:
+        return None
+    return (
+        User.objects.filter(
+            pk=user_id,
+            membership__program_id=program_id,
+            membership__role__in=STAFF_ACCOUNT_ROLES,
+        )
+        .select_related("membership")
+        .first()
+    )
+
+
+def do_set_staff_active(actor: Actor, user_id: int, active: bool) -> User:
+    """Deactivate (``active=False``) or reactivate a staff account of the actor's program.
+    Nothing is deleted: a deactivated account cannot sign in, loses its API tokens and
+    keeps its history. Refused with "staff-not-found" for anyone outside the program
+    (as if the account did not exist), "own-account" for the actor's own account, and
+    "already-inactive" / "already-active" when there is nothing to change."""
+    user = _staff_member(actor, user_id)
+    if not active and user.pk == actor.user_id:
+        raise ClinicalError("own-account", OWN_ACCOUNT)
+    name = user.get_full_name() or user.username
+    if user.is_active == active:
+        if active:
+            raise ClinicalError("already-active", f"{name}'s account is already active.")
+        raise ClinicalError("already-inactive", f"{name}'s account is already deactivated.")
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        detail: dict[str, object] = {"username": user.username}
+        if not active:
+            revoked, _ = user.api_tokens.all().delete()
+            detail["tokens_revoked"] = revoked
+        record(
+            actor,
+            "staff.reactivate" if active else "staff.deactivate",
+            target=user,
+            program_id=actor.program_id,
+            detail=detail,
+        )
+    return user
+
+
+def do_reset_two_factor(actor: Actor, user_id: int) -> User:
+    """Remove a staff member's authenticator devices, so they set one up again at their
+    next sign-in (a lost or replaced phone). Refused with "staff-not-found" for anyone
+    outside the actor's program, "own-account" for the actor's own account, and
+    "no-device" when there is nothing to reset."""
+    user = _staff_member(actor, user_id)
+    if user.pk == actor.user_id:
+        raise ClinicalError("own-account", OWN_TWO_FACTOR)
+    devices = TOTPDevice.objects.filter(user=user)
+    if not devices.exists():
+        name = user.get_full_name() or user.username
+        raise ClinicalError(
+            "no-device", f"{name} has not set up two-factor sign-in; there is nothing to reset."
+        )
+    with transaction.atomic():
+        removed, _ = devices.delete()
+        record(
+            actor,
+            "staff.two-factor-reset",
+            target=user,
+            program_id=actor.program_id,
+            detail={"username": user.username, "devices_removed": removed},
+        )
+    return user
+
+
+def _staff_member(actor: Actor, user_id: int) -> User:
+    if not may_manage_staff_of(actor, actor.program_id):
+        raise ClinicalError("not-allowed", STAFF_NOT_ALLOWED)
+    user = staff_of(actor.program_id, user_id)
+    if user is None:
+        raise ClinicalError("staff-not-found", STAFF_NOT_FOUND)
+    return user
+
+
+def _taken(username: str) -> str:
+    return f"The username {username!r} is taken; choose another."
+
+
+def _run_field_validators(model: type, field: str, value: str, code: str | None = None) -> None:
+    try:
+        model._meta.get_field(field).run_validators(value)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        raise ClinicalError(code or field, " ".join(exc.messages)) from None

@@ -41,3 +41,5 @@ def _gate(allowed: frozenset[str]) -> Callable[[View], View]:
 patient_required = _gate(frozenset({Role.PATIENT}))
 staff_required = _gate(frozenset(STAFF_ROLES))
 member_required = _gate(frozenset(Role))
+site_admin_required = _gate(frozenset({Role.SITE_ADMIN}))
+program_admin_required = _gate(frozenset({Role.PROGRAM_ADMIN}))

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+
+from clonacare.accounts.actions import NewProgram, NewStaff
+from clonacare.accounts.models import Role
+from clonacare.core.errors import ClinicalError
 
 
 class LoginForm(forms.Form):
@@ -25,3 +31,92 @@ class EnrollForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class RefusableForm(forms.Form):
+    """A form that shows an action's ClinicalError next to the field it concerns."""
+
+    # ClinicalError code -> the field whose value it refuses (others go above the form).
+    refusal_fields: tuple[tuple[str, str], ...] = ()
+
+    def show_refusal(self, exc: ClinicalError) -> None:
+        self.add_error(dict(self.refusal_fields).get(exc.code), exc.message)
+
+
+class ProgramForm(RefusableForm):
+    name = forms.CharField(max_length=120)
+    slug = forms.SlugField(
+        max_length=60,
+        help_text="Lower-case letters, digits and hyphens, for example riverside-recovery.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none"}),
+    )
+    require_two_factor = forms.BooleanField(
+        label="Staff sign in with an authenticator code as well as a password",
+        required=False,
+        initial=True,
+    )
+    refusal_fields = (("name", "name"), ("slug", "slug"))
+
+    def new_program(self) -> NewProgram:
+        data = self.cleaned_data
+        return NewProgram(data["name"], data["slug"], data["require_two_factor"])
+
+
+STAFF_ROLE_CHOICES = [
+    (role.value, role.label)
+    for role in (Role.PRESCRIBER, Role.NURSE, Role.COUNSELLOR, Role.PROGRAM_ADMIN)
+]
+
+
+class StaffForm(RefusableForm):
+    """A new staff account. ``with_role=False`` drops the role field (a site admin's
+    form, which creates program admins only)."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    username = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label="Initial password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. Give it to the person directly; "
+        "they can change it after signing in.",
+    )
+    password_again = forms.CharField(
+        label="Initial password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    refusal_fields = (
+        ("username", "username"),
+        ("password", "password"),
+        ("role", "role"),
+        ("name", "first_name"),
+    )
+
+    def __init__(self, *args: Any, with_role: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fixed_role = None if with_role else Role.PROGRAM_ADMIN
+        if not with_role:
+            del self.fields["role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, again = data.get("password"), data.get("password_again")
+        if first and again and first != again:
+            self.add_error("password_again", "The two passwords do not match.")
+        return data
+
+    def new_staff(self) -> NewStaff:
+        data = self.cleaned_data
+        return NewStaff(
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=self.fixed_role or data["role"],
+            password=data["password"],
+        )

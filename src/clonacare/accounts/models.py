@@ -22,6 +22,8 @@ CARE_TEAM_ROLES = frozenset({Role.PRESCRIBER, Role.NURSE, Role.COUNSELLOR})
 # Staff who may rate clinician-rated instruments and record assessments.
 CLINICAL_ROLES = frozenset({Role.PRESCRIBER, Role.NURSE, Role.COUNSELLOR})
 STAFF_ROLES = frozenset({*CLINICAL_ROLES, Role.PROGRAM_ADMIN, Role.SITE_ADMIN})
+# The roles of the accounts a program's staff page lists and creates.
+STAFF_ACCOUNT_ROLES = frozenset({*CARE_TEAM_ROLES, Role.PROGRAM_ADMIN})
 
 
 class Program(models.Model):

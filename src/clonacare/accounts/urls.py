@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from clonacare.accounts import management_views as manage
 from clonacare.accounts import views
 
 app_name = "accounts"
@@ -12,4 +13,25 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("password/", views.change_password, name="password-change"),
     path("password/changed/", views.password_changed, name="password-changed"),
+    path("programs/", manage.programs, name="programs"),
+    path("programs/new/", manage.create_program, name="create-program"),
+    path(
+        "programs/<int:program_id>/two-factor/",
+        manage.set_program_two_factor,
+        name="program-two-factor",
+    ),
+    path(
+        "programs/<int:program_id>/admins/new/",
+        manage.create_program_admin,
+        name="create-program-admin",
+    ),
+    path("staff/", manage.staff, name="staff"),
+    path("staff/new/", manage.create_staff, name="create-staff"),
+    path("staff/<int:user_id>/deactivate/", manage.deactivate_staff, name="deactivate-staff"),
+    path("staff/<int:user_id>/reactivate/", manage.reactivate_staff, name="reactivate-staff"),
+    path(
+        "staff/<int:user_id>/two-factor/reset/",
+        manage.reset_two_factor,
+        name="reset-two-factor",
+    ),
 ]
