@@ -72,6 +72,7 @@ class Visit:
         ``upstream`` names rules a third-party page we serve but do not write (Swagger
         UI) is known to break; each use says why, and they are listed in the notes.
         """
+        self.page.wait_for_load_state("load")
         results = Axe().run(self.page)
         blocking = [
             f"{v['id']} ({v['impact']}): {v['help']} at "
@@ -87,6 +88,9 @@ class Visit:
         Measured against the configured width: on a phone, Chromium widens its layout
         viewport (and window.innerWidth) to fit a page that is too wide.
         """
+        # A locator can match before the stylesheet and images have loaded; measuring
+        # then sees an unstyled page (a chart at its natural width), so wait for "load".
+        self.page.wait_for_load_state("load")
         width = VIEWPORTS[self.viewport]["width"]
         return int(self.page.evaluate("document.documentElement.scrollWidth")) - width
 
