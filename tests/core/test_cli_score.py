@@ -223,3 +223,28 @@ def test_no_traceback_reaches_the_user_for_a_broken_settings_file(tmp_path: Path
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"clonacare score: Data file {settings} is not valid TOML")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("phq9", "--answers", "1,2,0,3,1,0,2,1,1", "--format", "json"),
+        ("--list",),
+    ],
+)
+def test_a_reader_that_goes_away_ends_it_quietly(args: tuple[str, ...]) -> None:
+    """``clonacare score ... | head -1``: the pipe's reader has gone before the output is
+    written (here it is closed before the command starts, so the case is certain)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "clonacare.cli", "score", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, "")

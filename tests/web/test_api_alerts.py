@@ -49,6 +49,13 @@ class TestListing:
         assert alert["assessment_id"] is not None
         assert alert["acknowledged_by"] is None
 
+    def test_each_alert_names_its_source(self, world: World, alerts: dict[str, int]) -> None:
+        (alert,) = ApiClient(world.avery).get(f"/patients/{world.alex.pk}/alerts").json()["items"]
+        result = ApiClient(world.avery).get(f"/patients/{world.alex.pk}/assessments").json()
+        shown = result["items"][0]["alerts"][0]
+        assert alert["source"] == shown["source"]
+        assert "PHQ-9" in alert["source"]
+
     @pytest.mark.parametrize(
         ("persona", "expected"),
         [
@@ -160,8 +167,31 @@ class TestAudit:
         acknowledge(world.kim, 424242)
         event = AuditEvent.objects.get(action="alerts.write.denied")
         assert (event.actor_username, event.detail) == ("kim", {"alert_id": 424242})
+        assert (event.object_type, event.object_id) == ("SafetyAlert", "424242")
 
-    def test_a_forbidden_alert_is_audited(self, world: World, alerts: dict[str, int]) -> None:
+    def test_a_forbidden_alert_is_audited_as_a_missing_one(
+        self, world: World, alerts: dict[str, int]
+    ) -> None:
+        # Only the alert id asked for: nothing says whose it is, or that it exists.
         acknowledge(world.brook, alerts["alex"])
-        event = AuditEvent.objects.get(action="alerts.write.denied")
-        assert (event.actor_username, event.detail) == ("brook", {"patient_id": world.alex.pk})
+        acknowledge(world.brook, 424242)
+        forbidden, missing = AuditEvent.objects.filter(action="alerts.write.denied").order_by("id")
+        for event, alert_id in [(forbidden, alerts["alex"]), (missing, 424242)]:
+            assert (event.actor_username, event.program_id, event.patient_id) == (
+                "brook",
+                world.northgate.pk,
+                None,
+            )
+            assert (event.object_type, event.object_id) == ("SafetyAlert", str(alert_id))
+            assert event.detail == {"alert_id": alert_id}
+
+    def test_a_read_names_the_alert_and_its_patient(
+        self, world: World, alerts: dict[str, int]
+    ) -> None:
+        acknowledge(world.kim, alerts["alex"])
+        event = AuditEvent.objects.get(action="alerts.write")
+        assert (event.patient_id, event.object_type, event.object_id) == (
+            world.alex.pk,
+            "SafetyAlert",
+            str(alerts["alex"]),
+        )

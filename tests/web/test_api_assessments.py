@@ -59,6 +59,10 @@ class TestSubmitting:
         assert alert["code"] == "suicide-risk"
         assert alert["message"].startswith("Possible suicide risk")
         assert alert["open"] is True
+        assert alert["source"] == (
+            "PHQ-9 item 9 above 0 and any ASQ yes call for a same-day safety assessment "
+            "whatever the total (clinical reference, Instruments: PHQ-9, ASQ; NIMH ASQ toolkit)"
+        )
         assert [r["contact"] for r in body["crisis_resources"]][:1] == ["988"]
         assert SafetyAlert.objects.get(pk=alert["id"]).patient_id == world.alex.pk
 
@@ -150,6 +154,24 @@ class TestRefusals:
             {"detail": "Unknown instrument 'nope'; choose one of: asq, gad7, phq9, sds."},
         )
 
+    def test_it_refuses_an_unknown_field_by_name(self, world: World) -> None:
+        body = {"instrument": "phq9", "answers": PHQ9_MODERATE, "extra": 1}
+        response = ApiClient(world.alex_user).post(f"/patients/{world.alex.pk}/assessments", body)
+        assert (response.status_code, response.json()) == (
+            400,
+            {"detail": "unknown field 'extra'."},
+        )
+        assert not InstrumentResponse.objects.exists()
+
+    def test_a_misspelt_conditions_field_is_refused_not_dropped(self, world: World) -> None:
+        body = {"instrument": "dsm5-sud", "answers": [0] * 11, "condition": ["taken-as-prescribed"]}
+        response = ApiClient(world.avery).post(f"/patients/{world.alex.pk}/assessments", body)
+        assert (response.status_code, response.json()) == (
+            400,
+            {"detail": "unknown field 'condition'."},
+        )
+        assert not InstrumentResponse.objects.exists()
+
     def test_it_names_missing_fields(self, world: World) -> None:
         response = ApiClient(world.alex_user).post(f"/patients/{world.alex.pk}/assessments", {})
         assert response.status_code == 400
@@ -215,6 +237,34 @@ class TestListing:
         (result,) = body["items"]
         assert [a["code"] for a in result["alerts"]] == ["suicide-risk"]
         assert result["crisis_resources"]
+
+    @pytest.mark.usefixtures("history")
+    def test_an_unknown_instrument_filter_is_a_400_naming_it(self, world: World) -> None:
+        response = ApiClient(world.avery).get(
+            f"/patients/{world.alex.pk}/assessments", instrument="nope"
+        )
+        assert (response.status_code, response.json()) == (
+            400,
+            {
+                "detail": "Unknown instrument 'nope'; choose one of: asq, ciwa-b, dsm5-sud, "
+                "gad7, phq9, sds."
+            },
+        )
+
+    @pytest.mark.usefixtures("history")
+    def test_a_shipped_instrument_without_results_filters_to_none(self, world: World) -> None:
+        body = ApiClient(world.avery).get(
+            f"/patients/{world.alex.pk}/assessments", instrument="asq"
+        )
+        assert (body.status_code, body.json()) == (200, {"items": [], "count": 0})
+
+    @pytest.mark.usefixtures("history")
+    def test_listed_alerts_carry_their_source(self, world: World) -> None:
+        body = ApiClient(world.kim).get(f"/patients/{world.blair.pk}/assessments").json()
+        (alert,) = body["items"][0]["alerts"]
+        assert alert["source"].startswith(
+            "PHQ-9 item 9 above 0 and any ASQ yes call for a same-day safety assessment"
+        )
 
     @pytest.mark.usefixtures("history")
     def test_a_patient_cannot_list_another_patients_results(self, world: World) -> None:

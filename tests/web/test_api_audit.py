@@ -35,14 +35,24 @@ def search(world: World, **query: object) -> dict[str, Any]:
 
 
 @pytest.mark.usefixtures("activity")
-def test_a_program_admin_sees_their_programs_events_only(world: World) -> None:
+def test_a_program_admin_sees_their_programs_events_and_attempts_on_their_patients(
+    world: World,
+) -> None:
     body = search(world)
     assert [(e["actor_username"], e["action"]) for e in body["items"]] == [
+        ("brook", "patient.view.denied"),
         ("kim", "patient.view"),
         ("avery", "patient.view"),
     ]
-    assert body["count"] == 2
-    event = body["items"][0]
+    assert body["count"] == 3
+    attempt = body["items"][0]
+    assert (attempt["patient_id"], attempt["object_type"], attempt["object_id"]) == (
+        None,
+        "Patient",
+        str(world.alex.pk),
+    )
+    assert attempt["detail"] == {"patient_id": world.alex.pk}
+    event = body["items"][1]
     assert (event["patient_id"], event["actor_role"], event["ip_address"]) == (
         world.blair.pk,
         "nurse",
@@ -68,6 +78,11 @@ def test_it_filters_by_action_actor_and_patient(world: World) -> None:
         ("avery", "assessments.list"),
         ("kim", "patient.view"),
     ]
+    on_alex = search(world, patient=world.alex.pk)["items"]
+    assert [(e["actor_username"], e["action"]) for e in on_alex] == [
+        ("brook", "patient.view.denied"),
+        ("avery", "patient.view"),
+    ]
 
 
 @pytest.mark.usefixtures("activity")
@@ -82,7 +97,7 @@ def test_it_filters_by_time(world: World) -> None:
 
 @pytest.mark.usefixtures("activity")
 def test_it_pages(world: World) -> None:
-    body = search(world, limit=1, offset=1)
+    body = search(world, action="patient.view", limit=1, offset=1)
     assert [e["actor_username"] for e in body["items"]] == ["avery"]
     assert body["count"] == 2
 

@@ -108,24 +108,25 @@ def test_a_successful_sign_in_resets_the_count(world: World) -> None:
 def test_sign_ins_are_audited(world: World) -> None:
     sign_in("avery")
     sign_in("avery", "wrong-password")
-    for _ in range(9):  # ten failures from one address: it is locked out
+    for _ in range(10):  # the tenth failure on kim's account locks it
         sign_in("kim", "wrong-password")
     success = AuditEvent.objects.get(action="api.login.success")
     assert (success.actor_username, success.actor_role) == ("avery", "prescriber")
     assert success.object_type == "ApiToken"
     assert success.ip_address == "127.0.0.1"
     failures = AuditEvent.objects.filter(action="api.login.failed")
-    assert [e.detail["username"] for e in failures] == ["kim"] * 8 + ["avery"]
+    assert [e.detail["username"] for e in failures] == ["kim"] * 9 + ["avery"]
     assert all(e.actor_id is None and e.ip_address == "127.0.0.1" for e in failures)
     locked = AuditEvent.objects.get(action="api.login.locked-out")
     assert locked.detail == {"username": "kim"}
 
 
-def test_ten_failures_from_one_address_lock_it_for_every_account(world: World) -> None:
-    for username in ["avery", "kim"] * 4 + ["lee"]:
+def test_failures_on_other_accounts_from_one_address_lock_none_of_them(world: World) -> None:
+    # A clinic behind one NAT address: nine misses each on three accounts lock nobody.
+    for username in ["avery", "kim", "lee"] * 9:
         assert sign_in(username, "wrong-password")[0] == 401
-    assert sign_in("alex", "wrong-password") == (429, {"detail": LOCKED_OUT})
-    assert sign_in("blair") == (429, {"detail": LOCKED_OUT})
+    assert sign_in("alex")[0] == 200
+    assert sign_in("avery")[0] == 200
 
 
 class TestTwoFactor:

@@ -121,7 +121,7 @@ class TestListing:
     def test_it_lists_newest_first(self, world: World) -> None:
         record_for(world.avery, world.alex.pk, RECORD)
         record_for(world.avery, world.alex.pk, {**RECORD, "suicide_screen": "acute positive"})
-        body = ApiClient(world.alex_user).get(f"/patients/{world.alex.pk}/level-of-care").json()
+        body = ApiClient(world.kim).get(f"/patients/{world.alex.pk}/level-of-care").json()
         assert body["count"] == 2
         assert [a["level"] for a in body["items"]] == ["emergency", "outpatient"]
 

@@ -30,6 +30,12 @@ ENDPOINTS = {
     "/api/v1/alerts/{alert_id}/acknowledge": {"post"},
     "/api/v1/patients/{patient_id}/level-of-care": {"get", "post"},
     "/api/v1/audit": {"get"},
+    "/api/v1/audit.csv": {"get"},
+    "/api/v1/patients/{patient_id}/consents": {"post"},
+    "/api/v1/patients/{patient_id}/consents/{consent_id}/revoke": {"post"},
+    "/api/v1/patients/{patient_id}/disclosures": {"post"},
+    "/api/v1/staff": {"get"},
+    "/api/v1/programs": {"get"},
 }
 
 

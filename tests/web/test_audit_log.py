@@ -12,6 +12,7 @@ from django.test import Client
 
 from clonacare.audit.log import Actor, record
 from clonacare.audit.models import AppendOnlyError, AuditEvent
+from tests.api_client import ApiClient
 from tests.personas import World
 
 
@@ -138,3 +139,91 @@ def test_signing_in_and_out_is_audited(client: Client, world: World) -> None:
     client.post("/accounts/logout/")
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert actions == ["login.success", "logout"]
+
+
+class TestAttemptsOnAnotherProgramsPatients:
+    """A refused attempt is filed under the actor's program, naming only what was asked
+    for; the program whose patient was asked for sees it too, and finds it by patient."""
+
+    @pytest.fixture
+    def northgate_admin(self, world: World) -> User:
+        from clonacare.accounts.models import Membership, Role
+
+        admin = User.objects.create(username="northgate_admin")
+        Membership.objects.create(user=admin, program=world.northgate, role=Role.PROGRAM_ADMIN)
+        return admin
+
+    @pytest.fixture
+    def alexs_alert(self, world: World) -> int:
+        answers = [1, 2, 0, 3, 1, 0, 2, 1, 2]  # PHQ-9 item 9 endorsed
+        body = ApiClient(world.alex_user).post(
+            f"/patients/{world.alex.pk}/assessments", {"instrument": "phq9", "answers": answers}
+        )
+        alert_id: int = body.json()["alerts"][0]["id"]
+        return alert_id
+
+    def test_the_patients_program_finds_the_attempt_by_patient_id(
+        self, client: Client, world: World
+    ) -> None:
+        refused = signed_in(client, "brook").get(f"/clinic/patients/{world.alex.pk}/")
+        assert refused.status_code == 404
+        client = signed_in(client, "riverside_admin")
+        html = client.get("/clinic/audit/", {"patient": world.alex.pk}).content.decode()
+        assert "patient.view.denied" in html
+        assert "brook" in html
+        assert f"Patient {world.alex.pk}" in html
+        event = AuditEvent.objects.get(action="patient.view.denied")
+        assert (event.program_id, event.patient_id, event.detail) == (
+            world.northgate.pk,
+            None,
+            {"patient_id": world.alex.pk},
+        )
+
+    def test_an_attempt_on_an_id_that_does_not_exist_stays_with_the_actors_program(
+        self, world: World, northgate_admin: User
+    ) -> None:
+        ApiClient(world.brook).get("/patients/999999")
+        riverside = ApiClient(world.riverside_admin).get("/audit", action="patient.view.denied")
+        assert riverside.json()["count"] == 0
+        northgate = ApiClient(northgate_admin).get("/audit", action="patient.view.denied")
+        assert [e["object_id"] for e in northgate.json()["items"]] == ["999999"]
+
+    def test_the_actors_program_cannot_tell_a_forbidden_alert_from_a_missing_one(
+        self, world: World, northgate_admin: User, alexs_alert: int
+    ) -> None:
+        brook = ApiClient(world.brook)
+        forbidden = brook.post(f"/alerts/{alexs_alert}/acknowledge", {"note": ""})
+        missing = brook.post("/alerts/999999/acknowledge", {"note": ""})
+        assert (forbidden.status_code, forbidden.content) == (404, missing.content)
+        admin = ApiClient(northgate_admin)
+        items = admin.get("/audit", action="alerts.write.denied").json()["items"]
+        shown = [
+            {k: v for k, v in e.items() if k not in ("id", "at", "object_id", "detail")}
+            for e in items
+        ]
+        assert shown[0] == shown[1]
+        assert shown[0]["patient_id"] is None
+        assert [e["detail"] for e in items] == [{"alert_id": 999999}, {"alert_id": alexs_alert}]
+        # Searching by Alex's id does not reveal which alert was Alex's.
+        assert admin.get("/audit", patient=world.alex.pk).json()["count"] == 0
+
+    def test_the_patients_program_finds_an_attempt_on_their_alert(
+        self, world: World, alexs_alert: int
+    ) -> None:
+        brook = ApiClient(world.brook)
+        brook.post(f"/alerts/{alexs_alert}/acknowledge", {"note": ""})
+        brook.post("/alerts/999999/acknowledge", {"note": ""})
+        admin = ApiClient(world.riverside_admin)
+        found = admin.get("/audit", patient=world.alex.pk, action="alerts.write.denied").json()
+        assert [(e["actor_username"], e["object_id"]) for e in found["items"]] == [
+            ("brook", str(alexs_alert))
+        ]
+
+    def test_a_site_admin_finds_every_attempt_on_a_patient(
+        self, world: World, alexs_alert: int
+    ) -> None:
+        ApiClient(world.brook).get(f"/patients/{world.alex.pk}")
+        ApiClient(world.brook).post(f"/alerts/{alexs_alert}/acknowledge", {"note": ""})
+        found = ApiClient(world.site_admin).get("/audit", patient=world.alex.pk).json()
+        denied = [e["action"] for e in found["items"] if e["action"].endswith(".denied")]
+        assert denied == ["alerts.write.denied", "patient.view.denied"]

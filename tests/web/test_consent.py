@@ -183,3 +183,17 @@ def test_another_program_cannot_disclose(client: Client, world: World, consent: 
     )
     assert response.status_code == 404
     assert not Disclosure.objects.exists()
+
+
+def test_a_consent_asked_for_under_another_patient_is_not_found_and_audited(
+    client: Client, world: World, consent: Consent
+) -> None:
+    # Avery sees both Alex and Blair; Alex's consent is not on Blair's record.
+    response = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.blair.pk}/consents/{consent.pk}/revoke/"
+    )
+    assert response.status_code == 404
+    consent.refresh_from_db()
+    assert consent.revoked_at is None
+    denied = AuditEvent.objects.get(action="consent.revoke.denied")
+    assert (denied.patient_id, denied.detail) == (world.blair.pk, {"consent_id": consent.pk})

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import User
+from django.http import HttpResponse
 from django.test import Client
 
 from clonacare.assessments.models import InstrumentResponse, SafetyAlert
+from clonacare.audit.models import AuditEvent
+from clonacare.patients.models import Consent
 from tests.personas import World
 
 PHQ9_ITEMS = [f"phq9-{n}" for n in range(1, 10)]
@@ -14,6 +19,11 @@ PHQ9_ITEMS = [f"phq9-{n}" for n in range(1, 10)]
 def signed_in(client: Client, username: str) -> Client:
     client.force_login(User.objects.get(username=username))
     return client
+
+
+def without_csrf(response: HttpResponse) -> str:
+    """The page as text without its CSRF token, which differs on every render."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
 def phq9(answers: list[int]) -> dict[str, str]:
@@ -123,3 +133,86 @@ def test_an_incomplete_form_still_raises_its_safety_alert_and_shows_crisis_resou
     assert not InstrumentResponse.objects.exists()  # the form itself is not stored
     alert = SafetyAlert.objects.get(patient=world.alex)
     assert (alert.code, alert.response) == ("suicide-risk", None)
+
+
+class TestAudit:
+    """Each portal read names what was read; a refused or missing one is a ``.denied``
+    entry naming only the id asked for, answered with the same 404."""
+
+    def test_reading_a_result_names_it(self, client: Client, world: World) -> None:
+        client = signed_in(client, "alex")
+        client.post("/portal/questionnaires/phq9/", phq9([0, 0, 0, 0, 0, 0, 0, 0, 0]))
+        own = InstrumentResponse.objects.get()
+        assert client.get(f"/portal/responses/{own.pk}/").status_code == 200
+        event = AuditEvent.objects.get(action="portal.result")
+        assert (event.patient_id, event.object_type, event.object_id) == (
+            world.alex.pk,
+            "InstrumentResponse",
+            str(own.pk),
+        )
+
+    def test_another_patients_result_and_a_missing_one_are_denied_alike(
+        self, client: Client, world: World
+    ) -> None:
+        signed_in(client, "blair").post(
+            "/portal/questionnaires/phq9/", phq9([0, 0, 0, 0, 0, 0, 0, 0, 0])
+        )
+        blairs = InstrumentResponse.objects.get()
+        client = signed_in(client, "alex")
+        forbidden = client.get(f"/portal/responses/{blairs.pk}/")
+        missing = client.get("/portal/responses/99999/")
+        assert (forbidden.status_code, without_csrf(forbidden)) == (404, without_csrf(missing))
+        assert not AuditEvent.objects.filter(action="portal.result").exists()
+        denied = AuditEvent.objects.filter(action="portal.result.denied").order_by("id")
+        assert [
+            (e.actor_username, e.patient_id, e.object_type, e.object_id, e.detail) for e in denied
+        ] == [
+            ("alex", None, "InstrumentResponse", str(blairs.pk), {"response_id": blairs.pk}),
+            ("alex", None, "InstrumentResponse", "99999", {"response_id": 99999}),
+        ]
+
+    def test_revoking_names_the_consent(self, client: Client, world: World) -> None:
+        consent = add_consent(client, world, "alex")
+        client = signed_in(client, "alex")
+        assert client.post(f"/portal/consents/{consent}/revoke/").status_code == 302
+        event = AuditEvent.objects.get(action="portal.consent")
+        assert (event.patient_id, event.object_type, event.object_id) == (
+            world.alex.pk,
+            "Consent",
+            str(consent),
+        )
+
+    def test_revoking_another_patients_consent_is_denied_like_a_missing_one(
+        self, client: Client, world: World
+    ) -> None:
+        blairs = add_consent(client, world, "blair")
+        client = signed_in(client, "alex")
+        forbidden = client.post(f"/portal/consents/{blairs}/revoke/")
+        missing = client.post("/portal/consents/99999/revoke/")
+        assert (forbidden.status_code, without_csrf(forbidden)) == (404, without_csrf(missing))
+        assert Consent.objects.get(pk=blairs).revoked_at is None
+        denied = AuditEvent.objects.filter(action="portal.consent.denied").order_by("id")
+        assert [(e.patient_id, e.object_type, e.object_id, e.detail) for e in denied] == [
+            (None, "Consent", str(blairs), {"consent_id": blairs}),
+            (None, "Consent", "99999", {"consent_id": 99999}),
+        ]
+        assert not AuditEvent.objects.filter(action__in=["portal.consent", "consent.revoke"])
+
+
+def add_consent(client: Client, world: World, patient: str) -> int:
+    """A consent recorded by the program admin on the page; its id."""
+    record = getattr(world, patient)
+    response = signed_in(client, "riverside_admin").post(
+        f"/clinic/patients/{record.pk}/consents/new/",
+        {
+            "recipient": "Dr. Taylor, primary care",
+            "purpose": "coordination of care",
+            "information": "Taper plan and current dose",
+            "expires_on": "2099-01-01",
+            "signed_by": record.given_name,
+            "signed_on": "2025-01-02",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    return Consent.objects.filter(patient=record).latest("pk").pk

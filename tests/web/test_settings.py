@@ -36,6 +36,19 @@ def test_envint_refuses_a_non_number(monkeypatch: pytest.MonkeyPatch) -> None:
     assert envint("COUNT", 1) == 10
 
 
+def test_envint_refuses_a_number_out_of_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COUNT", "11")
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        envint("COUNT", 1, minimum=1, maximum=10)
+    assert str(excinfo.value) == "COUNT must be from 1 to 10, got '11'."
+    monkeypatch.setenv("COUNT", "-1")
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        envint("COUNT", 0, minimum=0)
+    assert str(excinfo.value) == "COUNT must be 0 or more, got '-1'."
+    monkeypatch.setenv("COUNT", "10")
+    assert envint("COUNT", 1, minimum=1, maximum=10) == 10
+
+
 def test_envlist_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOSTS", " a.example, b.example ,,")
     assert envlist("HOSTS", "") == ["a.example", "b.example"]
@@ -84,6 +97,25 @@ def test_a_bad_boolean_in_the_environment_is_a_clear_error() -> None:
     result = manage("check", DEBUG="perhaps")
     assert result.returncode == 1
     assert "DEBUG must be true or false, got 'perhaps'." in result.stderr
+
+
+def test_the_lockout_allows_at_most_ten_failures() -> None:
+    result = manage("check", LOGIN_FAILURE_LIMIT="11")
+    assert result.returncode == 1
+    assert "LOGIN_FAILURE_LIMIT must be from 1 to 10, got '11'." in result.stderr
+
+
+def test_a_negative_proxy_count_is_a_clear_error() -> None:
+    result = manage("check", CLONACARE_PROXY_COUNT="-1")
+    assert result.returncode == 1
+    assert "CLONACARE_PROXY_COUNT must be 0 or more, got '-1'." in result.stderr
+
+
+def test_no_proxy_is_trusted_unless_configured() -> None:
+    from django.conf import settings
+
+    assert settings.PROXY_COUNT == 0
+    assert settings.AXES_CLIENT_IP_CALLABLE == "clonacare.audit.log.client_address"
 
 
 def test_the_models_and_migrations_agree() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from clonacare.assessments.access import AlertNotFound
 from clonacare.assessments.actions import IncompleteResponse
@@ -36,8 +37,11 @@ ENROL_ON_WEB = (
 )
 PATIENT_NOT_FOUND = "Patient not found."
 ALERT_NOT_FOUND = "Alert not found."
+CONSENT_NOT_FOUND = "Consent not found."
+PROGRAM_NOT_FOUND = "Program not found."
 NOT_FOUND = "Not found. The endpoints are listed at /api/v1/docs."
 BAD_JSON = "The request body is not valid JSON."
+NOT_AN_OBJECT = "The request body must be a JSON object."
 SERVER_ERROR = (
     "Something went wrong on our side and it has been logged. Try again; if it keeps "
     "happening, tell your site admin."
@@ -52,6 +56,7 @@ CLINICAL_STATUS = {
     "already-ended": 409,
     "already-on-care-team": 409,
     "medication-not-found": 404,
+    "no-consent": 409,
     "not-on-care-team": 404,
 }
 
@@ -74,8 +79,36 @@ class Forbidden(ApiError):
     status = 403
 
 
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
 class LockedOut(ApiError):
     status = 429
+
+
+class NotAnObject(ValueError):
+    """A request body that is valid JSON but not an object (a list, a string, null...)."""
+
+
+class JsonObjectParser(Parser):
+    """django-ninja's JSON parser, refusing a body that is not a JSON object.
+
+    Without it a list or a string reaches the schema, which answers with fields it
+    thinks are missing, or, when every field has a default, accepts it. django-ninja
+    turns any parser exception into ``HttpError(400, "Cannot parse request body")``
+    raised from it; ``_http_error`` finds this one as its cause.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject(NOT_AN_OBJECT)
+        return data
 
 
 def _field(loc: Sequence[Any]) -> str:
@@ -92,11 +125,20 @@ def _field(loc: Sequence[Any]) -> str:
     return name
 
 
+def _is_whole_body(loc: Sequence[Any]) -> bool:
+    """``("body", "payload")``: the error concerns the body itself, not one of its fields."""
+    return len(loc) <= 2 and bool(loc) and loc[0] == "body"
+
+
 def validation_message(errors: Sequence[dict[str, Any]]) -> str:
     """One sentence for a list of pydantic errors, naming the field.
 
     All missing fields are named together; otherwise the first error is reported.
     """
+    if any(_is_whole_body(e.get("loc", ())) for e in errors):
+        # No body at all (django-ninja reads an empty body as a missing parameter), or
+        # one the schema cannot read fields from.
+        return NOT_AN_OBJECT
     missing = [_field(e.get("loc", ())) for e in errors if e.get("type") == "missing"]
     if missing and len(missing) == len(errors):
         noun = "field" if len(missing) == 1 else "fields"
@@ -106,7 +148,7 @@ def validation_message(errors: Sequence[dict[str, Any]]) -> str:
     if error.get("type") == "json_invalid":
         return BAD_JSON
     if not field:
-        return "the request body must be a JSON object."
+        return NOT_AN_OBJECT
     if error.get("type") == "extra_forbidden":
         return f"unknown field {field!r}."
     if error.get("type") == "missing":
@@ -161,8 +203,13 @@ def _not_authenticated(
 
 
 def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
-    # django-ninja raises HttpError(400, "Cannot parse request body") for broken JSON.
-    message = BAD_JSON if exc.message.startswith("Cannot parse request body") else exc.message
+    # django-ninja raises HttpError(400, "Cannot parse request body") for broken JSON,
+    # and from NotAnObject for JSON that is not an object (JsonObjectParser).
+    message = exc.message
+    if isinstance(exc.__cause__, NotAnObject):
+        message = NOT_AN_OBJECT
+    elif message.startswith("Cannot parse request body"):
+        message = BAD_JSON
     return _answer(api, request, exc.status_code, message)
 
 

@@ -18,10 +18,13 @@ from clonacare.api.endpoints import (
     assessments,
     audit,
     auth,
+    consents,
     level_of_care,
     me,
     patients,
+    programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
+    staff,
 )
 from clonacare.api.security import BearerToken
 
@@ -56,6 +59,8 @@ api = ClonacareAPI(
     # The bundled Swagger UI (ninja/static), with the online spec validator turned off:
     # the docs page loads nothing from the internet.
     docs=Swagger(settings={"validatorUrl": None}),
+    # A body that is JSON but not an object is refused with one clear sentence.
+    parser=errors.JsonObjectParser(),
 )
 errors.install(api)
 
@@ -65,4 +70,7 @@ api.add_router("", patients.router)  # with the writes of endpoints/record.py
 api.add_router("", assessments.router)
 api.add_router("", alerts.router)
 api.add_router("", level_of_care.router)
+api.add_router("", consents.router)
+api.add_router("", staff.router)
+api.add_router("", programs.router)
 api.add_router("", audit.router)

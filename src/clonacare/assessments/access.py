@@ -1,34 +1,144 @@
-"""The gate to safety alerts: an alert is visible exactly when its patient is (through
-``patients.access``); a missing or forbidden alert raises the same error, and every read
-is audited.
+"""The gates to assessment data: results, level-of-care assessments and safety alerts.
+
+Staff see a patient's assessment data exactly when they may see the patient (through
+``patients.access``). A patient sees less of their own: the results of the
+questionnaires they answer themselves (self-report) and the safety alerts those raised,
+without the care team's acknowledgement note; clinician-rated results and
+level-of-care assessments are the clinicians' working records, which the clinician goes
+through with the patient (docs/records.md, "What a patient sees"). The portal and the
+API both read through these functions. A record an actor may not see is answered like
+one that does not exist, and every read, allowed or refused, is audited.
 """
 
 from __future__ import annotations
 
-from clonacare.assessments.models import SafetyAlert
-from clonacare.audit.log import Actor, record
-from clonacare.patients.access import PatientNotFound, access_patient_by_id
+from functools import cache
+
+from django.db.models import Q, QuerySet
+
+from clonacare.accounts.models import Role
+from clonacare.assessments.actions import is_self_report
+from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment, SafetyAlert
+from clonacare.audit.log import Actor, record, record_denied
+from clonacare.core.instruments import instrument, shipped_ids
+from clonacare.patients.access import patients_visible_to
+from clonacare.patients.models import Patient
 
 
 class AlertNotFound(Exception):
     """No alert with that id on a patient this actor may see (missing and forbidden alike)."""
 
 
-def access_alert_by_id(actor: Actor, alert_id: int, *, purpose: str) -> SafetyAlert:
-    """The alert with ``alert_id`` if ``actor`` may see its patient; records the read.
+class ResultNotFound(Exception):
+    """No result with that id that this actor may see (missing and forbidden alike)."""
 
-    The patient is checked by ``access_patient_by_id`` (which audits it); an alert that
-    does not exist is audited here as ``<purpose>.denied``. Raises AlertNotFound for both.
+
+@cache
+def self_report_instruments() -> frozenset[str]:
+    """The ids of the shipped instruments the patient answers themselves."""
+    return frozenset(i for i in shipped_ids() if is_self_report(instrument(i)))
+
+
+@cache
+def self_report_alert_codes() -> frozenset[str]:
+    """Alert codes only self-report instruments raise. An alert stored without its
+    result (an incomplete form) shows the patient's own answers only if its code says so."""
+    definitions = [instrument(i) for i in shipped_ids()]
+    theirs = {r.code for d in definitions if is_self_report(d) for r in d.alerts}
+    others = {r.code for d in definitions if not is_self_report(d) for r in d.alerts}
+    return frozenset(theirs - others)
+
+
+def is_patient(actor: Actor) -> bool:
+    """A patient sees only part of their own assessment data (the module's docstring)."""
+    return actor.role == Role.PATIENT
+
+
+def results_visible_to(actor: Actor, patients: QuerySet[Patient]) -> QuerySet[InstrumentResponse]:
+    """The results of ``patients`` (which ``actor`` may see) that ``actor`` may see:
+    every one for staff, the self-report ones for a patient."""
+    results = InstrumentResponse.objects.filter(patient__in=patients)
+    if is_patient(actor):
+        return results.filter(instrument__in=self_report_instruments())
+    return results
+
+
+def level_of_care_visible_to(
+    actor: Actor, patients: QuerySet[Patient]
+) -> QuerySet[LevelOfCareAssessment]:
+    """The level-of-care assessments of ``patients`` that ``actor`` may see: every one
+    for staff, none for a patient."""
+    assessments = LevelOfCareAssessment.objects.filter(patient__in=patients)
+    if is_patient(actor):
+        return assessments.none()
+    return assessments
+
+
+def alerts_visible_to(actor: Actor, patients: QuerySet[Patient]) -> QuerySet[SafetyAlert]:
+    """The safety alerts of ``patients`` that ``actor`` may see: every one for staff;
+    for a patient, those raised by their own self-report answers (stored with the
+    result, or without one for an incomplete form)."""
+    alerts = SafetyAlert.objects.filter(patient__in=patients)
+    if not is_patient(actor):
+        return alerts
+    with_their_result = Q(response__instrument__in=self_report_instruments())
+    from_an_incomplete_form = Q(
+        response__isnull=True,
+        level_of_care__isnull=True,
+        code__in=self_report_alert_codes(),
+    )
+    return alerts.filter(with_their_result | from_an_incomplete_form)
+
+
+def shows_acknowledgement_note(actor: Actor) -> bool:
+    """Who acknowledged an alert and their note are the care team's: staff see them; a
+    patient sees only that, and when, it was acknowledged."""
+    return not is_patient(actor)
+
+
+def access_result_by_id(actor: Actor, result_id: int, *, purpose: str) -> InstrumentResponse:
+    """The result (instrument response) ``result_id`` if ``actor`` may see it; records
+    the read as ``purpose`` with the patient and the result.
+
+    A result that does not exist, or that the actor may not see, raises ResultNotFound
+    and is recorded as ``<purpose>.denied`` naming only the result id asked for.
     """
-    patient_id = SafetyAlert.objects.filter(pk=alert_id).values_list("patient_id", flat=True)
-    found = patient_id.first()
+    visible = results_visible_to(actor, patients_visible_to(actor))
+    found = visible.select_related("patient", "entered_by").filter(pk=result_id).first()
     if found is None:
-        record(actor, f"{purpose}.denied", detail={"alert_id": alert_id})
+        owner = InstrumentResponse.objects.filter(pk=result_id).values_list("patient_id", flat=True)
+        record_denied(
+            actor,
+            purpose,
+            object_type="InstrumentResponse",
+            object_id=result_id,
+            id_name="response_id",
+            owner_patient_id=owner.first(),
+        )
+        raise ResultNotFound(result_id)
+    record(actor, purpose, patient=found.patient, target=found)
+    return found
+
+
+def access_alert_by_id(actor: Actor, alert_id: int, *, purpose: str) -> SafetyAlert:
+    """The alert with ``alert_id`` if ``actor`` may see it; records the read as
+    ``purpose`` with the patient and the alert.
+
+    An alert that does not exist, or that the actor may not see, raises AlertNotFound
+    and is recorded as ``<purpose>.denied`` naming only the alert id asked for.
+    """
+    visible = alerts_visible_to(actor, patients_visible_to(actor))
+    found = visible.select_related("patient", "acknowledged_by").filter(pk=alert_id).first()
+    if found is None:
+        owner = SafetyAlert.objects.filter(pk=alert_id).values_list("patient_id", flat=True)
+        record_denied(
+            actor,
+            purpose,
+            object_type="SafetyAlert",
+            object_id=alert_id,
+            id_name="alert_id",
+            owner_patient_id=owner.first(),
+        )
         raise AlertNotFound(alert_id)
-    try:
-        patient = access_patient_by_id(actor, found, purpose=purpose)
-    except PatientNotFound:
-        raise AlertNotFound(alert_id) from None
-    alert = SafetyAlert.objects.select_related("acknowledged_by").get(pk=alert_id)
-    alert.patient = patient
-    return alert
+    record(actor, purpose, patient=found.patient, target=found)
+    return found

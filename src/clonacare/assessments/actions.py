@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -94,6 +94,26 @@ def _raise_alerts(
         record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
 
 
+def _declared_conditions(definition: Instrument, conditions: Collection[str]) -> frozenset[str]:
+    """``conditions`` as a set, each one declared by ``definition``; ClinicalError
+    ("unknown-condition") names the first that is not, and the ones it declares."""
+    if isinstance(conditions, str):  # one id, not its letters
+        conditions = (conditions,)
+    declared = sorted(c.id for c in definition.conditions)
+    for condition in conditions:
+        if condition not in declared:
+            takes = (
+                f"choose from: {', '.join(declared)}"
+                if declared
+                else f"{definition.id} declares no conditions"
+            )
+            raise ClinicalError(
+                "unknown-condition",
+                f"Unknown condition {condition!r} for {definition.id}; {takes}.",
+            )
+    return frozenset(conditions)
+
+
 def do_submit_response(
     actor: Actor,
     patient: Patient,
@@ -101,11 +121,15 @@ def do_submit_response(
     answers: Mapping[str, Any],
     *,
     now: dt.datetime,
+    conditions: Collection[str] = (),
 ) -> InstrumentResponse:
     """Score and store one completed instrument, raising its safety alerts.
 
-    Refuses (ClinicalError, nothing written) an instrument the actor may not complete,
-    an answer that is not one of an item's options, and an incomplete form.
+    ``conditions`` are ids of circumstances the instrument declares (``taken-as-prescribed``
+    for dsm5-sud); they are stored with the response. Refuses (ClinicalError, nothing
+    written) an instrument the actor may not complete, then a condition the instrument
+    does not declare (``unknown-condition``, naming it), an answer that is not one of an
+    item's options, and an incomplete form.
     """
     user_id = _signed_in(actor)
     allowed = {d.id: d for d in instruments_for(actor)}
@@ -123,12 +147,14 @@ def do_submit_response(
             f"Unknown instrument {instrument_id!r}; choose one of: {', '.join(sorted(allowed))}.",
         )
     definition = allowed[instrument_id]
+    applied = _declared_conditions(definition, conditions)
     crisis = crisis_resources()
     result = score(
         definition,
         {k: (None if v in ("", None) else str(v)) for k, v in answers.items()},
         crisis=crisis,
         settings=load_settings().instrument_settings(),
+        conditions=applied,
     )
     if not result.complete:
         if result.alerts:
@@ -150,6 +176,7 @@ def do_submit_response(
             total=result.total,
             band=result.band or "",
             result=result.as_dict(),
+            conditions=sorted(applied),
             self_reported=actor.role == Role.PATIENT,
             entered_by_id=user_id,
             submitted_at=now,
@@ -160,7 +187,12 @@ def do_submit_response(
             "assessment.submit",
             patient=patient,
             target=response,
-            detail={"instrument": definition.id, "total": result.total, "band": result.band},
+            detail={
+                "instrument": definition.id,
+                "total": result.total,
+                "band": result.band,
+                "conditions": sorted(applied),
+            },
         )
     return response
 

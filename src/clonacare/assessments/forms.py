@@ -7,6 +7,21 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 from clonacare.core.instruments import AnswerOption, Instrument, Item
+from clonacare.core.instruments.definition import InstrumentCondition
+
+CONDITIONS_FIELD = "conditions"
+
+
+@dataclass(frozen=True)
+class ConditionField:
+    """One condition the instrument declares, as a checkbox, and whether it is ticked."""
+
+    condition: InstrumentCondition
+    checked: bool
+
+    @property
+    def name(self) -> str:
+        return CONDITIONS_FIELD
 
 
 @dataclass(frozen=True)
@@ -42,3 +57,15 @@ def item_fields(definition: Instrument, data: QueryDict | None = None) -> list[I
 def posted_answers(definition: Instrument, data: QueryDict) -> dict[str, str | None]:
     """The answer posted for each item (None when left empty); other fields are ignored."""
     return {item.id: (data.get(item.id) or None) for item in definition.items}
+
+
+def condition_fields(definition: Instrument, data: QueryDict | None = None) -> list[ConditionField]:
+    """A checkbox for each condition ``definition`` declares (none for most instruments)."""
+    ticked = set(data.getlist(CONDITIONS_FIELD)) if data is not None else set()
+    return [ConditionField(c, c.id in ticked) for c in definition.conditions]
+
+
+def posted_conditions(data: QueryDict) -> list[str]:
+    """The condition ids ticked, as posted: the action refuses any the instrument does not
+    declare, naming it."""
+    return [c for c in data.getlist(CONDITIONS_FIELD) if c]

@@ -13,6 +13,9 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from clonacare.core.errors import ClinicalError
+from clonacare.core.instruments import alert as alert_definition
+from clonacare.core.instruments import instrument
 from clonacare.patients.models import Patient
 
 
@@ -24,6 +27,11 @@ class InstrumentResponse(models.Model):
     total = models.IntegerField(null=True)
     band = models.CharField(max_length=40, blank=True)
     result = models.JSONField(help_text="The core's result, as shown when it was submitted.")
+    conditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the declared conditions that applied (taken-as-prescribed).",
+    )
     self_reported = models.BooleanField()
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -35,6 +43,16 @@ class InstrumentResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} for {self.patient} on {self.submitted_at:%Y-%m-%d}"
+
+    @property
+    def condition_labels(self) -> list[str]:
+        """What each condition that applied means, in the instrument's own label; the id
+        alone for a condition (or an instrument) no longer shipped."""
+        try:
+            declared = {c.id: c.label for c in instrument(self.instrument).conditions}
+        except ClinicalError:
+            declared = {}
+        return [declared.get(c, c) for c in self.conditions]
 
 
 class LevelOfCareAssessment(models.Model):
@@ -89,3 +107,18 @@ class SafetyAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def source(self) -> str:
+        """The source the result showed when the alert was raised; for an older result
+        that did not keep it, or an alert stored without a result (an incomplete form),
+        the alert catalogue's."""
+        stored = self.response or self.level_of_care
+        result = stored.result if stored is not None else {}
+        for shown in result.get("alerts", []):
+            if shown.get("code") == self.code and shown.get("source"):
+                return str(shown["source"])
+        try:
+            return alert_definition(self.code).source
+        except ClinicalError:  # a code no longer in the catalogue
+            return ""

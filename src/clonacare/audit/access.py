@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
@@ -22,15 +22,39 @@ def may_read_audit_log(actor: Actor) -> bool:
     return actor.role == Role.PROGRAM_ADMIN and actor.program_id is not None
 
 
+def _attempts_on_their_patients(actor: Actor) -> Q:
+    """Refused attempts (by anyone, of any program) on a patient of the actor's program;
+    on any patient for a site admin."""
+    from clonacare.patients.models import Patient
+
+    if actor.role == Role.SITE_ADMIN:
+        return Q(attempted_patient_id__isnull=False)
+    if actor.program_id is None:
+        return Q(pk__in=[])
+    theirs = Patient.objects.filter(program_id=actor.program_id).values("pk")
+    return Q(attempted_patient_id__in=theirs)
+
+
 def audit_events_visible_to(actor: Actor) -> QuerySet[AuditEvent]:
-    """The events ``actor`` may read: every one for a site admin, their program's for a
-    program admin, none for anyone else."""
+    """The events ``actor`` may read: every one for a site admin; for a program admin,
+    their program's, and the refused attempts of anyone (of any program) on their
+    program's patients; none for anyone else."""
     events = AuditEvent.objects.all()
     if actor.role == Role.SITE_ADMIN:
         return events
     if not may_read_audit_log(actor):
         return events.none()
-    return events.filter(program_id=actor.program_id)
+    return events.filter(Q(program_id=actor.program_id) | _attempts_on_their_patients(actor))
+
+
+def _about_patient(actor: Actor, patient_id: int) -> Q:
+    """Events about ``patient_id``: reads and writes of their record, and refused
+    attempts on it. An attempt on a record that does not show its patient (an alert or
+    a result asked for by id) matches only for that patient's own program (and the site
+    admin), so a search cannot tell another program whose record was asked for."""
+    shown = Q(patient_id=patient_id) | Q(object_type="Patient", object_id=str(patient_id))
+    attempted = Q(attempted_patient_id=patient_id) & _attempts_on_their_patients(actor)
+    return shown | attempted
 
 
 class AuditLogNotFound(Exception):
@@ -70,7 +94,7 @@ def search_audit_log(
     if search.actor_username is not None:
         events = events.filter(actor_username=search.actor_username)
     if search.patient_id is not None:
-        events = events.filter(patient_id=search.patient_id)
+        events = events.filter(_about_patient(actor, search.patient_id))
     if search.since is not None:
         events = events.filter(at__gte=search.since)
     if search.until is not None:

@@ -2,13 +2,15 @@
 
 Each module in this package that defines ``register(subparsers)`` adds one subcommand;
 its handler takes the parsed arguments and returns the exit code. Errors the user can
-fix exit 2 with one line on stderr and no traceback.
+fix exit 2 with one line on stderr and no traceback. Output cut short by its reader
+(``clonacare score ... | head -1``) ends quietly with exit 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -18,6 +20,7 @@ from clonacare import __version__
 from clonacare.core.errors import ClinicalError
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 1
 
 
 class Parser(argparse.ArgumentParser):
@@ -41,7 +44,7 @@ def build_parser() -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
@@ -56,6 +59,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()  # here (also after --help), so a closed pipe is caught below
+    except BrokenPipeError:
+        # The reader went away (`| head -1`). Python flushes stdout again at exit, which
+        # would fail the same way and print a traceback; point stdout at devnull first,
+        # as the signal module's "Note on SIGPIPE" recommends.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

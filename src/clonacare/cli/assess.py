@@ -48,7 +48,9 @@ def _read(path: str) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise ClinicalError("assessment-file", f"{path}: cannot be read ({exc}).") from None
     try:
-        return json.loads(text, parse_float=Decimal)
+        # Numbers are read as Decimals, exactly; whole numbers too, so that one of
+        # thousands of digits reaches the record's checks, which name its field.
+        return json.loads(text, parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as exc:
         raise ClinicalError("assessment-file", f"{path}: not valid JSON: {exc}.") from None
 

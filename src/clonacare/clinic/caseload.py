@@ -4,6 +4,7 @@ and overdue assessments, in a fixed number of queries whatever the caseload's si
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from clonacare.patients.models import BenzodiazepineUse, Patient
 @dataclass(frozen=True)
 class LatestScore:
     instrument: str
+    submitted_at: dt.datetime
     total: int | None
     band: str
 
@@ -28,6 +30,8 @@ class CaseloadRow:
     latest: tuple[LatestScore, ...]
     open_alerts: int
     overdue: tuple[str, ...]
+    # When each scheduled assessment ("phq9"..., "level of care") was last done; None: never.
+    last_done: Mapping[str, dt.datetime | None]
 
 
 def _latest(instrument: str, field: str) -> Subquery:
@@ -65,14 +69,18 @@ def caseload(patients: QuerySet[Patient], now: dt.datetime) -> list[CaseloadRow]
         values = patient.__dict__
         latest = []
         overdue = []
+        last_done = {}
         for interval in intervals:
             key = interval.what.replace("-", "_")
-            if values[f"last_{key}"] is not None:
+            last = values[f"last_{key}"]
+            last_done[interval.what] = last
+            if last is not None:
                 latest.append(
-                    LatestScore(interval.what, values[f"total_{key}"], values[f"band_{key}"])
+                    LatestScore(interval.what, last, values[f"total_{key}"], values[f"band_{key}"])
                 )
-            if interval.is_overdue(values[f"last_{key}"], now):
+            if interval.is_overdue(last, now):
                 overdue.append(interval.what)
+        last_done["level of care"] = values["last_level_of_care"]
         if level_of_care_interval().is_overdue(values["last_level_of_care"], now):
             overdue.append("level of care")
         uses = values["current_uses"]
@@ -83,6 +91,7 @@ def caseload(patients: QuerySet[Patient], now: dt.datetime) -> list[CaseloadRow]
                 latest=tuple(latest),
                 open_alerts=values["open_alert_count"],
                 overdue=tuple(overdue),
+                last_done=last_done,
             )
         )
     # Open safety alerts first, then by name.

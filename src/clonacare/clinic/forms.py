@@ -8,11 +8,14 @@ from typing import Any
 
 from django import forms
 
-from clonacare.core.assessment import INDICATIONS, SUICIDE_SCREENS
+from clonacare.core.assessment import INDICATIONS, SUICIDE_SCREENS, record_bounds
 from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs
 from clonacare.patients.models import Patient
 
 YES_NO = [("false", "No"), ("true", "Yes")]
+# The core's upper bounds (typo guards, core/assessment/data/record.toml), so the form
+# refuses what `clonacare assess` and the API refuse, on the field.
+BOUNDS = record_bounds()
 
 
 def _yes_no(label: str) -> forms.TypedChoiceField:
@@ -36,10 +39,14 @@ class LevelOfCareForm(forms.Form):
         label="Days a week taken", min_value=0, max_value=7, max_digits=3, decimal_places=1
     )
     duration_months = forms.DecimalField(
-        label="Months taken", min_value=0, max_digits=6, decimal_places=1
+        label="Months taken",
+        min_value=0,
+        max_value=BOUNDS["duration_months"].max,
+        max_digits=6,
+        decimal_places=1,
     )
     indication = forms.ChoiceField(choices=[(i, i) for i in INDICATIONS])
-    age = forms.IntegerField(min_value=0, max_value=120)
+    age = forms.IntegerField(min_value=0, max_value=int(BOUNDS["age"].max))
     pregnant = _yes_no("Pregnant")
     history_withdrawal_seizure = _yes_no("History of withdrawal seizure")
     history_withdrawal_delirium = _yes_no("History of withdrawal delirium")
@@ -54,7 +61,9 @@ class LevelOfCareForm(forms.Form):
     unstable_medical = _yes_no("Unstable medical condition")
     unstable_psychiatric = _yes_no("Unstable psychiatric condition")
     previous_failed_tapers = forms.IntegerField(
-        label="Previous failed tapers", min_value=0, max_value=100
+        label="Previous failed tapers",
+        min_value=0,
+        max_value=int(BOUNDS["previous_failed_tapers"].max),
     )
     support_at_home = forms.TypedChoiceField(
         label="Support at home",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from itertools import chain
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -24,10 +22,16 @@ from clonacare.assessments.actions import (
     do_submit_response,
     instruments_for,
 )
-from clonacare.assessments.forms import item_fields, posted_answers
+from clonacare.assessments.forms import (
+    condition_fields,
+    item_fields,
+    posted_answers,
+    posted_conditions,
+)
 from clonacare.assessments.history import score_history
 from clonacare.assessments.schedule import instrument_intervals, level_of_care_interval
 from clonacare.audit.access import AuditLogNotFound, AuditSearch, search_audit_log
+from clonacare.audit.export import csv_response
 from clonacare.audit.log import Actor, actor_from_request
 from clonacare.audit.models import AuditEvent
 from clonacare.clinic.caseload import caseload as build_caseload
@@ -42,7 +46,9 @@ from clonacare.clinic.record_forms import EndMedicationForm
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
 from clonacare.patients.access import (
+    ConsentNotFound,
     PatientNotFound,
+    access_consent_of,
     access_patient_by_id,
     list_patients,
     may_change_record,
@@ -133,16 +139,19 @@ def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -
                 instrument_id,
                 posted_answers(definition, request.POST),
                 now=timezone.now(),
+                conditions=posted_conditions(request.POST),
             )
         except ClinicalError as exc:
             error = exc.message
             safety = exc if isinstance(exc, IncompleteResponse) and exc.alerts else None
         else:
             return redirect("clinic:patient", patient_id=found.pk)
+    posted = request.POST if request.method == "POST" else None
     context = {
         "patient": found,
         "definition": definition,
-        "fields": item_fields(definition, request.POST if request.method == "POST" else None),
+        "fields": item_fields(definition, posted),
+        "condition_fields": condition_fields(definition, posted),
         "error": error,
         "safety": safety,
     }
@@ -219,9 +228,10 @@ def add_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
 def revoke_consent(request: HttpRequest, patient_id: int, consent_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     found = _patient(actor, patient_id, "consent.view")
-    consent = found.consents.filter(pk=consent_id).first()
-    if consent is None:
-        raise Http404("No such consent.")
+    try:
+        consent = access_consent_of(actor, found, consent_id, purpose="consent.revoke")
+    except ConsentNotFound:
+        raise Http404("No such consent.") from None
     try:
         do_revoke_consent(actor, consent, now=timezone.now())
     except ClinicalError as exc:
@@ -289,56 +299,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 @staff_required
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     actor = actor_from_request(request)
     form = AuditFilterForm(request.GET or None)
-    events = _audit_search(actor, form, "audit.export")
-    writer = csv.writer(_Echo())
-    header = [
-        "at",
-        "actor",
-        "role",
-        "action",
-        "program_id",
-        "patient_id",
-        "object_type",
-        "object_id",
-        "ip_address",
-        "user_agent",
-        "detail",
-    ]
-    rows = (
-        [
-            e.at.isoformat(),
-            e.actor_username,
-            e.actor_role,
-            e.action,
-            e.program_id,
-            e.patient_id,
-            e.object_type,
-            e.object_id,
-            e.ip_address,
-            e.user_agent,
-            e.detail,
-        ]
-        for e in events.iterator()
-    )
-    response = StreamingHttpResponse(
-        (writer.writerow([_cell(v) for v in row]) for row in chain([header], rows)),
-        content_type="text/csv",
-    )
-    response["Content-Disposition"] = 'attachment; filename="clonacare-audit.csv"'
-    return response
+    return csv_response(_audit_search(actor, form, "audit.export"))

@@ -12,11 +12,15 @@ from django.db.models import QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
 from clonacare.audit.log import Actor, record
-from clonacare.patients.models import Patient
+from clonacare.patients.models import Consent, Patient
 
 
 class PatientNotFound(Exception):
     """No patient with that id that this actor may see (missing and forbidden alike)."""
+
+
+class ConsentNotFound(Exception):
+    """No consent with that id on that patient's record (missing and another's alike)."""
 
 
 def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
@@ -48,6 +52,19 @@ def access_patient_by_id(actor: Actor, patient_id: int, *, purpose: str) -> Pati
         raise PatientNotFound(patient_id)
     record(actor, purpose, patient=patient)
     return patient
+
+
+def access_consent_of(actor: Actor, patient: Patient, consent_id: int, *, purpose: str) -> Consent:
+    """The consent ``consent_id`` of ``patient`` (whom ``actor`` may already see).
+
+    A consent of another patient answers like a missing one (``ConsentNotFound``), and
+    the attempt is recorded as ``<purpose>.denied`` on ``patient`` with the id asked for.
+    """
+    consent = patient.consents.filter(pk=consent_id).first()
+    if consent is None:
+        record(actor, f"{purpose}.denied", patient=patient, detail={"consent_id": consent_id})
+        raise ConsentNotFound(consent_id)
+    return consent
 
 
 def list_patients(actor: Actor, *, purpose: str = "patients.list") -> QuerySet[Patient]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.decorators import patient_required
+from clonacare.assessments.access import ResultNotFound, access_result_by_id, results_visible_to
 from clonacare.assessments.actions import (
     IncompleteResponse,
     do_submit_response,
@@ -15,12 +16,11 @@ from clonacare.assessments.actions import (
 )
 from clonacare.assessments.forms import item_fields, posted_answers
 from clonacare.assessments.history import score_history
-from clonacare.assessments.models import InstrumentResponse
-from clonacare.audit.log import actor_from_request
+from clonacare.audit.log import Actor, actor_from_request, record, record_denied
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import PatientNotFound, access_patient_by_id, patients_visible_to
 from clonacare.patients.actions import do_revoke_consent
-from clonacare.patients.models import Patient
+from clonacare.patients.models import Consent, Patient
 
 
 def _own_patient(request: HttpRequest, purpose: str) -> Patient:
@@ -39,7 +39,8 @@ def _own_patient(request: HttpRequest, purpose: str) -> Patient:
 def home(request: HttpRequest) -> HttpResponse:
     patient = _own_patient(request, "portal.view")
     actor = actor_from_request(request)
-    responses = list(patient.responses.order_by("submitted_at"))
+    own = Patient.objects.filter(pk=patient.pk)
+    responses = list(results_visible_to(actor, own).order_by("submitted_at"))
     history = score_history(responses, instruments_for(actor))
     context = {
         "patient": patient,
@@ -54,15 +55,34 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
+def _own_consent(actor: Actor, consent_id: int, purpose: str) -> Consent:
+    """The patient's own consent ``consent_id``, with the read recorded as ``purpose``;
+    another patient's consent or a missing one is recorded as ``<purpose>.denied``
+    naming only the id asked for, and answered with the same 404."""
+    consents = Consent.objects.select_related("patient")
+    found = consents.filter(pk=consent_id, patient__in=patients_visible_to(actor)).first()
+    if found is None:
+        owner = Consent.objects.filter(pk=consent_id).values_list("patient_id", flat=True)
+        record_denied(
+            actor,
+            purpose,
+            object_type="Consent",
+            object_id=consent_id,
+            id_name="consent_id",
+            owner_patient_id=owner.first(),
+        )
+        raise Http404("No such consent.")
+    record(actor, purpose, patient=found.patient, target=found)
+    return found
+
+
 @require_POST
 @patient_required
 def revoke_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
-    patient = _own_patient(request, "portal.consent")
-    consent = patient.consents.filter(pk=consent_id).first()
-    if consent is None:
-        raise Http404("No such consent.")
+    actor = actor_from_request(request)
+    consent = _own_consent(actor, consent_id, "portal.consent")
     try:
-        do_revoke_consent(actor_from_request(request), consent, now=timezone.now())
+        do_revoke_consent(actor, consent, now=timezone.now())
     except ClinicalError as exc:
         return render(request, "clinic/error.html", {"message": exc.message}, status=409)
     return redirect("portal:home")
@@ -105,8 +125,10 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
 @require_GET
 @patient_required
 def response(request: HttpRequest, response_id: int) -> HttpResponse:
-    patient = _own_patient(request, "portal.result")
-    found = InstrumentResponse.objects.filter(pk=response_id, patient=patient).first()
-    if found is None:
-        raise Http404("No such result.")
+    try:
+        found = access_result_by_id(
+            actor_from_request(request), response_id, purpose="portal.result"
+        )
+    except ResultNotFound:
+        raise Http404("No such result.") from None
     return render(request, "portal/response.html", {"response": found, "result": found.result})

@@ -5,16 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
 from clonacare.api.security import caller
-from clonacare.assessments.access import access_alert_by_id
+from clonacare.assessments.access import (
+    access_alert_by_id,
+    alerts_visible_to,
+    shows_acknowledgement_note,
+)
 from clonacare.assessments.actions import do_acknowledge_alert
 from clonacare.assessments.models import SafetyAlert
+from clonacare.audit.log import Actor
 from clonacare.patients.access import access_patient_by_id, list_patients
+from clonacare.patients.models import Patient
 
 router = Router(tags=["Safety alerts"])
 
@@ -24,13 +31,18 @@ class AlertOut(Schema):
     patient_id: int
     code: str
     message: str
+    source: str = Field(..., description="Where the alert rule comes from.")
     raised_at: dt.datetime
     open: bool
     assessment_id: int | None = Field(..., description="The instrument response that raised it.")
     level_of_care_id: int | None = Field(..., description="The level-of-care assessment.")
-    acknowledged_by: str | None
+    acknowledged_by: str | None = Field(
+        ..., description="Who acknowledged it; null while open, and always for a patient."
+    )
     acknowledged_at: dt.datetime | None
-    acknowledgement_note: str
+    acknowledgement_note: str = Field(
+        ..., description="What was done about it; empty for a patient (the care team's note)."
+    )
 
     @staticmethod
     def resolve_open(alert: SafetyAlert) -> bool:
@@ -41,8 +53,18 @@ class AlertOut(Schema):
         return alert.response_id
 
     @staticmethod
-    def resolve_acknowledged_by(alert: SafetyAlert) -> str | None:
-        return alert.acknowledged_by.get_username() if alert.acknowledged_by else None
+    def resolve_acknowledged_by(alert: SafetyAlert, context: dict[str, Any]) -> str | None:
+        if alert.acknowledged_by is None or not shows_acknowledgement_note(_actor(context)):
+            return None
+        return alert.acknowledged_by.get_username()
+
+    @staticmethod
+    def resolve_acknowledgement_note(alert: SafetyAlert, context: dict[str, Any]) -> str:
+        return alert.acknowledgement_note if shows_acknowledgement_note(_actor(context)) else ""
+
+
+def _actor(context: dict[str, Any]) -> Actor:
+    return caller(context["request"]).actor
 
 
 class AlertPage(Schema):
@@ -58,8 +80,10 @@ class AcknowledgeIn(Schema):
     note: str = Field("", max_length=400, description="What was done about it.")
 
 
-def _alerts(filters: AlertQuery, **where: Any) -> Any:
-    alerts = SafetyAlert.objects.filter(**where).select_related("acknowledged_by")
+def _alerts(actor: Actor, patients: QuerySet[Patient], filters: AlertQuery) -> Any:
+    alerts = alerts_visible_to(actor, patients).select_related(
+        "acknowledged_by", "response", "level_of_care"
+    )
     if filters.open is not None:
         alerts = alerts.filter(acknowledged_at__isnull=filters.open)
     return alerts
@@ -69,9 +93,11 @@ def _alerts(filters: AlertQuery, **where: Any) -> Any:
     "/alerts", response={200: AlertPage, **READ_ERRORS}, summary="Alerts of all your patients"
 )
 def all_alerts(request: HttpRequest, filters: Query[AlertQuery]) -> dict[str, object]:
-    """The alerts of every patient you may see, newest first (``?open=true``: open only)."""
-    patients = list_patients(caller(request).actor, purpose="alerts.list")
-    return page_of(_alerts(filters, patient__in=patients), filters)
+    """The alerts of every patient you may see, newest first (``?open=true``: open only).
+    A patient gets those their own questionnaires raised, without the care team's note."""
+    actor = caller(request).actor
+    patients = list_patients(actor, purpose="alerts.list")
+    return page_of(_alerts(actor, patients, filters), filters)
 
 
 @router.get(
@@ -82,8 +108,11 @@ def all_alerts(request: HttpRequest, filters: Query[AlertQuery]) -> dict[str, ob
 def patient_alerts(
     request: HttpRequest, patient_id: int, filters: Query[AlertQuery]
 ) -> dict[str, object]:
-    patient = access_patient_by_id(caller(request).actor, patient_id, purpose="alerts.list")
-    return page_of(_alerts(filters, patient=patient), filters)
+    """A patient calling for their own record gets the alerts their questionnaires raised,
+    without the care team's note."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="alerts.list")
+    return page_of(_alerts(actor, Patient.objects.filter(pk=patient.pk), filters), filters)
 
 
 @router.post(

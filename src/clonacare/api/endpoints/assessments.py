@@ -9,15 +9,23 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import StrictInt, StrictStr, field_validator
+from pydantic import ConfigDict, StrictInt, StrictStr, field_validator
 
 from clonacare.api.schemas import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, PageQuery, page_of
 from clonacare.api.security import caller
+from clonacare.assessments.access import results_visible_to
 from clonacare.assessments.actions import do_submit_response, instruments_for, is_self_report
-from clonacare.assessments.models import InstrumentResponse
+from clonacare.assessments.models import InstrumentResponse, SafetyAlert
+from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
-from clonacare.core.instruments import Instrument, answers_from_tokens, instrument, shipped_ids
+from clonacare.core.instruments import (
+    Instrument,
+    answers_from_tokens,
+    instrument,
+    shipped_ids,
+)
 from clonacare.patients.access import access_patient_by_id
+from clonacare.patients.models import Patient
 
 router = Router(tags=["Assessments"])
 
@@ -39,6 +47,12 @@ class ItemOut(Schema):
     options: list[OptionOut]
 
 
+class ConditionOut(Schema):
+    id: str
+    label: str
+    source: str
+
+
 class InstrumentOut(Schema):
     id: str
     title: str
@@ -48,6 +62,9 @@ class InstrumentOut(Schema):
     source: str
     licence: str
     score_range: tuple[int, int] | None
+    conditions: list[ConditionOut] = Field(
+        ..., description="Circumstances that change the scoring; send their ids as conditions."
+    )
     items: list[ItemOut]
 
     @staticmethod
@@ -64,11 +81,16 @@ class AlertBriefOut(Schema):
     id: int
     code: str
     message: str
+    source: str = Field(..., description="Where the rule behind the alert comes from.")
     open: bool
 
     @staticmethod
     def resolve_open(alert: Any) -> bool:
         return bool(alert.is_open)
+
+    @staticmethod
+    def resolve_source(stored: SafetyAlert) -> str:
+        return stored.source
 
 
 class CrisisResourceOut(Schema):
@@ -91,6 +113,9 @@ class AssessmentOut(Schema):
     band: str | None
     range: tuple[int, int] | None = Field(..., description="The lowest and highest total.")
     answers: dict[str, str] = Field(..., description="Item id to the answer code given.")
+    conditions: list[str] = Field(
+        ..., description="The instrument's conditions that applied (e.g. taken-as-prescribed)."
+    )
     alerts: list[AlertBriefOut]
     crisis_resources: list[CrisisResourceOut] = Field(
         ..., description="Where to get help now; present whenever there is an alert."
@@ -135,12 +160,22 @@ class AssessmentQuery(PageQuery):
 
 
 class AssessmentIn(Schema):
+    # An unknown field is refused by name rather than dropped: a misspelt "conditions"
+    # would otherwise score tolerance and withdrawal that should not count.
+    model_config = ConfigDict(extra="forbid")
+
     instrument: str = Field(..., max_length=40, examples=["phq9"])
     answers: list[Answer] | dict[str, Answer] = Field(
         ...,
         description='The answer codes in item order (null or "" for an unanswered item), '
         "or an object of item id to answer code.",
         examples=[[1, 2, 0, 3, 1, 0, 2, 1, 0], {"phq9-1": "1", "phq9-2": "2"}],
+    )
+    conditions: list[StrictStr] = Field(
+        default_factory=list,
+        description="Ids of conditions the instrument declares (GET /instruments), e.g. "
+        '"taken-as-prescribed" for dsm5-sud: tolerance and withdrawal then do not count.',
+        examples=[["taken-as-prescribed"]],
     )
 
     @field_validator("answers", mode="before")
@@ -176,9 +211,10 @@ def _answers_by_item(payload: AssessmentIn) -> Mapping[str, str | int | None]:
     return answers_from_tokens(instrument(payload.instrument), tokens)
 
 
-def _responses(patient_id: int) -> Any:
+def _responses(actor: Actor, patient: Patient) -> Any:
+    """The results of ``patient`` that ``actor`` may see (a patient: self-report ones)."""
     return (
-        InstrumentResponse.objects.filter(patient_id=patient_id)
+        results_visible_to(actor, Patient.objects.filter(pk=patient.pk))
         .select_related("entered_by")
         .prefetch_related("alerts")
     )
@@ -203,10 +239,18 @@ def instruments(request: HttpRequest) -> dict[str, object]:
 def assessments(
     request: HttpRequest, patient_id: int, filters: Query[AssessmentQuery]
 ) -> dict[str, object]:
-    patient = access_patient_by_id(caller(request).actor, patient_id, purpose="assessments.list")
-    responses = _responses(patient.pk)
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="assessments.list")
+    responses = _responses(actor, patient)
     if filters.instrument:
         responses = responses.filter(instrument=filters.instrument)
+        if filters.instrument not in shipped_ids() and not responses.exists():
+            # An id no longer shipped still filters the results it named.
+            raise ClinicalError(
+                "unknown-instrument",
+                f"Unknown instrument {filters.instrument!r}; choose one of: "
+                f"{', '.join(shipped_ids())}.",
+            )
     return page_of(responses, filters)
 
 
@@ -220,11 +264,17 @@ def submit_assessment(
 ) -> Status[InstrumentResponse]:
     """Scores with the clinical core and stores the result with any safety alerts. A
     patient may submit self-report instruments for their own record only (403 for a
-    clinician-rated one); an incomplete form or an answer that is not one of an item's
-    options is refused (400) and nothing is stored."""
+    clinician-rated one); an incomplete form, an answer that is not one of an item's
+    options, a condition the instrument does not declare or an unknown field is refused
+    (400) and nothing is stored."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="assessments.write")
     response = do_submit_response(
-        actor, patient, payload.instrument, _answers_by_item(payload), now=timezone.now()
+        actor,
+        patient,
+        payload.instrument,
+        _answers_by_item(payload),
+        now=timezone.now(),
+        conditions=payload.conditions,
     )
-    return Status(201, _responses(patient.pk).get(pk=response.pk))
+    return Status(201, _responses(actor, patient).get(pk=response.pk))

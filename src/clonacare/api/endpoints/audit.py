@@ -1,16 +1,18 @@
-"""``/audit``: a program admin searches their program's audit log."""
+"""``/audit`` and ``/audit.csv``: a program admin searches and exports their program's
+audit log, under the same rule as the pages (``audit.access``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 
 from clonacare.api.schemas import READ_ERRORS, PageQuery, page_of
 from clonacare.api.security import caller
 from clonacare.audit.access import AuditSearch, search_audit_log
+from clonacare.audit.export import COLUMNS, csv_response
 
 router = Router(tags=["Audit log"])
 
@@ -34,23 +36,56 @@ class AuditPage(Schema):
     count: int
 
 
-class AuditQuery(PageQuery):
+class AuditFilters(Schema):
     action: str | None = Field(None, max_length=80, description="Exactly this action.")
     actor: str | None = Field(None, max_length=150, description="Username of the actor.")
-    patient: int | None = Field(None, description="Events about this patient id.")
+    patient: int | None = Field(
+        None, description="Events about this patient id, refused attempts on it included."
+    )
     since: dt.datetime | None = Field(None, description="At or after (ISO 8601).")
     until: dt.datetime | None = Field(None, description="Before (ISO 8601).")
+
+    def search(self) -> AuditSearch:
+        return AuditSearch(
+            action=self.action,
+            actor_username=self.actor,
+            patient_id=self.patient,
+            since=self.since,
+            until=self.until,
+        )
+
+
+class AuditQuery(AuditFilters, PageQuery):
+    pass
 
 
 @router.get("/audit", response={200: AuditPage, **READ_ERRORS}, summary="Search the audit log")
 def audit_log(request: HttpRequest, filters: Query[AuditQuery]) -> dict[str, object]:
-    """Program admins only: their own program's events, newest first. Anyone else gets
-    404, as if there were no such endpoint. Each search is itself audited."""
-    search = AuditSearch(
-        action=filters.action,
-        actor_username=filters.actor,
-        patient_id=filters.patient,
-        since=filters.since,
-        until=filters.until,
-    )
-    return page_of(search_audit_log(caller(request).actor, search), filters)
+    """Program admins only: their own program's events and refused attempts on their
+    patients, newest first; a site admin every event. Anyone else gets 404, as if there
+    were no such endpoint. Each search is itself audited."""
+    return page_of(search_audit_log(caller(request).actor, filters.search()), filters)
+
+
+_CSV = {
+    "content": {
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": ",".join(COLUMNS) + "\r\n",
+        }
+    },
+    "description": "A header row, then one row per event, newest first; `detail` is JSON.",
+}
+
+
+@router.get(
+    "/audit.csv",
+    response={**READ_ERRORS},
+    summary="Export the audit log as CSV",
+    openapi_extra={"responses": {200: _CSV}},
+)
+def audit_export(request: HttpRequest, filters: Query[AuditFilters]) -> StreamingHttpResponse:
+    """The same events as ``/audit`` with the same filters, every one (no paging), as
+    the page's "Export CSV" writes them. Audited as ``audit.export``."""
+    search = filters.search()
+    return csv_response(search_audit_log(caller(request).actor, search, purpose="audit.export"))

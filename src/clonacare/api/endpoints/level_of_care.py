@@ -12,11 +12,13 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, PageQuery, page_of
 from clonacare.api.security import caller
+from clonacare.assessments.access import level_of_care_visible_to
 from clonacare.assessments.actions import do_record_level_of_care
 from clonacare.assessments.models import LevelOfCareAssessment
 from clonacare.core.assessment import FIELDS, INDICATIONS, SUICIDE_SCREENS
 from clonacare.core.drugs import EQUIVALENCE_TABLES
 from clonacare.patients.access import access_patient_by_id
+from clonacare.patients.models import Patient
 
 router = Router(tags=["Level of care"])
 
@@ -95,8 +97,12 @@ def _assessments(patient_id: int) -> Any:
 def level_of_care_list(
     request: HttpRequest, patient_id: int, filters: Query[PageQuery]
 ) -> dict[str, object]:
-    patient = access_patient_by_id(caller(request).actor, patient_id, purpose="level-of-care.list")
-    return page_of(_assessments(patient.pk), filters)
+    """Staff only: a patient calling for their own record gets an empty list (these are
+    the clinicians' working records; the clinician goes through them with the patient)."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="level-of-care.list")
+    visible = level_of_care_visible_to(actor, Patient.objects.filter(pk=patient.pk))
+    return page_of(visible.select_related("assessed_by"), filters)
 
 
 @router.post(

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from clonacare.accounts.models import Role
 from clonacare.api.schemas import READ_ERRORS, PageQuery, ProgramOut, page_of
 from clonacare.api.security import caller
+from clonacare.assessments.access import alerts_visible_to
+from clonacare.assessments.actions import instruments_for
+from clonacare.assessments.schedule import Interval, instrument_intervals, level_of_care_interval
+from clonacare.audit.log import Actor
+from clonacare.clinic.caseload import CaseloadRow, caseload
 from clonacare.patients.access import access_patient_by_id, list_patients
 from clonacare.patients.models import (
     DOSE_TIMES,
@@ -24,6 +33,27 @@ from clonacare.patients.models import (
 router = Router(tags=["Patients"])
 
 
+class LatestScoreOut(Schema):
+    instrument: str = Field(..., description="The instrument id (e.g. phq9).")
+    submitted_at: dt.datetime
+    total: int | None = Field(..., description="null when the response had no total.")
+    band: str | None
+
+
+class OverdueOut(Schema):
+    assessment: str = Field(..., description="An instrument id (e.g. phq9) or level_of_care.")
+    last_done_at: dt.datetime | None = Field(..., description="null: never done.")
+    due_on: dt.date | None = Field(
+        ..., description="The day it fell due; null when it was never done (due since then)."
+    )
+
+
+class BenzodiazepineSummaryOut(Schema):
+    drug: str
+    daily_mg: float
+    since: dt.date
+
+
 class PatientSummaryOut(Schema):
     id: int
     given_name: str
@@ -31,6 +61,21 @@ class PatientSummaryOut(Schema):
     date_of_birth: dt.date
     status: str = Field(..., description=f"One of: {', '.join(Patient.Status.values)}.")
     open_alerts: int = Field(..., description="Safety alerts not yet acknowledged.")
+    benzodiazepine: BenzodiazepineSummaryOut | None = Field(
+        ...,
+        description="The benzodiazepine taken now, as the caseload shows it; null when none "
+        "is recorded, and for a discharged patient (not on the caseload).",
+    )
+    latest_scores: list[LatestScoreOut] | None = Field(
+        ...,
+        description="The latest result of each scheduled instrument, as the caseload shows "
+        "them (a patient: the questionnaires the portal shows); null for a discharged patient.",
+    )
+    overdue: list[OverdueOut] | None = Field(
+        ...,
+        description="Assessments past their interval, as the caseload shows them; null for "
+        "a discharged patient, and when a patient asks (the portal does not show it).",
+    )
 
 
 class PatientPage(Schema):
@@ -187,18 +232,110 @@ RECORD_PARTS = (
 )
 
 
+# The caseload's name for the level-of-care assessment in its overdue column.
+LEVEL_OF_CARE = "level of care"
+
+
+def _due_on(interval: Interval, last: dt.datetime | None) -> dt.date | None:
+    """The day ``Interval.is_overdue`` turned true: ``every_days`` after the last one."""
+    if last is None:
+        return None
+    return timezone.localdate(last + dt.timedelta(days=interval.every_days))
+
+
+@dataclass(frozen=True)
+class CaseloadColumns:
+    """The caseload page's columns as an actor may see them: staff every column; a
+    patient what the portal shows (the scores of their own questionnaires, no overdue)."""
+
+    intervals: Mapping[str, Interval]
+    instruments: frozenset[str] | None  # None: every instrument the caseload shows
+    overdue: bool
+
+    @classmethod
+    def for_actor(cls, actor: Actor) -> CaseloadColumns:
+        intervals: dict[str, Interval] = {i.what: i for i in instrument_intervals()}
+        intervals[LEVEL_OF_CARE] = level_of_care_interval()
+        if actor.role == Role.PATIENT:
+            own = frozenset(d.id for d in instruments_for(actor))
+            return cls(intervals, instruments=own, overdue=False)
+        return cls(intervals, instruments=None, overdue=True)
+
+    def of(self, row: CaseloadRow | None) -> dict[str, Any]:
+        """The columns of one patient's row; all null without a row (a discharged
+        patient, whom the caseload does not follow)."""
+        if row is None:
+            return {"benzodiazepine": None, "latest_scores": None, "overdue": None}
+        use = row.current_use
+        return {
+            "benzodiazepine": (
+                {"drug": use.drug, "daily_mg": float(use.daily_mg), "since": use.since}
+                if use is not None
+                else None
+            ),
+            "latest_scores": [
+                {
+                    "instrument": score.instrument,
+                    "submitted_at": score.submitted_at,
+                    "total": score.total,
+                    "band": score.band or None,
+                }
+                for score in row.latest
+                if self.instruments is None or score.instrument in self.instruments
+            ],
+            "overdue": [self._overdue(row, what) for what in row.overdue] if self.overdue else None,
+        }
+
+    def _overdue(self, row: CaseloadRow, what: str) -> dict[str, Any]:
+        interval = self.intervals[what]
+        last = row.last_done[what]
+        return {
+            "assessment": interval.what,
+            "last_done_at": last,
+            "due_on": _due_on(interval, last),
+        }
+
+
 @router.get(
     "/patients", response={200: PatientPage, **READ_ERRORS}, summary="The patients you may see"
 )
 def patients(request: HttpRequest, filters: Query[PatientQuery]) -> dict[str, object]:
     """A patient sees exactly their own record; care-team staff their assigned patients;
-    a program admin the whole program; a site admin none."""
-    visible = list_patients(caller(request).actor).annotate(
-        open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True), distinct=True)
-    )
+    a program admin the whole program; a site admin none. Each item carries the columns
+    of the clinic's caseload page, from the same read model."""
+    actor = caller(request).actor
+    visible = list_patients(actor)
     if filters.status is not None:
         visible = visible.filter(status=filters.status)
-    return page_of(visible, filters)
+    page = page_of(visible, filters)
+    listed: list[Patient] = page["items"]
+    columns = CaseloadColumns.for_actor(actor)
+    rows: dict[int, CaseloadRow] = {}
+    open_alerts: dict[int, int] = {}
+    if listed:
+        on_page = Patient.objects.filter(pk__in=[p.pk for p in listed])
+        rows = {row.patient.pk: row for row in caseload(on_page, timezone.now())}
+        # The alerts this caller may see (a patient: those their own answers raised).
+        open_alerts = dict(
+            alerts_visible_to(actor, on_page)
+            .filter(acknowledged_at__isnull=True)
+            .values("patient")
+            .annotate(n=Count("id"))
+            .values_list("patient", "n")
+        )
+    page["items"] = [
+        {
+            "id": p.pk,
+            "given_name": p.given_name,
+            "family_name": p.family_name,
+            "date_of_birth": p.date_of_birth,
+            "status": p.status,
+            "open_alerts": open_alerts.get(p.pk, 0),
+            **columns.of(rows.get(p.pk)),
+        }
+        for p in listed
+    ]
+    return page
 
 
 @router.get(

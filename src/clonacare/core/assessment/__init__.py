@@ -26,7 +26,10 @@ from clonacare.core.assessment.record import (
     INDICATIONS,
     SUICIDE_SCREENS,
     AssessmentRecord,
+    UpperBound,
     parse_assessment,
+    record_bounds,
+    shown,
 )
 from clonacare.core.assessment.settings import AssessmentSettings, load_settings
 from clonacare.core.assessment.withdrawal import (
@@ -39,6 +42,7 @@ from clonacare.core.crisis import CrisisResource, CrisisResources
 from clonacare.core.drugs import EquivalenceTable
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments.alerts import Alert, alert
+from clonacare.core.taper.rules import load_rules
 
 APPROXIMATE_NOTE = "Dose equivalents are approximate; the clinician confirms the conversion."
 
@@ -82,6 +86,28 @@ class AssessmentResult:
         }
 
 
+def _mg(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _check_plausible_dose(record: AssessmentRecord, table: EquivalenceTable) -> None:
+    """Refuse a daily dose above the taper core's plausibility limit.
+
+    The limit (a diazepam-equivalent) is turned into mg of the drug, so an absurd dose
+    such as 1e30 mg is compared, never multiplied.
+    """
+    rules = load_rules()
+    most_mg = table.from_diazepam_mg(record.drug, rules.max_daily_de_mg)
+    if record.daily_dose_mg > most_mg:
+        raise ClinicalError(
+            "assessment-field",
+            f"field 'daily_dose_mg': {record.drug} {shown(record.daily_dose_mg)} mg/day is "
+            f"above the {_mg(most_mg)} mg/day this tool accepts ({_mg(rules.max_daily_de_mg)} mg "
+            f"diazepam-equivalent on the {table.title} table; {rules.plausibility_source}); "
+            f"check the dose.",
+        )
+
+
 def assess(
     record: AssessmentRecord,
     *,
@@ -92,8 +118,10 @@ def assess(
     """Evaluate ``record``: diazepam-equivalent dose, withdrawal risk, level of care, alerts.
 
     ``table`` is the taper core's equivalence table (the result names it). Raises
-    ClinicalError("assessment-field") naming ``drug`` when the table does not know it.
-    For a drug the table gives as a range, the midpoint is used and a note says so.
+    ClinicalError("assessment-field") naming ``drug`` when the table does not know it, and
+    naming ``daily_dose_mg`` when the dose is above the diazepam-equivalent the taper core
+    accepts (its sourced plausibility limit, a typo guard). For a drug the table gives as
+    a range, the midpoint is used and a note says so.
     """
     if record.drug not in table.entries:
         raise ClinicalError(
@@ -101,6 +129,7 @@ def assess(
             f"field 'drug': {record.drug!r} is not in the {table.title} table; "
             f"known drugs: {', '.join(sorted(table.entries))}.",
         )
+    _check_plausible_dose(record, table)
     notes = [APPROXIMATE_NOTE]
     entry = table.equivalent(record.drug)
     if entry.is_range:
@@ -139,6 +168,7 @@ __all__ = [
     "LevelOfCare",
     "LevelOfCareRules",
     "Reason",
+    "UpperBound",
     "WithdrawalRisk",
     "WithdrawalRules",
     "assess",
@@ -146,6 +176,7 @@ __all__ = [
     "level_of_care_rules",
     "load_settings",
     "parse_assessment",
+    "record_bounds",
     "withdrawal_risk",
     "withdrawal_rules",
 ]

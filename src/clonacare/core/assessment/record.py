@@ -1,7 +1,8 @@
 """The assessment record: what a clinician records before a taper is planned.
 
 :func:`parse_assessment` turns a JSON object into an :class:`AssessmentRecord`, refusing
-unknown fields, missing fields and wrong types with a message that names the field.
+unknown fields, missing fields, wrong types and implausible values with a message that
+names the field. The upper bounds on numbers are typo guards from ``data/record.toml``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
 from typing import Literal, cast
 
 from clonacare.core.errors import ClinicalError
+from clonacare.core.sourced import load_toml, require_source, to_decimal
+
+BOUNDS_FILE = Path(__file__).parent / "data" / "record.toml"
 
 SuicideScreen = Literal["negative", "non-acute positive", "acute positive"]
 SUICIDE_SCREENS: tuple[SuicideScreen, ...] = ("negative", "non-acute positive", "acute positive")
@@ -79,16 +86,62 @@ FIELDS: dict[str, str] = {
     "support_at_home": "bool",
 }
 DAYS_PER_WEEK = Decimal(7)
+MONTHS_PER_YEAR = 12
+SHOWN_DIGITS = 24  # a longer number is shown in scientific notation in messages
+
+
+@dataclass(frozen=True)
+class UpperBound:
+    """The largest value a record may give a field (a typo guard), with its source."""
+
+    field: str
+    max: Decimal
+    source: str
+
+
+@cache
+def record_bounds() -> Mapping[str, UpperBound]:
+    """The upper bounds of ``data/record.toml``, by field name, and ``duration_months``
+    bounded by the bound on age, in months.
+
+    Raises ClinicalError("data-file") naming the table for an unknown field, a bound that
+    is not a positive number, or a missing source.
+    """
+    bounds: dict[str, UpperBound] = {}
+    for name, raw in load_toml(BOUNDS_FILE).items():
+        where = f"{BOUNDS_FILE.name} [{name}]"
+        if name not in FIELDS or FIELDS[name] not in ("non-negative", "count"):
+            raise ClinicalError("data-file", f"{where}: not a numeric field of the record.")
+        if not isinstance(raw, dict) or "max" not in raw:
+            raise ClinicalError("data-file", f"{where}: 'max' is missing.")
+        most = to_decimal(raw["max"], f"{where} max")
+        if most <= 0:
+            raise ClinicalError("data-file", f"{where}: 'max' must be more than 0.")
+        bounds[name] = UpperBound(field=name, max=most, source=require_source(raw, where))
+    if "age" not in bounds:
+        raise ClinicalError("data-file", f"{BOUNDS_FILE.name}: the [age] bound is missing.")
+    # Nobody has taken a drug for longer than the oldest age accepted.
+    bounds["duration_months"] = UpperBound(
+        field="duration_months",
+        max=bounds["age"].max * MONTHS_PER_YEAR,
+        source=f"the bound on age, in months ({bounds['age'].source})",
+    )
+    return MappingProxyType(bounds)
 
 
 def _quoted(names: list[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def _show(value: object) -> str:
+def shown(value: object) -> str:
     """A value as it was written in the JSON file (``"44"``, ``true``, ``2.5``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)  # str() refuses an int of thousands of digits
     if isinstance(value, Decimal):
-        return str(value)
+        for text in (str(value), str(value.normalize())):
+            if len(text) <= SHOWN_DIGITS:
+                return text
+        return format(value, ".6e")  # thousands of digits: the magnitude says enough
     try:
         return json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
@@ -98,12 +151,13 @@ def _show(value: object) -> str:
 def _number(name: str, value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ClinicalError(
-            "assessment-field", f"field {name!r} must be a number; got {_show(value)}."
+            "assessment-field", f"field {name!r} must be a number; got {shown(value)}."
         )
     if isinstance(value, float) and not math.isfinite(value):
         raise ClinicalError("assessment-field", f"field {name!r} must be a finite number.")
     try:
-        number = Decimal(str(value))
+        # An int directly: str() refuses one of thousands of digits.
+        number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
     except InvalidOperation:  # pragma: no cover - str() of an int/float/Decimal always parses
         raise ClinicalError("assessment-field", f"field {name!r} must be a number.") from None
     if not number.is_finite():
@@ -115,26 +169,33 @@ def _value(name: str, kind: str, value: object) -> object:
     if kind == "bool":
         if not isinstance(value, bool):
             raise ClinicalError(
-                "assessment-field", f"field {name!r} must be true or false; got {_show(value)}."
+                "assessment-field", f"field {name!r} must be true or false; got {shown(value)}."
             )
         return value
     if kind in ("text", "indication", "suicide_screen"):
         if not isinstance(value, str) or not value.strip():
             raise ClinicalError(
-                "assessment-field", f"field {name!r} must be a string; got {_show(value)}."
+                "assessment-field", f"field {name!r} must be a string; got {shown(value)}."
             )
         choices = {"indication": INDICATIONS, "suicide_screen": SUICIDE_SCREENS}.get(kind)
         if choices is not None and value not in choices:
             raise ClinicalError(
                 "assessment-field",
-                f"field {name!r} must be one of: {', '.join(choices)}; got {_show(value)}.",
+                f"field {name!r} must be one of: {', '.join(choices)}; got {shown(value)}.",
             )
         return value.strip().lower() if kind == "text" else value
     number = _number(name, value)
+    bound = record_bounds().get(name)
+    if bound is not None and number > bound.max:
+        # Checked first: a count such as 1e999999 is not turned into a million-digit int.
+        raise ClinicalError(
+            "assessment-field",
+            f"field {name!r} must be at most {bound.max} (a typo guard); got {shown(value)}.",
+        )
     if kind == "count":
         if number != number.to_integral_value():
             raise ClinicalError(
-                "assessment-field", f"field {name!r} must be a whole number; got {_show(value)}."
+                "assessment-field", f"field {name!r} must be a whole number; got {shown(value)}."
             )
         if number < 0:
             raise ClinicalError(
@@ -159,10 +220,12 @@ def parse_assessment(data: object) -> AssessmentRecord:
     """Validate one assessment (a parsed JSON object) and return the record.
 
     Numbers may be integers, floats or Decimals (decimals such as 0.5 are fine);
-    ``previous_failed_tapers`` must be whole. Raises ClinicalError("assessment-field")
-    naming the field: unknown fields first, then missing ones, then the first wrong value
-    in the documented field order. The drug is checked against an equivalence table by
-    :func:`clonacare.core.assessment.assess`, not here.
+    ``previous_failed_tapers`` must be whole; ``age``, ``duration_months`` and
+    ``previous_failed_tapers`` have the upper bounds of :func:`record_bounds`. Raises
+    ClinicalError("assessment-field") naming the field: unknown fields first, then missing
+    ones, then the first wrong value in the documented field order. The drug, and the
+    daily dose's plausibility in diazepam-equivalent, are checked against an equivalence
+    table by :func:`clonacare.core.assessment.assess`, not here.
     """
     if not isinstance(data, Mapping):
         raise ClinicalError("assessment-field", "the assessment must be a JSON object.")
