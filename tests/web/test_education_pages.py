@@ -37,6 +37,13 @@ def test_it_lists_every_article_on_the_home_page(client: Client) -> None:
     )
 
 
+def test_the_home_page_lists_its_sources_and_review_status(client: Client) -> None:
+    text = visible_text(client.get("/").content.decode())
+    assert "Sources for this page" in text
+    assert "FDA label: Klonopin (clonazepam) prescribing information, DailyMed" in text
+    assert "Review status: awaiting clinical review." in text
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_renders_each_article_with_title_description_contents_and_sources(
     client: Client, slug: str

@@ -30,6 +30,12 @@ def test_it_matches_the_start_of_a_word() -> None:
     assert "what-is-clonazepam" in slugs
 
 
+def test_the_brand_name_finds_what_the_generic_name_finds() -> None:
+    brand = [hit.slug for hit in search("Klonopin withdrawal")]
+    assert "withdrawal" in brand
+    assert brand == [hit.slug for hit in search("clonazepam withdrawal")]
+
+
 def test_every_word_must_match() -> None:
     assert search("taper zzzyzzx") == []
 

@@ -35,7 +35,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("accounts:home")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     error = None

@@ -59,11 +59,17 @@ def rebuild_search_index(using: str = "default") -> int:
     return len(articles)
 
 
+# Brand names visitors type, searched as the generic name the articles use throughout
+# (clinical reference, "Clonazepam (Klonopin)").
+BRAND_NAMES = {"klonopin": "clonazepam"}
+
+
 def query_terms(query: str) -> list[str]:
-    """The words of a visitor's query; QueryError when it is too long or has no words."""
+    """The words of a visitor's query, brand names as their generic name; QueryError when
+    it is too long or has no words."""
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"Please shorten your search to {MAX_QUERY_CHARS} characters or fewer.")
-    terms = _WORD.findall(query.lower())[:MAX_TERMS]
+    terms = [BRAND_NAMES.get(t, t) for t in _WORD.findall(query.lower())[:MAX_TERMS]]
     if not terms:
         raise QueryError("Please type at least one word to search for.")
     return terms

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clonacare.education.content import SECTIONS, Article, load_articles
 from clonacare.education.index import QueryError, search
@@ -47,13 +47,25 @@ def faq_json_ld(article: Article) -> SafeString:
     return mark_safe(text)  # noqa: S308  (JSON with <, >, & escaped: cannot close the script)
 
 
-@require_GET
+HOME_PAGE_BASIS = ("what-is-clonazepam", "withdrawal")
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     articles = _articles()
-    return render(request, "education/home.html", {"sections": _sections(articles)})
+    # The home page's own claims (what the drug is; do not stop suddenly) summarise these
+    # articles, so it lists their sources and is reviewed only when they all are.
+    basis = [a for a in articles if a.slug in HOME_PAGE_BASIS]
+    sources = list(dict.fromkeys(source for a in basis for source in a.sources))
+    context = {
+        "sections": _sections(articles),
+        "sources": sources,
+        "reviewed": bool(basis) and all(a.is_reviewed for a in basis),
+    }
+    return render(request, "education/home.html", context)
 
 
-@require_GET
+@require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     articles = _articles()
     by_slug = {a.slug: a for a in articles}
@@ -71,7 +83,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "education/article.html", context)
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context: dict[str, Any] = {"query": query, "hits": [], "error": None}

@@ -13,3 +13,6 @@ urlpatterns = [
 ]
 
 handler404 = "clonacare.education.views.not_found"
+handler400 = "clonacare.web.errors.bad_request"
+handler403 = "clonacare.web.errors.permission_denied"
+handler500 = "clonacare.web.errors.server_error"
