@@ -1,5 +1,6 @@
-"""Error pages keep the site's header and footer, so crisis resources are on every one,
-and public pages answer HEAD as well as GET (link checkers and uptime monitors use it)."""
+"""Error pages keep the site's header and footer, so crisis resources are on every one;
+public pages answer HEAD as well as GET (link checkers and uptime monitors use it); and every
+response carries the Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -76,3 +77,11 @@ def test_the_site_uses_these_handlers() -> None:
         "clonacare.web.errors.permission_denied",
         "clonacare.web.errors.server_error",
     )
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/api/v1/docs", "/nowhere/"])
+def test_every_response_carries_the_content_security_policy(client: Client, path: str) -> None:
+    policy = client.get(path)["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
