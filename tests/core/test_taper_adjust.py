@@ -96,7 +96,8 @@ def test_it_steps_back_to_the_previous_dose_then_retries() -> None:
 
 def test_it_never_changes_the_taken_steps_products() -> None:
     plan = running_plan(drug="clonazepam", doses=(("night", Decimal(1)),))
-    revised = adjust_plan(plan, date(2027, 2, 20), Pause(days=7))
+    on = plan.steps[2].start + (plan.steps[2].end - plan.steps[2].start) / 2
+    revised = adjust_plan(plan, on, Pause(days=7))
     for old, new in zip(plan.steps[:2], revised.steps[:2], strict=True):
         assert old == new
 
@@ -130,9 +131,14 @@ def test_a_revision_can_be_revised_again() -> None:
         (
             date(2029, 1, 1),
             Pause(days=3),
-            "The plan stopped the drug on 2028-05-08; there is nothing to adjust on 2029-01-01.",
+            "The plan stopped the drug on 2028-08-14; there is nothing to adjust on 2029-01-01.",
         ),
-        (ON, Pause(days=0), "--pause must be 1 day or more."),
+        (
+            ON,
+            Pause(days=0),
+            "--pause must be 1 to 365 days (Clonacare configuration: a typo guard, not a "
+            "guideline value); to hold a dose for longer, plan again with --end-dose.",
+        ),
     ],
 )
 def test_it_refuses_adjustments_it_cannot_make(on: date, action: object, message: str) -> None:
@@ -159,3 +165,50 @@ def test_it_refuses_json_that_is_not_a_plan() -> None:
     with pytest.raises(ClinicalError) as exc:
         plan_from_dict([], "plan.json")
     assert exc.value.message == "plan.json is not a Clonacare taper plan: 'plan' must be an object."
+
+
+def test_a_step_back_during_the_switch_restores_the_previous_mix() -> None:
+    # Clonazepam 0.5 mg morning + 1 mg night switched to diazepam night first (Ashton:
+    # 0.5 mg = 10 mg): step 1 is clonazepam 0.5 mg + diazepam 20 mg, step 2 diazepam 10 +
+    # 20 mg. A step back during step 2 returns to step 1's mix, at the same equivalent.
+    plan = running_plan(
+        drug="clonazepam",
+        doses=(("morning", Decimal("0.5")), ("night", Decimal(1))),
+        method="bands",
+        step=None,
+        switch_to="diazepam",
+    )
+    on = date(2027, 1, 20)
+    revised = adjust_plan(plan, on, StepBack(), reason="did not tolerate the switch")
+    back, retry = revised.steps[3], revised.steps[4]
+    assert back.kind == "step-back"
+    assert {(d.time, d.drug, d.mg) for d in back.doses} == {
+        ("morning", "clonazepam", Decimal("0.5")),
+        ("night", "diazepam", Decimal(20)),
+    }
+    assert back.diazepam_equivalent_mg == revised.steps[2].diazepam_equivalent_mg == 30
+    assert {d.drug for d in retry.doses} == {"diazepam"}
+    mix = "clonazepam 0.5 mg + diazepam 20 mg a day, the same diazepam-equivalent"
+    assert revised.revisions[-1].action == (
+        f"step back to the previous dose: during the switch to diazepam, back to the previous "
+        f"mix ({mix}), for a patient who did not tolerate the switch"
+    )
+    assert back.note == (
+        f"Stepped back on 2027-01-20 to step 1's mix during the switch to diazepam ({mix}), "
+        "for a patient who did not tolerate the switch; then the switch is tried again."
+    )
+    data = plan_to_dict(revised)
+    assert data["revisions"][-1]["action"] == revised.revisions[-1].action
+    assert data["reason"] == "did not tolerate the switch"
+
+
+def test_a_slower_interval_for_bands_names_the_option() -> None:
+    plan = running_plan(method="bands", step=None)
+    with pytest.raises(ClinicalError) as exc:
+        adjust_plan(plan, date(2027, 1, 28), SlowInterval(days=35))
+    assert exc.value.message == (
+        "--slow-interval for --method bands must be 7 to 28 days (NICE CKS (every 1–2 weeks) "
+        "and ASAM 2025 Rec 6 (every 2–4 weeks)); use --pause to hold the dose for longer."
+    )
+    slower = adjust_plan(plan, date(2027, 1, 28), SlowInterval(days=28))
+    assert slower.request.interval_days == 28

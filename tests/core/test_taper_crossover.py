@@ -119,8 +119,8 @@ def test_it_refuses_an_equivalent_outside_the_range() -> None:
             request(drug="estazolam", doses=(("night", Decimal(2)),), equivalent_mg=Decimal(3))
         )
     assert exc.value.message == (
-        "The Ashton (2002/2007) table gives estazolam 1–2 mg as equal to diazepam 10 mg; "
-        "3 mg is outside it."
+        "--equivalent-mg: The Ashton (2002/2007) table gives estazolam 1–2 mg as equal to "
+        "diazepam 10 mg; 3 mg is outside it."
     )
 
 

@@ -244,3 +244,29 @@ source = "site"
         "The formulary 'No diazepam' has no diazepam product; use a site formulary "
         "(--formulary FILE) that lists one."
     )
+
+
+def test_a_formulary_without_the_drug_names_the_switch_when_it_lists_diazepam(
+    tmp_path: Path,
+) -> None:
+    # Scotland 2024: some formularies allow diazepam 2 mg tablets only.
+    path = write(
+        tmp_path,
+        """
+name = "Diazepam 2 mg only"
+[[products]]
+drug = "diazepam"
+form = "tablet"
+strength_mg = 2
+scored = true
+source = "gov.scot 2024"
+""",
+    )
+    with pytest.raises(ClinicalError) as exc:
+        plan_taper(request(formulary_path=path))
+    assert exc.value.message == (
+        "The formulary 'Diazepam 2 mg only' has no clonazepam product; use --switch-to "
+        "diazepam (it lists diazepam) or a site formulary (--formulary FILE) that lists one."
+    )
+    plan = plan_taper(request(formulary_path=path, switch_to="diazepam"))
+    assert plan.steps[1].doses[0].products[0].name == "diazepam 2 mg tablet"

@@ -258,7 +258,7 @@ def test_it_refuses_an_implausibly_large_dose() -> None:
     error = refusal(drug="clonazepam", doses=(("night", Decimal(100)),))
     assert error.code == "implausible-dose"
     assert error.message == (
-        "Clonazepam 100 mg/day is 2000 mg diazepam-equivalent, above the 1000 mg this tool "
+        "--dose: clonazepam 100 mg/day is 2000 mg diazepam-equivalent, above the 1000 mg this tool "
         "accepts (Clonacare configuration: a typo guard, not a guideline value); check the "
         "dose."
     )

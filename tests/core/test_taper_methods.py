@@ -187,6 +187,10 @@ def test_it_holds_the_last_dose_for_the_final_hold() -> None:
 def test_it_accepts_a_discontinuation_dose_per_plan() -> None:
     plan = plan_taper(request(discontinuation_de_mg=Decimal(2)))
     assert daily(plan.steps[-2]) * Decimal("0.9") <= 2 < daily(plan.steps[-3]) * Decimal("0.9")
+    assert plan.steps[-1].note == (
+        "Stops: the next cut would take the dose to 1.98 mg/day, at or below the "
+        "discontinuation dose (2 mg diazepam-equivalent, set by --discontinuation-dose)."
+    )
 
 
 def test_it_plans_the_prescribers_own_steps() -> None:

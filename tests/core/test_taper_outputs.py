@@ -149,7 +149,7 @@ def test_the_dispensing_summary_counts_products_per_period(plan: TaperPlan) -> N
     assert first.split("  ")[0] == "2027-01-04 to 2027-01-17"
     assert "clonazepam 0.5 mg tablet" in first
     assert first.rstrip().endswith("14 tablets")
-    assert lines[-1] == "The drug stops on 2027-07-05: nothing to dispense after it."
+    assert lines[-1] == "The drug stops on 2027-09-13: nothing to dispense after it."
 
 
 def test_dispensing_rounds_half_tablets_up_to_whole_ones() -> None:

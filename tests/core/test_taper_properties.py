@@ -44,12 +44,18 @@ def current_doses(
 
 def plan_or_parameter_refusal(request: TaperRequest) -> TaperPlan | None:
     """The plan, or None when the parameters themselves break the ceiling (refused
-    before any step is planned). Any other refusal fails the property."""
+    before any step is planned) or make a plan longer than the longest this tool makes
+    (a small percentage at a long interval). Any other refusal fails the property."""
     try:
         return plan_taper(request)
     except ClinicalError as error:
-        refused = (error.code, error.message.startswith("Refused (rate-limit): --step "))
-    assert refused == ("rate-limit", True)
+        refused = (error.code, error.message)
+    code, message = refused
+    if code == "plan-too-long":
+        assert message.startswith("This plan would last more than 3650 days ")
+        return None
+    assert code == "rate-limit"
+    assert message.startswith("Refused (rate-limit): --step ")
     return None
 
 

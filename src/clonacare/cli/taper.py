@@ -49,6 +49,15 @@ def _days(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
 
 
+def _years(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of years, got {text!r}"
+        ) from None
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -120,7 +129,7 @@ def register(subparsers: Any) -> None:
     plan.add_argument(
         "--override-reason", metavar="TEXT", help="plan despite a rate limit, recording why"
     )
-    plan.add_argument("--age", type=_days, metavar="N")
+    plan.add_argument("--age", type=_years, metavar="YEARS", help="the patient's age in years")
     plan.add_argument("--indication", metavar="TEXT")
     plan.add_argument("--pregnant", action="store_true")
     plan.add_argument("--opioid-use", action="store_true")

@@ -107,8 +107,8 @@ def _product(raw: Any, where: str, known_drugs: frozenset[str] | None) -> Produc
     if key not in raw:
         raise ClinicalError("formulary", f"{where}: a {form} needs '{key}'.")
     mg = to_decimal(raw[key], f"{where} {key}")
-    if mg <= 0:
-        raise ClinicalError("formulary", f"{where}: '{key}' must be positive.")
+    if not mg.is_finite() or mg <= 0:
+        raise ClinicalError("formulary", f"{where}: '{key}' must be a positive number.")
     scored = raw.get("scored", False)
     if not isinstance(scored, bool):
         raise ClinicalError("formulary", f"{where}: 'scored' must be true or false.")
@@ -146,6 +146,13 @@ def _load(path: Path) -> Formulary:
         data = load_toml(path)
     except ClinicalError as exc:
         raise ClinicalError("formulary", exc.message) from None
+    except UnicodeDecodeError:
+        raise ClinicalError(
+            "formulary", f"Formulary {path} is not a TOML text file (it is not UTF-8)."
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ClinicalError("formulary", f"Cannot read formulary {path}: {reason}.") from None
     raw_products = data.get("products")
     if not isinstance(raw_products, list) or not raw_products:
         raise ClinicalError("formulary", f"Formulary {path} lists no [[products]].")
@@ -155,7 +162,7 @@ def _load(path: Path) -> Formulary:
         for i, raw in enumerate(raw_products)
     )
     resolution = to_decimal(data.get("liquid_resolution_ml", "0.1"), f"{path.name} resolution")
-    if resolution <= 0:
+    if not resolution.is_finite() or resolution <= 0:
         raise ClinicalError(
             "formulary", f"Formulary {path}: liquid_resolution_ml must be positive."
         )

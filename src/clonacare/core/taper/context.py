@@ -19,7 +19,15 @@ from clonacare.core.drugs import (
 )
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.formulary_solver import DoseMaker, dose_maker
+from clonacare.core.taper.limits import (
+    check_age,
+    check_doses,
+    check_method_options,
+    check_start,
+    check_taper_amounts,
+)
 from clonacare.core.taper.model import DOSE_TIMES, METHODS, PlanWarning, TaperRequest
+from clonacare.core.taper.numbers import mg_text
 from clonacare.core.taper.rules import Rules, load_rules
 
 Regimen = tuple[tuple[str, str, Decimal], ...]  # (time, drug, mg), in DOSE_TIMES order
@@ -82,21 +90,19 @@ class PlanContext:
         """The discontinuation dose in mg of the drug being tapered."""
         return self.to_taper_mg(self.discontinuation_de_mg)
 
+    def check_length(self, end_day: int, way_out: str, what: str = "This plan") -> None:
+        """Refuse a plan whose steps run past the longest plan this tool makes.
 
-def mg_text(value: Decimal | Fraction) -> str:
-    """A dose for people: exact decimals as written, others to 3 places."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-        value = (
-            value.quantize(Decimal("0.001")) if value != value.quantize(Decimal("0.001")) else value
-        )
-    return format(value.normalize(), "f")
-
-
-def clean(value: Decimal) -> Decimal:
-    """``value`` without trailing zeros or an exponent (20.0 → 20, 0.250 → 0.25)."""
-    normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+        ``end_day`` counts days from the start; ``way_out`` says what to change.
+        ClinicalError("plan-too-long") names the limit, its source and the way out.
+        """
+        rules = self.rules
+        if end_day > rules.max_plan_days:
+            raise ClinicalError(
+                "plan-too-long",
+                f"{what} would last more than {rules.max_plan_days} days "
+                f"({rules.max_plan_days_source}); {way_out}",
+            )
 
 
 def _order(named: tuple[str, ...] | None, default: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -123,9 +129,12 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
     table = equivalence_table(request.equivalence)
     entry = table.equivalent(request.drug)  # unknown-drug lists the known drugs
     drug_facts(request.drug)
-    equivalent = table.equivalent_mg(request.drug, request.equivalent_mg)
     if request.equivalent_mg is not None and request.equivalent_mg <= 0:
         raise ClinicalError("bad-option", "--equivalent-mg must be more than 0 mg.")
+    try:
+        equivalent = table.equivalent_mg(request.drug, request.equivalent_mg)
+    except ClinicalError as exc:
+        raise ClinicalError(exc.code, f"--equivalent-mg: {exc.message}") from None
     del entry
     if request.switch_to is not None:
         if request.switch_to != "diazepam":
@@ -141,7 +150,9 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
             raise ClinicalError("bad-option", "--crossover-days needs --switch-to diazepam.")
     taper_drug = request.switch_to or request.drug
 
-    _check_doses(request)
+    check_doses(request)
+    check_start(request, rules)
+    check_age(request)
     times_with_dose = tuple(t for t, _ in request.doses)
 
     interval = request.interval_days
@@ -174,7 +185,7 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
             )
     reduce_order = _order(request.reduce_first, rules.reduce_first_order, "--reduce-first")
 
-    _check_method_options(request, rules)
+    check_method_options(request, rules)
     if request.final_hold_days is not None and not (
         1 <= request.final_hold_days <= rules.max_interval_days
     ):
@@ -186,6 +197,13 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
         disc = rules.discontinuation_de_mg
     if disc <= 0:
         raise ClinicalError("bad-option", "--discontinuation-dose must be more than 0 mg.")
+    if disc > rules.max_daily_de_mg:
+        raise ClinicalError(
+            "implausible-dose",
+            f"--discontinuation-dose {mg_text(disc)} mg is above the "
+            f"{mg_text(rules.max_daily_de_mg)} mg diazepam-equivalent this tool accepts "
+            f"({rules.plausibility_source}); check the value.",
+        )
     override = (request.override_reason or "").strip() or None
 
     if formulary is None:
@@ -194,10 +212,15 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
     if taper_drug != request.drug:
         makers[taper_drug] = dose_maker(formulary, taper_drug)
     if not makers[taper_drug].has_products:
+        switch = (
+            "--switch-to diazepam (it lists diazepam) or "
+            if taper_drug != "diazepam" and formulary.products_for("diazepam")
+            else ""
+        )
         raise ClinicalError(
             "formulary",
-            f"The formulary '{formulary.name}' has no {taper_drug} product; use a site "
-            "formulary (--formulary FILE) that lists one.",
+            f"The formulary '{formulary.name}' has no {taper_drug} product; use {switch}a "
+            "site formulary (--formulary FILE) that lists one.",
         )
     context = PlanContext(
         request=request,
@@ -214,66 +237,8 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
         override=override,
         makers=makers,
     )
-    daily_de = context.regimen_de(tuple((t, request.drug, mg) for t, mg in request.doses))
-    if daily_de > Fraction(rules.max_daily_de_mg):
-        daily = sum((mg for _, mg in request.doses), Decimal(0))
-        raise ClinicalError(
-            "implausible-dose",
-            f"{request.drug.capitalize()} {mg_text(daily)} mg/day is "
-            f"{mg_text(daily_de)} mg diazepam-equivalent, above the "
-            f"{mg_text(rules.max_daily_de_mg)} mg this tool accepts "
-            f"({rules.plausibility_source}); check the dose.",
-        )
+    check_taper_amounts(context)
     return context
-
-
-def _check_doses(request: TaperRequest) -> None:
-    if not request.doses:
-        raise ClinicalError("bad-dose", "Give the current dose: --dose TIME=MG, one per dose time.")
-    seen: set[str] = set()
-    for time, mg in request.doses:
-        if time not in DOSE_TIMES:
-            raise ClinicalError(
-                "bad-dose", f"Unknown dose time {time!r}; use {', '.join(DOSE_TIMES)}."
-            )
-        if time in seen:
-            raise ClinicalError("bad-dose", f"The {time} dose is given twice.")
-        seen.add(time)
-        if mg <= 0:
-            raise ClinicalError(
-                "bad-dose", f"The {time} dose must be more than 0 mg (got {mg_text(mg)})."
-            )
-
-
-def _check_method_options(request: TaperRequest, rules: Rules) -> None:
-    method = request.method
-    step = request.step
-    if method in ("percent", "fixed"):
-        if step is None:
-            unit = "a percentage" if method == "percent" else "mg"
-            raise ClinicalError("bad-option", f"--method {method} needs --step ({unit}).")
-        if method == "percent" and not Decimal(0) < step < Decimal(100):
-            raise ClinicalError(
-                "bad-option", "--step for --method percent must be more than 0 and below 100."
-            )
-        if method == "fixed" and step <= 0:
-            raise ClinicalError("bad-option", "--step for --method fixed must be more than 0 mg.")
-    elif step is not None:
-        raise ClinicalError("bad-option", f"--step does not apply to --method {method}.")
-    if method == "custom":
-        if not request.custom_steps:
-            raise ClinicalError("bad-option", "--method custom needs --steps.")
-        if request.end_dose_mg is not None:
-            raise ClinicalError(
-                "bad-option",
-                "--end-dose does not apply to --method custom: end --steps with the dose to hold.",
-            )
-    elif request.custom_steps:
-        raise ClinicalError("bad-option", "--steps applies to --method custom only.")
-    if request.end_dose_mg is not None and request.end_dose_mg <= 0:
-        raise ClinicalError(
-            "bad-option", "--end-dose must be more than 0 mg (to stop the drug, leave it out)."
-        )
 
 
 def equivalence_warnings(context: PlanContext) -> list[PlanWarning]:

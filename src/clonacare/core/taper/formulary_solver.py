@@ -165,6 +165,16 @@ class DoseMaker:
                 if quantity >= step and quantity % step == 0:
                     place(index + 1, Decimal(0), [*chosen, (product, quantity)])
                 return
+            if index == len(solids) - 1 and liquid is not None:
+                # The liquid makes the rest: only the largest quantities can win (the
+                # smallest volume), one whole and one with a half tablet.
+                for quantity in self._largest_before_liquid(product, remaining, liquid):
+                    place(
+                        index + 1,
+                        remaining - quantity * product.mg_per_unit,
+                        [*chosen, (product, quantity)],
+                    )
+                return
             quantity = step
             while quantity * product.mg_per_unit <= remaining:
                 place(
@@ -176,6 +186,40 @@ class DoseMaker:
 
         place(0, mg, [])
         return best
+
+    def _largest_before_liquid(
+        self, product: Product, remaining: Decimal, liquid: Product
+    ) -> list[Decimal]:
+        """The quantities of the last solid worth trying before ``liquid`` makes the rest:
+        the largest that leaves a measurable volume, whole and (scored) with a half.
+
+        For the same other products a larger quantity always leaves less liquid, and the
+        solver prefers fewer half tablets, then less liquid; so no smaller quantity of the
+        same kind can be better. Trying only these keeps the work linear in the dose
+        (a 1000 mg dose would otherwise try every pair of quantities).
+        """
+        step = _quantity_step(product, self.resolution_ml)
+        mg = product.mg_per_unit
+        piece = liquid.mg_per_unit * self.resolution_ml
+        top = remaining - piece
+        if top < mg * step:
+            return []
+        quantity = (top / mg // step) * step
+        while quantity * mg > top:
+            quantity -= step
+        # The volume left is measurable again after at most this many steps (the residue
+        # of quantity × mg modulo the liquid's piece repeats); twice that finds both kinds.
+        period = Fraction(piece) / _fraction_gcd([Fraction(step * mg), Fraction(piece)])
+        tries = 2 * int(period) + 2
+        found: dict[bool, Decimal] = {}
+        kinds = 2 if step % 1 else 1
+        while quantity >= step and tries > 0 and len(found) < kinds:
+            volume = (remaining - quantity * mg) / liquid.mg_per_unit
+            if volume % self.resolution_ml == 0:
+                found.setdefault(bool(quantity % 1), quantity)
+            quantity -= step
+            tries -= 1
+        return sorted(found.values())
 
 
 @cache

@@ -8,6 +8,7 @@ apart and is not counted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -112,6 +113,18 @@ def find_breaches(levels: list[Level], rules: Rules) -> list[Breach]:
     return breaches
 
 
+def _words(text: str) -> str:
+    """Lower case, every run of other characters one space: "Lennox-Gastaut" → "lennox gastaut"."""
+    return " ".join(re.split(r"[^0-9a-z]+", text.lower())).strip()
+
+
+def indication_is_seizure_disorder(indication: str | None, rules: Rules) -> bool:
+    """Does the free-text indication name a seizure disorder (rules.toml's words, matched
+    anywhere, case and punctuation ignored)? Text that names none is not guessed at."""
+    text = f" {_words(indication or '')} "
+    return any(_words(word) in text for word in rules.seizure_keywords)
+
+
 def patient_warnings(
     patient: PatientFactors, drug: str, rules: Rules
 ) -> tuple[list[PlanWarning], list[PlanWarning]]:
@@ -121,8 +134,7 @@ def patient_warnings(
     who confirmed it; it is then kept with ``confirmed_by`` set.
     """
     codes: list[str] = []
-    indication = (patient.indication or "").lower()
-    if any(word in indication for word in rules.seizure_keywords):
+    if indication_is_seizure_disorder(patient.indication, rules):
         codes.append("seizure-disorder")
     if patient.history_withdrawal_seizure:
         codes.append("withdrawal-seizure-history")

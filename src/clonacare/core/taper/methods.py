@@ -1,6 +1,7 @@
 """The taper methods: each says which daily dose it would like next.
 
-The planner then picks the nearest dose the formulary can make inside the limits.
+The planner then picks a dose the formulary can make inside the limits: for percent
+and bands the smallest at or above the target, for fixed the nearest to it.
 Targets are exact Fractions in mg of the drug being tapered.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal, localcontext
 from fractions import Fraction
 
 from clonacare.core.errors import ClinicalError
@@ -25,9 +27,20 @@ class Target:
     above_bands: bool = False
 
 
-def percent_target(current_mg: Fraction, percent: Fraction) -> Target:
-    """Cut ``percent`` of the current dose: cuts shrink as the dose falls (hyperbolic)."""
-    return Target(mg=current_mg * (1 - percent / 100))
+# Significant digits of the share kept after several intervals: bounded precision, so a
+# dose held for many intervals never grows an exact fraction of thousands of digits.
+_KEEP_DIGITS = 34
+
+
+def percent_target(current_mg: Fraction, percent: Decimal, intervals: int = 1) -> Target:
+    """Cut ``percent`` of the current dose per interval, compounded over ``intervals``
+    (a dose held because the formulary's smallest change is larger): cuts shrink as the
+    dose falls (hyperbolic). The share kept is rounded up, so never more is cut."""
+    with localcontext() as ctx:
+        ctx.prec = _KEEP_DIGITS
+        ctx.rounding = ROUND_CEILING
+        keep = (1 - percent / 100) ** intervals
+    return Target(mg=current_mg * Fraction(keep))
 
 
 def fixed_target(current_mg: Fraction, step_mg: Fraction) -> Target:
@@ -35,11 +48,14 @@ def fixed_target(current_mg: Fraction, step_mg: Fraction) -> Target:
     return Target(mg=current_mg - step_mg)
 
 
-def bands_target(current_de: Fraction, rules: Rules, to_mg: ToMg) -> Target:
-    """Cut the largest amount the band of the current daily diazepam-equivalent allows."""
+def bands_target(current_de: Fraction, rules: Rules, to_mg: ToMg, intervals: int = 1) -> Target:
+    """Cut the largest amount the band of the current daily diazepam-equivalent allows,
+    once per interval the dose has lasted (``intervals`` > 1 for a dose held because the
+    formulary's smallest change is larger than the band's cut)."""
     band = band_for(current_de, rules)
     above = current_de > Fraction(rules.bands_top_mg)
-    return Target(mg=to_mg(current_de - Fraction(band.cut_high_mg)), band=band, above_bands=above)
+    cut = Fraction(band.cut_high_mg) * intervals
+    return Target(mg=to_mg(current_de - cut), band=band, above_bands=above)
 
 
 def band_for(daily_de: Fraction, rules: Rules) -> Band:

@@ -19,9 +19,7 @@ from clonacare.core.taper.context import (
     PlanContext,
     Regimen,
     build_context,
-    clean,
     equivalence_warnings,
-    mg_text,
 )
 from clonacare.core.taper.guardrails import (
     Breach,
@@ -30,6 +28,7 @@ from clonacare.core.taper.guardrails import (
     patient_warnings,
     require_confirmation,
 )
+from clonacare.core.taper.limits import check_mg
 from clonacare.core.taper.model import (
     CROSSOVER,
     CUSTOM,
@@ -47,11 +46,13 @@ from clonacare.core.taper.model import (
     TaperPlan,
     TaperRequest,
 )
+from clonacare.core.taper.numbers import clean, mg_text
 from clonacare.core.taper.reduction import (
     MethodSettings,
     ideal_percent_breach,
     level_of,
     reduce,
+    too_long_way_out,
 )
 
 CUT_KINDS = (REDUCTION, CUSTOM, END_DOSE)
@@ -89,16 +90,17 @@ def plan_taper(request: TaperRequest, formulary: Formulary | None = None) -> Tap
         drafts = [Draft(day=0, days=context.interval_days, kind=START, regimen=start)]
 
     settings = method_settings(context)
+    parameters: str | None = None
     if request.method == "custom":
         outcome = custom(context, drafts)
         warnings.extend(_increase_warnings(context, drafts))
     else:
         _check_end_dose(context, drafts[-1].regimen)
-        if request.method == "percent":
-            warnings.extend(_percent_parameters(context, drafts, settings))
+        parameters = percent_parameters(context, len(drafts) - 1, drafts, settings)
         result = reduce(context, drafts, settings)
         outcome = result.outcome
         warnings.extend(result.warnings)
+    context.check_length(drafts[-1].day + drafts[-1].days, too_long_way_out(request.method))
     if request.switch_to is not None:
         highest = max(
             (
@@ -110,7 +112,7 @@ def plan_taper(request: TaperRequest, formulary: Formulary | None = None) -> Tap
         label = label_maximum_warning(context.taper_drug, highest)
         if label is not None:
             warnings.append(label)
-    warnings.extend(judge(context, drafts))
+    warnings.extend(judge(context, drafts, parameters))
     steps = build_steps(context, drafts)
     warnings.extend(step_warnings(context, steps))
     return TaperPlan(
@@ -265,6 +267,12 @@ def custom(context: PlanContext, drafts: list[Draft]) -> str:
                 )
             if mg == 0:
                 continue
+            check_mg(
+                context,
+                mg,
+                f"--steps: step {number} ({step.start.isoformat()}) {time}",
+                context.taper_drug,
+            )
             if not maker.can_make(mg):
                 raise ClinicalError(
                     "formulary",
@@ -313,20 +321,29 @@ def _check_end_dose(context: PlanContext, regimen: Regimen) -> None:
         )
 
 
-def _percent_parameters(
-    context: PlanContext, drafts: list[Draft], settings: MethodSettings
-) -> list[PlanWarning]:
-    """Refuse (or, overridden, warn about) a percentage that breaks the ceiling by itself."""
+def percent_parameters(
+    context: PlanContext, before_cuts: int, drafts: list[Draft], settings: MethodSettings
+) -> str | None:
+    """Refuse a percentage that breaks the ceiling by itself; overridden, return the text
+    that the plan's one ``rate-limit`` warning starts with (None when it does not break it
+    or the method is not ``percent``).
+
+    ``drafts[before_cuts]`` is the step the first cut follows (step 0 or the last
+    crossover step).
+    """
+    if settings.method != "percent":
+        return None
     percent = settings.step or Decimal(0)
     breach = ideal_percent_breach(context, percent, settings.interval_days)
     if breach is None:
-        return []
+        return None
     offset, left = breach
     rules = context.rules
-    first_cut = drafts[-1].day + drafts[-1].days
+    first = drafts[before_cuts]
+    first_cut = first.day + first.days
     start = context.request.start + timedelta(days=first_cut + offset)
     end = start + timedelta(days=rules.window_days)
-    de = context.regimen_de(drafts[-1].regimen)
+    de = context.regimen_de(first.regimen)
     text = (
         f"--step {mg_text(percent)} every {settings.interval_days} days cuts more than "
         f"{mg_text(rules.max_cut_pct)}% in {rules.window_days} days: from "
@@ -340,25 +357,22 @@ def _percent_parameters(
             f"Refused (rate-limit): {text}. Choose a smaller --step or a longer --interval, "
             "or give --override-reason TEXT to plan it anyway.",
         )
-    return [
-        PlanWarning(
-            code="rate-limit",
-            message=f"Overridden ({context.override}): {text}.",
-            source=rules.ceiling_source,
-        )
-    ]
+    return text
 
 
-def judge(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
+def judge(
+    context: PlanContext, drafts: list[Draft], parameters: str | None = None
+) -> list[PlanWarning]:
     """Check the whole plan against the ceiling and the minimum step.
 
     Without an override reason the first breach is refused (ClinicalError "rate-limit",
-    naming the step, the days and doses and how to override); with one, every breach is
-    kept as a ``rate-limit`` warning.
+    naming the step, the days and doses and how to override); with one, the breaches are
+    kept as one ``rate-limit`` warning, which starts with ``parameters`` (the text of
+    percent parameters that break the ceiling by themselves) when given.
     """
     levels = [level_of(context, d) for d in drafts]
     breaches = find_breaches(levels, context.rules)
-    if not breaches:
+    if not breaches and parameters is None:
         return []
     texts = [_breach_text(context, drafts, b) for b in breaches]
     if context.override is None:
@@ -366,8 +380,16 @@ def judge(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
             "rate-limit", f"Refused (rate-limit): {texts[0]}. {_way_out(context, breaches[0])}"
         )
     shown = "; ".join(texts[:3]) + (f"; and {len(texts) - 3} more" if len(texts) > 3 else "")
+    if parameters is not None:
+        several = len(texts) > 1
+        shown = parameters + (
+            f"; the step{'s' if several else ''} that break{'' if several else 's'} a limit: "
+            + shown
+            if texts
+            else ""
+        )
     rules = context.rules
-    sources = {b.rule for b in breaches}
+    sources = {b.rule for b in breaches} | ({"ceiling"} if parameters is not None else set())
     source = "; ".join(
         s
         for rule, s in (("ceiling", rules.ceiling_source), ("min-step", rules.min_step_source))
@@ -545,5 +567,6 @@ __all__ = [
     "build_steps",
     "judge",
     "method_settings",
+    "percent_parameters",
     "plan_taper",
 ]

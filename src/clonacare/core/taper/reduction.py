@@ -1,9 +1,12 @@
 """The reduction loop shared by ``percent``, ``fixed`` and ``bands``.
 
-From the last step's doses it asks the method for a target, then picks the dose nearest
-to it that the formulary can make, taking each cut off the dose times in the reduce-first
-order, and (for the methods that choose their own cuts) never below what the ceiling
-allows. It ends with a discontinuation step or by holding the end dose.
+From the last step's doses it asks the method for a target, then picks a dose the
+formulary can make, taking each cut off the dose times in the reduce-first order: for the
+methods that choose their own cuts (``percent``, ``bands``) the smallest makeable dose at
+or above the target and what the ceiling allows, so rounding never cuts more than the
+method allows; for ``fixed`` the makeable dose nearest its literal target, never into a
+breach that a makeable dose could avoid. It ends with a discontinuation step or by
+holding the end dose, and refuses a plan longer than the longest plan this tool makes.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from math import ceil, floor
+from math import ceil, floor, log
 
 from clonacare.core.errors import ClinicalError
-from clonacare.core.taper.context import Draft, PlanContext, Regimen, clean, mg_text
+from clonacare.core.taper.context import Draft, PlanContext, Regimen
 from clonacare.core.taper.guardrails import Level, keep_fraction, lowest_allowed_de
 from clonacare.core.taper.methods import Target, bands_target, fixed_target, percent_target
 from clonacare.core.taper.model import DISCONTINUATION, DOSE_TIMES, END_DOSE, REDUCTION, PlanWarning
+from clonacare.core.taper.numbers import clean, mg_text
 
 
 @dataclass(frozen=True)
@@ -86,14 +90,11 @@ def choose(
     alloc: dict[str, Decimal],
     target: Fraction,
     lowest: Fraction,
-    allow_hold: bool = False,
 ) -> dict[str, Decimal] | None:
-    """The makeable doses nearest to ``target`` mg/day with ``lowest`` ≤ daily < current
-    (≤ current with ``allow_hold``: the current doses may be the answer).
+    """The makeable doses nearest to ``target`` mg/day with ``lowest`` ≤ daily < current.
 
     Ties go to the larger dose (the smaller cut). None when no makeable dose is in range.
     """
-    first = 0 if allow_hold else 1
     maker = context.maker(context.taper_drug)
     quantum = maker.quantum
     if quantum is None:
@@ -101,52 +102,119 @@ def choose(
     q = Fraction(quantum)
     current = Fraction(sum(alloc.values(), Decimal(0)))
     max_j = floor((current - max(lowest, Fraction(0))) / q)
-    if max_j < first:
+    if max_j < 1:
         return None
     ideal = (current - target) / q
-    low = min(max(floor(ideal), first), max_j)
+    low = min(max(floor(ideal), 1), max_j)
     high = low + 1
     # Walk outwards from the ideal cut: nearest first, the smaller cut on a tie.
-    while low >= first or high <= max_j:
-        pick_low = low >= first and (high > max_j or abs(ideal - low) <= abs(high - ideal))
+    while low >= 1 or high <= max_j:
+        pick_low = low >= 1 and (high > max_j or abs(ideal - low) <= abs(high - ideal))
         j = low if pick_low else high
         if pick_low:
             low -= 1
         else:
             high += 1
-        if j == 0:
-            return dict(alloc)
-        cut = quantum * j
-        new, partial = apply_cut(alloc, context.reduce_order, cut)
+        new, partial = apply_cut(alloc, context.reduce_order, quantum * j)
         if partial is None or maker.can_make(new[partial]):
             return new
     return None
 
 
-def _target(context: PlanContext, settings: MethodSettings, current: Fraction) -> Target:
-    # build_context has checked that percent and fixed have a step.
-    step = Fraction(settings.step or 0)
+def choose_at_least(
+    context: PlanContext, alloc: dict[str, Decimal], wish: Fraction
+) -> dict[str, Decimal] | None:
+    """The makeable doses with the largest cut that keeps the daily dose at or above
+    ``wish`` mg/day: the smallest makeable dose ≥ ``wish``, below the current dose.
+
+    This is how the methods that choose their own cuts round: never a larger cut than the
+    method allows. None when the formulary's smallest change is larger than that.
+    """
+    maker = context.maker(context.taper_drug)
+    quantum = maker.quantum
+    if quantum is None:
+        return None
+    current = Fraction(sum(alloc.values(), Decimal(0)))
+    j = floor((current - wish) / Fraction(quantum))
+    while j >= 1:
+        new, partial = apply_cut(alloc, context.reduce_order, quantum * j)
+        if partial is None or maker.can_make(new[partial]):
+            return new
+        j -= 1
+    return None
+
+
+def _target(
+    context: PlanContext, settings: MethodSettings, current: Fraction, intervals: int
+) -> Target:
+    """The method's next dose from ``current``, which has lasted ``intervals`` intervals."""
     if settings.method == "percent":
-        return percent_target(current, step)
+        # build_context has checked that percent and fixed have a step.
+        return percent_target(current, settings.step or Decimal(0), intervals)
     if settings.method == "fixed":
-        return fixed_target(current, step)
-    return bands_target(context.de(context.taper_drug, current), context.rules, context.to_taper_mg)
+        return fixed_target(current, Fraction(settings.step or 0))
+    return bands_target(
+        context.de(context.taper_drug, current), context.rules, context.to_taper_mg, intervals
+    )
 
 
-def reduce(context: PlanContext, drafts: list[Draft], settings: MethodSettings) -> ReductionResult:
+def cuts_literally(context: PlanContext, settings: MethodSettings) -> bool:
+    """Does the method cut exactly what the prescriber asked, the guardrails judging it?
+
+    ``fixed`` always does. ``percent`` does only when its parameters break the ceiling by
+    themselves and an override reason accepted that (without one the plan is refused
+    before any step); otherwise it stays inside the ceiling by itself, override or not.
+    """
+    if settings.method == "fixed":
+        return True
+    return (
+        settings.method == "percent"
+        and context.override is not None
+        and ideal_percent_breach(context, settings.step or Decimal(0), settings.interval_days)
+        is not None
+    )
+
+
+def too_long_way_out(method: str) -> str:
+    if method in ("percent", "fixed"):
+        return "choose a larger --step, a shorter --interval or an --end-dose."
+    if method == "bands":
+        return "choose a shorter --interval or an --end-dose."
+    return "end --steps earlier."
+
+
+def reduce(
+    context: PlanContext,
+    drafts: list[Draft],
+    settings: MethodSettings,
+    too_long: str | None = None,
+    what: str = "This plan",
+) -> ReductionResult:
     """Append reduction steps to ``drafts`` (whose last step holds the taper drug only)
-    until the plan stops the drug or holds the end dose."""
+    until the plan stops the drug or holds the end dose.
+
+    Each cut is judged against the steps before it: a method that chooses its own cuts
+    takes the smallest makeable dose at or above both its target and the ceiling's
+    floor, holding the dose for another interval when the formulary's smallest change is
+    larger than that (the target then counts the intervals held). A literal cut
+    (``fixed``) takes the makeable dose nearest its target, never into a breach where a
+    makeable dose within the ceiling exists; a cut that breaks the ceiling by itself is
+    kept as asked and judged afterwards (refused unless overridden). An override reason
+    never changes the doses: it only accepts the breaches the plan would be refused for.
+
+    ClinicalError("plan-too-long") when the plan would run past the longest plan
+    (``too_long`` says what to change, by default the method's options; ``what`` names
+    the plan in the message).
+    """
     result = ReductionResult(outcome="discontinued")
     levels = [level_of(context, d) for d in drafts]
     interval = settings.interval_days
     end = Fraction(settings.end_dose_mg) if settings.end_dose_mg is not None else None
-    literal = settings.method == "fixed"
-    # The percent method follows its curve (start × (1 − P)^k, one cut per interval); the
-    # dose is the makeable one nearest the curve, held where a cut would overshoot it.
-    curve = settings.method == "percent"
-    override = context.override is not None
+    literal = cuts_literally(context, settings)
+    way_out = too_long or too_long_way_out(settings.method)
     warned_above = False
-    ideal = Fraction(sum(allocation(context, drafts[-1].regimen).values(), Decimal(0)))
+    held = 1  # intervals the current dose has lasted, for the method's target
+    _check_percent_reaches_its_goal(context, drafts[-1], settings, way_out, what)
     while True:
         if len(drafts) > context.rules.max_steps:
             raise ClinicalError(
@@ -155,40 +223,44 @@ def reduce(context: PlanContext, drafts: list[Draft], settings: MethodSettings) 
                 f"({context.rules.plausibility_source}); choose a larger --step.",
             )
         last = drafts[-1]
+        day = last.day + last.days
+        context.check_length(day, way_out, what)
         alloc = allocation(context, last.regimen)
         current = Fraction(sum(alloc.values(), Decimal(0)))
         if end is not None and current <= end:
             _hold_end(last, settings, levels, context)
             result.outcome = "end-dose"
             return result
-        target = _target(context, settings, ideal if curve else current)
-        ideal = target.mg
+        target = _target(context, settings, current, held)
         if target.above_bands and not warned_above:
             warned_above = True
             result.warnings.append(_above_bands_warning(context, current))
-        day = last.day + last.days
         lowest = context.to_taper_mg(lowest_allowed_de(levels, day, interval, context.rules))
         wish = target.mg
-        if override or (literal and wish < lowest):
-            lowest = Fraction(0)  # a literal cut is judged afterwards, never rounded
-        elif not literal:
-            wish = max(wish, lowest)  # methods that choose their cuts stay inside the ceiling
+        if wish < lowest:
+            if literal:
+                lowest = Fraction(0)  # the cut asked for breaks the ceiling: judged afterwards
+            else:
+                wish = lowest  # methods that choose their cuts stay inside the ceiling
         if end is not None:
             wish = max(wish, end)
             lowest = max(lowest, end)
         elif wish <= context.discontinuation_mg:
             _discontinue(context, drafts, levels, settings, wish, floor_warning=None)
             return result
-        new = choose(context, alloc, wish, lowest, allow_hold=curve)
-        if new == alloc:
-            new = None  # the curve has not gone far enough below the dose: hold or floor
+        if literal:
+            new = choose(context, alloc, wish, lowest)
+        else:
+            new = choose_at_least(context, alloc, wish)
         if new is None:
-            floor_mg = current * keep_fraction(context.rules) if not override else Fraction(0)
+            floor_mg = current * keep_fraction(context.rules)
             if end is not None:
                 floor_mg = max(floor_mg, end)
             if choose(context, alloc, floor_mg, floor_mg) is not None:
-                # Only the earlier cuts of this window hold it back: wait one interval.
+                # A makeable dose lies within the ceiling: wait one interval, until the
+                # method's target or the earlier cuts of this window allow it.
                 last.days += interval
+                held += 1
                 levels[-1] = level_of(context, last)
                 continue
             warning = _floor_warning(context, alloc, current, end)
@@ -200,6 +272,7 @@ def reduce(context: PlanContext, drafts: list[Draft], settings: MethodSettings) 
             _discontinue(context, drafts, levels, settings, wish, floor_warning=warning)
             result.warnings.append(warning)
             return result
+        held = 1
         daily = Fraction(sum(new.values(), Decimal(0)))
         if end is None and daily <= context.discontinuation_mg:
             _discontinue(context, drafts, levels, settings, daily, floor_warning=None)
@@ -213,6 +286,33 @@ def reduce(context: PlanContext, drafts: list[Draft], settings: MethodSettings) 
         )
         drafts.append(draft)
         levels.append(level_of(context, draft))
+
+
+def _check_percent_reaches_its_goal(
+    context: PlanContext, last: Draft, settings: MethodSettings, way_out: str, what: str
+) -> None:
+    """Refuse at once a percentage too small to reach the end within the longest plan.
+
+    Cutting P% per interval with every dose exact, the plan would need n intervals to
+    fall from the current dose to the end dose or the discontinuation dose; rounding
+    to the formulary only ever keeps a dose higher (it never cuts more than the method
+    allows), so the real plan lasts at least as long. Two intervals are left out of the
+    bound (the final hold, and float rounding of n), so no plan that fits is refused.
+    """
+    if settings.method != "percent" or settings.step is None:
+        return
+    current = Fraction(sum(allocation(context, last.regimen).values(), Decimal(0)))
+    goal = (
+        Fraction(settings.end_dose_mg)
+        if settings.end_dose_mg is not None
+        else context.discontinuation_mg
+    )
+    keep = 1 - float(settings.step) / 100
+    if goal <= 0 or current <= goal or not 0 < keep < 1:
+        return
+    intervals = ceil(log(float(goal / current)) / log(keep))
+    end_day = last.day + last.days + max(intervals - 3, 0) * settings.interval_days
+    context.check_length(end_day, way_out, what)
 
 
 def _hold_end(
@@ -238,13 +338,18 @@ def _discontinue(
         last.days = settings.final_hold_days
         levels[-1] = level_of(context, last)
     disc = context.discontinuation_de_mg
+    chosen = (
+        "set by --discontinuation-dose"
+        if context.request.discontinuation_de_mg is not None
+        else "a Clonacare default, not a guideline value"
+    )
     if floor_warning is not None:
         note = "Stops at the formulary's floor: see the formulary-floor warning."
     else:
         note = (
-            f"Stops: the next cut would take the dose to {mg_text(wish)} mg/day, at or below "
-            f"the discontinuation dose ({mg_text(disc)} mg diazepam-equivalent, a Clonacare "
-            "default, not a guideline value)."
+            f"Stops: the next cut would take the dose to {mg_text(max(wish, Fraction(0)))} "
+            f"mg/day, at or below the discontinuation dose ({mg_text(disc)} mg "
+            f"diazepam-equivalent, {chosen})."
         )
     drafts.append(
         Draft(day=last.day + last.days, days=0, kind=DISCONTINUATION, regimen=(), note=note)

@@ -18,9 +18,9 @@ from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.context import (
     Draft,
     PlanContext,
+    Regimen,
     build_context,
     equivalence_warnings,
-    mg_text,
 )
 from clonacare.core.taper.guardrails import label_maximum_warning, patient_warnings
 from clonacare.core.taper.model import (
@@ -34,10 +34,12 @@ from clonacare.core.taper.model import (
     Step,
     TaperPlan,
 )
+from clonacare.core.taper.numbers import mg_text
 from clonacare.core.taper.planner import (
     build_steps,
     judge,
     method_settings,
+    percent_parameters,
     step_warnings,
 )
 from clonacare.core.taper.reduction import reduce
@@ -74,8 +76,19 @@ class StepBack:
 
 Adjustment = Pause | SlowInterval | SlowStep | StepBack
 
+# What to change when a revision would run past the longest plan this tool makes.
+_TOO_LONG: dict[type, str] = {
+    Pause: "choose a shorter --pause.",
+    SlowInterval: "choose a shorter --slow-interval.",
+    SlowStep: "choose a larger --slow-step.",
+    StepBack: "plan again with a larger --step or an --end-dose.",
+}
 
-def _describe(action: Adjustment, context: PlanContext) -> str:
+
+_STEP_BACK = "step back to the previous dose"
+
+
+def _describe(action: Adjustment, context: PlanContext, crossover_mix: str | None) -> str:
     if isinstance(action, Pause):
         return f"pause {action.days} days"
     if isinstance(action, SlowInterval):
@@ -83,7 +96,21 @@ def _describe(action: Adjustment, context: PlanContext) -> str:
     if isinstance(action, SlowStep):
         unit = "%" if context.request.method == "percent" else " mg"
         return f"slow: step {mg_text(action.step)}{unit}"
-    return "step back to the previous dose"
+    if crossover_mix is not None:
+        return (
+            f"{_STEP_BACK}: during the switch to diazepam, back to the previous mix "
+            f"({crossover_mix}, the same diazepam-equivalent), for a patient who did not "
+            "tolerate the switch"
+        )
+    return _STEP_BACK
+
+
+def _mix_text(regimen: Regimen) -> str:
+    """A regimen's daily dose of each drug: "clonazepam 0.5 mg + diazepam 20 mg a day"."""
+    daily: dict[str, Decimal] = {}
+    for _, drug, mg in regimen:
+        daily[drug] = daily.get(drug, Decimal(0)) + mg
+    return " + ".join(f"{drug} {mg_text(mg)} mg" for drug, mg in daily.items()) + " a day"
 
 
 def adjust_plan(
@@ -106,10 +133,17 @@ def adjust_plan(
     current = _current_index(plan, drafts, day, on)
     replanned_warnings: list[PlanWarning] | None = None
     settings = method_settings(context)
+    rules = context.rules
+    crossover_mix: str | None = None
 
     if isinstance(action, Pause):
-        if action.days < 1:
-            raise ClinicalError("bad-option", "--pause must be 1 day or more.")
+        if not 1 <= action.days <= rules.max_interval_days:
+            raise ClinicalError(
+                "bad-option",
+                f"--pause must be 1 to {rules.max_interval_days} days "
+                f"({rules.max_interval_source}); to hold a dose for longer, plan again "
+                "with --end-dose.",
+            )
         remaining = drafts[current].day + drafts[current].days - day
         _cut_at(drafts, current, day)
         pause = Draft(
@@ -128,10 +162,18 @@ def adjust_plan(
                 f"--slow-interval {action.days} days is not slower than the plan's "
                 f"{context.interval_days} days; the engine never speeds a plan up.",
             )
-        if action.days > context.rules.max_interval_days:
+        if action.days > rules.max_interval_days:
             raise ClinicalError(
                 "bad-option",
-                f"--slow-interval must be at most {context.rules.max_interval_days} days.",
+                f"--slow-interval must be at most {rules.max_interval_days} days "
+                f"({rules.max_interval_source}).",
+            )
+        if request.method == "bands" and action.days > rules.bands_interval_max_days:
+            raise ClinicalError(
+                "bad-option",
+                f"--slow-interval for --method bands must be {rules.bands_interval_min_days} "
+                f"to {rules.bands_interval_max_days} days ({rules.bands_interval_source}); "
+                "use --pause to hold the dose for longer.",
             )
         for index in range(current, len(drafts)):
             draft = drafts[index]
@@ -147,12 +189,28 @@ def adjust_plan(
                 f"--slow-step applies to --method percent or fixed, not {method}; "
                 "use --slow-interval or --pause.",
             )
+        unit = "%" if method == "percent" else " mg"
         if not Decimal(0) < action.step < request.step:
-            unit = "%" if method == "percent" else " mg"
             raise ClinicalError(
                 "bad-option",
                 f"--slow-step must be more than 0 and smaller than the plan's step "
                 f"({mg_text(request.step)}{unit}); the engine never speeds a plan up.",
+            )
+        smallest = (
+            rules.min_percent_step
+            if method == "percent"
+            else context.maker(context.taper_drug).quantum
+        )
+        if smallest is not None and action.step < smallest:
+            why = (
+                rules.min_percent_step_source
+                if method == "percent"
+                else f"the smallest change the formulary '{context.formulary.name}' can make "
+                f"to a {context.taper_drug} dose"
+            )
+            raise ClinicalError(
+                "bad-option",
+                f"--slow-step must be at least {mg_text(smallest)}{unit} ({why}).",
             )
         request = replace(request, step=action.step)
         context = build_context(request, formulary)
@@ -161,7 +219,9 @@ def adjust_plan(
         while keep + 1 < len(drafts) and drafts[keep + 1].kind in (START, CROSSOVER):
             keep += 1
         del drafts[keep + 1 :]
-        result = reduce(context, drafts, settings)
+        result = reduce(
+            context, drafts, settings, too_long=_TOO_LONG[SlowStep], what="The revised plan"
+        )
         replanned_warnings = list(result.warnings)
         plan = replace(plan, outcome=result.outcome)
     else:
@@ -173,19 +233,33 @@ def adjust_plan(
         original_days = drafts[current].days
         retry = replace(drafts[current], days=original_days, cut_short=False)
         _cut_at(drafts, current, day)
+        previous = drafts[current - 1].regimen
+        note = f"Stepped back on {on.isoformat()} to the dose of step {current - 1}."
+        if drafts[current].kind == CROSSOVER:
+            # Same diazepam-equivalent, an earlier mix: the switch, not the dose, steps back.
+            crossover_mix = _mix_text(previous)
+            note = (
+                f"Stepped back on {on.isoformat()} to step {current - 1}'s mix during the "
+                f"switch to diazepam ({crossover_mix}, the same diazepam-equivalent), for a "
+                "patient who did not tolerate the switch; then the switch is tried again."
+            )
         back = Draft(
             day=day,
             days=context.interval_days,
             kind=STEP_BACK,
-            regimen=drafts[current - 1].regimen,
-            note=f"Stepped back on {on.isoformat()} to the dose of step {current - 1}.",
+            regimen=previous,
+            note=note,
         )
         drafts[current + 1 : current + 1] = [back, retry]
         _redate(drafts, current + 1)
 
     context = build_context(request, formulary) if request is not plan.request else context
+    last = drafts[-1]
+    context.check_length(last.day + last.days, _TOO_LONG[type(action)], "The revised plan")
     warnings = _warnings(context, plan, replanned_warnings)
-    warnings.extend(judge(context, drafts))
+    before_cuts = max(i for i, d in enumerate(drafts) if d.kind in (START, CROSSOVER))
+    parameters = percent_parameters(context, before_cuts, drafts, method_settings(context))
+    warnings.extend(judge(context, drafts, parameters))
     new_steps = build_steps(context, drafts)
     steps = _keep_taken(plan.steps, new_steps, current)
     warnings.extend(step_warnings(context, steps))
@@ -198,7 +272,12 @@ def adjust_plan(
         revision=number,
         revisions=(
             *plan.revisions,
-            Revision(number=number, on=on, action=_describe(action, context), reason=reason),
+            Revision(
+                number=number,
+                on=on,
+                action=_describe(action, context, crossover_mix),
+                reason=reason,
+            ),
         ),
     )
 

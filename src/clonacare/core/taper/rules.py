@@ -36,6 +36,14 @@ class PatientRule:
 
 
 @dataclass(frozen=True)
+class IndicationTerms:
+    """Words in a free-text indication that mark a seizure disorder, with their source."""
+
+    words: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Rules:
     max_cut_pct: Decimal
     window_days: int
@@ -48,6 +56,7 @@ class Rules:
     default_interval_days: int
     interval_source: str
     max_interval_days: int
+    max_interval_source: str
     bands: tuple[Band, ...]
     bands_top_mg: Decimal
     bands_interval_min_days: int
@@ -65,10 +74,19 @@ class Rules:
     max_daily_de_mg: Decimal
     max_steps: int
     plausibility_source: str
+    max_plan_days: int
+    max_plan_days_source: str
+    min_percent_step: Decimal
+    min_percent_step_source: str
     patient: dict[str, PatientRule]
     older_adult_age: int
-    seizure_keywords: tuple[str, ...]
+    seizure_terms: tuple[IndicationTerms, ...]
     sources: dict[str, str]
+
+    @property
+    def seizure_keywords(self) -> tuple[str, ...]:
+        """Every word that marks a seizure disorder, lower case."""
+        return tuple(word for terms in self.seizure_terms for word in terms.words)
 
 
 def _int(table: dict[str, Any], key: str, where: str) -> int:
@@ -76,6 +94,31 @@ def _int(table: dict[str, Any], key: str, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ClinicalError("data-file", f"{where}: '{key}' must be a whole number.")
     return value
+
+
+def _text(table: dict[str, Any], key: str, where: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ClinicalError("data-file", f"{where}: '{key}' must be text.")
+    return value
+
+
+def _indication_terms(table: dict[str, Any], where: str) -> tuple[IndicationTerms, ...]:
+    raw = table.get("indication_terms")
+    here = f"{where} [[patient.seizure-disorder.indication_terms]]"
+    if not isinstance(raw, list) or not raw:
+        raise ClinicalError("data-file", f"{here}: at least one list of words is needed.")
+    terms = []
+    for entry in raw:
+        words = entry.get("words") if isinstance(entry, dict) else None
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise ClinicalError("data-file", f"{here}: 'words' must be a list of text.")
+        terms.append(
+            IndicationTerms(
+                words=tuple(w.lower() for w in words), source=require_source(entry, here)
+            )
+        )
+    return tuple(terms)
 
 
 @cache
@@ -127,6 +170,7 @@ def load_rules() -> Rules:
         default_interval_days=_int(interval, "default_days", name),
         interval_source=require_source(interval, f"{name} [interval]"),
         max_interval_days=_int(interval, "max_days", name),
+        max_interval_source=_text(interval, "max_days_source", name),
         bands=band_list,
         bands_top_mg=to_decimal(bands["top_mg"], f"{name} bands"),
         bands_interval_min_days=_int(bands, "interval_min_days", name),
@@ -148,8 +192,12 @@ def load_rules() -> Rules:
         ),
         max_steps=_int(plaus, "max_steps", name),
         plausibility_source=require_source(plaus, f"{name} [plausibility]"),
+        max_plan_days=_int(plaus, "max_plan_days", name),
+        max_plan_days_source=_text(plaus, "max_plan_days_source", name),
+        min_percent_step=to_decimal(plaus["min_percent_step"], f"{name} plausibility"),
+        min_percent_step_source=_text(plaus, "min_percent_step_source", name),
         patient=patient,
         older_adult_age=_int(patient_raw["older-adult"], "age_years", name),
-        seizure_keywords=tuple(patient_raw["seizure-disorder"]["indication_keywords"]),
+        seizure_terms=_indication_terms(patient_raw["seizure-disorder"], name),
         sources={str(k): str(v) for k, v in sources.items()},
     )

@@ -13,7 +13,6 @@ from fractions import Fraction
 from typing import Any
 
 from clonacare.core.errors import ClinicalError
-from clonacare.core.taper.context import clean
 from clonacare.core.taper.model import (
     DOSE_TIMES,
     STEP_KINDS,
@@ -27,6 +26,7 @@ from clonacare.core.taper.model import (
     TaperPlan,
     TaperRequest,
 )
+from clonacare.core.taper.numbers import clean
 
 SCHEMA = "clonacare.taper-plan/1"
 
@@ -195,9 +195,12 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self.fail(f"'{key}' must be a number")
         try:
-            return clean(Decimal(str(value)))
+            number = Decimal(str(value))
         except InvalidOperation:
             raise self.fail(f"'{key}' must be a number") from None
+        if not number.is_finite():
+            raise self.fail(f"'{key}' must be a finite number")
+        return clean(number)
 
     def opt_dec(self, value: Any, key: str) -> Decimal | None:
         return None if value is None else self.dec(value, key)

@@ -1,0 +1,172 @@
+"""The bounds on a plan's inputs: doses, steps, lengths, dates and age.
+
+Each refusal is a ClinicalError whose message names the option at fault. The limits come
+from ``rules.toml`` (typo guards and engineering limits, each with its source) and, for
+age, from the assessment record's bound, so every part of Clonacare accepts the same ages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from clonacare.core.errors import ClinicalError
+from clonacare.core.taper.model import DOSE_TIMES, TaperRequest
+from clonacare.core.taper.numbers import clean, mg_text
+from clonacare.core.taper.rules import Rules
+
+if TYPE_CHECKING:
+    from clonacare.core.taper.context import PlanContext
+
+
+def most_mg(context: PlanContext, drug: str) -> Decimal:
+    """The largest daily dose of ``drug`` this tool accepts: the plausibility limit (a
+    diazepam-equivalent, a typo guard) in mg of ``drug``. Doses are compared with it,
+    never multiplied, so a typo such as 1e400 mg costs nothing."""
+    equivalent = (
+        context.equivalent_mg if drug == context.request.drug else context.table.equivalent_mg(drug)
+    )
+    return clean(context.rules.max_daily_de_mg * equivalent / 10)
+
+
+def check_mg(context: PlanContext, value: Decimal, option: str, drug: str) -> None:
+    """Refuse an amount of ``drug`` above the plausibility limit, naming ``option``."""
+    most = most_mg(context, drug)
+    if value > most:
+        rules = context.rules
+        raise ClinicalError(
+            "implausible-dose",
+            f"{option} {mg_text(value)} mg is above the {mg_text(most)} mg of {drug} this tool "
+            f"accepts ({mg_text(rules.max_daily_de_mg)} mg diazepam-equivalent; "
+            f"{rules.plausibility_source}); check the value.",
+        )
+
+
+def check_taper_amounts(context: PlanContext) -> None:
+    """The daily dose, --step (fixed) and --end-dose against the plausibility limit, and
+    --step against the smallest step this tool accepts."""
+    request = context.request
+    rules = context.rules
+    daily = sum((mg for _, mg in request.doses), Decimal(0))
+    if daily > most_mg(context, request.drug):
+        raise ClinicalError(
+            "implausible-dose",
+            f"--dose: {request.drug} {mg_text(daily)} mg/day is "
+            f"{mg_text(context.de(request.drug, daily))} mg diazepam-equivalent, above the "
+            f"{mg_text(rules.max_daily_de_mg)} mg this tool accepts "
+            f"({rules.plausibility_source}); check the dose.",
+        )
+    drug = context.taper_drug
+    if request.end_dose_mg is not None:
+        check_mg(context, request.end_dose_mg, "--end-dose", drug)
+    step = request.step
+    if step is None:
+        return
+    if request.method == "fixed":
+        check_mg(context, step, "--step", drug)
+        start = daily if drug == request.drug else context.de(request.drug, daily)
+        if step >= start:
+            raise ClinicalError(
+                "bad-option",
+                f"--step {mg_text(step)} mg is the whole {drug} daily dose "
+                f"({mg_text(start)} mg): the first cut would stop it at once, which is not a "
+                "taper; choose a smaller --step.",
+            )
+        quantum = context.maker(drug).quantum
+        if quantum is not None and step < quantum:
+            raise ClinicalError(
+                "bad-option",
+                f"--step {mg_text(step)} mg is smaller than the smallest change the formulary "
+                f"'{context.formulary.name}' can make to a {drug} dose ({mg_text(quantum)} mg); "
+                f"choose --step {mg_text(quantum)} or more.",
+            )
+    elif request.method == "percent" and step < rules.min_percent_step:
+        raise ClinicalError(
+            "bad-option",
+            f"--step for --method percent must be at least {mg_text(rules.min_percent_step)} "
+            f"({rules.min_percent_step_source}).",
+        )
+
+
+def latest_start(rules: Rules) -> date:
+    """The last start date that leaves room in the calendar for the longest plan."""
+    return date.max - timedelta(days=rules.max_plan_days + rules.window_days)
+
+
+def check_start(request: TaperRequest, rules: Rules) -> None:
+    latest = latest_start(rules)
+    if request.start > latest:
+        raise ClinicalError(
+            "bad-option",
+            f"--start {request.start.isoformat()} is too late: a plan may last up to "
+            f"{rules.max_plan_days} days ({rules.max_plan_days_source}) and the calendar "
+            f"ends on {date.max.isoformat()}; start on or before {latest.isoformat()}.",
+        )
+
+
+def check_age(request: TaperRequest) -> None:
+    age = request.patient.age
+    if age is None:
+        return
+    # The assessment record's bound on age (a typo guard with its source), reused so the
+    # clinic form, `clonacare assess` and the taper accept the same ages. Imported here:
+    # the assessment package imports the taper rules.
+    from clonacare.core.assessment.record import record_bounds
+
+    bound = record_bounds()["age"]
+    if not 0 <= age <= bound.max:
+        raise ClinicalError(
+            "bad-option",
+            f"--age must be a whole number of years from 0 to {mg_text(bound.max)} "
+            f"({bound.source}); got {age}.",
+        )
+
+
+def check_doses(request: TaperRequest) -> None:
+    if not request.doses:
+        raise ClinicalError("bad-dose", "Give the current dose: --dose TIME=MG, one per dose time.")
+    seen: set[str] = set()
+    for time, mg in request.doses:
+        if time not in DOSE_TIMES:
+            raise ClinicalError(
+                "bad-dose", f"Unknown dose time {time!r}; use {', '.join(DOSE_TIMES)}."
+            )
+        if time in seen:
+            raise ClinicalError("bad-dose", f"The {time} dose is given twice.")
+        seen.add(time)
+        if mg <= 0:
+            raise ClinicalError(
+                "bad-dose", f"The {time} dose must be more than 0 mg (got {mg_text(mg)})."
+            )
+
+
+def check_method_options(request: TaperRequest, rules: Rules) -> None:
+    method = request.method
+    step = request.step
+    if method in ("percent", "fixed"):
+        if step is None:
+            unit = "a percentage" if method == "percent" else "mg"
+            raise ClinicalError("bad-option", f"--method {method} needs --step ({unit}).")
+        if method == "percent" and not Decimal(0) < step < Decimal(100):
+            raise ClinicalError(
+                "bad-option", "--step for --method percent must be more than 0 and below 100."
+            )
+        if method == "fixed" and step <= 0:
+            raise ClinicalError("bad-option", "--step for --method fixed must be more than 0 mg.")
+    elif step is not None:
+        raise ClinicalError("bad-option", f"--step does not apply to --method {method}.")
+    if method == "custom":
+        if not request.custom_steps:
+            raise ClinicalError("bad-option", "--method custom needs --steps.")
+        if request.end_dose_mg is not None:
+            raise ClinicalError(
+                "bad-option",
+                "--end-dose does not apply to --method custom: end --steps with the dose to hold.",
+            )
+    elif request.custom_steps:
+        raise ClinicalError("bad-option", "--steps applies to --method custom only.")
+    if request.end_dose_mg is not None and request.end_dose_mg <= 0:
+        raise ClinicalError(
+            "bad-option", "--end-dose must be more than 0 mg (to stop the drug, leave it out)."
+        )

@@ -1,0 +1,34 @@
+"""Doses as text for people, and decimals without float noise or needless exponents."""
+
+from __future__ import annotations
+
+from decimal import Decimal, getcontext
+from fractions import Fraction
+
+# A number this large (a typo such as 1e400) is shown in scientific notation.
+_SHOWN_LARGEST = Decimal("1e12")
+
+
+def mg_text(value: Decimal | Fraction) -> str:
+    """A dose for people: exact decimals as written, others to 3 places; a huge number
+    (a typing mistake) in scientific notation."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+        if abs(value) < _SHOWN_LARGEST:
+            value = (
+                value.quantize(Decimal("0.001"))
+                if value != value.quantize(Decimal("0.001"))
+                else value
+            )
+    if not value.is_finite() or abs(value) >= _SHOWN_LARGEST:
+        return format(value.normalize(), ".6g")
+    return format(value.normalize(), "f")
+
+
+def clean(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros or an exponent (20.0 → 20, 0.250 → 0.25); a
+    number too long to write out (a typo such as 1e400) keeps its exponent."""
+    normal = value.normalize()
+    if not normal.is_finite() or normal.adjusted() >= getcontext().prec:
+        return normal
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
