@@ -101,20 +101,13 @@ def record(
 ) -> AuditEvent:
     """Append one event. ``patient`` is a Patient (or None); ``target`` the record acted on.
 
-    A refused read is ``<purpose>.denied`` with the id asked for in ``detail``;
-    ``record_denied`` writes one for any record, and a refusal whose detail is
-    ``{"patient_id": n}`` (the patient gate's, ``patients.access``) is taken to name the
-    record Patient n: it is shown as that record and filed with n's program too.
+    A refused read of a record by id is written with ``record_denied`` instead.
     """
     if patient is not None and program_id is None:
         program_id = patient.program_id
     detail = detail or {}
     object_type = type(target).__name__ if target is not None else ""
     object_id = str(target.pk) if target is not None else ""
-    attempted_patient_id = None
-    asked = detail.get("patient_id")
-    if action.endswith(".denied") and target is None and type(asked) is int:
-        object_type, object_id, attempted_patient_id = "Patient", str(asked), asked
     return _append(
         actor,
         action,
@@ -122,7 +115,7 @@ def record(
         patient_id=patient.pk if patient is not None else None,
         object_type=object_type,
         object_id=object_id,
-        attempted_patient_id=attempted_patient_id,
+        attempted_patient_id=None,
         detail=detail,
     )
 

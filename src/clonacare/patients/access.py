@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
-from clonacare.audit.log import Actor, record
+from clonacare.audit.log import Actor, record, record_denied
 from clonacare.patients.models import Consent, Patient
 
 
@@ -48,7 +48,16 @@ def access_patient_by_id(actor: Actor, patient_id: int, *, purpose: str) -> Pati
     """
     patient = patients_visible_to(actor).filter(pk=patient_id).first()
     if patient is None:
-        record(actor, f"{purpose}.denied", detail={"patient_id": patient_id})
+        # Filed under the actor's program and, out of sight, with the patient id asked
+        # for, so the program that owns that patient (if any) finds the attempt too.
+        record_denied(
+            actor,
+            purpose,
+            object_type="Patient",
+            object_id=patient_id,
+            id_name="patient_id",
+            owner_patient_id=patient_id,
+        )
         raise PatientNotFound(patient_id)
     record(actor, purpose, patient=patient)
     return patient
