@@ -49,3 +49,20 @@ def test_the_api_docs_render_with_nothing_from_the_internet(visit: Visit) -> Non
         upstream=frozenset({"color-contrast", "html-has-lang", "nested-interactive"})
     )
     visit.screenshot("api-docs", upstream_layout=True)  # Swagger UI is not built for phones
+
+
+def test_an_expired_sign_in_form_explains_itself(visit: Visit) -> None:
+    """The CSRF-failure page, reached as a person does: the form's cookie is gone."""
+    visit.open("/accounts/login/")
+    visit.page.context.clear_cookies()
+    visit.page.get_by_label("Username").fill("alex")
+    visit.page.get_by_label("Password").fill("anything")
+    with visit.page.expect_response(lambda r: r.url.endswith("/accounts/login/")) as answer:
+        visit.page.get_by_role("button", name="Sign in").click()
+    assert answer.value.status == 403
+    assert visit.page.get_by_role("heading", level=1).inner_text() == "Please send the form again"
+    strip = visit.page.get_by_role("complementary", name="Crisis resources")
+    for number in ("988", "911", "1-800-662-4357"):
+        assert number in strip.inner_text()
+    visit.check_accessibility()
+    visit.screenshot("form-expired")
