@@ -116,6 +116,14 @@ def test_extra_notes_of_the_plan_shaping_reasons() -> None:
     assert "falls" in care(age=70).reasons[0].message
 
 
+def test_the_seizure_disorder_reason_names_the_drug_assessed() -> None:
+    result = care(drug="lorazepam", daily_dose_mg=Decimal(2), indication="seizure disorder")
+    (reason,) = [r for r in result.reasons if r.code == "seizure-disorder"]
+    assert reason.message.startswith(
+        "Seizure disorder, neurologist: lorazepam treats a seizure disorder here;"
+    )
+
+
 def test_age_just_under_65_adds_no_reason() -> None:
     assert [r.code for r in care(age=64.9).reasons] == ["outpatient-default"]
 

@@ -254,6 +254,34 @@ def test_it_warns_above_the_label_maximum_but_still_plans() -> None:
     assert "label-maximum" not in [w.code for w in seizures.warnings]
 
 
+@pytest.mark.parametrize(
+    ("indication", "warned"),
+    [
+        # FDA alprazolam label (clinical reference): 4 mg/day for anxiety, 10 for panic.
+        ("panic disorder", False),
+        ("Panic disorder with agoraphobia", False),
+        ("anxiety", True),
+        (None, True),  # indication unknown: the lower maximum is named
+    ],
+)
+def test_the_label_maximum_of_the_plans_indication_counts(
+    indication: str | None, warned: bool
+) -> None:
+    plan = plan_taper(
+        request(
+            drug="alprazolam",
+            doses=(("night", Decimal(6)),),
+            patient=PatientFactors(indication=indication),
+        )
+    )
+    messages = [w.message for w in plan.warnings if w.code == "label-maximum"]
+    expected = (
+        "Alprazolam 6 mg/day is above the label maximum (4 mg/day for anxiety); plan with "
+        "care, the dose may include use beyond the prescription."
+    )
+    assert messages == ([expected] if warned else [])
+
+
 def test_it_refuses_an_implausibly_large_dose() -> None:
     error = refusal(drug="clonazepam", doses=(("night", Decimal(100)),))
     assert error.code == "implausible-dose"

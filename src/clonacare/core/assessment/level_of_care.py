@@ -177,7 +177,7 @@ def level_of_care(
         if rule.at_least_setting is not None:
             source = f"{source}; threshold: {settings.failed_tapers_source}"
         message = rule.message.format(
-            value=record.field(rule.field), threshold=rule.threshold(settings)
+            value=record.field(rule.field), threshold=rule.threshold(settings), drug=record.drug
         )
         reasons.append(Reason(code=rule.code, level=rule.level, message=message, source=source))
         alert_codes.extend(c for c in rule.alerts if c not in alert_codes)

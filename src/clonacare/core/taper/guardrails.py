@@ -181,17 +181,23 @@ def require_confirmation(unconfirmed: list[PlanWarning]) -> None:
 
 
 def label_maximum_warning(
-    drug: str, daily_mg: Decimal, seizure_disorder: bool = False
+    drug: str, daily_mg: Decimal, seizure_disorder: bool = False, indication: str | None = None
 ) -> PlanWarning | None:
     """A warning when ``daily_mg`` is above a label maximum of ``drug`` (never a refusal).
 
     With ``seizure_disorder`` only the seizure-disorder maximum counts, where the label
-    gives one (clonazepam: 20 mg, not the 4 mg for panic disorder).
+    gives one (clonazepam: 20 mg, not the 4 mg for panic disorder). Otherwise, when the
+    plan's ``indication`` names one of the label's indications, only that maximum counts
+    (alprazolam for panic disorder: 10 mg, not the 4 mg for anxiety); without one, every
+    maximum the dose is above is named.
     """
     facts = drug_facts(drug)
     maximums = facts.label_maximums
     if seizure_disorder:
         maximums = tuple(m for m in maximums if "seizure" in m.indication) or maximums
+    elif indication:
+        named = " ".join(re.findall(r"[a-z]+", indication.lower()))
+        maximums = tuple(m for m in maximums if m.indication in named) or maximums
     exceeded = [m for m in maximums if daily_mg > m.mg_per_day]
     if not exceeded:
         return None

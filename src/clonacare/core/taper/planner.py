@@ -80,7 +80,7 @@ def plan_taper(request: TaperRequest, formulary: Formulary | None = None) -> Tap
     warnings.extend(_check_start_makeable(context, start))
     daily = sum((mg for _, _, mg in start), Decimal(0))
     seizure = any(w.code == "seizure-disorder" for w in warnings)
-    label = label_maximum_warning(request.drug, daily, seizure)
+    label = label_maximum_warning(request.drug, daily, seizure, request.patient.indication)
     if label is not None:
         warnings.append(label)
 

@@ -343,7 +343,7 @@ def _warnings(
     warnings.extend(equivalence_warnings(context))
     daily = sum((mg for _, mg in request.doses), Decimal(0))
     seizure = any(w.code == "seizure-disorder" for w in warnings)
-    label = label_maximum_warning(request.drug, daily, seizure)
+    label = label_maximum_warning(request.drug, daily, seizure, request.patient.indication)
     if label is not None:
         warnings.append(label)
     for warning in plan.warnings:
