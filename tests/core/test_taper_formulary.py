@@ -270,3 +270,41 @@ source = "gov.scot 2024"
     )
     plan = plan_taper(request(formulary_path=path, switch_to="diazepam"))
     assert plan.steps[1].doses[0].products[0].name == "diazepam 2 mg tablet"
+
+
+QUAZEPAM = {
+    "drug": "quazepam",
+    "doses": (("morning", Decimal(15)), ("night", Decimal(15))),
+    "equivalence": "vadod",
+}
+
+
+def test_a_plan_that_could_only_stop_at_once_is_refused() -> None:
+    # Quazepam comes as 15 mg tablets only (US default formulary): from 30 mg/day the
+    # nearest dose below is a 50% cut, so no taper step can be made at all.
+    with pytest.raises(ClinicalError) as refused:
+        plan_taper(request(**QUAZEPAM))
+    assert refused.value.code == "formulary-floor"
+    assert refused.value.message.startswith(
+        "Refused (formulary-floor): The formulary 'US default' cannot make a quazepam dose "
+        "below 30 mg/day within 25% in 14 days (the nearest dose below, 15 mg/day, would "
+        "be a 50% cut): the plan stops from 30 mg/day"
+    )
+    assert refused.value.message.endswith(
+        "No reduction can be made before that stop, so this plan would stop the drug at "
+        "once; use one of the ways out, or give --override-reason TEXT to plan the stop "
+        "anyway."
+    )
+    assert "--switch-to diazepam" in refused.value.message
+
+
+def test_an_immediate_stop_is_planned_only_with_an_override_reason() -> None:
+    plan = plan_taper(request(**QUAZEPAM, override_reason="inpatient, supervised stop"))
+    assert [s.kind for s in plan.steps] == ["start", "discontinuation"]
+    assert "formulary-floor" in [w.code for w in plan.warnings]
+
+
+def test_the_way_out_plans_a_taper() -> None:
+    plan = plan_taper(request(**QUAZEPAM, switch_to="diazepam"))
+    assert plan.steps[-1].kind == "discontinuation"
+    assert len(plan.steps) > 10

@@ -44,8 +44,9 @@ def current_doses(
 
 def plan_or_parameter_refusal(request: TaperRequest) -> TaperPlan | None:
     """The plan, or None when the parameters themselves break the ceiling (refused
-    before any step is planned) or make a plan longer than the longest this tool makes
-    (a small percentage at a long interval). Any other refusal fails the property."""
+    before any step is planned), make a plan longer than the longest this tool makes
+    (a small percentage at a long interval), or allow no cut at all with the formulary's
+    products (the stop would be immediate). Any other refusal fails the property."""
     try:
         return plan_taper(request)
     except ClinicalError as error:
@@ -53,6 +54,10 @@ def plan_or_parameter_refusal(request: TaperRequest) -> TaperPlan | None:
     code, message = refused
     if code == "plan-too-long":
         assert message.startswith("This plan would last more than 3650 days ")
+        return None
+    if code == "formulary-floor":  # the products allow no cut at all: no taper to check
+        assert message.startswith("Refused (formulary-floor): ")
+        assert "this plan would stop the drug at once" in message
         return None
     assert code == "rate-limit"
     assert message.startswith("Refused (rate-limit): --step ")

@@ -83,13 +83,14 @@ def test_percent_never_cuts_more_than_its_share_through_rounding() -> None:
 
 
 def plan_or_none(request: TaperRequest) -> TaperPlan | None:
-    """The plan, or None when its parameters break the ceiling by themselves or it would
-    be longer than the longest plan; any other refusal fails the property."""
+    """The plan, or None when its parameters break the ceiling by themselves, it would
+    be longer than the longest plan, or the products allow no cut at all (an immediate
+    stop); any other refusal fails the property."""
     try:
         return plan_taper(request)
     except ClinicalError as error:
         code = error.code
-    assert code in ("rate-limit", "plan-too-long")
+    assert code in ("rate-limit", "plan-too-long", "formulary-floor")
     return None
 
 

@@ -264,6 +264,8 @@ def reduce(
                 levels[-1] = level_of(context, last)
                 continue
             warning = _floor_warning(context, alloc, current, end)
+            if end is None and context.override is None:
+                _refuse_an_immediate_stop(drafts, warning)
             if end is not None:
                 _hold_end(last, settings, levels, context)
                 result.outcome = "end-dose"
@@ -367,6 +369,20 @@ def _above_bands_warning(context: PlanContext, current: Fraction) -> PlanWarning
             "the plan uses the top band's cut."
         ),
         source=context.rules.bands_source,
+    )
+
+
+def _refuse_an_immediate_stop(drafts: list[Draft], warning: PlanWarning) -> None:
+    """A plan whose first change would be the formulary-floor stop is no taper at all:
+    it stops the drug at once from the current dose (FDA 2020 boxed warning: abrupt
+    discontinuation can cause seizures). Refused unless overridden."""
+    if any(d.kind == REDUCTION for d in drafts):
+        return
+    raise ClinicalError(
+        "formulary-floor",
+        f"Refused (formulary-floor): {warning.message} No reduction can be made before "
+        "that stop, so this plan would stop the drug at once; use one of the ways out, "
+        "or give --override-reason TEXT to plan the stop anyway.",
     )
 
 
