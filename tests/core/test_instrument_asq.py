@@ -54,11 +54,24 @@ def test_each_of_the_four_questions_alone_makes_the_screen_positive(position: in
 
 
 def test_it_does_not_count_the_acuity_answer_when_all_four_are_no() -> None:
-    result = _score("no,no,no,no,yes")
+    result = _score("no,no,no,no,no")
     assert result.band == "negative"
     assert result.alerts == ()
     assert result.notes == (
         "asq item 5 was not counted: it applies only when an earlier answer calls for it.",
+    )
+
+
+def test_a_recorded_acuity_yes_raises_its_alert_even_outside_the_skip_logic() -> None:
+    # The issue: the acuity answer counts (for the result) only after a yes; the safety
+    # rule: ASQ acuity yes → suicide-risk-imminent, whatever else the form says.
+    result = _score("no,no,no,no,yes")
+    assert result.band == "negative"
+    assert _codes(result) == ["suicide-risk-imminent"]
+    assert result.crisis_resources != ()
+    assert result.notes == (
+        "asq item 5 was not counted: it applies only when an earlier answer calls for it. "
+        "Its answer still raises its safety alert.",
     )
 
 

@@ -198,15 +198,24 @@ def score(
     scores: dict[str, int] = {}
     missing: list[Item] = []
     notes: list[str] = list(instrument.notes)
+    # Safety alerts look at every answer given, even one the skip logic does not count
+    # (an ASQ acuity "yes" after four "no"s): a recorded risk answer is never dropped.
+    given = {item_id: option.score for item_id, option in chosen.items()}
     for item in instrument.items:
         option = chosen.get(item.id)
         enabled = item.enabled_when is None or item.enabled_when.holds(scores)
         excluded = item.excluded_when is not None and item.excluded_when in conditions
         if not enabled:
             if option is not None:
+                alarming = any(
+                    r.when.holds({item.id: option.score})
+                    for r in instrument.alerts
+                    if item.id in r.when.any_of
+                )
+                still = " Its answer still raises its safety alert." if alarming else ""
                 notes.append(
                     f"{item_name(instrument, item)} was not counted: it applies only when an "
-                    f"earlier answer calls for it."
+                    f"earlier answer calls for it.{still}"
                 )
             continue
         if excluded:
@@ -228,7 +237,7 @@ def score(
     band = _band(instrument, total, scores, settings) if complete else None
     fired: list[Alert] = []
     for rule in instrument.alerts:
-        if rule.when.holds(scores) and rule.code not in {a.code for a in fired}:
+        if rule.when.holds(given) and rule.code not in {a.code for a in fired}:
             fired.append(alert(rule.code))
     return ScoreResult(
         instrument=instrument.id,
