@@ -129,6 +129,60 @@ def test_it_names_a_wrong_parameter(world: World) -> None:
     }
 
 
+@pytest.mark.usefixtures("activity")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            {"patient": "1", "since": "2026-13-01"},
+            "field 'since' must be a valid datetime or date, month value is outside "
+            "expected range of 1-12.",
+        ),
+        ({"patient": "-1"}, "field 'patient' must be greater than or equal to 1."),
+        ({"patient": "0"}, "field 'patient' must be greater than or equal to 1."),
+        (
+            {"patient": "99999999999999999999"},
+            "field 'patient' must be less than or equal to 9223372036854775807.",
+        ),
+        (
+            {"since": "0001-01-01T00:00:00+14:00"},
+            "field 'since': must be a time from 0001-01-01 to 9999-12-31 in UTC.",
+        ),
+        (
+            {"until": "9999-12-31T23:00:00-05:00"},
+            "field 'until': must be a time from 0001-01-01 to 9999-12-31 in UTC.",
+        ),
+        (
+            {"offset": "99999999999999999999"},
+            "field 'offset' must be less than or equal to 9223372036854775807.",
+        ),
+    ],
+)
+def test_one_wrong_filter_runs_no_search_at_all(
+    world: World, query: dict[str, str], message: str
+) -> None:
+    response = ApiClient(world.riverside_admin).get("/audit", **query)
+    assert (response.status_code, response.json()) == (400, {"detail": message})
+    assert not AuditEvent.objects.filter(action="audit.search").exists()
+
+
+@pytest.mark.usefixtures("activity")
+def test_the_ends_of_time_are_searched_safely(world: World) -> None:
+    assert search(world, action="patient.view", until="9999-12-31")["count"] == 2
+    assert search(world, action="patient.view", until="9999-12-31T23:59:59Z")["count"] == 2
+    assert search(world, action="patient.view", since="0001-01-01")["count"] == 2
+    assert search(world, action="patient.view", since="9999-12-31")["count"] == 0
+
+
+@pytest.mark.usefixtures("activity")
+def test_a_time_without_an_offset_is_utc(world: World) -> None:
+    now = timezone.now().astimezone(dt.UTC)
+    later = (now + dt.timedelta(minutes=1)).replace(tzinfo=None).isoformat()
+    earlier = (now - dt.timedelta(minutes=1)).replace(tzinfo=None).isoformat()
+    assert search(world, action="patient.view", since=earlier, until=later)["count"] == 2
+    assert search(world, action="patient.view", since=later)["count"] == 0
+
+
 def test_it_does_not_query_per_event(
     world: World, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:

@@ -371,4 +371,6 @@ class TestCareTeam:
             404,
             {"detail": "That person is not on this patient's care team."},
         )
+        beyond_any_id = client.delete(f"/patients/{world.blair.pk}/care-team/{2**64}")
+        assert answer(beyond_any_id) == answer(absent)
         assert not AuditEvent.objects.filter(action__startswith="record.care-team").exists()

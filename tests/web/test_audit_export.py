@@ -133,6 +133,55 @@ def test_it_names_a_wrong_filter(world: World) -> None:
     )
 
 
+@pytest.mark.usefixtures("activity")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"patient": "1", "since": "2026-13-01"}, "The From date must be a date, YYYY-MM-DD."),
+        ({"patient": "-1"}, "The patient id must be a whole number, 1 or more."),
+        ({"until": "9999-99-99"}, "The To date must be a date, YYYY-MM-DD."),
+    ],
+)
+def test_the_page_exports_nothing_when_a_filter_is_wrong(
+    client: Client, world: World, query: dict[str, str], message: str
+) -> None:
+    client.force_login(world.riverside_admin)
+    response = client.get("/clinic/audit/export.csv", query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode().replace("&#x27;", "'")
+    assert f"Correct the filters; nothing was exported. {message}" in html
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
+@pytest.mark.usefixtures("activity")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            {"patient": "1", "since": "2026-13-01"},
+            "field 'since' must be a valid datetime or date, month value is outside "
+            "expected range of 1-12.",
+        ),
+        ({"patient": "-1"}, "field 'patient' must be greater than or equal to 1."),
+        (
+            {"patient": "99999999999999999999"},
+            "field 'patient' must be less than or equal to 9223372036854775807.",
+        ),
+        (
+            {"until": "9999-12-31T23:00:00-05:00"},
+            "field 'until': must be a time from 0001-01-01 to 9999-12-31 in UTC.",
+        ),
+    ],
+)
+def test_the_api_exports_nothing_when_a_filter_is_wrong(
+    world: World, query: dict[str, str], message: str
+) -> None:
+    response = ApiClient(world.riverside_admin).get("/audit.csv", **query)
+    assert (response.status_code, response.json()) == (400, {"detail": message})
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
 def test_it_needs_a_token(world: World) -> None:
     from clonacare.api.errors import NOT_SIGNED_IN
 

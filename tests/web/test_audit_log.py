@@ -82,8 +82,54 @@ def test_a_bad_filter_is_refused_with_a_message(client: Client, world: World) ->
     response = signed_in(client, "riverside_admin").get("/clinic/audit/", {"since": "yesterday"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Please correct the filter fields." in html
-    assert "Enter a valid date." in html
+    assert (
+        "Correct the filters; nothing was searched. The From date must be a date, YYYY-MM-DD."
+        in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"patient": "1", "since": "2026-13-01"}, "The From date must be a date, YYYY-MM-DD."),
+        ({"patient": "1", "until": "someday"}, "The To date must be a date, YYYY-MM-DD."),
+        ({"patient": "-1"}, "The patient id must be a whole number, 1 or more."),
+        ({"patient": "one"}, "The patient id must be a whole number, 1 or more."),
+        ({"patient": "99999999999999999999"}, "The patient id is larger than any record's id."),
+        ({"action": "x" * 81}, "The action is at most 80 characters."),
+    ],
+)
+def test_one_bad_filter_runs_no_search_at_all(
+    client: Client, world: World, query: dict[str, str], message: str
+) -> None:
+    signed_in(client, "avery").get(f"/clinic/patients/{world.alex.pk}/")
+    response = signed_in(client, "riverside_admin").get("/clinic/audit/", query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"Correct the filters; nothing was searched. {message}" in html.replace("&#x27;", "'")
+    assert "<td>avery" not in html  # no entry is listed, and no unfiltered search ran
+    assert "Export CSV" not in html
+    assert not AuditEvent.objects.filter(action="audit.search").exists()
+
+
+def test_anyone_else_gets_no_such_page_even_with_bad_filters(client: Client, world: World) -> None:
+    response = signed_in(client, "avery").get("/clinic/audit/", {"patient": "-1"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/clinic/audit/", "/clinic/audit/export.csv"])
+def test_the_last_day_there_is_ends_no_search(client: Client, world: World, path: str) -> None:
+    signed_in(client, "avery").get(f"/clinic/patients/{world.alex.pk}/")
+    response = signed_in(client, "riverside_admin").get(
+        path, {"since": "2000-01-01", "until": "9999-12-31"}
+    )
+    assert response.status_code == 200
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode()
+    assert "avery" in content
+    nothing_after = client.get(path, {"since": "9999-12-31"})
+    assert nothing_after.status_code == 200
 
 
 def test_the_export_is_csv_with_every_column(client: Client, world: World) -> None:

@@ -14,6 +14,8 @@ from clonacare.assessments.actions import do_submit_response
 from clonacare.assessments.models import LevelOfCareAssessment, SafetyAlert
 from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
+from clonacare.patients.models import Disclosure
+from tests.api_client import ApiClient
 from tests.personas import World
 
 
@@ -210,6 +212,67 @@ def test_a_clinician_acknowledges_an_alert(
     again = client.post(f"/clinic/alerts/{open_alert.pk}/acknowledge/", {"note": "x"})
     assert again.status_code == 409
     assert "This alert has already been acknowledged." in again.content.decode()
+
+
+def test_a_program_admin_is_refused_as_the_api_refuses(
+    client: Client, world: World, open_alert: SafetyAlert
+) -> None:
+    message = "Only clinical staff acknowledge safety alerts."
+    page = signed_in(client, "riverside_admin").post(
+        f"/clinic/alerts/{open_alert.pk}/acknowledge/", {"note": "Seen"}
+    )
+    api = ApiClient(world.riverside_admin).post(
+        f"/alerts/{open_alert.pk}/acknowledge", {"note": "Seen"}
+    )
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert message in page.content.decode()
+    assert api.json() == {"detail": message}
+    open_alert.refresh_from_db()
+    assert open_alert.is_open
+
+
+def test_a_note_too_long_is_refused_and_kept_to_shorten(
+    client: Client, world: World, open_alert: SafetyAlert
+) -> None:
+    note = "Called Alex; " + "n" * 487  # 500 characters
+    response = signed_in(client, "kim").post(
+        f"/clinic/alerts/{open_alert.pk}/acknowledge/", {"note": note}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        "The note is at most 400 characters; this one has 500. Shorten it and acknowledge again."
+        in html
+    )
+    assert f">\n{note}</textarea>" in html  # what was typed, to shorten and send again
+    open_alert.refresh_from_db()
+    assert open_alert.is_open
+    assert not AuditEvent.objects.filter(action="alert.acknowledge").exists()
+    api = ApiClient(world.kim).post(f"/alerts/{open_alert.pk}/acknowledge", {"note": note})
+    assert (api.status_code, api.json()) == (
+        400,
+        {"detail": "field 'note': string should have at most 400 characters."},
+    )
+    shortened = client.post(f"/clinic/alerts/{open_alert.pk}/acknowledge/", {"note": note[:400]})
+    assert shortened.status_code == 302
+    open_alert.refresh_from_db()
+    assert open_alert.acknowledgement_note == note[:400]
+
+
+def test_disclosing_without_a_consent_is_a_conflict_as_in_the_api(
+    client: Client, world: World
+) -> None:
+    message = "No consent in force lets this record go to 'An employer'; nothing was disclosed."
+    page = signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": "An employer"}
+    )
+    api = ApiClient(world.avery).post(
+        f"/patients/{world.alex.pk}/disclosures", {"recipient": "An employer"}
+    )
+    assert (page.status_code, api.status_code) == (409, 409)
+    assert message in page.content.decode().replace("&#x27;", "'")
+    assert api.json() == {"detail": message}
+    assert not Disclosure.objects.exists()
 
 
 def test_another_program_cannot_acknowledge_an_alert(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.contrib.auth.models import User
@@ -107,7 +108,7 @@ def test_nothing_is_disclosed_without_a_consent_naming_the_recipient(
     response = signed_in(client, "avery").post(
         f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": "An employer"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 409
     assert (
         "No consent in force lets this record go to &#x27;An employer&#x27;; nothing was disclosed."
         in response.content.decode()
@@ -122,7 +123,7 @@ def test_counselling_notes_need_a_consent_of_their_own(
         f"/clinic/patients/{world.alex.pk}/disclose/",
         {"recipient": consent.recipient, "counselling_notes": "on"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 409
     assert "SUD counselling notes need a consent of their own" in response.content.decode()
     assert not Disclosure.objects.exists()
 
@@ -142,7 +143,7 @@ def test_the_patient_revokes_a_consent_and_nothing_more_is_disclosed(
     response = signed_in(client, "avery").post(
         f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
     )
-    assert response.status_code == 403
+    assert response.status_code == 409
     assert not Disclosure.objects.exists()
 
 
@@ -153,7 +154,7 @@ def test_an_expired_consent_covers_nothing(client: Client, world: World, consent
     response = signed_in(client, "avery").post(
         f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
     )
-    assert response.status_code == 403
+    assert response.status_code == 409
 
 
 def test_the_patient_sees_the_accounting_of_disclosures(
@@ -197,3 +198,89 @@ def test_a_consent_asked_for_under_another_patient_is_not_found_and_audited(
     assert consent.revoked_at is None
     denied = AuditEvent.objects.get(action="consent.revoke.denied")
     assert (denied.patient_id, denied.detail) == (world.blair.pk, {"consent_id": consent.pk})
+
+
+def test_a_disclosure_of_300_characters_with_counselling_notes_fits(
+    client: Client, world: World
+) -> None:
+    """The consent's description may use its whole column; the counselling notes are a
+    field of their own, not words appended to it (which overflowed on PostgreSQL)."""
+    information = "Taper plan, doses and counselling notes. " * 7 + "x" * 13
+    assert len(information) == 300
+    signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/consents/new/",
+        consent_form(information=information, includes_counselling_notes="on"),
+    )
+    consent = Consent.objects.get()
+    assert consent.information == information
+    response = client.post(
+        f"/clinic/patients/{world.alex.pk}/disclose/",
+        {"recipient": consent.recipient, "counselling_notes": "on"},
+    )
+    assert response.status_code == 200
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.consent_information, disclosure.includes_counselling_notes) == (
+        information,
+        True,
+    )
+    shown = f"{information} (with SUD counselling notes)"
+    assert disclosure.information == shown
+    assert shown in response.content.decode()
+    assert (
+        f"{shown} to Dr. Taylor, primary care"
+        in client.get(f"/clinic/patients/{world.alex.pk}/").content.decode()
+    )
+    client.logout()
+    accounting = signed_in(client, "alex").get("/portal/").content.decode()
+    assert f"{shown} to Dr. Taylor, primary care" in accounting
+
+
+def test_a_disclosure_without_counselling_notes_shows_the_consents_words(
+    client: Client, world: World, consent: Consent
+) -> None:
+    signed_in(client, "avery").post(
+        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+    )
+    disclosure = Disclosure.objects.get()
+    assert not disclosure.includes_counselling_notes
+    assert disclosure.information == "Taper plan and current dose"
+
+
+def test_the_migration_moves_the_appended_words_to_the_flag(world: World) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "clonacare.patients.migrations.0003_disclosure_counselling_notes"
+    )
+    consent = Consent.objects.create(
+        patient=world.alex,
+        disclosing_program=world.riverside,
+        recipient="Dr. Taylor",
+        purpose="coordination of care",
+        information="Taper plan",
+        includes_counselling_notes=True,
+        expiry_event="the end of treatment",
+        signed_by="Alex Morgan",
+        signed_on=TODAY,
+        created_by=world.avery,
+    )
+    fields = {"consent": consent, "patient": world.alex, "disclosed_by": world.avery}
+    # Stored as do_disclose stored them before: the words appended to the description.
+    with_notes = Disclosure.objects.create(
+        consent_information="Taper plan (with SUD counselling notes)", **fields
+    )
+    without = Disclosure.objects.create(consent_information="Taper plan", **fields)
+    migration.flag_counselling_notes(apps, None)
+    with_notes.refresh_from_db()
+    without.refresh_from_db()
+    assert (with_notes.consent_information, with_notes.includes_counselling_notes) == (
+        "Taper plan",
+        True,
+    )
+    assert (without.consent_information, without.includes_counselling_notes) == (
+        "Taper plan",
+        False,
+    )
+    migration.append_counselling_notes(apps, None)
+    with_notes.refresh_from_db()
+    assert with_notes.consent_information == "Taper plan (with SUD counselling notes)"

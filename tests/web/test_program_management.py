@@ -214,7 +214,7 @@ def test_a_site_admin_turns_two_factor_on_and_staff_must_set_it_up(
     event = AuditEvent.objects.get(action="program.two-factor")
     assert (event.program_id, event.detail) == (
         world.riverside.pk,
-        {"before": False, "after": True},
+        {"before": False, "after": True, "tokens_revoked": 0},
     )
     signing_in = Client().post("/accounts/login/", {"username": "kim", "password": PASSWORD})
     assert signing_in["Location"] == "/accounts/login/two-factor/"

@@ -250,7 +250,7 @@ def test_a_deactivated_member_cannot_sign_in_and_loses_api_tokens(
         "riverside_admin",
         world.riverside.pk,
         str(world.kim.pk),
-        {"username": "kim", "tokens_revoked": 1},
+        {"username": "kim", "tokens_revoked": 1, "sessions_ended": 1},
     )
     assert "kim's account is deactivated: they can no longer sign in." in text(
         client.get("/accounts/staff/")
@@ -347,7 +347,7 @@ def test_a_reset_makes_the_member_set_up_an_authenticator_again(
     assert (event.program_id, event.object_id, event.detail) == (
         world.riverside.pk,
         str(world.kim.pk),
-        {"username": "kim", "devices_removed": 1},
+        {"username": "kim", "devices_removed": 1, "tokens_revoked": 0},
     )
     # The admin's session was signed in without a code; the notice waits in it.
     world.riverside.require_two_factor = False

@@ -13,10 +13,12 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clonacare.accounts.access import may_create_staff, may_manage_programs, may_manage_staff_of
 from clonacare.accounts.models import STAFF_ACCOUNT_ROLES, Membership, Program
+from clonacare.accounts.signouts import end_web_sessions, revoke_api_tokens
 from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError
 
@@ -39,7 +41,7 @@ def do_change_password(actor: Actor, user: User, new_password: str) -> None:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        revoked, _ = user.api_tokens.all().delete()
+        revoked = revoke_api_tokens(User.objects.filter(pk=user.pk))
         record(actor, "account.password-change", target=user, detail={"tokens_revoked": revoked})
 
 
@@ -88,22 +90,37 @@ def do_create_program(actor: Actor, new: NewProgram) -> Program:
     return program
 
 
-def do_set_program_two_factor(actor: Actor, program: Program, required: bool) -> None:
+def do_set_program_two_factor(actor: Actor, program: Program, required: bool) -> int:
     """Require (or stop requiring) a TOTP code from the program's staff at sign-in.
-    Refused ("not-allowed") unless the actor is a site admin."""
+    Refused ("not-allowed") unless the actor is a site admin.
+
+    Requiring it revokes the API tokens of the program's staff (prescribers, nurses,
+    counsellors, program admins), since each was issued without a code; they sign in
+    again with one. Their web sessions, signed in without a code too, are sent to the
+    sign-in page by the page decorators (``accounts.decorators``). Patients, who never
+    need a code, keep theirs. Returns the number of tokens revoked, which the audit
+    entry records too."""
     if not may_manage_programs(actor):
         raise ClinicalError("not-allowed", PROGRAMS_NOT_ALLOWED)
     with transaction.atomic():
         before = program.require_two_factor
         program.require_two_factor = required
         program.save(update_fields=["require_two_factor"])
+        revoked = 0
+        if required and not before:
+            revoked = revoke_api_tokens(
+                User.objects.filter(
+                    membership__program=program, membership__role__in=STAFF_ACCOUNT_ROLES
+                )
+            )
         record(
             actor,
             "program.two-factor",
             target=program,
             program_id=program.pk,
-            detail={"before": before, "after": required},
+            detail={"before": before, "after": required, "tokens_revoked": revoked},
         )
+    return revoked
 
 
 # Staff ------------------------------------------------------------------------------
@@ -181,9 +198,10 @@ def staff_of(program_id: int | None, user_id: int) -> User | None:
 def do_set_staff_active(actor: Actor, user_id: int, active: bool) -> User:
     """Deactivate (``active=False``) or reactivate a staff account of the actor's program.
     Nothing is deleted: a deactivated account cannot sign in, loses its API tokens and
-    keeps its history. Refused with "staff-not-found" for anyone outside the program
-    (as if the account did not exist), "own-account" for the actor's own account, and
-    "already-inactive" / "already-active" when there is nothing to change."""
+    its web sessions (reactivating it brings neither back) and keeps its history.
+    Refused with "staff-not-found" for anyone outside the program (as if the account
+    did not exist), "own-account" for the actor's own account, and "already-inactive" /
+    "already-active" when there is nothing to change."""
     user = _staff_member(actor, user_id)
     if not active and user.pk == actor.user_id:
         raise ClinicalError("own-account", OWN_ACCOUNT)
@@ -197,8 +215,8 @@ def do_set_staff_active(actor: Actor, user_id: int, active: bool) -> User:
         user.save(update_fields=["is_active"])
         detail: dict[str, object] = {"username": user.username}
         if not active:
-            revoked, _ = user.api_tokens.all().delete()
-            detail["tokens_revoked"] = revoked
+            detail["tokens_revoked"] = revoke_api_tokens(User.objects.filter(pk=user.pk))
+            detail["sessions_ended"] = end_web_sessions([user.pk], now=timezone.now())
         record(
             actor,
             "staff.reactivate" if active else "staff.deactivate",
@@ -211,7 +229,10 @@ def do_set_staff_active(actor: Actor, user_id: int, active: bool) -> User:
 
 def do_reset_two_factor(actor: Actor, user_id: int) -> User:
     """Remove a staff member's authenticator devices, so they set one up again at their
-    next sign-in (a lost or replaced phone). Refused with "staff-not-found" for anyone
+    next sign-in (a lost or replaced phone), and revoke their API tokens (a token may
+    have been issued with a code from the lost device). A web session verified with a
+    removed device is no longer verified, so in a program that requires two-factor the
+    page decorators send it to the sign-in page. Refused with "staff-not-found" for anyone
     outside the actor's program, "own-account" for the actor's own account, and
     "no-device" when there is nothing to reset."""
     user = _staff_member(actor, user_id)
@@ -225,12 +246,17 @@ def do_reset_two_factor(actor: Actor, user_id: int) -> User:
         )
     with transaction.atomic():
         removed, _ = devices.delete()
+        revoked = revoke_api_tokens(User.objects.filter(pk=user.pk))
         record(
             actor,
             "staff.two-factor-reset",
             target=user,
             program_id=actor.program_id,
-            detail={"username": user.username, "devices_removed": removed},
+            detail={
+                "username": user.username,
+                "devices_removed": removed,
+                "tokens_revoked": revoked,
+            },
         )
     return user
 

@@ -100,9 +100,12 @@ def set_program_two_factor(request: HttpRequest, program_id: int) -> HttpRespons
     if required not in {"on", "off"}:
         message = "Choose whether the program requires two-factor sign-in."
         return render(request, "accounts/refused.html", {"message": message}, status=400)
-    do_set_program_two_factor(actor_from_request(request), program, required == "on")
+    revoked = do_set_program_two_factor(actor_from_request(request), program, required == "on")
     if required == "on":
         done = f"Staff of {program.name} must now sign in with an authenticator code."
+        if revoked:
+            tokens = "API token" if revoked == 1 else "API tokens"
+            done += f" {revoked} {tokens} issued without a code stopped working."
     else:
         done = f"Staff of {program.name} no longer need an authenticator code to sign in."
     messages.success(request, done)

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
+from clonacare.accounts import (
+    converters,  # noqa: F401 - registers <id:...>
+    views,
+)
 from clonacare.accounts import management_views as manage
-from clonacare.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,21 +19,21 @@ urlpatterns = [
     path("programs/", manage.programs, name="programs"),
     path("programs/new/", manage.create_program, name="create-program"),
     path(
-        "programs/<int:program_id>/two-factor/",
+        "programs/<id:program_id>/two-factor/",
         manage.set_program_two_factor,
         name="program-two-factor",
     ),
     path(
-        "programs/<int:program_id>/admins/new/",
+        "programs/<id:program_id>/admins/new/",
         manage.create_program_admin,
         name="create-program-admin",
     ),
     path("staff/", manage.staff, name="staff"),
     path("staff/new/", manage.create_staff, name="create-staff"),
-    path("staff/<int:user_id>/deactivate/", manage.deactivate_staff, name="deactivate-staff"),
-    path("staff/<int:user_id>/reactivate/", manage.reactivate_staff, name="reactivate-staff"),
+    path("staff/<id:user_id>/deactivate/", manage.deactivate_staff, name="deactivate-staff"),
+    path("staff/<id:user_id>/reactivate/", manage.reactivate_staff, name="reactivate-staff"),
     path(
-        "staff/<int:user_id>/two-factor/reset/",
+        "staff/<id:user_id>/two-factor/reset/",
         manage.reset_two_factor,
         name="reset-two-factor",
     ),

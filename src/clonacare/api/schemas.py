@@ -10,6 +10,8 @@ from ninja import Field, Schema
 M = TypeVar("M", bound=Model)
 
 MAX_PAGE = 200
+# The largest OFFSET the databases take (a signed 64-bit integer); a larger one was a 500.
+MAX_OFFSET = 2**63 - 1
 
 
 class ErrorOut(Schema):
@@ -17,10 +19,10 @@ class ErrorOut(Schema):
 
 
 class PageQuery(Schema):
-    """``?limit=&offset=`` on every list."""
+    """``?limit=&offset=`` on every list; out of range, ``400`` naming the field."""
 
     limit: int = Field(50, ge=1, le=MAX_PAGE, description=f"Items per page (1 to {MAX_PAGE}).")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"Items to skip (0 to {MAX_OFFSET}).")
 
 
 class ProgramOut(Schema):

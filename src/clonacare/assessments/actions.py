@@ -239,15 +239,25 @@ def do_record_level_of_care(
 def do_acknowledge_alert(
     actor: Actor, alert: SafetyAlert, *, note: str, now: dt.datetime
 ) -> SafetyAlert:
-    """A clinician acknowledges an open alert; refuses patients and closed alerts."""
+    """A clinician acknowledges an open alert; refuses patients and closed alerts.
+
+    Refused (``already-acknowledged``) also when another clinician acknowledged it a
+    moment earlier: the acknowledgement is written only on an alert that has none, so
+    the first one's name, time and note stand and it is audited once.
+    """
     if not may_record_clinical_data(actor):
         raise ClinicalError("not-allowed", "Only clinical staff acknowledge safety alerts.")
+    already = ClinicalError("already-acknowledged", "This alert has already been acknowledged.")
     if not alert.is_open:
-        raise ClinicalError("already-acknowledged", "This alert has already been acknowledged.")
+        raise already
     with transaction.atomic():
+        acknowledged = SafetyAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+            acknowledged_by_id=actor.user_id, acknowledged_at=now, acknowledgement_note=note[:400]
+        )
+        if not acknowledged:
+            raise already
         alert.acknowledged_by_id = actor.user_id
         alert.acknowledged_at = now
         alert.acknowledgement_note = note[:400]
-        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
         record(actor, "alert.acknowledge", patient=alert.patient, target=alert)
     return alert

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
 
 from clonacare.audit.models import AuditEvent
@@ -137,6 +138,9 @@ def record_denied(
     program. ``owner_patient_id`` is the patient the record belongs to, when it exists:
     kept out of sight, it lets that patient's program find the attempt
     (``audit.access``) without telling the actor's program whose record it was.
+    An ``owner_patient_id`` too large for the log's id column (a number typed into a
+    URL) names no patient whose reads the log could record, and is not kept there; the
+    id asked for is still in ``object_id`` and the detail, as typed.
     """
     return _append(
         actor,
@@ -145,9 +149,17 @@ def record_denied(
         patient_id=None,
         object_type=object_type,
         object_id=str(object_id),
-        attempted_patient_id=owner_patient_id,
+        attempted_patient_id=_storable_id(owner_patient_id),
         detail={id_name: object_id},
     )
+
+
+def _storable_id(value: int | None) -> int | None:
+    """``value`` if the log's integer id columns can hold it, else None."""
+    if value is None:
+        return None
+    low, high = connection.ops.integer_field_range("IntegerField")
+    return value if low <= value <= high else None
 
 
 def _append(

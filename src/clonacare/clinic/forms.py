@@ -1,4 +1,5 @@
-"""The clinician's forms: the level-of-care assessment record and audit-log filters."""
+"""The clinician's forms: the level-of-care assessment record, alert acknowledgements,
+consents and disclosures, and the audit-log filters."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from django import forms
 
+from clonacare.accounts.converters import MAX_ID
+from clonacare.audit.access import AuditSearch
 from clonacare.core.assessment import INDICATIONS, SUICIDE_SCREENS, record_bounds
 from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs
 from clonacare.patients.models import Patient
@@ -101,16 +104,77 @@ def initial_for(patient: Patient, today: dt.date) -> dict[str, Any]:
     return initial
 
 
+PATIENT_ID = "The patient id must be a whole number, 1 or more."
+DATE = "The {label} date must be a date, YYYY-MM-DD."
+
+
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(required=False, max_length=80)
-    actor = forms.CharField(required=False, max_length=150, label="Username")
-    patient = forms.IntegerField(required=False, min_value=1, label="Patient id")
+    """The audit page's filters, for its search and its CSV export alike. Each error
+    names its filter; a form with any error runs no search (``refusal``)."""
+
+    action = forms.CharField(
+        required=False,
+        max_length=80,
+        error_messages={"max_length": "The action is at most 80 characters."},
+    )
+    actor = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Username",
+        error_messages={"max_length": "The username is at most 150 characters."},
+    )
+    patient = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        label="Patient id",
+        error_messages={
+            "invalid": PATIENT_ID,
+            "min_value": PATIENT_ID,
+            "max_value": "The patient id is larger than any record's id.",
+        },
+    )
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": DATE.format(label="From")},
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": DATE.format(label="To")},
     )
+
+    def search(self) -> AuditSearch:
+        """The filters of a valid form as the audit gate's search: whole days in UTC,
+        "From" and "To" both included. "To" 9999-12-31 has no next day to stop before,
+        and nothing is recorded after it: it sets no upper limit."""
+        data = self.cleaned_data
+        since: dt.date | None = data["since"]
+        until: dt.date | None = data["until"]
+        return AuditSearch(
+            action=data["action"] or None,
+            actor_username=data["actor"] or None,
+            patient_id=data["patient"],
+            since=_midnight_utc(since) if since else None,
+            until=(
+                _midnight_utc(until + dt.timedelta(days=1))
+                if until and until < dt.date.max
+                else None
+            ),
+        )
+
+    def refusal(self, what: str) -> str:
+        """One paragraph saying that nothing was ``what`` (searched, exported) and
+        what is wrong with each filter that is not valid."""
+        problems = " ".join(str(e) for errors in self.errors.values() for e in errors)
+        return f"Correct the filters; nothing was {what}. {problems}"
+
+
+def _midnight_utc(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 class ConsentForm(forms.Form):
@@ -133,3 +197,20 @@ class ConsentForm(forms.Form):
 class DisclosureForm(forms.Form):
     recipient = forms.CharField(max_length=200)
     counselling_notes = forms.BooleanField(required=False, label="Include SUD counselling notes")
+
+
+ACKNOWLEDGEMENT_NOTE_MAX = 400  # as the API's POST /alerts/{id}/acknowledge
+
+
+class AcknowledgeForm(forms.Form):
+    """The note that goes with an alert's acknowledgement (optional)."""
+
+    note = forms.CharField(
+        required=False,
+        max_length=ACKNOWLEDGEMENT_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": f"The note is at most {ACKNOWLEDGEMENT_NOTE_MAX} characters; "
+            "this one has %(show_value)d. Shorten it and acknowledge again."
+        },
+    )

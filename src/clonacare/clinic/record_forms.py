@@ -147,6 +147,7 @@ class RegisterPatientForm(RecordForm):
         ("Portal login (optional)", ("username", "password", "password_again")),
     )
     refusal_fields = (
+        ("date-of-birth", "date_of_birth"),
         ("username", "username"),
         ("password", "password"),
         ("care-team", "care_team"),

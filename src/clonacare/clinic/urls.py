@@ -2,54 +2,55 @@ from __future__ import annotations
 
 from django.urls import path
 
+from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
 from clonacare.clinic import record_views, views
 
 app_name = "clinic"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("patients/new/", record_views.register_patient, name="register"),
-    path("patients/<int:patient_id>/", views.patient, name="patient"),
-    path("patients/<int:patient_id>/status/", record_views.change_status, name="change-status"),
+    path("patients/<id:patient_id>/", views.patient, name="patient"),
+    path("patients/<id:patient_id>/status/", record_views.change_status, name="change-status"),
     path(
-        "patients/<int:patient_id>/benzodiazepine/",
+        "patients/<id:patient_id>/benzodiazepine/",
         record_views.change_benzodiazepine,
         name="change-benzodiazepine",
     ),
     path(
-        "patients/<int:patient_id>/medications/new/",
+        "patients/<id:patient_id>/medications/new/",
         record_views.add_medication,
         name="add-medication",
     ),
     path(
-        "patients/<int:patient_id>/medications/<int:medication_id>/end/",
+        "patients/<id:patient_id>/medications/<id:medication_id>/end/",
         record_views.end_medication,
         name="end-medication",
     ),
     path(
-        "patients/<int:patient_id>/conditions/new/",
+        "patients/<id:patient_id>/conditions/new/",
         record_views.add_condition,
         name="add-condition",
     ),
-    path("patients/<int:patient_id>/care-team/", record_views.care_team, name="care-team"),
+    path("patients/<id:patient_id>/care-team/", record_views.care_team, name="care-team"),
     path(
-        "patients/<int:patient_id>/care-team/<int:user_id>/remove/",
+        "patients/<id:patient_id>/care-team/<id:user_id>/remove/",
         record_views.remove_care_team_member,
         name="remove-care-team-member",
     ),
     path(
-        "patients/<int:patient_id>/instruments/<slug:instrument_id>/",
+        "patients/<id:patient_id>/instruments/<slug:instrument_id>/",
         views.rate_instrument,
         name="rate",
     ),
-    path("patients/<int:patient_id>/level-of-care/", views.level_of_care, name="level-of-care"),
-    path("patients/<int:patient_id>/consents/new/", views.add_consent, name="add-consent"),
+    path("patients/<id:patient_id>/level-of-care/", views.level_of_care, name="level-of-care"),
+    path("patients/<id:patient_id>/consents/new/", views.add_consent, name="add-consent"),
     path(
-        "patients/<int:patient_id>/consents/<int:consent_id>/revoke/",
+        "patients/<id:patient_id>/consents/<id:consent_id>/revoke/",
         views.revoke_consent,
         name="revoke-consent",
     ),
-    path("patients/<int:patient_id>/disclose/", views.disclose, name="disclose"),
-    path("alerts/<int:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
+    path("patients/<id:patient_id>/disclose/", views.disclose, name="disclose"),
+    path("alerts/<id:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
     path("audit/", views.audit_log, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
 ]

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.decorators import staff_required
 from clonacare.accounts.models import Role
+from clonacare.api.errors import CLINICAL_STATUS
 from clonacare.assessments.access import AlertNotFound, access_alert_by_id
 from clonacare.assessments.actions import (
     IncompleteResponse,
@@ -30,12 +31,13 @@ from clonacare.assessments.forms import (
 )
 from clonacare.assessments.history import score_history
 from clonacare.assessments.schedule import instrument_intervals, level_of_care_interval
-from clonacare.audit.access import AuditLogNotFound, AuditSearch, search_audit_log
+from clonacare.audit.access import AuditLogNotFound, may_read_audit_log, search_audit_log
 from clonacare.audit.export import csv_response
 from clonacare.audit.log import Actor, actor_from_request
 from clonacare.audit.models import AuditEvent
 from clonacare.clinic.caseload import caseload as build_caseload
 from clonacare.clinic.forms import (
+    AcknowledgeForm,
     AuditFilterForm,
     ConsentForm,
     DisclosureForm,
@@ -64,6 +66,13 @@ from clonacare.patients.actions import (
 )
 from clonacare.patients.models import Patient
 from clonacare.patients.part2 import part2
+
+
+def _refused(request: HttpRequest, exc: ClinicalError, status: int | None = None) -> HttpResponse:
+    """An action's refusal, with the status the API gives it (``api.errors``' table of
+    ClinicalError codes: 403 not allowed, 409 a conflict with the record, 400 bad input)."""
+    code = status or CLINICAL_STATUS.get(exc.code, 400)
+    return render(request, "clinic/error.html", {"message": exc.message}, status=code)
 
 
 def _patient(actor: Actor, patient_id: int, purpose: str) -> Patient:
@@ -197,10 +206,15 @@ def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         alert = access_alert_by_id(actor, alert_id, purpose="alert.view")
     except AlertNotFound:
         raise Http404("No such alert.") from None
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        # The note as typed comes back with the message, to shorten and send again.
+        context = {"alert": alert, "patient": alert.patient, "form": form}
+        return render(request, "clinic/acknowledge.html", context, status=400)
     try:
-        do_acknowledge_alert(actor, alert, note=request.POST.get("note", ""), now=timezone.now())
+        do_acknowledge_alert(actor, alert, note=form.cleaned_data["note"], now=timezone.now())
     except ClinicalError as exc:
-        return render(request, "clinic/error.html", {"message": exc.message}, status=409)
+        return _refused(request, exc)
     return redirect("clinic:patient", patient_id=alert.patient_id)
 
 
@@ -235,7 +249,8 @@ def revoke_consent(request: HttpRequest, patient_id: int, consent_id: int) -> Ht
     try:
         do_revoke_consent(actor, consent, now=timezone.now())
     except ClinicalError as exc:
-        return render(request, "clinic/error.html", {"message": exc.message}, status=409)
+        # "consent" here is the consent already revoked: its state, not the input.
+        return _refused(request, exc, status=409 if exc.code == "consent" else None)
     return redirect("clinic:patient", patient_id=found.pk)
 
 
@@ -257,27 +272,22 @@ def disclose(request: HttpRequest, patient_id: int) -> HttpResponse:
             now=timezone.now(),
         )
     except ClinicalError as exc:
-        return render(request, "clinic/error.html", {"message": exc.message}, status=403)
+        return _refused(request, exc)
     return render(request, "clinic/disclosure.html", {"patient": found, "disclosure": disclosure})
 
 
+def _audit_filters(request: HttpRequest, actor: Actor) -> AuditFilterForm:
+    """The filters of an audit search or export; 404 for anyone who may not read the
+    log, before the filters are even read."""
+    if not may_read_audit_log(actor):
+        raise Http404("No such page.")
+    return AuditFilterForm(request.GET)
+
+
 def _audit_search(actor: Actor, form: AuditFilterForm, purpose: str) -> QuerySet[AuditEvent]:
-    """The admin's search, through the audit gate; 404 for anyone else."""
-    data = form.cleaned_data if form.is_valid() else {}
-    since, until = data.get("since"), data.get("until")
-    search = AuditSearch(
-        action=data.get("action") or None,
-        actor_username=data.get("actor") or None,
-        patient_id=data.get("patient") or None,
-        since=dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None,
-        until=(
-            dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-            if until
-            else None
-        ),
-    )
+    """The search of a valid form, through the audit gate (which records it)."""
     try:
-        return search_audit_log(actor, search, purpose=purpose)
+        return search_audit_log(actor, form.search(), purpose=purpose)
     except AuditLogNotFound:
         raise Http404("No such page.") from None
 
@@ -285,23 +295,29 @@ def _audit_search(actor: Actor, form: AuditFilterForm, purpose: str) -> QuerySet
 @require_GET
 @staff_required
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """Program and site admins search the log. A filter that is not valid refuses the
+    search as a whole (400, each filter's message): it never runs on the others alone."""
     actor = actor_from_request(request)
-    form = AuditFilterForm(request.GET or None)
-    events = _audit_search(actor, form, "audit.search")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    form = _audit_filters(request, actor)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "clinic/audit.html",
-        {"form": form, "page": page, "query": query.urlencode(), "invalid": bool(form.errors)},
-        status=400 if form.errors else 200,
-    )
+    context: dict[str, Any] = {"form": form, "query": query.urlencode(), "page": None}
+    if not form.is_valid():
+        context["refusal"] = form.refusal("searched")
+        return render(request, "clinic/audit.html", context, status=400)
+    events = _audit_search(actor, form, "audit.search")
+    context["page"] = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "clinic/audit.html", context)
 
 
 @require_GET
 @staff_required
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
+    """The search as CSV, every match; refused as the page refuses (400), exporting
+    nothing, when a filter is not valid."""
     actor = actor_from_request(request)
-    form = AuditFilterForm(request.GET or None)
+    form = _audit_filters(request, actor)
+    if not form.is_valid():
+        message = form.refusal("exported")
+        return render(request, "clinic/error.html", {"message": message}, status=400)
     return csv_response(_audit_search(actor, form, "audit.export"))

@@ -50,8 +50,12 @@ class Patient(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day: dt.date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Whole years from ``born`` to ``day`` (negative when ``day`` is before ``born``)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def label_maximum_exceeded(drug: str, daily_mg: Decimal) -> LabelMaximum | None:
@@ -73,7 +77,12 @@ def _drug_choices() -> list[tuple[str, str]]:
 
 
 class BenzodiazepineUse(models.Model):
-    """What the patient takes now (or took): drug, dose at each dose time, since when."""
+    """What the patient takes now (or took): drug, dose at each dose time, since when.
+
+    A use with no ``ended_on`` is current; a patient has at most one current use of each
+    drug (``benzo_use_one_current_per_drug``), so two dose changes made at the same time
+    cannot both leave one behind.
+    """
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="benzo_uses")
     drug = models.CharField(max_length=40, choices=_drug_choices)
@@ -87,6 +96,13 @@ class BenzodiazepineUse(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-since", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["patient", "drug"],
+                condition=models.Q(ended_on__isnull=True),
+                name="benzo_use_one_current_per_drug",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.drug} {self.daily_mg} mg/day since {self.since}"
@@ -196,13 +212,23 @@ class Consent(models.Model):
         return self.expires_on is None or day <= self.expires_on
 
 
+COUNSELLING_NOTES_SUFFIX = " (with SUD counselling notes)"
+
+
 class Disclosure(models.Model):
-    """A disclosure made under a consent, kept for the patient's accounting of disclosures."""
+    """A disclosure made under a consent, kept for the patient's accounting of disclosures.
+
+    ``consent_information`` is the consent's description of the information, as it was
+    when disclosed; whether SUD counselling notes went too is its own field, so the
+    description never outgrows its column. ``information`` is what every page and the
+    API show: the two together.
+    """
 
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="disclosures")
     recipient = models.CharField(max_length=200)
-    information = models.CharField(max_length=300)
+    consent_information = models.CharField(max_length=300, db_column="information")
+    includes_counselling_notes = models.BooleanField(default=False)
     notice = models.TextField(help_text="The 42 CFR § 2.32 notice sent with the disclosure.")
     disclosed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -214,3 +240,18 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure to {self.recipient} on {self.disclosed_at:%Y-%m-%d}"
+
+    @property
+    def information(self) -> str:
+        """What was disclosed: the consent's description, and the counselling notes if
+        they went too."""
+        notes = COUNSELLING_NOTES_SUFFIX if self.includes_counselling_notes else ""
+        return self.consent_information + notes
+
+    @information.setter
+    def information(self, value: str) -> None:
+        # The reverse of the getter, so Disclosure(information=...) keeps working.
+        if value.endswith(COUNSELLING_NOTES_SUFFIX):
+            value = value.removesuffix(COUNSELLING_NOTES_SUFFIX)
+            self.includes_counselling_notes = True
+        self.consent_information = value

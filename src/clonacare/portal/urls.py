@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
+from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
 from clonacare.portal import views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("questionnaires/<slug:instrument_id>/", views.questionnaire, name="questionnaire"),
-    path("responses/<int:response_id>/", views.response, name="response"),
-    path("consents/<int:consent_id>/revoke/", views.revoke_consent, name="revoke-consent"),
+    path("responses/<id:response_id>/", views.response, name="response"),
+    path("consents/<id:consent_id>/revoke/", views.revoke_consent, name="revoke-consent"),
 ]

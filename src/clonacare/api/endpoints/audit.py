@@ -8,13 +8,17 @@ from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
+from clonacare.accounts.converters import MAX_ID
 from clonacare.api.schemas import READ_ERRORS, PageQuery, page_of
 from clonacare.api.security import caller
 from clonacare.audit.access import AuditSearch, search_audit_log
 from clonacare.audit.export import COLUMNS, csv_response
 
 router = Router(tags=["Audit log"])
+
+OUT_OF_RANGE = "must be a time from 0001-01-01 to 9999-12-31 in UTC"
 
 
 class AuditEventOut(Schema):
@@ -37,13 +41,37 @@ class AuditPage(Schema):
 
 
 class AuditFilters(Schema):
+    """The filters; one that is not valid refuses the whole request (400 naming it), so
+    no search runs on the others alone."""
+
     action: str | None = Field(None, max_length=80, description="Exactly this action.")
     actor: str | None = Field(None, max_length=150, description="Username of the actor.")
     patient: int | None = Field(
-        None, description="Events about this patient id, refused attempts on it included."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Events about this patient id, refused attempts on it included.",
     )
-    since: dt.datetime | None = Field(None, description="At or after (ISO 8601).")
-    until: dt.datetime | None = Field(None, description="Before (ISO 8601).")
+    since: dt.datetime | None = Field(
+        None, description="At or after (ISO 8601; without an offset, UTC)."
+    )
+    until: dt.datetime | None = Field(
+        None, description="Before (ISO 8601; without an offset, UTC)."
+    )
+
+    @field_validator("since", "until")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """The time in UTC (a time without an offset is UTC, as every time in the API);
+        refused when UTC has no such time (year 1 or 9999 with an offset past it)."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(OUT_OF_RANGE) from None
 
     def search(self) -> AuditSearch:
         return AuditSearch(

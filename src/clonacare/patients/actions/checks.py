@@ -8,8 +8,9 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 
 from clonacare.accounts.models import CARE_TEAM_ROLES
+from clonacare.core.assessment import record_bounds
 from clonacare.core.errors import ClinicalError
-from clonacare.patients.models import Patient
+from clonacare.patients.models import Patient, age_on
 
 CARE_TEAM_TAKES = "the care team takes the program's prescribers, nurses and counsellors"
 
@@ -25,14 +26,35 @@ def text(value: str, *, model: type[Model], field: str, label: str, required: bo
     return cleaned
 
 
-def not_in_future(day: dt.date, today: dt.date, what: str) -> None:
+def not_in_future(day: dt.date, today: dt.date, what: str, *, code: str = "date") -> None:
     if day > today:
-        raise ClinicalError("date", f"{what} cannot be in the future.")
+        raise ClinicalError(code, f"{what} cannot be in the future.")
 
 
 def not_before_birth(day: dt.date, patient_born: dt.date, what: str) -> None:
     if day < patient_born:
         raise ClinicalError("date", f"{what} cannot be before the date of birth.")
+
+
+def recorded_date(day: dt.date, *, patient_born: dt.date, today: dt.date, what: str) -> None:
+    """The rule for every date in the record: not in the future, not before birth."""
+    not_in_future(day, today, what)
+    not_before_birth(day, patient_born, what)
+
+
+def date_of_birth(born: dt.date, today: dt.date) -> None:
+    """Refused (``date-of-birth``) in the future, or when it makes the patient older than
+    the assessment record's bound on age (core/assessment/data/record.toml, a typo
+    guard with its source), so a year typed wrong (0001 for 2001) is caught."""
+    not_in_future(born, today, "The date of birth", code="date-of-birth")
+    bound = record_bounds()["age"]
+    age = age_on(born, today)
+    if age > bound.max:
+        raise ClinicalError(
+            "date-of-birth",
+            f"The date of birth {born.isoformat()} makes the patient {age} years old; "
+            f"the record takes ages up to {bound.max:f} ({bound.source}).",
+        )
 
 
 def status(value: str) -> str:

@@ -15,6 +15,7 @@ from django.db import transaction
 from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError
+from clonacare.patients.actions import checks
 from clonacare.patients.models import Consent, Disclosure, Patient
 from clonacare.patients.part2 import part2
 
@@ -35,14 +36,15 @@ class ConsentTerms:
     signed_on: dt.date
 
 
-def _check_terms(terms: ConsentTerms, today: dt.date) -> None:
+def _check_terms(terms: ConsentTerms, patient: Patient, today: dt.date) -> None:
     for field in ("recipient", "purpose", "information", "signed_by"):
         if not getattr(terms, field).strip():
             raise ClinicalError("consent", f"A consent needs its {field.replace('_', ' ')}.")
     if terms.expires_on is None and not terms.expiry_event.strip():
         raise ClinicalError("consent", "A consent needs an expiry date or an expiry event.")
-    if terms.signed_on > today:
-        raise ClinicalError("consent", "The signing date cannot be in the future.")
+    checks.recorded_date(
+        terms.signed_on, patient_born=patient.date_of_birth, today=today, what="The signing date"
+    )
     if terms.expires_on is not None and terms.expires_on < terms.signed_on:
         raise ClinicalError("consent", "The expiry date is before the signing date.")
 
@@ -51,10 +53,15 @@ def do_add_consent(
     actor: Actor, patient: Patient, terms: ConsentTerms, *, now: dt.datetime
 ) -> Consent:
     """Record a signed consent. Staff of the patient's program only (the gate that found
-    ``patient`` has already checked the actor may see it)."""
+    ``patient`` has already checked the actor may see it).
+
+    Refused (ClinicalError, nothing written) without one of the § 2.31 elements, with
+    neither an expiry date nor an expiry event, signed in the future or before the
+    patient's date of birth, or expiring before it was signed.
+    """
     if actor.role not in CONSENT_WRITERS or actor.user_id is None:
         raise ClinicalError("not-allowed", "Only the program's staff record a consent.")
-    _check_terms(terms, now.date())
+    _check_terms(terms, patient, now.date())
     with transaction.atomic():
         consent = Consent.objects.create(
             patient=patient,
@@ -73,16 +80,28 @@ def do_add_consent(
     return consent
 
 
+ALREADY_REVOKED = "This consent has already been revoked."
+
+
 def do_revoke_consent(actor: Actor, consent: Consent, *, now: dt.datetime) -> Consent:
-    """Revoke a consent: the patient themself, or the program's staff on their word."""
+    """Revoke a consent: the patient themself, or the program's staff on their word.
+
+    Refused (``consent``) when it is already revoked, also when another request revoked
+    it a moment earlier: the revocation is written only on a consent that has none, so
+    the first one's time stands and it is audited once.
+    """
     is_the_patient = actor.role == Role.PATIENT and consent.patient.user_id == actor.user_id
     if not (is_the_patient or actor.role in CONSENT_WRITERS):
         raise ClinicalError("not-allowed", "Only the patient or the program's staff revoke.")
     if consent.revoked_at is not None:
-        raise ClinicalError("consent", "This consent has already been revoked.")
+        raise ClinicalError("consent", ALREADY_REVOKED)
     with transaction.atomic():
+        revoked = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if not revoked:
+            raise ClinicalError("consent", ALREADY_REVOKED)
         consent.revoked_at = now
-        consent.save(update_fields=["revoked_at"])
         record(actor, "consent.revoke", patient=consent.patient, target=consent)
     return consent
 
@@ -122,15 +141,13 @@ def do_disclose(
             "no-consent",
             "SUD counselling notes need a consent of their own; nothing was disclosed.",
         )
-    information = consent.information + (
-        " (with SUD counselling notes)" if counselling_notes else ""
-    )
     with transaction.atomic():
         disclosure = Disclosure.objects.create(
             consent=consent,
             patient=patient,
             recipient=consent.recipient,
-            information=information,
+            consent_information=consent.information,
+            includes_counselling_notes=counselling_notes,
             notice=part2().notice,
             disclosed_by_id=actor.user_id,
         )

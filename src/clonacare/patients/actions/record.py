@@ -5,6 +5,12 @@ History is never edited: a dose change ends the current use of that drug on the 
 before the change and starts a new one; an ended medication keeps its dates. Each
 action checks the actor's right (patients/access.py), then the input, then writes and
 audits in one transaction; a refusal raises ClinicalError and writes nothing.
+
+Two requests at the same moment (a double click, two clinicians) must not both pass a
+check that only one of them may: what depends on the record's current state is checked
+inside the transaction, after locking the patient's row (``_locked``), or is a
+conditional update that changes nothing when another request got there first; the
+database's constraints back both, and their refusal becomes the check's message.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 
+from clonacare.accounts.converters import MAX_ID
 from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import may_change_record, may_manage_care_team
@@ -37,15 +45,22 @@ def _may_change(actor: Actor, patient: Patient) -> None:
         raise ClinicalError("not-allowed", NOT_ALLOWED)
 
 
+def _locked(patient: Patient) -> Patient:
+    """``patient`` read again and locked until the transaction ends: another change of
+    the same record waits here, then sees this one. (SQLite has no row locks; it lets
+    one transaction write at a time.) Call inside ``transaction.atomic()``."""
+    return Patient.objects.select_for_update().get(pk=patient.pk)
+
+
 def do_change_status(actor: Actor, patient: Patient, status: str, *, now: dt.datetime) -> Patient:
     """Set the patient's status. The same status again changes (and audits) nothing."""
     _may_change(actor, patient)
     new = checks.status(status)
-    if new == patient.status:
-        return patient
-    old = patient.status
     with transaction.atomic():
+        old = _locked(patient).status
         patient.status = new
+        if new == old:
+            return patient
         patient.save(update_fields=["status"])
         record(
             actor,
@@ -67,24 +82,21 @@ class BenzodiazepineChange:
     prescriber_name: str = ""
 
 
-def do_change_benzodiazepine(
-    actor: Actor, patient: Patient, change: BenzodiazepineChange, *, now: dt.datetime
-) -> BenzodiazepineUse | None:
-    """Record a dose change of one drug; returns the new use (None when it was stopped).
+@dataclass(frozen=True)
+class _DosePlan:
+    """What a checked dose change does: end ``current`` (if any), start a new use unless
+    ``stopping``."""
 
-    The current use of ``change.drug`` ends the day before ``change.on`` and a new use
-    starts on it; with no current use of that drug (a switch, or a crossover to a second
-    drug) the new use starts alongside any other. All doses 0 mg stops the drug: allowed
-    when the patient still takes another benzodiazepine or their status is recovery.
-    Refused (ClinicalError, nothing written) for an unknown drug, a dose that cannot be
-    one, a date in the future or not after the current use began, or doses equal to
-    the current ones.
+    current: BenzodiazepineUse | None
+    stopping: bool
+
+
+def _plan_dose_change(patient: Patient, change: BenzodiazepineChange) -> _DosePlan:
+    """Check ``change`` against the record as it is now (the current uses, the status).
+
+    Raises ClinicalError (nothing written) for a dose that cannot be one, stopping a drug
+    not taken, a date not after the current use began, or the current doses again.
     """
-    _may_change(actor, patient)
-    check_drug(change.drug)
-    today = now.date()
-    checks.not_in_future(change.on, today, "The date of the change")
-    checks.not_before_birth(change.on, patient.date_of_birth, "The date of the change")
     open_uses = list(patient.benzo_uses.filter(ended_on__isnull=True))
     current = next((u for u in open_uses if u.drug == change.drug), None)
     still_taking_another = any(u.drug != change.drug and u.daily_mg > 0 for u in open_uses)
@@ -101,6 +113,32 @@ def do_change_benzodiazepine(
         )
     if current is not None and Doses.of(current) == change.doses:
         raise ClinicalError("no-change", "These are the current doses; nothing changed.")
+    return _DosePlan(current=current, stopping=stopping)
+
+
+def do_change_benzodiazepine(
+    actor: Actor, patient: Patient, change: BenzodiazepineChange, *, now: dt.datetime
+) -> BenzodiazepineUse | None:
+    """Record a dose change of one drug; returns the new use (None when it was stopped).
+
+    The current use of ``change.drug`` ends the day before ``change.on`` and a new use
+    starts on it; with no current use of that drug (a switch, or a crossover to a second
+    drug) the new use starts alongside any other. All doses 0 mg stops the drug: allowed
+    when the patient still takes another benzodiazepine or their status is recovery.
+    Refused (ClinicalError, nothing written) for an unknown drug, a dose that cannot be
+    one, a date in the future, before birth or not after the current use began, or doses
+    equal to the current ones. The record's state is checked with the patient locked, so
+    of two changes sent at once (a double click) the second is checked against the
+    first and refused with the same message as if it had come later.
+    """
+    _may_change(actor, patient)
+    check_drug(change.drug)
+    checks.recorded_date(
+        change.on,
+        patient_born=patient.date_of_birth,
+        today=now.date(),
+        what="The date of the change",
+    )
     prescriber_name = checks.text(
         change.prescriber_name,
         model=BenzodiazepineUse,
@@ -109,32 +147,45 @@ def do_change_benzodiazepine(
         required=False,
     )
     above = label_maximum_exceeded(change.drug, change.doses.daily_mg)
-    with transaction.atomic():
-        if current is not None:
-            current.ended_on = change.on - dt.timedelta(days=1)
-            current.save(update_fields=["ended_on"])
-        new = None
-        if not stopping:
-            new = BenzodiazepineUse.objects.create(
+    try:
+        with transaction.atomic():
+            plan = _plan_dose_change(_locked(patient), change)
+            current = plan.current
+            if current is not None:
+                current.ended_on = change.on - dt.timedelta(days=1)
+                current.save(update_fields=["ended_on"])
+            new = None
+            if not plan.stopping:
+                new = BenzodiazepineUse.objects.create(
+                    patient=patient,
+                    drug=change.drug,
+                    since=change.on,
+                    prescriber_name=prescriber_name,
+                    **change.doses.as_fields(),
+                )
+            record(
+                actor,
+                "record.benzo-change",
                 patient=patient,
-                drug=change.drug,
-                since=change.on,
-                prescriber_name=prescriber_name,
-                **change.doses.as_fields(),
+                target=new if new is not None else current,
+                detail={
+                    "drug": change.drug,
+                    "on": change.on.isoformat(),
+                    "from_daily_mg": str(current.daily_mg) if current is not None else None,
+                    "to_daily_mg": str(change.doses.daily_mg),
+                    "above_label_maximum": above is not None,
+                },
             )
-        record(
-            actor,
-            "record.benzo-change",
-            patient=patient,
-            target=new if new is not None else current,
-            detail={
-                "drug": change.drug,
-                "on": change.on.isoformat(),
-                "from_daily_mg": str(current.daily_mg) if current is not None else None,
-                "to_daily_mg": str(change.doses.daily_mg),
-                "above_label_maximum": above is not None,
-            },
-        )
+    except IntegrityError:
+        # A second current use of the drug (benzo_use_one_current_per_drug): a change
+        # that got past the lock. Checked again against the record as it is now, it is
+        # refused with the check's own message.
+        _plan_dose_change(Patient.objects.get(pk=patient.pk), change)
+        raise ClinicalError(
+            "date",
+            f"{change.drug} was changed on this record at the same moment; open the record "
+            "again and check its current doses.",
+        ) from None
     return new
 
 
@@ -162,8 +213,12 @@ def do_add_medication(
         entry.reason, model=Medication, field="reason", label="reason", required=False
     )
     if entry.started_on is not None:
-        checks.not_in_future(entry.started_on, now.date(), "The start date")
-        checks.not_before_birth(entry.started_on, patient.date_of_birth, "The start date")
+        checks.recorded_date(
+            entry.started_on,
+            patient_born=patient.date_of_birth,
+            today=now.date(),
+            what="The start date",
+        )
     with transaction.atomic():
         medication = Medication.objects.create(
             patient=patient, name=name, dose=dose, reason=reason, started_on=entry.started_on
@@ -178,31 +233,51 @@ def do_add_medication(
     return medication
 
 
+def _medication_of(patient: Patient, medication_id: int) -> Medication:
+    medication = patient.medications.filter(pk=medication_id).first()
+    if medication is None:
+        raise ClinicalError(
+            "medication-not-found", f"This patient has no medication with the id {medication_id}."
+        )
+    return medication
+
+
+def _already_ended(medication: Medication) -> ClinicalError:
+    """The refusal for a medication that has an end date (read again: another request
+    may have just written it)."""
+    ended_on = (
+        Medication.objects.filter(pk=medication.pk).values_list("ended_on", flat=True).first()
+    )
+    shown = ended_on.isoformat() if ended_on is not None else "another date"
+    return ClinicalError("already-ended", f"{medication.name} was already ended on {shown}.")
+
+
 def do_end_medication(
     actor: Actor, patient: Patient, medication_id: int, ended_on: dt.date, *, now: dt.datetime
 ) -> Medication:
     """Record that the patient stopped a medication on ``ended_on`` (it stays listed).
 
     Refused for a medication that is not this patient's (``medication-not-found``), one
-    already ended (``already-ended``), or a date in the future or before it started.
+    already ended (``already-ended``, also when another request ended it a moment
+    earlier: the end is written only on a medication that has none), or a date in the
+    future, before the date of birth or before it started.
     """
     _may_change(actor, patient)
-    medication = patient.medications.filter(pk=medication_id).first()
-    if medication is None:
-        raise ClinicalError(
-            "medication-not-found", f"This patient has no medication with the id {medication_id}."
-        )
+    medication = _medication_of(patient, medication_id)
     if medication.ended_on is not None:
-        raise ClinicalError(
-            "already-ended",
-            f"{medication.name} was already ended on {medication.ended_on.isoformat()}.",
-        )
-    checks.not_in_future(ended_on, now.date(), "The end date")
+        raise _already_ended(medication)
+    checks.recorded_date(
+        ended_on, patient_born=patient.date_of_birth, today=now.date(), what="The end date"
+    )
     if medication.started_on is not None and ended_on < medication.started_on:
         raise ClinicalError("date", "The end date cannot be before the medication started.")
     with transaction.atomic():
+        ended = Medication.objects.filter(pk=medication.pk, ended_on__isnull=True).update(
+            ended_on=ended_on
+        )
+        if not ended:
+            raise _already_ended(medication)
         medication.ended_on = ended_on
-        medication.save(update_fields=["ended_on"])
         record(
             actor,
             "record.medication-end",
@@ -221,8 +296,9 @@ def do_add_condition(
     cleaned = checks.text(
         name, model=Condition, field="name", label="condition's name", required=True
     )
-    checks.not_in_future(noted_on, now.date(), "The date noted")
-    checks.not_before_birth(noted_on, patient.date_of_birth, "The date noted")
+    checks.recorded_date(
+        noted_on, patient_born=patient.date_of_birth, today=now.date(), what="The date noted"
+    )
     with transaction.atomic():
         condition = Condition.objects.create(patient=patient, name=cleaned, noted_on=noted_on)
         record(
@@ -235,6 +311,10 @@ def do_add_condition(
     return condition
 
 
+def _on_care_team(patient: Patient, user: User) -> bool:
+    return patient.care_team.filter(user=user).exists()
+
+
 def do_add_care_team_member(
     actor: Actor, patient: Patient, user_id: int, *, now: dt.datetime
 ) -> CareTeamMember:
@@ -242,38 +322,53 @@ def do_add_care_team_member(
 
     Program admin only (``not-allowed``); refused for anyone who is not a clinician of
     the program (``care-team``) and for someone already on the team
-    (``already-on-care-team``).
+    (``already-on-care-team``, also when another request added them a moment earlier:
+    the database holds each member once, ``care_team_member_once``).
     """
     if not may_manage_care_team(actor, patient):
         raise ClinicalError("not-allowed", NOT_ALLOWED_TEAM)
     user = checks.clinician_of_program(patient.program_id, user_id)
-    if patient.care_team.filter(user=user).exists():
-        raise ClinicalError(
-            "already-on-care-team", f"{checks.display_name(user)} is already on the care team."
-        )
-    with transaction.atomic():
-        member = CareTeamMember.objects.create(patient=patient, user=user)
-        record(
-            actor,
-            "record.care-team-add",
-            patient=patient,
-            target=member,
-            detail={"user_id": user.pk, "username": user.get_username()},
-        )
+    already = ClinicalError(
+        "already-on-care-team", f"{checks.display_name(user)} is already on the care team."
+    )
+    if _on_care_team(patient, user):
+        raise already
+    try:
+        with transaction.atomic():
+            member = CareTeamMember.objects.create(patient=patient, user=user)
+            record(
+                actor,
+                "record.care-team-add",
+                patient=patient,
+                target=member,
+                detail={"user_id": user.pk, "username": user.get_username()},
+            )
+    except IntegrityError:
+        raise already from None
     return member
+
+
+def _member_of(patient: Patient, user_id: int) -> CareTeamMember | None:
+    if not 0 < user_id <= MAX_ID:  # no such account (and the database would overflow)
+        return None
+    return patient.care_team.select_related("user").filter(user_id=user_id).first()
 
 
 def do_remove_care_team_member(
     actor: Actor, patient: Patient, user_id: int, *, now: dt.datetime
 ) -> None:
     """Take someone off the care team (they no longer see the patient). Program admin
-    only (``not-allowed``); ``not-on-care-team`` when they are not on it."""
+    only (``not-allowed``); ``not-on-care-team`` when they are not on it (also when
+    another request took them off a moment earlier: nothing is audited twice)."""
     if not may_manage_care_team(actor, patient):
         raise ClinicalError("not-allowed", NOT_ALLOWED_TEAM)
-    member = patient.care_team.select_related("user").filter(user_id=user_id).first()
+    member = _member_of(patient, user_id)
     if member is None:
         raise ClinicalError("not-on-care-team", NOT_ON_TEAM)
     with transaction.atomic():
+        removed, _ = CareTeamMember.objects.filter(pk=member.pk).delete()
+        if not removed:
+            raise ClinicalError("not-on-care-team", NOT_ON_TEAM)
         record(
             actor,
             "record.care-team-remove",
@@ -281,4 +376,3 @@ def do_remove_care_team_member(
             target=member,
             detail={"user_id": member.user_id, "username": member.user.get_username()},
         )
-        member.delete()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from clonacare.accounts.models import Membership, Role
 from clonacare.audit.log import Actor, record
@@ -51,6 +51,10 @@ class Registration:
     login: PortalLogin | None = None
 
 
+def _taken(username: str) -> ClinicalError:
+    return ClinicalError("username", f"The username {username!r} is taken; choose another.")
+
+
 def _check_login(login: PortalLogin, given_name: str, family_name: str) -> str:
     username = login.username.strip()
     if not username:
@@ -60,7 +64,7 @@ def _check_login(login: PortalLogin, given_name: str, family_name: str) -> str:
     except ValidationError as exc:
         raise ClinicalError("username", " ".join(exc.messages)) from None
     if User.objects.filter(username__iexact=username).exists():
-        raise ClinicalError("username", f"The username {username!r} is taken; choose another.")
+        raise _taken(username)
     someone = User(username=username, first_name=given_name, last_name=family_name)
     try:
         validate_password(login.password, user=someone)
@@ -75,10 +79,12 @@ def do_register_patient(actor: Actor, registration: Registration, *, now: dt.dat
     A prescriber who registers a patient joins their care team (otherwise they could not
     open the record they just made). Refused with ClinicalError, writing nothing, when
     the actor may not register patients (``not-allowed``) or any part is not valid: a
-    blank or over-long name, a date in the future or a use before birth, an unknown
+    blank or over-long name, a date in the future, a date of birth that makes the patient
+    older than the bound on age (``date-of-birth``), a use before birth, an unknown
     status or drug, a dose that cannot be one (patients/doses.py), a care-team member who
-    is not a clinician of the program, a username that is taken or invalid, a password
-    Django's validators refuse.
+    is not a clinician of the program, a username that is taken or invalid (regardless
+    of case, also when another request took it a moment earlier: the database's
+    ``accounts_user_username_ci`` index), a password Django's validators refuse.
     """
     if not may_register_patients(actor) or actor.program_id is None or actor.user_id is None:
         raise ClinicalError("not-allowed", NOT_ALLOWED)
@@ -99,15 +105,16 @@ def do_register_patient(actor: Actor, registration: Registration, *, now: dt.dat
         required=True,
     )
     born = registration.date_of_birth
-    checks.not_in_future(born, today, "The date of birth")
+    checks.date_of_birth(born, today)
     status = checks.status(registration.status)
     use = registration.benzodiazepine
     prescriber_name = ""
     if use is not None:
         check_drug(use.drug)
         check_doses(use.doses, zero_total_allowed=status == Patient.Status.RECOVERY)
-        checks.not_in_future(use.since, today, "The start of the benzodiazepine use")
-        checks.not_before_birth(use.since, born, "The start of the benzodiazepine use")
+        checks.recorded_date(
+            use.since, patient_born=born, today=today, what="The start of the benzodiazepine use"
+        )
         prescriber_name = checks.text(
             use.prescriber_name,
             model=BenzodiazepineUse,
@@ -127,7 +134,12 @@ def do_register_patient(actor: Actor, registration: Registration, *, now: dt.dat
         if login is not None and username is not None:
             user = User(username=username, first_name=given, last_name=family)
             user.set_password(login.password)
-            user.save()
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:
+                # Taken between the check and now, in another case or the same.
+                raise _taken(username) from None
             Membership.objects.create(user=user, program_id=program_id, role=Role.PATIENT)
         patient = Patient.objects.create(
             program_id=program_id,
