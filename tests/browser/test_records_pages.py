@@ -45,7 +45,7 @@ def test_a_disclosure_without_consent_is_refused_in_words(visit: Visit, world: W
     visit.page.get_by_label("Disclose to (recipient named in a consent)").fill("An employer")
     with visit.page.expect_response(lambda r: r.url.endswith("/disclose/")) as answer:
         visit.page.get_by_role("button", name="Disclose", exact=True).click()
-    assert answer.value.status == 403
+    assert answer.value.status == 409  # the record's state (no consent in force), as in the API
     expect(visit.page.get_by_role("alert")).to_have_text(
         "No consent in force lets this record go to 'An employer'; nothing was disclosed."
     )
