@@ -19,9 +19,9 @@ from django.db.models import Q, QuerySet
 from clonacare.accounts.models import Role
 from clonacare.assessments.actions import is_self_report
 from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment, SafetyAlert
-from clonacare.audit.log import Actor, record, record_denied
+from clonacare.audit.log import Actor
 from clonacare.core.instruments import instrument, shipped_ids
-from clonacare.patients.access import patients_visible_to
+from clonacare.patients.access import access_record_by_id, patients_visible_to
 from clonacare.patients.models import Patient
 
 
@@ -104,20 +104,14 @@ def access_result_by_id(actor: Actor, result_id: int, *, purpose: str) -> Instru
     and is recorded as ``<purpose>.denied`` naming only the result id asked for.
     """
     visible = results_visible_to(actor, patients_visible_to(actor))
-    found = visible.select_related("patient", "entered_by").filter(pk=result_id).first()
-    if found is None:
-        owner = InstrumentResponse.objects.filter(pk=result_id).values_list("patient_id", flat=True)
-        record_denied(
-            actor,
-            purpose,
-            object_type="InstrumentResponse",
-            object_id=result_id,
-            id_name="response_id",
-            owner_patient_id=owner.first(),
-        )
-        raise ResultNotFound(result_id)
-    record(actor, purpose, patient=found.patient, target=found)
-    return found
+    return access_record_by_id(
+        actor,
+        visible.select_related("patient", "entered_by"),
+        result_id,
+        purpose=purpose,
+        id_name="response_id",
+        not_found=ResultNotFound,
+    )
 
 
 def access_alert_by_id(actor: Actor, alert_id: int, *, purpose: str) -> SafetyAlert:
@@ -128,17 +122,11 @@ def access_alert_by_id(actor: Actor, alert_id: int, *, purpose: str) -> SafetyAl
     and is recorded as ``<purpose>.denied`` naming only the alert id asked for.
     """
     visible = alerts_visible_to(actor, patients_visible_to(actor))
-    found = visible.select_related("patient", "acknowledged_by").filter(pk=alert_id).first()
-    if found is None:
-        owner = SafetyAlert.objects.filter(pk=alert_id).values_list("patient_id", flat=True)
-        record_denied(
-            actor,
-            purpose,
-            object_type="SafetyAlert",
-            object_id=alert_id,
-            id_name="alert_id",
-            owner_patient_id=owner.first(),
-        )
-        raise AlertNotFound(alert_id)
-    record(actor, purpose, patient=found.patient, target=found)
-    return found
+    return access_record_by_id(
+        actor,
+        visible.select_related("patient", "acknowledged_by"),
+        alert_id,
+        purpose=purpose,
+        id_name="alert_id",
+        not_found=AlertNotFound,
+    )

@@ -8,7 +8,9 @@ read, allowed or refused, is written to the audit log here, so no view can forge
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
 from clonacare.audit.log import Actor, record, record_denied
@@ -17,6 +19,9 @@ from clonacare.patients.models import Consent, Patient
 
 class PatientNotFound(Exception):
     """No patient with that id that this actor may see (missing and forbidden alike)."""
+
+
+Record = TypeVar("Record", bound=Model)
 
 
 class ConsentNotFound(Exception):
@@ -61,6 +66,39 @@ def access_patient_by_id(actor: Actor, patient_id: int, *, purpose: str) -> Pati
         raise PatientNotFound(patient_id)
     record(actor, purpose, patient=patient)
     return patient
+
+
+def access_record_by_id(
+    actor: Actor,
+    visible: QuerySet[Record],
+    record_id: int,
+    *,
+    purpose: str,
+    id_name: str,
+    not_found: type[Exception],
+) -> Record:
+    """The record ``record_id`` among ``visible`` (what ``actor`` may see of a model whose
+    rows belong to a patient); records the read as ``purpose`` with its patient.
+
+    A record that does not exist, or is not among ``visible``, raises ``not_found`` and
+    is recorded as ``<purpose>.denied`` naming only the id asked for (``id_name``): the
+    same entry either way, filed out of sight with the owning patient when it exists.
+    """
+    found = visible.filter(pk=record_id).first()
+    if found is None:
+        model: Any = visible.model
+        owner = model.objects.filter(pk=record_id).values_list("patient_id", flat=True)
+        record_denied(
+            actor,
+            purpose,
+            object_type=model.__name__,
+            object_id=record_id,
+            id_name=id_name,
+            owner_patient_id=owner.first(),
+        )
+        raise not_found(record_id)
+    record(actor, purpose, patient=found.patient, target=found)  # type: ignore[attr-defined]
+    return found
 
 
 def access_consent_of(actor: Actor, patient: Patient, consent_id: int, *, purpose: str) -> Consent:

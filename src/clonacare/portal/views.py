@@ -16,9 +16,15 @@ from clonacare.assessments.actions import (
 )
 from clonacare.assessments.forms import item_fields, posted_answers
 from clonacare.assessments.history import score_history
-from clonacare.audit.log import Actor, actor_from_request, record, record_denied
+from clonacare.audit.log import Actor, actor_from_request
 from clonacare.core.errors import ClinicalError
-from clonacare.patients.access import PatientNotFound, access_patient_by_id, patients_visible_to
+from clonacare.patients.access import (
+    ConsentNotFound,
+    PatientNotFound,
+    access_patient_by_id,
+    access_record_by_id,
+    patients_visible_to,
+)
 from clonacare.patients.actions import do_revoke_consent
 from clonacare.patients.models import Consent, Patient
 
@@ -59,21 +65,18 @@ def _own_consent(actor: Actor, consent_id: int, purpose: str) -> Consent:
     """The patient's own consent ``consent_id``, with the read recorded as ``purpose``;
     another patient's consent or a missing one is recorded as ``<purpose>.denied``
     naming only the id asked for, and answered with the same 404."""
-    consents = Consent.objects.select_related("patient")
-    found = consents.filter(pk=consent_id, patient__in=patients_visible_to(actor)).first()
-    if found is None:
-        owner = Consent.objects.filter(pk=consent_id).values_list("patient_id", flat=True)
-        record_denied(
+    consents = Consent.objects.filter(patient__in=patients_visible_to(actor))
+    try:
+        return access_record_by_id(
             actor,
-            purpose,
-            object_type="Consent",
-            object_id=consent_id,
+            consents.select_related("patient"),
+            consent_id,
+            purpose=purpose,
             id_name="consent_id",
-            owner_patient_id=owner.first(),
+            not_found=ConsentNotFound,
         )
-        raise Http404("No such consent.")
-    record(actor, purpose, patient=found.patient, target=found)
-    return found
+    except ConsentNotFound:
+        raise Http404("No such consent.") from None
 
 
 @require_POST
