@@ -22,6 +22,7 @@ from clonacare.assessments.actions import IncompleteResponse
 from clonacare.audit.access import AuditLogNotFound
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import PatientNotFound
+from clonacare.web.errors import CLINICAL_STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +49,6 @@ SERVER_ERROR = (
 )
 
 JSON = "application/json; charset=utf-8"  # as django-ninja answers
-
-# ClinicalError codes that are not a 400 (bad input) but a refusal or a conflict.
-CLINICAL_STATUS = {
-    "not-allowed": 403,
-    "already-acknowledged": 409,
-    "already-ended": 409,
-    "already-on-care-team": 409,
-    "medication-not-found": 404,
-    "no-consent": 409,
-    "not-on-care-team": 404,
-}
 
 
 class ApiError(Exception):

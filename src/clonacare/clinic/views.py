@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clonacare.accounts.decorators import staff_required
 from clonacare.accounts.models import Role
-from clonacare.api.errors import CLINICAL_STATUS
 from clonacare.assessments.access import AlertNotFound, access_alert_by_id
 from clonacare.assessments.actions import (
     IncompleteResponse,
@@ -66,10 +65,11 @@ from clonacare.patients.actions import (
 )
 from clonacare.patients.models import Patient
 from clonacare.patients.part2 import part2
+from clonacare.web.errors import CLINICAL_STATUS
 
 
 def _refused(request: HttpRequest, exc: ClinicalError, status: int | None = None) -> HttpResponse:
-    """An action's refusal, with the status the API gives it (``api.errors``' table of
+    """An action's refusal, with the status the API gives it (``web.errors``' table of
     ClinicalError codes: 403 not allowed, 409 a conflict with the record, 400 bad input)."""
     code = status or CLINICAL_STATUS.get(exc.code, 400)
     return render(request, "clinic/error.html", {"message": exc.message}, status=code)
