@@ -95,7 +95,14 @@ def test_it_steps_back_to_the_previous_dose_then_retries() -> None:
 
 
 def test_it_never_changes_the_taken_steps_products() -> None:
-    plan = running_plan(drug="clonazepam", doses=(("night", Decimal(1)),))
+    # Clonazepam tablets and ODTs cannot go below 0.375 mg within the ceiling, so the plan
+    # finishes on diazepam, switching once the dose is 10 mg diazepam-equivalent or less.
+    plan = running_plan(
+        drug="clonazepam",
+        doses=(("night", Decimal(1)),),
+        switch_to="diazepam",
+        switch_at_de_mg=Decimal(10),
+    )
     on = plan.steps[2].start + (plan.steps[2].end - plan.steps[2].start) / 2
     revised = adjust_plan(plan, on, Pause(days=7))
     for old, new in zip(plan.steps[:2], revised.steps[:2], strict=True):
@@ -129,9 +136,9 @@ def test_a_revision_can_be_revised_again() -> None:
         ),
         (date(2027, 1, 10), StepBack(), "There is no earlier dose to step back to on 2027-01-10."),
         (
-            date(2029, 1, 1),
+            date(2029, 1, 1),  # the last cut reaches 0.5 mg, then the drug stops
             Pause(days=3),
-            "The plan stopped the drug on 2028-08-14; there is nothing to adjust on 2029-01-01.",
+            "The plan stopped the drug on 2028-08-28; there is nothing to adjust on 2029-01-01.",
         ),
         (
             ON,
@@ -168,9 +175,11 @@ def test_it_refuses_json_that_is_not_a_plan() -> None:
 
 
 def test_a_step_back_during_the_switch_restores_the_previous_mix() -> None:
-    # Clonazepam 0.5 mg morning + 1 mg night switched to diazepam night first (Ashton:
-    # 0.5 mg = 10 mg): step 1 is clonazepam 0.5 mg + diazepam 20 mg, step 2 diazepam 10 +
-    # 20 mg. A step back during step 2 returns to step 1's mix, at the same equivalent.
+    # Clonazepam 0.5 mg morning + 1 mg night (30 mg diazepam-equivalent) switched to
+    # diazepam night first (Ashton: 0.5 mg = 10 mg), at most half the daily dose (15 mg)
+    # per step: the night dose goes in two portions (clonazepam 0.5 mg + diazepam 10 mg,
+    # then diazepam 20 mg), then the morning dose. A step back during step 2 returns to
+    # step 1's mix, at the same equivalent.
     plan = running_plan(
         drug="clonazepam",
         doses=(("morning", Decimal("0.5")), ("night", Decimal(1))),
@@ -184,11 +193,15 @@ def test_a_step_back_during_the_switch_restores_the_previous_mix() -> None:
     assert back.kind == "step-back"
     assert {(d.time, d.drug, d.mg) for d in back.doses} == {
         ("morning", "clonazepam", Decimal("0.5")),
-        ("night", "diazepam", Decimal(20)),
+        ("night", "clonazepam", Decimal("0.5")),
+        ("night", "diazepam", Decimal(10)),
     }
     assert back.diazepam_equivalent_mg == revised.steps[2].diazepam_equivalent_mg == 30
-    assert {d.drug for d in retry.doses} == {"diazepam"}
-    mix = "clonazepam 0.5 mg + diazepam 20 mg a day, the same diazepam-equivalent"
+    assert {(d.time, d.drug) for d in retry.doses} == {
+        ("morning", "clonazepam"),
+        ("night", "diazepam"),
+    }
+    mix = "clonazepam 1 mg + diazepam 10 mg a day, the same diazepam-equivalent"
     assert revised.revisions[-1].action == (
         f"step back to the previous dose: during the switch to diazepam, back to the previous "
         f"mix ({mix}), for a patient who did not tolerate the switch"

@@ -260,6 +260,8 @@ def test_it_refuses_a_tiny_step_from_the_largest_dose_at_once(
         "1",
         "--override-reason",
         "x",
+        "--confirmed-by",
+        "Dr Okafor",  # 1000 mg is above diazepam's label maximum: escalated
     )
     assert err == (
         f"clonacare taper: {LONGEST}choose a larger --step, a shorter --interval or an --end-dose."

@@ -14,6 +14,9 @@ from clonacare.cli import main
 
 PLAN = ["taper", "plan", "--start", "2027-01-04"]
 CLONAZEPAM = ["--drug", "clonazepam", "--dose", "morning=0.5", "--dose", "night=1"]
+# Clonazepam products cannot cut 0.375 mg within the ceiling: the plan finishes on
+# diazepam, switching once the daily dose is 10 mg diazepam-equivalent or less.
+FINISH_ON_DIAZEPAM = ["--switch-at", "10"]
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -33,7 +36,16 @@ def fails(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def test_it_plans_the_contracts_example_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
-        capsys, *PLAN, *CLONAZEPAM, "--method", "percent", "--step", "10", "--format", "json"
+        capsys,
+        *PLAN,
+        *CLONAZEPAM,
+        *FINISH_ON_DIAZEPAM,
+        "--method",
+        "percent",
+        "--step",
+        "10",
+        "--format",
+        "json",
     )
     assert (code, err) == (0, "")
     data = json.loads(out)
@@ -109,6 +121,8 @@ def test_it_runs_every_method_and_option(capsys: pytest.CaptureFixture[str]) -> 
         "custom",
         "--steps",
         "2027-01-18:night=9;2027-02-01:night=8;2027-02-15:stop",
+        "--override-reason",
+        "inpatient unit, supervised stop",
         "--format",
         "csv",
     )
@@ -119,7 +133,16 @@ def test_it_runs_every_method_and_option(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize("fmt", ["table", "csv", "ics", "svg", "dispensing"])
 def test_it_writes_every_format(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     code, out, err = run(
-        capsys, *PLAN, *CLONAZEPAM, "--method", "percent", "--step", "10", "--format", fmt
+        capsys,
+        *PLAN,
+        *CLONAZEPAM,
+        *FINISH_ON_DIAZEPAM,
+        "--method",
+        "percent",
+        "--step",
+        "10",
+        "--format",
+        fmt,
     )
     assert code == 0
     assert out

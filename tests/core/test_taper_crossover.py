@@ -1,5 +1,6 @@
 """The Ashton crossover: switch to diazepam one dose time at a time at equal
-diazepam-equivalent, then taper the diazepam."""
+diazepam-equivalent, no step replacing more than half the daily dose (a larger dose time
+is switched in portions), then taper the diazepam."""
 
 from __future__ import annotations
 
@@ -30,31 +31,53 @@ def doses(step: object) -> dict[str, tuple[str, Decimal]]:
     return {d.time: (d.drug, d.mg) for d in step.doses}  # type: ignore[attr-defined]
 
 
+def given(step: object) -> list[tuple[str, str, Decimal]]:
+    """Every dose of a step: during a switch in portions one dose time holds both drugs."""
+    return [(d.time, d.drug, d.mg) for d in step.doses]  # type: ignore[attr-defined]
+
+
 def test_it_switches_one_dose_time_at_a_time_night_first() -> None:
     # Ashton 2002 (Table 1, equivalents): clonazepam 0.5 mg ≈ diazepam 10 mg; Chapter II
-    # ("Switching to a long-acting benzodiazepine"): substitute one dose at a time, so
-    # clonazepam 1 mg at night becomes diazepam 20 mg, then 0.5 mg in the morning 10 mg.
+    # ("Switching to a long-acting benzodiazepine"): substitute one dose at a time, a
+    # portion at a time. The daily dose is 30 mg diazepam-equivalent, so no step replaces
+    # more than 15 mg: clonazepam 1 mg at night (20 mg) goes in two halves, then 0.5 mg in
+    # the morning (10 mg) in one step.
     plan = plan_taper(request())
-    assert doses(plan.steps[0]) == {
-        "morning": ("clonazepam", Decimal("0.5")),
-        "night": ("clonazepam", Decimal(1)),
-    }
-    assert doses(plan.steps[1]) == {
-        "morning": ("clonazepam", Decimal("0.5")),
-        "night": ("diazepam", Decimal(20)),
-    }
-    assert doses(plan.steps[2]) == {
-        "morning": ("diazepam", Decimal(10)),
-        "night": ("diazepam", Decimal(20)),
-    }
-    assert [s.kind for s in plan.steps[:3]] == ["start", "crossover", "crossover"]
-    assert plan.steps[1].note == "Switch the night dose: clonazepam 1 mg → diazepam 20 mg."
+    assert given(plan.steps[0]) == [
+        ("morning", "clonazepam", Decimal("0.5")),
+        ("night", "clonazepam", Decimal(1)),
+    ]
+    assert given(plan.steps[1]) == [
+        ("morning", "clonazepam", Decimal("0.5")),
+        ("night", "clonazepam", Decimal("0.5")),
+        ("night", "diazepam", Decimal(10)),
+    ]
+    assert given(plan.steps[2]) == [
+        ("morning", "clonazepam", Decimal("0.5")),
+        ("night", "diazepam", Decimal(20)),
+    ]
+    assert given(plan.steps[3]) == [
+        ("morning", "diazepam", Decimal(10)),
+        ("night", "diazepam", Decimal(20)),
+    ]
+    assert [s.kind for s in plan.steps[:5]] == [
+        "start",
+        "crossover",
+        "crossover",
+        "crossover",
+        "reduction",
+    ]
+    assert [s.note for s in plan.steps[1:4]] == [
+        "Switch part of the night dose: clonazepam 1 mg → clonazepam 0.5 mg + diazepam 10 mg.",
+        "Switch the rest of the night dose: clonazepam 0.5 mg + diazepam 10 mg → diazepam 20 mg.",
+        "Switch the morning dose: clonazepam 0.5 mg → diazepam 10 mg.",
+    ]
 
 
 def test_it_keeps_the_diazepam_equivalent_constant_through_the_crossover() -> None:
     plan = plan_taper(request())
-    assert [s.diazepam_equivalent_mg for s in plan.steps[:3]] == [30, 30, 30]
-    assert [s.change_pct for s in plan.steps[:3]] == [0, 0, 0]
+    assert [s.diazepam_equivalent_mg for s in plan.steps[:4]] == [30, 30, 30, 30]
+    assert [s.change_pct for s in plan.steps[:4]] == [0, 0, 0, 0]
 
 
 def test_it_takes_7_days_per_crossover_step_by_default() -> None:
@@ -70,15 +93,17 @@ def test_it_takes_7_days_per_crossover_step_by_default() -> None:
 
 def test_it_follows_a_chosen_order_and_length() -> None:
     plan = plan_taper(request(crossover_order=("morning",), crossover_days=14))
-    assert doses(plan.steps[1])["morning"] == ("diazepam", Decimal(10))
-    assert doses(plan.steps[1])["night"] == ("clonazepam", Decimal(1))
+    assert given(plan.steps[1]) == [
+        ("morning", "diazepam", Decimal(10)),
+        ("night", "clonazepam", Decimal(1)),
+    ]
     assert plan.steps[1].start == date(2027, 1, 18)
 
 
 def test_it_uses_the_chosen_equivalence_table() -> None:
     # VA/DoD SUD CPG 2021 (ASAM 2025 Table 7): clonazepam 1 mg ≈ diazepam 10 mg.
     plan = plan_taper(request(equivalence="vadod"))
-    assert doses(plan.steps[2]) == {
+    assert doses(plan.steps[3]) == {
         "morning": ("diazepam", Decimal(5)),
         "night": ("diazepam", Decimal(10)),
     }
@@ -101,15 +126,21 @@ def test_it_then_tapers_only_diazepam() -> None:
 def test_it_uses_the_midpoint_of_a_range_with_a_warning() -> None:
     plan = plan_taper(request(drug="estazolam", doses=(("night", Decimal(2)),)))
     # Ashton gives estazolam 1–2 mg = diazepam 10 mg; midpoint 1.5 mg: 2 mg = 13.33 mg,
-    # which the 0.1 mL solution can only make as 13.3 mg (rounded down, and shown).
-    assert doses(plan.steps[1]) == {"night": ("diazepam", Decimal("13.3"))}
+    # switched in halves (1 mg = 6.67 mg each), which the 0.1 mL solution can only make
+    # as 6.6 mg, then 6.6 + 6.67 = 13.2 mg: each rounded down (never up, so no step of
+    # the switch is higher than the one before), and shown.
+    assert given(plan.steps[1]) == [
+        ("night", "estazolam", Decimal(1)),
+        ("night", "diazepam", Decimal("6.6")),
+    ]
+    assert given(plan.steps[2]) == [("night", "diazepam", Decimal("13.2"))]
     codes = [w.code for w in plan.warnings]
     assert "equivalence-range" in codes
     assert "rounding" in codes
     chosen = plan_taper(
         request(drug="estazolam", doses=(("night", Decimal(2)),), equivalent_mg=Decimal(2))
     )
-    assert doses(chosen.steps[1]) == {"night": ("diazepam", Decimal(10))}
+    assert given(chosen.steps[2]) == [("night", "diazepam", Decimal(10))]
     assert "equivalence-range" not in [w.code for w in chosen.warnings]
 
 

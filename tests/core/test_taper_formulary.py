@@ -1,6 +1,7 @@
 """Every dose is made from the formulary: tablet counts, halves only where scored, ODTs,
 capsules and liquids measured to the formulary's resolution. Where the formulary cannot
-make the next step within the limits, the plan says so and ends at that floor."""
+make the next step within the limits, the plan is refused unless a clinician overrides the
+stop from that floor (tests/core/test_taper_formulary_floor.py has the ways out)."""
 
 from __future__ import annotations
 
@@ -102,8 +103,10 @@ def test_every_dose_of_a_plan_adds_up_exactly() -> None:
             assert sum(p.mg_per_unit * p.quantity for p in dose.products) == dose.mg
 
 
-def test_it_ends_at_the_formulary_floor_and_says_so() -> None:
-    plan = plan_taper(request(doses=(("night", Decimal(1)),)))
+def test_an_overridden_stop_at_the_formulary_floor_says_so() -> None:
+    # Reversal: the floor used to end the plan with a warned stop; the stop is now refused
+    # unless overridden (the refusal: tests/core/test_taper_formulary_floor.py).
+    plan = plan_taper(request(doses=(("night", Decimal(1)),), override_reason="inpatient stop"))
     # 0.375 → 0.25 mg would be a 33% cut: no clonazepam product makes a smaller step.
     last = plan.steps[-2]
     assert [d.mg for d in last.doses] == [Decimal("0.375")]
@@ -113,8 +116,9 @@ def test_it_ends_at_the_formulary_floor_and_says_so() -> None:
         "The formulary 'US default' cannot make a clonazepam dose below 0.375 mg/day within "
         "25% in 14 days (the nearest dose below, 0.25 mg/day, would be a 33.3% cut): the plan "
         "stops from 0.375 mg/day, a last step of 100% (7.5 mg diazepam-equivalent). Ways out: "
-        "a liquid or compounded form in the site formulary, a smaller orally disintegrating "
-        "tablet, --switch-to diazepam."
+        "finish on diazepam (--switch-to diazepam, or --switch-at MG to switch once the daily "
+        "dose is at or below MG mg diazepam-equivalent, with MG 7.5 or more), a liquid or "
+        "compounded form in a site formulary (--formulary FILE)."
     )
     # It never takes a larger cut earlier to get there.
     cuts = list(plan.steps[1:-1])
@@ -155,6 +159,7 @@ source = "gov.scot 2024"
             method="bands",
             step=None,
             formulary_path=path,
+            override_reason="stop from 3 mg agreed with the patient",
         )
     )
     dailies = [sum((d.mg for d in s.doses), Decimal(0)) for s in plan.steps]
@@ -187,9 +192,10 @@ label = "compounded oral suspension"
 source = "site compounding record"
 """,
     )
-    plan = plan_taper(request(formulary_path=path))
+    plan = plan_taper(request(formulary_path=path, override_reason="stop from 0.6 mg agreed"))
     # 0.1 mL of 0.1 mg/mL is 0.01 mg: the floor falls from 0.375 mg (tablets and ODTs)
-    # to 0.03 mg (0.6 mg diazepam-equivalent), where 0.02 mg would be a 33% cut.
+    # to 0.03 mg (0.6 mg diazepam-equivalent), where 0.02 mg would be a 33% cut; the stop
+    # from just above the discontinuation dose still needs the override.
     last = plan.steps[-2].doses[0]
     assert last.mg == Decimal("0.03")
     assert last.products[0].unit == "mL"
@@ -215,8 +221,20 @@ def test_a_drug_with_no_product_for_its_dose_needs_a_switch_or_a_site_formulary(
         )
     )
     assert plan.steps[0].doses[0].supply == "current"
-    assert plan.steps[1].doses[0].drug == "diazepam"
-    assert "formulary-current-dose" in [w.code for w in plan.warnings]
+    # Switched in halves of the patient's own supply (Ashton midpoint: 1.5 mg = 10 mg).
+    assert [(d.drug, d.mg, d.supply) for d in plan.steps[1].doses] == [
+        ("estazolam", Decimal("0.75"), "current"),
+        ("diazepam", Decimal(5), "formulary"),
+    ]
+    assert [d.drug for d in plan.steps[2].doses] == ["diazepam"]
+    current = [w.message for w in plan.warnings if w.code == "formulary-current-dose"]
+    assert current == [
+        "The formulary 'US default' cannot make estazolam 1.5 mg (night); the plan records "
+        "it as the patient's current supply until the switch to diazepam replaces it.",
+        "The formulary 'US default' cannot make estazolam 0.75 mg (night), a portion of a "
+        "dose switched to diazepam step by step; the plan records it as part of the "
+        "patient's current supply until the switch replaces it.",
+    ]
 
 
 def test_it_refuses_a_formulary_file_it_cannot_read(tmp_path: Path) -> None:
@@ -268,8 +286,11 @@ source = "gov.scot 2024"
         "The formulary 'Diazepam 2 mg only' has no clonazepam product; use --switch-to "
         "diazepam (it lists diazepam) or a site formulary (--formulary FILE) that lists one."
     )
-    plan = plan_taper(request(formulary_path=path, switch_to="diazepam"))
-    assert plan.steps[1].doses[0].products[0].name == "diazepam 2 mg tablet"
+    plan = plan_taper(
+        request(formulary_path=path, switch_to="diazepam", override_reason="stop from 3 mg")
+    )
+    switched = next(d for d in plan.steps[1].doses if d.drug == "diazepam")
+    assert switched.products[0].name == "diazepam 2 mg tablet"
 
 
 QUAZEPAM = {
@@ -288,12 +309,14 @@ def test_a_plan_that_could_only_stop_at_once_is_refused() -> None:
     assert refused.value.message.startswith(
         "Refused (formulary-floor): The formulary 'US default' cannot make a quazepam dose "
         "below 30 mg/day within 25% in 14 days (the nearest dose below, 15 mg/day, would "
-        "be a 50% cut): the plan stops from 30 mg/day"
+        "be a 50% cut): the plan would stop from 30 mg/day"
     )
     assert refused.value.message.endswith(
         "No reduction can be made before that stop, so this plan would stop the drug at "
-        "once; use one of the ways out, or give --override-reason TEXT to plan the stop "
-        "anyway."
+        "once. Ways out: finish on diazepam (--switch-to diazepam, or --switch-at MG to "
+        "switch once the daily dose is at or below MG mg diazepam-equivalent, with MG 30 or "
+        "more), a liquid or compounded form in a site formulary (--formulary FILE); or give "
+        "--override-reason TEXT to plan the stop anyway."
     )
     assert "--switch-to diazepam" in refused.value.message
 

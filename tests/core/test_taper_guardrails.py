@@ -16,6 +16,11 @@ from clonacare.core.taper.rules import load_rules
 
 START = date(2027, 1, 4)
 CEILING = "[ASAM 2025 Rec 6: the pace should typically not exceed 25% every 2 weeks]"
+STOP = (
+    "FDA 2020 boxed warning: withdrawal reactions can be life-threatening (seizures) if the "
+    "drug is stopped abruptly or reduced too quickly; ASAM 2025 Rec 6: the pace should "
+    "typically not exceed 25% every 2 weeks"
+)
 MIN_STEP = (
     "[ASAM 2025 Rec 6: changing the dose more often than weekly needs a clinician override "
     "with a recorded reason]"
@@ -85,7 +90,13 @@ def test_it_plans_an_overridden_breach_and_keeps_the_warning() -> None:
         "Overridden (inpatient unit): step 8 (2027-04-26) cuts more than 25% in 14 days"
     )
     assert "step 9 (2027-05-10)" in warning.message
-    assert warning.source == CEILING[1:-1]
+    # The literal 2 mg cut from 2 mg is a stop from above the discontinuation dose.
+    assert warning.message.endswith(
+        "step 10 (2027-05-24) stops the drug from 2 mg diazepam-equivalent/day, above the "
+        "discontinuation dose (0.5 mg diazepam-equivalent): a 100% cut of 2 mg "
+        f"diazepam-equivalent [{STOP}]."
+    )
+    assert warning.source == f"{CEILING[1:-1]}; {STOP}"
 
 
 def test_it_refuses_the_label_schedule_for_long_term_use() -> None:
@@ -235,51 +246,87 @@ def test_it_warns_about_older_adults_and_opioids() -> None:
     assert "older-adult" not in [w.code for w in younger.warnings]
 
 
-def test_it_warns_above_the_label_maximum_but_still_plans() -> None:
-    plan = plan_taper(request(drug="clonazepam", doses=(("night", Decimal(6)),)))
-    warning = next(w for w in plan.warnings if w.code == "label-maximum")
-    assert warning.message == (
-        "Clonazepam 6 mg/day is above the label maximum (4 mg/day for panic disorder); plan "
-        "with care, the dose may include use beyond the prescription."
+def test_it_escalates_a_starting_dose_above_the_label_maximum() -> None:
+    # Reversal: a dose above the label maximum was a plain warning; it now blocks the plan
+    # until the prescriber confirms it (clinical reference: a blocking warning, never a
+    # refusal). Without an indication the drug's highest label maximum counts.
+    error = refusal(drug="diazepam", doses=(("night", Decimal(60)),))
+    assert error.code == "confirmation-required"
+    assert error.message == (
+        "Plan blocked until a clinician confirms: Diazepam 60 mg/day is above the label "
+        "maximum (40 mg/day for anxiety): the prescriber confirms this starting dose before "
+        "the plan is made; it may include use beyond the prescription. [FDA labels: DailyMed "
+        "prescribing information] Give --confirmed-by NAME once the responsible clinician has "
+        "confirmed."
     )
-    assert warning.source == "FDA labels: DailyMed prescribing information"
-    # For a seizure disorder the label allows clonazepam up to 20 mg/day.
-    seizures = plan_taper(
+    plan = plan_taper(
         request(
-            drug="clonazepam",
-            doses=(("night", Decimal(6)),),
-            patient=PatientFactors(indication="epilepsy", confirmed_by="Dr Okafor"),
+            drug="diazepam",
+            doses=(("night", Decimal(60)),),
+            patient=PatientFactors(confirmed_by="Dr Okafor"),
         )
     )
-    assert "label-maximum" not in [w.code for w in seizures.warnings]
+    warning = next(w for w in plan.warnings if w.code == "label-maximum")
+    assert warning.message == (
+        "Diazepam 60 mg/day is above the label maximum (40 mg/day for anxiety): the "
+        "prescriber confirms this starting dose before the plan is made; it may include use "
+        "beyond the prescription. Confirmed by Dr Okafor."
+    )
+    assert (warning.blocking, warning.confirmed_by) == (True, "Dr Okafor")
+    assert warning.source == "FDA labels: DailyMed prescribing information"
+    # Clonazepam 6 mg without an indication is within the highest maximum (20 mg/day for
+    # seizure disorders), and so is a seizure disorder's dose.
+    for patient in (
+        PatientFactors(),
+        PatientFactors(indication="epilepsy", confirmed_by="Dr Okafor"),
+    ):
+        plan = plan_taper(
+            request(
+                drug="clonazepam",
+                doses=(("night", Decimal(6)),),
+                switch_to="diazepam",
+                patient=patient,
+            )
+        )
+        assert not [w for w in plan.warnings if w.message.startswith("Clonazepam 6 mg/day")]
 
 
 @pytest.mark.parametrize(
-    ("indication", "warned"),
+    ("indication", "escalated"),
     [
         # FDA alprazolam label (clinical reference): 4 mg/day for anxiety, 10 for panic.
         ("panic disorder", False),
         ("Panic disorder with agoraphobia", False),
         ("anxiety", True),
-        (None, True),  # indication unknown: the lower maximum is named
+        (None, False),  # no indication: the highest maximum (10 mg/day) counts
+        ("insomnia", False),  # no label maximum for it: the highest counts
     ],
 )
 def test_the_label_maximum_of_the_plans_indication_counts(
-    indication: str | None, warned: bool
+    indication: str | None, escalated: bool
 ) -> None:
-    plan = plan_taper(
-        request(
-            drug="alprazolam",
-            doses=(("night", Decimal(6)),),
-            patient=PatientFactors(indication=indication),
+    kw: dict[str, object] = {
+        "drug": "alprazolam",
+        "doses": (("night", Decimal(6)),),
+        "switch_to": "diazepam",
+    }
+    if escalated:
+        error = refusal(**kw, patient=PatientFactors(indication=indication))
+        assert error.code == "confirmation-required"
+        assert error.message.startswith(
+            "Plan blocked until a clinician confirms: Alprazolam 6 mg/day is above the label "
+            "maximum (4 mg/day for anxiety): the prescriber confirms this starting dose"
         )
+    plan = plan_taper(
+        request(**kw, patient=PatientFactors(indication=indication, confirmed_by="Dr Okafor"))
     )
-    messages = [w.message for w in plan.warnings if w.code == "label-maximum"]
+    messages = [w.message for w in plan.warnings if w.message.startswith("Alprazolam")]
     expected = (
-        "Alprazolam 6 mg/day is above the label maximum (4 mg/day for anxiety); plan with "
-        "care, the dose may include use beyond the prescription."
+        "Alprazolam 6 mg/day is above the label maximum (4 mg/day for anxiety): the "
+        "prescriber confirms this starting dose before the plan is made; it may include use "
+        "beyond the prescription. Confirmed by Dr Okafor."
     )
-    assert messages == ([expected] if warned else [])
+    assert messages == ([expected] if escalated else [])
 
 
 def test_it_refuses_an_implausibly_large_dose() -> None:

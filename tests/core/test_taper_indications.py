@@ -27,6 +27,9 @@ def request(indication: str, confirmed_by: str | None = None) -> TaperRequest:
         start=date(2027, 1, 4),
         method="percent",
         step=Decimal(10),
+        # Clonazepam products cannot cut 0.375 mg within the ceiling: finish on diazepam.
+        switch_to="diazepam",
+        switch_at_de_mg=Decimal(10),
         patient=PatientFactors(indication=indication, confirmed_by=confirmed_by),
     )
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from clonacare.core.errors import ClinicalError
-from clonacare.core.taper import CustomStep, TaperRequest, plan_taper
+from clonacare.core.taper import CustomStep, PatientFactors, TaperRequest, plan_taper
 
 START = date(2027, 1, 4)
 
@@ -102,8 +102,10 @@ def test_it_cuts_by_the_nice_cks_bands() -> None:
 @pytest.mark.parametrize(
     ("dose", "weeks_low", "weeks_high"),
     # NICE CKS "estimated total withdrawal time": from diazepam 40 mg/day 30–60 weeks;
-    # from 20 mg/day 20–40 weeks.
-    [(40, 30, 60), (20, 20, 40)],
+    # from 20 mg/day 20–40 weeks. The last cut now reaches the discontinuation dose before
+    # the stop (one interval more than the earlier stop from 0.6 mg), which takes 20 mg/day
+    # to 42 weeks: two weeks past NICE's upper estimate (docs/taper.md says so).
+    [(40, 30, 60), (20, 20, 42)],
 )
 def test_it_takes_as_long_as_nice_estimates(dose: int, weeks_low: int, weeks_high: int) -> None:
     plan = plan_taper(request(method="bands", step=None, doses=(("night", Decimal(dose)),)))
@@ -115,12 +117,25 @@ def test_it_documents_the_bands_figures() -> None:
     # The figures quoted in docs/taper.md.
     forty = plan_taper(request(method="bands", step=None, doses=(("night", Decimal(40)),)))
     twenty = plan_taper(request(method="bands", step=None, doses=(("night", Decimal(20)),)))
-    assert forty.steps[-1].start == START + timedelta(weeks=50)
-    assert twenty.steps[-1].start == START + timedelta(weeks=40)
+    assert forty.steps[-1].start == START + timedelta(weeks=52)
+    assert twenty.steps[-1].start == START + timedelta(weeks=42)
+    assert [daily(s) for s in twenty.steps[-4:]] == [
+        Decimal("0.7"),
+        Decimal("0.6"),
+        Decimal("0.5"),
+        0,
+    ]
 
 
 def test_it_uses_the_top_band_above_40_mg_with_a_warning() -> None:
-    plan = plan_taper(request(method="bands", step=None, doses=(("night", Decimal(60)),)))
+    plan = plan_taper(
+        request(
+            method="bands",
+            step=None,
+            doses=(("night", Decimal(60)),),
+            patient=PatientFactors(confirmed_by="Dr Okafor"),  # above the label maximum
+        )
+    )
     assert daily(plan.steps[1]) == 56
     assert "bands-above-range" in [w.code for w in plan.warnings]
 
@@ -136,9 +151,15 @@ def test_it_refuses_a_bands_interval_outside_7_to_28_days() -> None:
 
 def test_it_takes_cuts_off_the_morning_dose_first_by_default() -> None:
     plan = plan_taper(
-        request(drug="clonazepam", doses=(("morning", Decimal("0.5")), ("night", Decimal(1))))
+        request(
+            drug="clonazepam",
+            doses=(("morning", Decimal("0.5")), ("night", Decimal(1))),
+            switch_to="diazepam",
+            switch_at_de_mg=Decimal(10),  # below 0.375 mg clonazepam cannot cut within 25%
+        )
     )
-    at = [{d.time: d.mg for d in s.doses} for s in plan.steps]
+    switch = next(i for i, s in enumerate(plan.steps) if s.kind == "crossover")
+    at = [{d.time: d.mg for d in s.doses} for s in plan.steps[:switch]]
     mornings = [doses.get("morning", Decimal(0)) for doses in at]
     nights = [doses.get("night", Decimal(0)) for doses in at]
     first_night_cut = next(i for i, n in enumerate(nights) if n < 1)
@@ -151,6 +172,8 @@ def test_it_takes_cuts_off_the_dose_time_named_first() -> None:
             drug="clonazepam",
             doses=(("morning", Decimal("0.5")), ("night", Decimal(1))),
             reduce_first=("night",),
+            switch_to="diazepam",
+            switch_at_de_mg=Decimal(10),
         )
     )
     first_cut = plan.steps[1]
@@ -169,14 +192,21 @@ def test_it_holds_the_end_dose_instead_of_stopping() -> None:
     assert all(daily(s) >= 10 for s in plan.steps)
 
 
-def test_it_stops_when_the_next_cut_reaches_the_discontinuation_dose() -> None:
+def test_it_stops_only_from_the_discontinuation_dose_or_below() -> None:
+    # Reversal: the plan used to stop when the next cut would reach the discontinuation
+    # dose (from 0.6 mg here); the last cut now reaches it like any other, then it stops.
     plan = plan_taper(request(doses=(("night", Decimal(2)),), step=Decimal(25)))
     last, stop = plan.steps[-2], plan.steps[-1]
     assert stop.kind == "discontinuation"
     assert stop.doses == ()
     assert stop.days == 0
-    assert daily(last) * Decimal("0.75") <= Decimal("0.5")
+    assert daily(last) <= Decimal("0.5") < daily(plan.steps[-3])
     assert stop.start == last.end
+    assert stop.note == (
+        "Stops: the daily dose, 0.5 mg (0.5 mg diazepam-equivalent), is at or below the "
+        "discontinuation dose (0.5 mg diazepam-equivalent, a Clonacare default, not a "
+        "guideline value)."
+    )
 
 
 def test_it_holds_the_last_dose_for_the_final_hold() -> None:
@@ -184,11 +214,14 @@ def test_it_holds_the_last_dose_for_the_final_hold() -> None:
     assert plan.steps[-2].days == 28
 
 
-def test_it_accepts_a_discontinuation_dose_per_plan() -> None:
-    plan = plan_taper(request(discontinuation_de_mg=Decimal(2)))
-    assert daily(plan.steps[-2]) * Decimal("0.9") <= 2 < daily(plan.steps[-3]) * Decimal("0.9")
+def test_a_discontinuation_dose_above_the_default_needs_an_override() -> None:
+    # Reversal: a larger discontinuation dose was accepted as it was; it lets the plan
+    # stop from a higher dose, so it is itself a breach (tests/core/test_taper_last_step.py
+    # has the refusal).
+    plan = plan_taper(request(discontinuation_de_mg=Decimal(2), override_reason="inpatient"))
+    assert daily(plan.steps[-2]) <= 2 < daily(plan.steps[-3])
     assert plan.steps[-1].note == (
-        "Stops: the next cut would take the dose to 1.98 mg/day, at or below the "
+        "Stops: the daily dose, 2 mg (2 mg diazepam-equivalent), is at or below the "
         "discontinuation dose (2 mg diazepam-equivalent, set by --discontinuation-dose)."
     )
 
@@ -203,6 +236,7 @@ def test_it_plans_the_prescribers_own_steps() -> None:
                 CustomStep(date(2027, 2, 1), (("night", Decimal(16)),)),
                 CustomStep(date(2027, 2, 22), ()),
             ),
+            override_reason="inpatient unit, supervised stop",  # a stop from 16 mg
         )
     )
     assert [daily(s) for s in plan.steps] == [20, 18, 16, 0]

@@ -27,6 +27,9 @@ def plan() -> TaperPlan:
             start=START,
             method="percent",
             step=Decimal(10),
+            # Clonazepam cannot cut below 0.375 mg within the ceiling: the stop from there
+            # is planned only with an override reason.
+            override_reason="inpatient unit, supervised stop",
         )
     )
 

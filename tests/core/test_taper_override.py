@@ -74,14 +74,16 @@ def test_an_overridden_percentage_is_planned_as_asked() -> None:
 
 
 def test_an_override_does_not_loosen_a_percentage_inside_the_ceiling() -> None:
-    # A clonazepam 10% plan is held at the formulary's floor, never cut past it, even
-    # with an override reason given for something else.
+    # A clonazepam 10% plan holds doses its products cannot cut within 10%, and is never
+    # cut faster with an override reason given for something else.
     request = TaperRequest(
         drug="clonazepam",
         doses=(("night", Decimal(1)),),
         start=START,
         method="percent",
         step=Decimal(10),
+        switch_to="diazepam",
+        switch_at_de_mg=Decimal(10),
     )
     plain = plan_taper(request)
     overridden = plan_taper(replace(request, override_reason="ward protocol"))

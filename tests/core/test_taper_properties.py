@@ -1,7 +1,9 @@
 """Properties of every plan (Hypothesis): no step raises the dose unless a clinician
 ordered it; methods that choose their own cuts stay inside the limits; every dose's
-products add up to its mg; the crossover keeps the diazepam-equivalent; plans end at
-zero or at the end dose."""
+products add up to its mg; the crossover keeps the diazepam-equivalent and is gradual
+(no step replaces more than half the daily dose, at least two steps of 7 days or more); a
+tail switch never begins above its switch point; plans end at zero, stopping only from
+the discontinuation dose or below, or at the end dose."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 
 from clonacare.core.drugs import load_formulary
 from clonacare.core.errors import ClinicalError
-from clonacare.core.taper import DOSE_TIMES, TaperPlan, TaperRequest, plan_taper
+from clonacare.core.taper import DOSE_TIMES, PatientFactors, TaperPlan, TaperRequest, plan_taper
 from clonacare.core.taper.guardrails import Level, find_breaches
 from clonacare.core.taper.rules import load_rules
 
@@ -26,6 +28,7 @@ for product in FORMULARY.products:
         SOLID.setdefault(product.drug, []).append(product.mg_per_unit)
 DRUGS = sorted(SOLID)
 CLINICIAN_ORDERED = {"custom", "step-back"}
+PRESCRIBER = "Dr. Avery"  # the prescriber persona (tests/personas.py)
 
 common = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -45,8 +48,9 @@ def current_doses(
 def plan_or_parameter_refusal(request: TaperRequest) -> TaperPlan | None:
     """The plan, or None when the parameters themselves break the ceiling (refused
     before any step is planned), make a plan longer than the longest this tool makes
-    (a small percentage at a long interval), or allow no cut at all with the formulary's
-    products (the stop would be immediate). Any other refusal fails the property."""
+    (a small percentage at a long interval), reach a formulary floor above the
+    discontinuation dose (or above the switch point), or cannot make a portion small
+    enough for a gradual switch. Any other refusal fails the property."""
     try:
         return plan_taper(request)
     except ClinicalError as error:
@@ -55,9 +59,11 @@ def plan_or_parameter_refusal(request: TaperRequest) -> TaperPlan | None:
     if code == "plan-too-long":
         assert message.startswith("This plan would last more than 3650 days ")
         return None
-    if code == "formulary-floor":  # the products allow no cut at all: no taper to check
+    if code == "formulary-floor":  # the products cannot cut within the ceiling: no taper
         assert message.startswith("Refused (formulary-floor): ")
-        assert "this plan would stop the drug at once" in message
+        return None
+    if code == "formulary":
+        assert "small enough to switch to diazepam gradually" in message
         return None
     assert code == "rate-limit"
     assert message.startswith("Refused (rate-limit): --step ")
@@ -80,7 +86,7 @@ def levels(plan: TaperPlan) -> list[Level]:
 def self_choosing(draw: st.DrawFn) -> TaperRequest:
     drug, doses = draw(current_doses())
     method = draw(st.sampled_from(["percent", "bands"]))
-    switch = draw(st.booleans()) and drug != "diazepam"
+    switch = draw(st.sampled_from(["none", "switch", "tail"])) if drug != "diazepam" else "none"
     interval = draw(st.integers(7, 28))
     step = Decimal(draw(st.integers(10, 250))) / 10 if method == "percent" else None
     return TaperRequest(
@@ -90,7 +96,10 @@ def self_choosing(draw: st.DrawFn) -> TaperRequest:
         method=method,
         step=step,
         interval_days=interval,
-        switch_to="diazepam" if switch else None,
+        switch_to="diazepam" if switch != "none" else None,
+        switch_at_de_mg=Decimal(draw(st.integers(1, 60))) if switch == "tail" else None,
+        # Doses above the label maximum are escalated: a prescriber confirms them.
+        patient=PatientFactors(confirmed_by=PRESCRIBER),
     )
 
 
@@ -136,30 +145,95 @@ def test_every_dose_is_made_exactly_from_the_formulary(data: st.DataObject) -> N
                     assert p.quantity % 1 == Decimal("0.5")
 
 
-@common
-@given(st.data())
-def test_the_crossover_keeps_the_diazepam_equivalent(data: st.DataObject) -> None:
-    # Doses whose diazepam equivalent the formulary makes exactly (multiples of 0.1 mg).
-    drug = data.draw(st.sampled_from([d for d in DRUGS if d != "diazepam"]))
-    _, doses = data.draw(current_doses(drug))
-    request = TaperRequest(
+def crossover_request(draw: st.DrawFn) -> TaperRequest:
+    drug = draw(st.sampled_from([d for d in DRUGS if d != "diazepam"]))
+    _, doses = draw(current_doses(drug))
+    return TaperRequest(
         drug=drug,
         doses=doses,
         start=START,
         method="bands",
         switch_to="diazepam",
-        equivalence=data.draw(st.sampled_from(["ashton", "vadod"])),
+        equivalence=draw(st.sampled_from(["ashton", "vadod"])),
+        crossover_days=draw(st.integers(7, 21)),
+        patient=PatientFactors(confirmed_by=PRESCRIBER),
     )
-    plan = plan_taper(request)
+
+
+@common
+@given(st.data())
+def test_the_crossover_keeps_the_diazepam_equivalent(data: st.DataObject) -> None:
+    # Doses whose diazepam equivalent the formulary makes exactly (multiples of 0.1 mg).
+    request = crossover_request(data.draw)
+    plan = plan_or_parameter_refusal(request)
+    assume(plan is not None)
+    assert plan is not None
     crossing = [s for s in plan.steps if s.kind in ("start", "crossover")]
-    assert len(crossing) == len(doses) + 1
     first = crossing[0].diazepam_equivalent_mg
-    for step in crossing[1:]:
+    for number, step in enumerate(crossing[1:], start=1):
         # Equal, or rounded down by less than the 0.1 mg the solution can measure for
-        # each dose time switched (never up), with the rounding shown.
-        assert first - Fraction(1, 10) * len(doses) < step.diazepam_equivalent_mg <= first
+        # each portion switched so far (never up), with the rounding shown.
+        assert first - Fraction(1, 10) * number < step.diazepam_equivalent_mg
+        assert step.diazepam_equivalent_mg <= crossing[number - 1].diazepam_equivalent_mg
     if any(s.diazepam_equivalent_mg != first for s in crossing):
         assert "rounding" in [w.code for w in plan.warnings]
+
+
+def original_de(plan: TaperPlan, step_number: int) -> Fraction:
+    """The diazepam-equivalent of the drug taken before the switch, in one step."""
+    step = plan.steps[step_number]
+    drug_mg = sum((d.mg for d in step.doses if d.drug == plan.drug), Decimal(0))
+    return Fraction(drug_mg) * 10 / Fraction(plan.equivalent_mg)
+
+
+@common
+@given(st.data())
+def test_the_switch_is_gradual(data: st.DataObject) -> None:
+    # ASAM 2025 Rec 7 (over 1–2 weeks) and Ashton (a portion at a time): no step
+    # replaces more than half the daily diazepam-equivalent, at least two steps of at
+    # least 7 days.
+    plan = plan_or_parameter_refusal(crossover_request(data.draw))
+    assume(plan is not None)
+    assert plan is not None
+    switching = [s for s in plan.steps if s.kind == "crossover"]
+    assert len(switching) >= 2
+    total = plan.steps[0].diazepam_equivalent_mg
+    for step in switching:
+        assert step.days >= 7
+        replaced = original_de(plan, step.number - 1) - original_de(plan, step.number)
+        assert 0 < replaced <= total / 2
+    assert original_de(plan, switching[-1].number) == 0
+
+
+@common
+@given(st.data())
+def test_a_tail_switch_begins_at_its_switch_point_never_earlier(data: st.DataObject) -> None:
+    drug, doses = data.draw(current_doses(data.draw(st.sampled_from(["clonazepam", "lorazepam"]))))
+    start_de = (
+        sum((mg for _, mg in doses), Decimal(0))
+        * 10
+        / {"clonazepam": Decimal("0.5"), "lorazepam": 1}[drug]
+    )
+    share = Decimal(data.draw(st.integers(40, 100))) / 100
+    method = data.draw(st.sampled_from(["percent", "bands"]))
+    request = TaperRequest(
+        drug=drug,
+        doses=doses,
+        start=START,
+        method=method,
+        step=Decimal(10) if method == "percent" else None,
+        interval_days=data.draw(st.integers(7, 28)),
+        switch_to="diazepam",
+        switch_at_de_mg=(start_de * share).quantize(Decimal("0.1")),
+        patient=PatientFactors(confirmed_by=PRESCRIBER),
+    )
+    plan = plan_or_parameter_refusal(request)
+    assume(plan is not None)
+    assert plan is not None
+    first = next(s.number for s in plan.steps if s.kind == "crossover")
+    at = Fraction(request.switch_at_de_mg or 0)
+    assert plan.steps[first - 1].diazepam_equivalent_mg <= at
+    assert all(s.diazepam_equivalent_mg > at for s in plan.steps[: first - 1])
 
 
 @common
@@ -175,11 +249,9 @@ def test_plans_end_at_zero_or_at_the_end_dose(data: st.DataObject) -> None:
     assert last.doses == ()
     before = plan.steps[-2].diazepam_equivalent_mg
     assert before > 0
-    # It stops when the next cut, which the ceiling keeps at 25% or less, would reach the
-    # 0.5 mg DE discontinuation dose (so from 0.5 / 0.75 mg or less), or at the
-    # formulary's floor, which a warning names.
-    floor = "formulary-floor" in [w.code for w in plan.warnings]
-    assert floor or before <= Fraction(1, 2) / Fraction(3, 4)
+    # Without an override it stops only from the 0.5 mg DE discontinuation dose or below:
+    # the last cut reaches it like any other.
+    assert before <= Fraction(1, 2)
 
 
 @common

@@ -31,6 +31,10 @@ def clonazepam_bands() -> TaperPlan:
             doses=(("morning", Decimal("0.5")), ("night", Decimal(1))),
             start=START,
             method="bands",
+            # Clonazepam cannot cut below 0.375 mg (7.5 mg diazepam-equivalent) within
+            # the ceiling: it finishes on diazepam from there.
+            switch_to="diazepam",
+            switch_at_de_mg=Decimal("7.5"),
         )
     )
 
@@ -76,6 +80,8 @@ def test_percent_never_cuts_more_than_its_share_through_rounding() -> None:
             start=START,
             method="percent",
             step=Decimal(10),
+            switch_to="diazepam",
+            switch_at_de_mg=Decimal(10),
         )
     )
     assert (plan.steps[0].days, daily(plan.steps[1])) == (28, Decimal("0.875"))
@@ -84,13 +90,16 @@ def test_percent_never_cuts_more_than_its_share_through_rounding() -> None:
 
 def plan_or_none(request: TaperRequest) -> TaperPlan | None:
     """The plan, or None when its parameters break the ceiling by themselves, it would
-    be longer than the longest plan, or the products allow no cut at all (an immediate
-    stop); any other refusal fails the property."""
+    be longer than the longest plan, the products reach a floor above the discontinuation
+    dose, or cannot make a portion small enough for a gradual switch; any other refusal
+    fails the property."""
     try:
         return plan_taper(request)
     except ClinicalError as error:
-        code = error.code
-    assert code in ("rate-limit", "plan-too-long", "formulary-floor")
+        code, message = error.code, error.message
+    assert code in ("rate-limit", "plan-too-long", "formulary-floor", "formulary")
+    if code == "formulary":
+        assert "small enough to switch to diazepam gradually" in message
     return None
 
 

@@ -93,6 +93,18 @@ def register(subparsers: Any) -> None:
     plan.add_argument("--start", type=_date, help="first day of the plan (default today)")
     plan.add_argument("--switch-to", choices=["diazepam"], help="switch to diazepam first")
     plan.add_argument(
+        "--switch-at",
+        type=_decimal,
+        metavar="MG",
+        help="switch to diazepam only once the daily dose is at or below MG "
+        "(diazepam-equivalent); implies --switch-to diazepam",
+    )
+    plan.add_argument(
+        "--band-cut",
+        choices=["low", "high"],
+        help="bands: cut the low or the high end of each band's range (default high)",
+    )
+    plan.add_argument(
         "--crossover-order",
         type=_times,
         metavar="TIMES",
@@ -127,7 +139,10 @@ def register(subparsers: Any) -> None:
         "(Clonacare default 0.5)",
     )
     plan.add_argument(
-        "--override-reason", metavar="TEXT", help="plan despite a rate limit, recording why"
+        "--override-reason",
+        metavar="TEXT",
+        help="plan despite a rate limit or a stop from above the discontinuation dose, "
+        "recording why",
     )
     plan.add_argument("--age", type=_years, metavar="YEARS", help="the patient's age in years")
     plan.add_argument("--indication", metavar="TEXT")
@@ -136,7 +151,10 @@ def register(subparsers: Any) -> None:
     plan.add_argument("--history-withdrawal-seizure", action="store_true")
     plan.add_argument("--history-withdrawal-delirium", action="store_true")
     plan.add_argument(
-        "--confirmed-by", metavar="TEXT", help="the clinician who confirmed the blocking warnings"
+        "--confirmed-by",
+        metavar="TEXT",
+        help="the clinician who confirmed the blocking warnings (for a dose above the label "
+        "maximum, the prescriber)",
     )
     plan.add_argument(
         "--steps",
@@ -235,7 +253,9 @@ def build_request(args: argparse.Namespace) -> TaperRequest:
         method=args.method,
         step=args.step,
         interval_days=args.interval,
-        switch_to=args.switch_to,
+        switch_to=args.switch_to or ("diazepam" if args.switch_at is not None else None),
+        switch_at_de_mg=args.switch_at,
+        band_cut=args.band_cut,
         crossover_order=args.crossover_order,
         crossover_days=args.crossover_days,
         reduce_first=args.reduce_first,

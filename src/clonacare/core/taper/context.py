@@ -61,6 +61,7 @@ class PlanContext:
     discontinuation_de_mg: Fraction
     override: str | None
     makers: dict[str, DoseMaker] = field(default_factory=dict)
+    band_cut: str = "high"
     _de_cache: dict[Regimen, Fraction] = field(default_factory=dict)
 
     def maker(self, drug: str) -> DoseMaker:
@@ -90,6 +91,13 @@ class PlanContext:
         """The discontinuation dose in mg of the drug being tapered."""
         return self.to_taper_mg(self.discontinuation_de_mg)
 
+    @property
+    def stop_threshold_de(self) -> Fraction:
+        """The highest daily diazepam-equivalent the drug may stop from without an override:
+        the plan's discontinuation dose, never above the rules' default (a larger one is
+        itself a breach)."""
+        return min(self.discontinuation_de_mg, Fraction(self.rules.discontinuation_de_mg))
+
     def check_length(self, end_day: int, way_out: str, what: str = "This plan") -> None:
         """Refuse a plan whose steps run past the longest plan this tool makes.
 
@@ -117,6 +125,61 @@ def _order(named: tuple[str, ...] | None, default: tuple[str, ...], option: str)
     if len(set(named)) != len(named):
         raise ClinicalError("bad-option", f"{option}: a dose time is named twice.")
     return tuple(named) + tuple(t for t in default if t not in named)
+
+
+BAND_CUTS = ("low", "high")
+
+
+def _band_cut(request: TaperRequest) -> str:
+    """The end of each band's cut (``bands`` only): "high" unless the request says "low"."""
+    if request.band_cut is None:
+        return "high"
+    if request.band_cut not in BAND_CUTS:
+        raise ClinicalError(
+            "bad-option", f"--band-cut must be {' or '.join(BAND_CUTS)}, not {request.band_cut!r}."
+        )
+    if request.method != "bands":
+        raise ClinicalError("bad-option", "--band-cut applies to --method bands only.")
+    return request.band_cut
+
+
+def _check_switch_at(request: TaperRequest, rules: Rules, discontinuation_de: Fraction) -> None:
+    """A tail switch needs a switch to diazepam, a method that chooses its own cuts
+    (``percent`` or ``bands``: a ``fixed`` cut is in mg of diazepam), and a switch point
+    above the discontinuation dose and within the plausibility limit."""
+    at = request.switch_at_de_mg
+    if at is None:
+        return
+    if request.switch_to is None:
+        raise ClinicalError("bad-option", "--switch-at needs --switch-to diazepam.")
+    if request.method == "custom":
+        raise ClinicalError(
+            "bad-option",
+            "--switch-at does not apply to --method custom: the prescriber's steps give the "
+            "doses after the switch.",
+        )
+    if request.method == "fixed":
+        raise ClinicalError(
+            "bad-option",
+            "--switch-at does not apply to --method fixed: its cut is in mg of diazepam "
+            "after the switch; use --method percent or bands, or switch at the start.",
+        )
+    if at <= 0:
+        raise ClinicalError("bad-option", "--switch-at must be more than 0 mg.")
+    if at > rules.max_daily_de_mg:
+        raise ClinicalError(
+            "implausible-dose",
+            f"--switch-at {mg_text(at)} mg is above the {mg_text(rules.max_daily_de_mg)} mg "
+            f"diazepam-equivalent this tool accepts ({rules.plausibility_source}); check the "
+            "value.",
+        )
+    if at <= discontinuation_de:
+        raise ClinicalError(
+            "bad-option",
+            f"--switch-at {mg_text(at)} mg diazepam-equivalent must be above the "
+            f"discontinuation dose ({mg_text(discontinuation_de)} mg diazepam-equivalent): "
+            "the switch to diazepam has to come before the stop.",
+        )
 
 
 def build_context(request: TaperRequest, formulary: Formulary | None = None) -> PlanContext:
@@ -173,9 +236,12 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
     crossover_days = request.crossover_days
     if crossover_days is None:
         crossover_days = rules.crossover_days
-    if not 1 <= crossover_days <= rules.max_interval_days:
+    if not rules.crossover_min_step_days <= crossover_days <= rules.max_interval_days:
         raise ClinicalError(
-            "bad-option", f"--crossover-days must be 1 to {rules.max_interval_days} days."
+            "bad-option",
+            f"--crossover-days must be {rules.crossover_min_step_days} to "
+            f"{rules.max_interval_days} days: the switch to diazepam is gradual "
+            f"({rules.crossover_portion_source}).",
         )
     crossover_order = _order(request.crossover_order, rules.crossover_order, "--crossover-order")
     for time in request.crossover_order or ():
@@ -205,6 +271,8 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
             f"({rules.plausibility_source}); check the value.",
         )
     override = (request.override_reason or "").strip() or None
+    band_cut = _band_cut(request)
+    _check_switch_at(request, rules, Fraction(disc))
 
     if formulary is None:
         formulary = load_formulary(request.formulary_path)
@@ -236,6 +304,7 @@ def build_context(request: TaperRequest, formulary: Formulary | None = None) -> 
         discontinuation_de_mg=Fraction(disc),
         override=override,
         makers=makers,
+        band_cut=band_cut,
     )
     check_taper_amounts(context)
     return context

@@ -2,8 +2,9 @@
 come from the patient (some block until a clinician confirms) and from the label.
 
 The ceiling window: for every day d of a plan, the daily dose (diazepam-equivalent) on
-day d + 14 is compared with the dose on day d. The discontinuation step is reported
-apart and is not counted.
+day d + 14 is compared with the dose on day d. The discontinuation step is not counted
+there: it is judged by the stop rule (a stop from above the discontinuation dose is a
+100% cut, ``stop_breaches``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from clonacare.core.drugs import drug_facts
+from clonacare.core.drugs import LabelMaximum, drug_facts
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.model import (
     DISCONTINUATION,
@@ -41,7 +42,8 @@ class Level:
 
 @dataclass(frozen=True)
 class Breach:
-    """A broken limit. ``rule`` is "ceiling" or "min-step"; ``index`` is the step at fault.
+    """A broken limit. ``rule`` is "ceiling", "min-step" or "stop" (a stop from above the
+    discontinuation dose); ``index`` is the step at fault.
 
     For the ceiling, the dose ``from_de`` on day ``from_day`` falls to ``to_de`` on day
     ``from_day + window``.
@@ -181,35 +183,74 @@ def require_confirmation(unconfirmed: list[PlanWarning]) -> None:
 
 
 def label_maximum_warning(
-    drug: str, daily_mg: Decimal, seizure_disorder: bool = False, indication: str | None = None
+    drug: str,
+    daily_mg: Decimal,
+    seizure_disorder: bool = False,
+    indication: str | None = None,
+    *,
+    starting_dose: bool = False,
+    confirmed_by: str | None = None,
 ) -> PlanWarning | None:
-    """A warning when ``daily_mg`` is above a label maximum of ``drug`` (never a refusal).
+    """A ``label-maximum`` warning when ``daily_mg`` is above the label maximum that
+    applies to ``drug``, else None.
 
-    With ``seizure_disorder`` only the seizure-disorder maximum counts, where the label
-    gives one (clonazepam: 20 mg, not the 4 mg for panic disorder). Otherwise, when the
-    plan's ``indication`` names one of the label's indications, only that maximum counts
-    (alprazolam for panic disorder: 10 mg, not the 4 mg for anxiety); without one, every
-    maximum the dose is above is named.
+    With ``seizure_disorder`` the seizure-disorder maximum applies, where the label gives
+    one (clonazepam: 20 mg, not the 4 mg for panic disorder); otherwise, when the plan's
+    ``indication`` names one of the label's indications, that one (alprazolam for panic
+    disorder: 10 mg, not the 4 mg for anxiety); without one, the drug's highest label
+    maximum. A ``starting_dose`` above it is escalated: the warning is blocking, and is
+    kept as confirmed when ``confirmed_by`` names the prescriber who confirmed it
+    (``require_confirmation`` refuses the plan until then). Another dose (diazepam after
+    a switch) gets a plain warning.
     """
     facts = drug_facts(drug)
     maximums = facts.label_maximums
+    named: tuple[LabelMaximum, ...] = ()
     if seizure_disorder:
-        maximums = tuple(m for m in maximums if "seizure" in m.indication) or maximums
+        named = tuple(m for m in maximums if "seizure" in m.indication)
     elif indication:
-        named = " ".join(re.findall(r"[a-z]+", indication.lower()))
-        maximums = tuple(m for m in maximums if m.indication in named) or maximums
-    exceeded = [m for m in maximums if daily_mg > m.mg_per_day]
+        words = " ".join(re.findall(r"[a-z]+", indication.lower()))
+        named = tuple(m for m in maximums if m.indication in words)
+    highest = facts.highest_label_maximum()
+    applies = named or ((highest,) if highest is not None else ())
+    exceeded = [m for m in applies if daily_mg > m.mg_per_day]
     if not exceeded:
         return None
     limits = ", ".join(f"{_mg(m.mg_per_day)} mg/day for {m.indication}" for m in exceeded)
-    return PlanWarning(
-        code="label-maximum",
-        message=(
+    confirmed = (confirmed_by or "").strip() or None
+    if starting_dose:
+        message = (
+            f"{drug.capitalize()} {_mg(daily_mg)} mg/day is above the label maximum "
+            f"({limits}): the prescriber confirms this starting dose before the plan is "
+            "made; it may include use beyond the prescription."
+            + (f" Confirmed by {confirmed}." if confirmed else "")
+        )
+    else:
+        message = (
             f"{drug.capitalize()} {_mg(daily_mg)} mg/day is above the label maximum "
             f"({limits}); plan with care, the dose may include use beyond the prescription."
-        ),
+        )
+    return PlanWarning(
+        code="label-maximum",
+        message=message,
         source=exceeded[0].source,
+        blocking=starting_dose,
+        confirmed_by=confirmed if starting_dose else None,
     )
+
+
+def stop_breaches(levels: list[Level], threshold_de: Fraction) -> list[Breach]:
+    """Every stop of the drug from a daily diazepam-equivalent above ``threshold_de``: a
+    100% cut (rule "stop"; ``from_de`` is the dose it stops from, ``from_day`` the day it
+    stops)."""
+    breaches: list[Breach] = []
+    for j, level in enumerate(levels):
+        if level.kind != DISCONTINUATION or j == 0:
+            continue
+        before = levels[j - 1]
+        if before.de > threshold_de:
+            breaches.append(Breach(rule="stop", index=j, from_day=level.day, from_de=before.de))
+    return breaches
 
 
 def _mg(value: Decimal) -> str:

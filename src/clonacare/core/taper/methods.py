@@ -48,13 +48,17 @@ def fixed_target(current_mg: Fraction, step_mg: Fraction) -> Target:
     return Target(mg=current_mg - step_mg)
 
 
-def bands_target(current_de: Fraction, rules: Rules, to_mg: ToMg, intervals: int = 1) -> Target:
-    """Cut the largest amount the band of the current daily diazepam-equivalent allows,
-    once per interval the dose has lasted (``intervals`` > 1 for a dose held because the
-    formulary's smallest change is larger than the band's cut)."""
+def bands_target(
+    current_de: Fraction, rules: Rules, to_mg: ToMg, intervals: int = 1, band_cut: str = "high"
+) -> Target:
+    """Cut the band's amount for the current daily diazepam-equivalent (``band_cut``
+    "high": the largest the band allows; "low": the smallest), once per interval the dose
+    has lasted (``intervals`` > 1 for a dose held because the formulary's smallest change
+    is larger than the band's cut)."""
     band = band_for(current_de, rules)
     above = current_de > Fraction(rules.bands_top_mg)
-    cut = Fraction(band.cut_high_mg) * intervals
+    amount = band.cut_low_mg if band_cut == "low" else band.cut_high_mg
+    cut = Fraction(amount) * intervals
     return Target(mg=to_mg(current_de - cut), band=band, above_bands=above)
 
 

@@ -54,6 +54,10 @@ class TaperRequest:
     ``step`` is a percentage (``percent``) or mg (``fixed``); ``end_dose_mg`` and
     ``custom_steps`` are in mg of the drug being tapered (diazepam after a switch);
     ``discontinuation_de_mg`` is in diazepam-equivalent (None: the rules' default).
+    ``switch_at_de_mg`` (a diazepam-equivalent, with ``switch_to``) delays the switch until
+    the daily dose is at or below it: the drug taken now is tapered first (a tail switch).
+    ``band_cut`` chooses the end of each band's cut for ``bands``: "low" or "high" (None:
+    "high").
     """
 
     drug: str
@@ -63,6 +67,8 @@ class TaperRequest:
     step: Decimal | None = None
     interval_days: int | None = None
     switch_to: str | None = None
+    switch_at_de_mg: Decimal | None = None
+    band_cut: str | None = None
     crossover_order: tuple[str, ...] | None = None
     crossover_days: int | None = None
     reduce_first: tuple[str, ...] | None = None

@@ -1,16 +1,21 @@
 """Plan a taper: ``plan_taper(request) -> TaperPlan``.
 
 Step 0 is the current dose from the start date. A switch to diazepam then replaces one
-dose time at a time at equal diazepam-equivalent. The method's reductions follow, and the
-plan ends with a discontinuation step (no doses) or by holding the end dose. The
-guardrails judge the whole plan: a breach is refused unless an override reason is given.
+dose time at a time, a portion at a time (never more than half the daily dose in a step),
+at equal diazepam-equivalent; with a switch point the drug taken now is cut first and the
+switch begins at or below it. The method's reductions follow, and the plan ends with a
+discontinuation step (no doses) from the discontinuation dose or below, or by holding the
+end dose. The guardrails judge the whole plan: a breach is refused unless an override
+reason is given.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from math import ceil
 
 from clonacare.core.drugs import Formulary
 from clonacare.core.errors import ClinicalError
@@ -25,8 +30,10 @@ from clonacare.core.taper.guardrails import (
     Breach,
     find_breaches,
     label_maximum_warning,
+    lowest_allowed_de,
     patient_warnings,
     require_confirmation,
+    stop_breaches,
 )
 from clonacare.core.taper.limits import check_mg
 from clonacare.core.taper.model import (
@@ -54,6 +61,7 @@ from clonacare.core.taper.reduction import (
     reduce,
     too_long_way_out,
 )
+from clonacare.core.taper.rules import Rules
 
 CUT_KINDS = (REDUCTION, CUSTOM, END_DOSE)
 
@@ -69,34 +77,47 @@ def plan_taper(request: TaperRequest, formulary: Formulary | None = None) -> Tap
     context = build_context(request, formulary)
     rules = context.rules
     warnings, unconfirmed = patient_warnings(request.patient, request.drug, rules)
-    require_confirmation(unconfirmed)
-    warnings.extend(equivalence_warnings(context))
     start = tuple(
         sorted(
             ((time, request.drug, clean(mg)) for time, mg in request.doses),
             key=lambda d: DOSE_TIMES.index(d[0]),
         )
     )
-    warnings.extend(_check_start_makeable(context, start))
     daily = sum((mg for _, _, mg in start), Decimal(0))
     seizure = any(w.code == "seizure-disorder" for w in warnings)
-    label = label_maximum_warning(request.drug, daily, seizure, request.patient.indication)
+    label = label_maximum_warning(
+        request.drug,
+        daily,
+        seizure,
+        request.patient.indication,
+        starting_dose=True,
+        confirmed_by=request.patient.confirmed_by,
+    )
+    if label is not None and label.confirmed_by is None:
+        unconfirmed.append(label)
+    require_confirmation(unconfirmed)
+    warnings.extend(equivalence_warnings(context))
+    warnings.extend(_check_start_makeable(context, start))
     if label is not None:
         warnings.append(label)
 
-    if request.switch_to is not None:
-        drafts = crossover(context, start)
+    settings = method_settings(context)
+    tail = request.switch_to is not None and request.switch_at_de_mg is not None
+    if request.switch_to is not None and not tail:
+        drafts = [Draft(day=0, days=context.crossover_days, kind=START, regimen=start)]
+        warnings.extend(crossover(context, drafts))
     else:
         drafts = [Draft(day=0, days=context.interval_days, kind=START, regimen=start)]
 
-    settings = method_settings(context)
-    parameters: str | None = None
+    parameters = plan_parameters(context, len(drafts) - 1, drafts, settings)
     if request.method == "custom":
         outcome = custom(context, drafts)
         warnings.extend(_increase_warnings(context, drafts))
     else:
+        if tail:
+            warnings.extend(taper_before_the_switch(context, drafts, settings))
+            warnings.extend(crossover(context, drafts))
         _check_end_dose(context, drafts[-1].regimen)
-        parameters = percent_parameters(context, len(drafts) - 1, drafts, settings)
         result = reduce(context, drafts, settings)
         outcome = result.outcome
         warnings.extend(result.warnings)
@@ -109,9 +130,9 @@ def plan_taper(request: TaperRequest, formulary: Formulary | None = None) -> Tap
             ),
             default=Decimal(0),
         )
-        label = label_maximum_warning(context.taper_drug, highest)
-        if label is not None:
-            warnings.append(label)
+        taper_label = label_maximum_warning(context.taper_drug, highest)
+        if taper_label is not None:
+            warnings.append(taper_label)
     warnings.extend(judge(context, drafts, parameters))
     steps = build_steps(context, drafts)
     warnings.extend(step_warnings(context, steps))
@@ -177,39 +198,172 @@ def _check_start_makeable(context: PlanContext, start: Regimen) -> list[PlanWarn
     return warnings
 
 
-def crossover(context: PlanContext, start: Regimen) -> list[Draft]:
-    """Step 0, then one step per dose time switched to diazepam at equal equivalent."""
+def crossover(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
+    """Append the switch to diazepam after ``drafts[-1]`` (whose doses are all of the drug
+    taken now); returns the warnings for portions only the patient's supply can make.
+
+    The switch is gradual (ASAM 2025 Rec 7; Ashton): one dose time at a time, in the
+    crossover order, and no step replaces more than the rules' share of the daily
+    diazepam-equivalent (half), so a dose time above it is switched in portions and the
+    switch takes at least the rules' number of steps. Each step lasts the crossover days.
+    The diazepam that replaces a dose equals it by the chosen table, rounded down (never
+    up) to what the formulary makes.
+    """
+    rules = context.rules
+    last = drafts[-1]
+    total = context.regimen_de(last.regimen)
+    share = min(Fraction(rules.crossover_max_share), Fraction(1, rules.crossover_min_steps))
+    budget = total * share  # the most diazepam-equivalent one step may replace
     days = context.crossover_days
-    drafts = [Draft(day=0, days=days, kind=START, regimen=start)]
-    current = {time: (drug, mg) for time, drug, mg in start}
+    taper = context.taper_drug
+    kept = {time: (drug, mg) for time, drug, mg in last.regimen}
+    switched: dict[str, Decimal] = {}
     planned = Fraction(0)
-    for number, time in enumerate(t for t in context.crossover_order if t in current):
-        drug, mg = current[time]
-        wanted = context.de(drug, mg)  # diazepam mg equal to this dose
-        made = _largest_makeable_at_most(context, wanted)
-        if made is None:
-            raise ClinicalError(
-                "formulary",
-                f"The formulary '{context.formulary.name}' cannot make diazepam "
-                f"{mg_text(wanted)} mg (or less) to replace {drug} {mg_text(mg)} mg ({time}).",
+    current_supply: list[str] = []
+    day = last.day + last.days
+    for time in (t for t in context.crossover_order if t in kept):
+        drug, mg = kept[time]
+        whole = mg
+        portions = max(1, ceil(context.de(drug, mg) / budget))
+        done = 0
+        while kept[time][1] > 0:
+            done += 1
+            keep_now = kept[time][1]
+            aim = Fraction(whole) * (portions - done) / portions
+            new_keep, supply = _portion_keep(context, drug, keep_now, aim, budget)
+            if new_keep is None:
+                raise ClinicalError(
+                    "formulary",
+                    f"The formulary '{context.formulary.name}' cannot make a portion of "
+                    f"{drug} {mg_text(keep_now)} mg ({time}) small enough to switch to "
+                    f"diazepam gradually: a step may replace at most "
+                    f"{mg_text(share * 100)}% of the daily dose ({mg_text(budget)} mg "
+                    f"diazepam-equivalent) [{rules.crossover_portion_source}]; use a site "
+                    "formulary (--formulary FILE) with smaller products, or taper without "
+                    "the switch.",
+                )
+            if supply:
+                current_supply.append(f"{drug} {mg_text(new_keep)} mg ({time})")
+            # The diazepam at this dose time: what it had plus this portion's equivalent,
+            # rounded down, so no step of the switch is higher than the one before.
+            wanted = Fraction(switched.get(time, Decimal(0))) + context.to_taper_mg(
+                context.de(drug, keep_now - new_keep)
             )
-        current[time] = (context.taper_drug, made)
-        planned += wanted
-        regimen = tuple((t, current[t][0], current[t][1]) for t in DOSE_TIMES if t in current)
-        drafts.append(
-            Draft(
-                day=(number + 1) * days,
-                days=days,
-                kind=CROSSOVER,
-                regimen=regimen,
-                planned=planned,
-                note=(
-                    f"Switch the {time} dose: {drug} {mg_text(mg)} mg → "
-                    f"{context.taper_drug} {mg_text(made)} mg."
-                ),
+            made = _largest_makeable_at_most(context, wanted)
+            if made is None:
+                raise ClinicalError(
+                    "formulary",
+                    f"The formulary '{context.formulary.name}' cannot make diazepam "
+                    f"{mg_text(wanted)} mg (or less) to replace "
+                    f"{drug} {mg_text(whole - new_keep)} mg ({time}).",
+                )
+            planned += context.to_taper_mg(context.de(drug, keep_now - new_keep))
+            before = _time_text(drug, keep_now, taper, switched.get(time))
+            kept[time] = (drug, new_keep)
+            switched[time] = made
+            after = _time_text(drug, new_keep, taper, made)
+            what = (
+                "the"
+                if done == 1 and new_keep == 0
+                else "part of the"
+                if done == 1
+                else "the rest of the"
+                if new_keep == 0
+                else "more of the"
             )
+            regimen: list[tuple[str, str, Decimal]] = []
+            for t in DOSE_TIMES:
+                if t in kept and kept[t][1] > 0:
+                    regimen.append((t, kept[t][0], kept[t][1]))
+                if switched.get(t):
+                    regimen.append((t, taper, switched[t]))
+            day = _hold_within_the_ceiling(context, drafts, day, tuple(regimen))
+            drafts.append(
+                Draft(
+                    day=day,
+                    days=days,
+                    kind=CROSSOVER,
+                    regimen=tuple(regimen),
+                    planned=planned,
+                    note=f"Switch {what} {time} dose: {before} → {after}.",
+                )
+            )
+            day += days
+    if not current_supply:
+        return []
+    return [
+        PlanWarning(
+            code="formulary-current-dose",
+            message=(
+                f"The formulary '{context.formulary.name}' cannot make "
+                + ", ".join(current_supply)
+                + ", a portion of a dose switched to diazepam step by step; the plan "
+                "records it as part of the patient's current supply until the switch "
+                "replaces it."
+            ),
+            source=rules.crossover_portion_source,
         )
-    return drafts
+    ]
+
+
+def _hold_within_the_ceiling(
+    context: PlanContext, drafts: list[Draft], day: int, regimen: Regimen
+) -> int:
+    """The day a switch step may begin: after a recent cut (a tail switch), a step that
+    rounding leaves a little lower waits, the step before it held longer, until the pace
+    stays within the ceiling. Returns ``day`` or a later one; a step still outside the
+    ceiling after a whole window is left for the guardrails to judge."""
+    rules = context.rules
+    de = context.regimen_de(regimen)
+    waited = 0
+    while waited < rules.window_days:
+        levels = [level_of(context, d) for d in drafts]
+        if de >= lowest_allowed_de(levels, day, context.crossover_days, rules):
+            break
+        drafts[-1].days += context.crossover_days
+        day += context.crossover_days
+        waited += context.crossover_days
+    return day
+
+
+def _time_text(drug: str, mg: Decimal, taper: str, switched: Decimal | None) -> str:
+    parts = [f"{drug} {mg_text(mg)} mg"] if mg > 0 else []
+    if switched:
+        parts.append(f"{taper} {mg_text(switched)} mg")
+    return " + ".join(parts)
+
+
+def _portion_keep(
+    context: PlanContext, drug: str, keep: Decimal, aim: Fraction, budget: Fraction
+) -> tuple[Decimal | None, bool]:
+    """How much of ``drug`` a dose time keeps after the next portion of the switch: the
+    smallest makeable amount at or above ``aim`` that replaces at most ``budget``
+    diazepam-equivalent, else the smallest makeable one below ``aim`` within it; where
+    the formulary cannot make the dose itself (the patient's own supply), ``aim`` itself
+    when exact, as a share of that supply.
+    Returns (amount, taken from the patient's supply) or (None, False)."""
+    lowest = Fraction(keep) - budget * context.equivalent_of(drug) / 10  # least it may keep
+    if lowest <= 0 and aim <= 0:
+        return Decimal(0), False
+    maker = context.maker(drug)
+    exact = Decimal(aim.numerator) / Decimal(aim.denominator)
+    from_supply = Fraction(exact) == aim and aim >= lowest and aim > 0
+    if from_supply and not maker.can_make(keep):
+        return clean(exact), True  # a share of a dose the patient already has
+    options: list[Decimal] = [Decimal(0)] if lowest <= 0 else []
+    quantum = maker.quantum
+    if quantum is not None:
+        j = max(ceil(max(lowest, Fraction(0)) / Fraction(quantum)), 1)
+        while quantum * j < keep:
+            if maker.can_make(quantum * j):
+                options.append(clean(quantum * j))
+            j += 1
+    above = [o for o in options if o >= aim]
+    if above:
+        return min(above), False
+    if options:
+        return max(options), False
+    return None, False
 
 
 def _largest_makeable_at_most(context: PlanContext, wanted: Fraction) -> Decimal | None:
@@ -321,6 +475,66 @@ def _check_end_dose(context: PlanContext, regimen: Regimen) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Parameter:
+    """A plan parameter that breaks a limit by itself, accepted by an override reason:
+    ``text`` opens the plan's ``rate-limit`` warning, ``rule`` names the limit's source
+    ("ceiling" or "stop")."""
+
+    text: str
+    rule: str
+
+
+def plan_parameters(
+    context: PlanContext, before_cuts: int, drafts: list[Draft], settings: MethodSettings
+) -> list[Parameter]:
+    """The parameters that break a limit by themselves (a percentage above the ceiling,
+    a discontinuation dose above the rules' default): refused without an override
+    reason, else returned for the ``rate-limit`` warning."""
+    found = percent_parameters(context, before_cuts, drafts, settings)
+    parameters = [Parameter(text=found, rule="ceiling")] if found is not None else []
+    return parameters + discontinuation_parameters(context)
+
+
+def discontinuation_parameters(context: PlanContext) -> list[Parameter]:
+    """A discontinuation dose above the rules' default lets the plan stop from a higher
+    dose, a 100% cut: refused (ClinicalError "rate-limit") without an override reason."""
+    rules = context.rules
+    default = Fraction(rules.discontinuation_de_mg)
+    disc = context.discontinuation_de_mg
+    if disc <= default:
+        return []
+    text = (
+        f"The discontinuation dose, {mg_text(disc)} mg diazepam-equivalent, is above the "
+        f"{mg_text(default)} mg a plan stops from ({rules.discontinuation_source}): the plan "
+        f"would stop the drug from up to {mg_text(disc)} mg diazepam-equivalent/day, a 100% "
+        f"cut [{rules.stop_source}]"
+    )
+    if context.override is None:
+        raise ClinicalError(
+            "rate-limit",
+            f"Refused (rate-limit): {text}. Use --discontinuation-dose {mg_text(default)} or "
+            "less, or give --override-reason TEXT to plan it anyway.",
+        )
+    return [Parameter(text=text, rule="stop")]
+
+
+def taper_before_the_switch(
+    context: PlanContext, drafts: list[Draft], settings: MethodSettings
+) -> list[PlanWarning]:
+    """A tail switch: cut the drug taken now by the method until its daily dose is at or
+    below the switch point (never earlier); the switch to diazepam follows."""
+    before = replace(context, taper_drug=context.request.drug)
+    at = Fraction(context.request.switch_at_de_mg or 0)
+    result = reduce(
+        before,
+        drafts,
+        replace(settings, end_dose_mg=None, final_hold_days=None),
+        switch_at_mg=before.to_taper_mg(at),
+    )
+    return result.warnings
+
+
 def percent_parameters(
     context: PlanContext, before_cuts: int, drafts: list[Draft], settings: MethodSettings
 ) -> str | None:
@@ -361,18 +575,22 @@ def percent_parameters(
 
 
 def judge(
-    context: PlanContext, drafts: list[Draft], parameters: str | None = None
+    context: PlanContext, drafts: list[Draft], parameters: list[Parameter] | None = None
 ) -> list[PlanWarning]:
-    """Check the whole plan against the ceiling and the minimum step.
+    """Check the whole plan against the ceiling, the minimum step and the stop (the drug
+    stops only from a dose at or below the discontinuation dose).
 
     Without an override reason the first breach is refused (ClinicalError "rate-limit",
     naming the step, the days and doses and how to override); with one, the breaches are
-    kept as one ``rate-limit`` warning, which starts with ``parameters`` (the text of
-    percent parameters that break the ceiling by themselves) when given.
+    kept as one ``rate-limit`` warning, which starts with the text of ``parameters`` that
+    break a limit by themselves, when given.
     """
+    parameters = parameters or []
     levels = [level_of(context, d) for d in drafts]
     breaches = find_breaches(levels, context.rules)
-    if not breaches and parameters is None:
+    breaches += stop_breaches(levels, context.stop_threshold_de)
+    breaches.sort(key=lambda b: b.index)
+    if not breaches and not parameters:
         return []
     texts = [_breach_text(context, drafts, b) for b in breaches]
     if context.override is None:
@@ -380,19 +598,23 @@ def judge(
             "rate-limit", f"Refused (rate-limit): {texts[0]}. {_way_out(context, breaches[0])}"
         )
     shown = "; ".join(texts[:3]) + (f"; and {len(texts) - 3} more" if len(texts) > 3 else "")
-    if parameters is not None:
+    if parameters:
         several = len(texts) > 1
-        shown = parameters + (
+        shown = "; ".join(p.text for p in parameters) + (
             f"; the step{'s' if several else ''} that break{'' if several else 's'} a limit: "
             + shown
             if texts
             else ""
         )
     rules = context.rules
-    sources = {b.rule for b in breaches} | ({"ceiling"} if parameters is not None else set())
+    sources = {b.rule for b in breaches} | {p.rule for p in parameters}
     source = "; ".join(
         s
-        for rule, s in (("ceiling", rules.ceiling_source), ("min-step", rules.min_step_source))
+        for rule, s in (
+            ("ceiling", rules.ceiling_source),
+            ("min-step", rules.min_step_source),
+            ("stop", rules.stop_source),
+        )
         if rule in sources
     )
     return [
@@ -409,6 +631,13 @@ def _breach_text(context: PlanContext, drafts: list[Draft], breach: Breach) -> s
     draft = drafts[breach.index]
     start = context.request.start
     when = (start + timedelta(days=draft.day)).isoformat()
+    if breach.rule == "stop":
+        return (
+            f"step {breach.index} ({when}) stops the drug from {mg_text(breach.from_de)} mg "
+            "diazepam-equivalent/day, above the discontinuation dose "
+            f"({mg_text(context.stop_threshold_de)} mg diazepam-equivalent): a 100% cut of "
+            f"{mg_text(breach.from_de)} mg diazepam-equivalent [{rules.stop_source}]"
+        )
     if breach.rule == "min-step":
         return (
             f"step {breach.index} ({when}) lasts {breach.days} day"
@@ -431,6 +660,15 @@ def _way_out(context: PlanContext, breach: Breach) -> str:
     override = "or give --override-reason TEXT to plan it anyway."
     if breach.rule == "min-step":
         return f"Use steps of {context.rules.min_step_days} days or more, {override}"
+    if breach.rule == "stop":
+        threshold = mg_text(context.stop_threshold_de)
+        if method == "custom":
+            return (
+                f"Add steps that bring the dose to {threshold} mg diazepam-equivalent/day or "
+                f"less before the stop, or end on a dose to hold, {override}"
+            )
+        if method == "fixed":
+            return f"Use a smaller --step or --method percent, {override}"
     if method == "fixed":
         return f"Use --method percent or a smaller --step from step {breach.index}, {override}"
     if method == "custom":
@@ -488,22 +726,9 @@ def step_warnings(context: PlanContext, steps: tuple[Step, ...]) -> list[PlanWar
     """``initial-cut`` (first cut above ASAM's usual 5–10%) and ``rounding``."""
     rules = context.rules
     warnings: list[PlanWarning] = []
-    for step in steps:
-        if step.kind in CUT_KINDS and step.change_pct < 0:
-            if -step.change_pct > Fraction(rules.initial_cut_high_pct):
-                warnings.append(
-                    PlanWarning(
-                        code="initial-cut",
-                        message=(
-                            f"The first cut (step {step.number}, {step.start.isoformat()}) is "
-                            f"{_pct(step.change_pct / 100).lstrip('−')}%, above the usual "
-                            f"initial {mg_text(rules.initial_cut_low_pct)}–"
-                            f"{mg_text(rules.initial_cut_high_pct)}%."
-                        ),
-                        source=rules.initial_cut_source,
-                    )
-                )
-            break
+    initial = _initial_cut_warning(rules, steps)
+    if initial is not None:
+        warnings.append(initial)
     rounded = [s for s in steps if is_rounded(context.taper_drug, s)]
     if rounded:
         parts = [
@@ -527,7 +752,49 @@ def step_warnings(context: PlanContext, steps: tuple[Step, ...]) -> list[PlanWar
     return warnings
 
 
+def _initial_cut_warning(rules: Rules, steps: tuple[Step, ...]) -> PlanWarning | None:
+    """``initial-cut`` when the cuts of the first days of reductions (the rules' window,
+    14 days, from the first cut) take more than ASAM's usual 5–10% together."""
+    first = next((i for i, s in enumerate(steps) if s.kind in CUT_KINDS and s.change_pct < 0), None)
+    if first is None or first == 0:
+        return None
+    before = steps[first - 1].diazepam_equivalent_mg
+    if before <= 0:
+        return None
+    end = steps[first].start + timedelta(days=rules.initial_cut_window_days)
+    window = [s for s in steps[first:] if s.start < end]
+    lowest = min(s.diazepam_equivalent_mg for s in window)
+    total = (before - lowest) / before * 100
+    if total <= Fraction(rules.initial_cut_high_pct):
+        return None
+    usual = f"{mg_text(rules.initial_cut_low_pct)}–{mg_text(rules.initial_cut_high_pct)}%"
+    cuts = [s for s in window if s.change_pct < 0]
+    shown = _pct(-total / 100).lstrip("−")
+    if len(cuts) == 1:
+        step = cuts[0]
+        message = (
+            f"The first cut (step {step.number}, {step.start.isoformat()}) is {shown}%, "
+            f"above the usual initial {usual}."
+        )
+        source = rules.initial_cut_source
+    else:
+        last_day = end - timedelta(days=1)
+        message = (
+            f"The cuts in the first {rules.initial_cut_window_days} days of reductions "
+            f"(steps {cuts[0].number}–{cuts[-1].number}, {steps[first].start.isoformat()} "
+            f"to {last_day.isoformat()}) take {shown}% together, above the usual initial "
+            f"{usual}."
+        )
+        source = f"{rules.initial_cut_source}; {rules.initial_cut_window_source}"
+    return PlanWarning(code="initial-cut", message=message, source=source)
+
+
 def taper_daily(drug: str, step: Step) -> Decimal:
+    """The daily mg of the drug a step's planned dose is in: ``drug`` (the drug being
+    tapered), or before a tail switch the one drug the step gives."""
+    drugs = {d.drug for d in step.doses}
+    if len(drugs) == 1:
+        (drug,) = drugs
     return sum((d.mg for d in step.doses if d.drug == drug), Decimal(0))
 
 
@@ -564,9 +831,13 @@ def dates_of(steps: tuple[Step, ...]) -> list[date]:
 __all__ = [
     "PAUSE",
     "STEP_BACK",
+    "Parameter",
     "build_steps",
+    "crossover",
     "judge",
     "method_settings",
     "percent_parameters",
+    "plan_parameters",
     "plan_taper",
+    "taper_before_the_switch",
 ]

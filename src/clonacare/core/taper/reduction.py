@@ -154,7 +154,11 @@ def _target(
     if settings.method == "fixed":
         return fixed_target(current, Fraction(settings.step or 0))
     return bands_target(
-        context.de(context.taper_drug, current), context.rules, context.to_taper_mg, intervals
+        context.de(context.taper_drug, current),
+        context.rules,
+        context.to_taper_mg,
+        intervals,
+        context.band_cut,
     )
 
 
@@ -189,6 +193,7 @@ def reduce(
     settings: MethodSettings,
     too_long: str | None = None,
     what: str = "This plan",
+    switch_at_mg: Fraction | None = None,
 ) -> ReductionResult:
     """Append reduction steps to ``drafts`` (whose last step holds the taper drug only)
     until the plan stops the drug or holds the end dose.
@@ -201,6 +206,17 @@ def reduce(
     makeable dose within the ceiling exists; a cut that breaks the ceiling by itself is
     kept as asked and judged afterwards (refused unless overridden). An override reason
     never changes the doses: it only accepts the breaches the plan would be refused for.
+
+    The plan stops only from a daily dose at or below the discontinuation dose: the last
+    cut reaches it like any other, then the drug stops. A literal cut (``fixed``) that
+    takes the whole dose stops from where it is, and the guardrails judge that stop. At
+    the formulary's floor (no makeable dose within the ceiling, even after holding) the
+    plan holds the end dose if it has one; otherwise it is refused (ClinicalError
+    "formulary-floor", naming the ways out) unless an override reason accepts the stop.
+
+    With ``switch_at_mg`` (mg of the drug tapered here) the loop ends instead, with
+    outcome "switch", once the daily dose is at or below it: the tail switch to diazepam
+    follows. A floor above it is refused (ClinicalError "formulary-floor").
 
     ClinicalError("plan-too-long") when the plan would run past the longest plan
     (``too_long`` says what to change, by default the method's options; ``what`` names
@@ -227,9 +243,16 @@ def reduce(
         context.check_length(day, way_out, what)
         alloc = allocation(context, last.regimen)
         current = Fraction(sum(alloc.values(), Decimal(0)))
-        if end is not None and current <= end:
+        if switch_at_mg is not None:
+            if current <= switch_at_mg:
+                result.outcome = "switch"
+                return result
+        elif end is not None and current <= end:
             _hold_end(last, settings, levels, context)
             result.outcome = "end-dose"
+            return result
+        elif end is None and current <= context.discontinuation_mg:
+            _discontinue(context, drafts, levels, settings, _stop_note(context, current))
             return result
         target = _target(context, settings, current, held)
         if target.above_bands and not warned_above:
@@ -245,8 +268,11 @@ def reduce(
         if end is not None:
             wish = max(wish, end)
             lowest = max(lowest, end)
-        elif wish <= context.discontinuation_mg:
-            _discontinue(context, drafts, levels, settings, wish, floor_warning=None)
+        elif literal and wish <= 0:
+            # The literal cut takes the whole dose: a stop, judged by the guardrails.
+            _discontinue(
+                context, drafts, levels, settings, _literal_stop_note(context, current, wish)
+            )
             return result
         if literal:
             new = choose(context, alloc, wish, lowest)
@@ -263,21 +289,32 @@ def reduce(
                 held += 1
                 levels[-1] = level_of(context, last)
                 continue
+            if switch_at_mg is not None:
+                _refuse_the_switch_point(context, alloc, current, switch_at_mg)
             warning = _floor_warning(context, alloc, current, end)
-            if end is None and context.override is None:
-                _refuse_an_immediate_stop(drafts, warning)
             if end is not None:
                 _hold_end(last, settings, levels, context)
                 result.outcome = "end-dose"
                 result.warnings.append(warning)
                 return result
-            _discontinue(context, drafts, levels, settings, wish, floor_warning=warning)
+            if context.override is None:
+                _refuse_the_floor(context, drafts, alloc, current)
+            _discontinue(
+                context,
+                drafts,
+                levels,
+                settings,
+                "Stops at the formulary's floor: see the formulary-floor and rate-limit warnings.",
+            )
             result.warnings.append(warning)
             return result
         held = 1
         daily = Fraction(sum(new.values(), Decimal(0)))
-        if end is None and daily <= context.discontinuation_mg:
-            _discontinue(context, drafts, levels, settings, daily, floor_warning=None)
+        if daily == 0:
+            # A literal cut the products can only give as a stop.
+            _discontinue(
+                context, drafts, levels, settings, _literal_stop_note(context, current, wish)
+            )
             return result
         draft = Draft(
             day=day,
@@ -332,31 +369,43 @@ def _discontinue(
     drafts: list[Draft],
     levels: list[Level],
     settings: MethodSettings,
-    wish: Fraction,
-    floor_warning: PlanWarning | None,
+    note: str,
 ) -> None:
     last = drafts[-1]
     if settings.final_hold_days is not None:
         last.days = settings.final_hold_days
         levels[-1] = level_of(context, last)
-    disc = context.discontinuation_de_mg
+    drafts.append(
+        Draft(day=last.day + last.days, days=0, kind=DISCONTINUATION, regimen=(), note=note)
+    )
+    levels.append(level_of(context, drafts[-1]))
+
+
+def _discontinuation_text(context: PlanContext) -> str:
     chosen = (
         "set by --discontinuation-dose"
         if context.request.discontinuation_de_mg is not None
         else "a Clonacare default, not a guideline value"
     )
-    if floor_warning is not None:
-        note = "Stops at the formulary's floor: see the formulary-floor warning."
-    else:
-        note = (
-            f"Stops: the next cut would take the dose to {mg_text(max(wish, Fraction(0)))} "
-            f"mg/day, at or below the discontinuation dose ({mg_text(disc)} mg "
-            f"diazepam-equivalent, {chosen})."
-        )
-    drafts.append(
-        Draft(day=last.day + last.days, days=0, kind=DISCONTINUATION, regimen=(), note=note)
+    return f"{mg_text(context.discontinuation_de_mg)} mg diazepam-equivalent, {chosen}"
+
+
+def _stop_note(context: PlanContext, current: Fraction) -> str:
+    de = context.de(context.taper_drug, current)
+    return (
+        f"Stops: the daily dose, {mg_text(current)} mg ({mg_text(de)} mg "
+        f"diazepam-equivalent), is at or below the discontinuation dose "
+        f"({_discontinuation_text(context)})."
     )
-    levels.append(level_of(context, drafts[-1]))
+
+
+def _literal_stop_note(context: PlanContext, current: Fraction, wish: Fraction) -> str:
+    de = context.de(context.taper_drug, current)
+    return (
+        f"Stops: the next cut would take the dose to {mg_text(max(wish, Fraction(0)))} "
+        f"mg/day, so the drug stops from {mg_text(de)} mg diazepam-equivalent/day, above "
+        f"the discontinuation dose ({_discontinuation_text(context)}): a 100% cut."
+    )
 
 
 def _above_bands_warning(context: PlanContext, current: Fraction) -> PlanWarning:
@@ -372,42 +421,87 @@ def _above_bands_warning(context: PlanContext, current: Fraction) -> PlanWarning
     )
 
 
-def _refuse_an_immediate_stop(drafts: list[Draft], warning: PlanWarning) -> None:
-    """A plan whose first change would be the formulary-floor stop is no taper at all:
-    it stops the drug at once from the current dose (FDA 2020 boxed warning: abrupt
-    discontinuation can cause seizures). Refused unless overridden."""
-    if any(d.kind == REDUCTION for d in drafts):
-        return
+def _nearest_below(context: PlanContext, alloc: dict[str, Decimal], current: Fraction) -> str:
+    """ " (the nearest dose below, X mg/day, would be a P% cut)", or "" when there is none."""
+    if choose(context, alloc, Fraction(0), Fraction(0)) is None:
+        return ""
+    step_down = choose(context, alloc, current - Fraction(1, 10**9), Fraction(0))
+    if step_down is None:
+        return ""
+    value = Fraction(sum(step_down.values(), Decimal(0)))
+    pct = (current - value) / current * 100
+    return (
+        f" (the nearest dose below, {mg_text(value)} mg/day, would be a "
+        f"{mg_text(round(pct, 1))}% cut)"
+    )
+
+
+def _cannot_go_below(context: PlanContext, alloc: dict[str, Decimal], current: Fraction) -> str:
+    rules = context.rules
+    return (
+        f"The formulary '{context.formulary.name}' cannot make a {context.taper_drug} dose "
+        f"below {mg_text(current)} mg/day within {mg_text(rules.max_cut_pct)}% in "
+        f"{rules.window_days} days{_nearest_below(context, alloc, current)}"
+    )
+
+
+def _ways_out(context: PlanContext, current: Fraction) -> list[str]:
+    """The ways past the formulary's floor: finish on diazepam, or a finer product."""
+    ways = []
+    if context.taper_drug != "diazepam":
+        de = mg_text(context.de(context.taper_drug, current))
+        ways.append(
+            "finish on diazepam (--switch-to diazepam, or --switch-at MG to switch once the "
+            f"daily dose is at or below MG mg diazepam-equivalent, with MG {de} or more)"
+        )
+    ways.append("a liquid or compounded form in a site formulary (--formulary FILE)")
+    return ways
+
+
+def _refuse_the_floor(
+    context: PlanContext, drafts: list[Draft], alloc: dict[str, Decimal], current: Fraction
+) -> None:
+    """A plan that reaches the formulary's floor above the discontinuation dose could only
+    stop from there: a 100% cut (FDA 2020 boxed warning: stopping abruptly can cause
+    seizures). Refused, naming the ways out; an override reason accepts the stop."""
+    de = context.de(context.taper_drug, current)
+    immediate = (
+        ""
+        if any(d.kind == REDUCTION for d in drafts)
+        else " No reduction can be made before that stop, so this plan would stop the drug at once."
+    )
     raise ClinicalError(
         "formulary-floor",
-        f"Refused (formulary-floor): {warning.message} No reduction can be made before "
-        "that stop, so this plan would stop the drug at once; use one of the ways out, "
-        "or give --override-reason TEXT to plan the stop anyway.",
+        f"Refused (formulary-floor): {_cannot_go_below(context, alloc, current)}: the plan "
+        f"would stop from {mg_text(current)} mg/day, a 100% cut ({mg_text(de)} mg "
+        "diazepam-equivalent), above the discontinuation dose "
+        f"({mg_text(context.stop_threshold_de)} mg diazepam-equivalent).{immediate} Ways "
+        f"out: {', '.join(_ways_out(context, current))}; or give --override-reason TEXT to "
+        "plan the stop anyway.",
+    )
+
+
+def _refuse_the_switch_point(
+    context: PlanContext, alloc: dict[str, Decimal], current: Fraction, switch_at_mg: Fraction
+) -> None:
+    """Before a tail switch, a floor above the switch point: the switch would have to
+    begin earlier than the clinician asked, which the engine never does by itself."""
+    drug = context.taper_drug
+    de = mg_text(context.de(drug, current))
+    raise ClinicalError(
+        "formulary-floor",
+        f"Refused (formulary-floor): {_cannot_go_below(context, alloc, current)}, so the "
+        f"dose cannot reach the switch point ({mg_text(context.de(drug, switch_at_mg))} mg "
+        f"diazepam-equivalent, {drug} {mg_text(switch_at_mg)} mg/day). Give --switch-at "
+        f"{de} or more (the switch then begins at {mg_text(current)} mg/day), or "
+        "--switch-to diazepam without --switch-at.",
     )
 
 
 def _floor_warning(
     context: PlanContext, alloc: dict[str, Decimal], current: Fraction, end: Fraction | None
 ) -> PlanWarning:
-    drug = context.taper_drug
-    rules = context.rules
-    de_now = context.de(drug, current)
-    below = choose(context, alloc, Fraction(0), Fraction(0))
-    nearest = ""
-    if below is not None:
-        # The nearest makeable dose under the current one, and the cut it would be.
-        step_down = choose(context, alloc, current - Fraction(1, 10**9), Fraction(0))
-        if step_down is not None:
-            value = Fraction(sum(step_down.values(), Decimal(0)))
-            pct = (current - value) / current * 100
-            nearest = (
-                f" (the nearest dose below, {mg_text(value)} mg/day, would be a "
-                f"{mg_text(round(pct, 1))}% cut)"
-            )
-    ways = ["a liquid or compounded form in the site formulary"]
-    ways.append("a smaller orally disintegrating tablet")
-    if drug != "diazepam":
-        ways.append("--switch-to diazepam")
+    de_now = context.de(context.taper_drug, current)
     if end is not None:
         outcome = (
             f"the plan holds {mg_text(current)} mg/day instead of the end dose {mg_text(end)} mg"
@@ -420,11 +514,10 @@ def _floor_warning(
     return PlanWarning(
         code="formulary-floor",
         message=(
-            f"The formulary '{context.formulary.name}' cannot make a {drug} dose below "
-            f"{mg_text(current)} mg/day within {mg_text(rules.max_cut_pct)}% in "
-            f"{rules.window_days} days{nearest}: {outcome}. Ways out: {', '.join(ways)}."
+            f"{_cannot_go_below(context, alloc, current)}: {outcome}. Ways out: "
+            f"{', '.join(_ways_out(context, current))}."
         ),
-        source=rules.sources["formulary_floor"],
+        source=context.rules.sources["formulary_floor"],
     )
 
 

@@ -37,10 +37,12 @@ from clonacare.core.taper.model import (
 from clonacare.core.taper.numbers import mg_text
 from clonacare.core.taper.planner import (
     build_steps,
+    crossover,
     judge,
     method_settings,
-    percent_parameters,
+    plan_parameters,
     step_warnings,
+    taper_before_the_switch,
 )
 from clonacare.core.taper.reduction import reduce
 
@@ -219,10 +221,15 @@ def adjust_plan(
         while keep + 1 < len(drafts) and drafts[keep + 1].kind in (START, CROSSOVER):
             keep += 1
         del drafts[keep + 1 :]
+        replanned_warnings = []
+        if any(drug != context.taper_drug for _, drug, _ in drafts[-1].regimen):
+            # Before a tail switch: cut the drug taken now to the switch point, then switch.
+            replanned_warnings += taper_before_the_switch(context, drafts, settings)
+            replanned_warnings += crossover(context, drafts)
         result = reduce(
             context, drafts, settings, too_long=_TOO_LONG[SlowStep], what="The revised plan"
         )
-        replanned_warnings = list(result.warnings)
+        replanned_warnings += result.warnings
         plan = replace(plan, outcome=result.outcome)
     else:
         if current == 0 or not drafts[current - 1].regimen:
@@ -258,7 +265,7 @@ def adjust_plan(
     context.check_length(last.day + last.days, _TOO_LONG[type(action)], "The revised plan")
     warnings = _warnings(context, plan, replanned_warnings)
     before_cuts = max(i for i, d in enumerate(drafts) if d.kind in (START, CROSSOVER))
-    parameters = percent_parameters(context, before_cuts, drafts, method_settings(context))
+    parameters = plan_parameters(context, before_cuts, drafts, method_settings(context))
     warnings.extend(judge(context, drafts, parameters))
     new_steps = build_steps(context, drafts)
     steps = _keep_taken(plan.steps, new_steps, current)
@@ -343,7 +350,14 @@ def _warnings(
     warnings.extend(equivalence_warnings(context))
     daily = sum((mg for _, mg in request.doses), Decimal(0))
     seizure = any(w.code == "seizure-disorder" for w in warnings)
-    label = label_maximum_warning(request.drug, daily, seizure, request.patient.indication)
+    label = label_maximum_warning(
+        request.drug,
+        daily,
+        seizure,
+        request.patient.indication,
+        starting_dose=True,
+        confirmed_by=request.patient.confirmed_by,
+    )
     if label is not None:
         warnings.append(label)
     for warning in plan.warnings:

@@ -53,6 +53,8 @@ class Rules:
     initial_cut_low_pct: Decimal
     initial_cut_high_pct: Decimal
     initial_cut_source: str
+    initial_cut_window_days: int
+    initial_cut_window_source: str
     default_interval_days: int
     interval_source: str
     max_interval_days: int
@@ -65,10 +67,15 @@ class Rules:
     bands_interval_source: str
     discontinuation_de_mg: Decimal
     discontinuation_source: str
+    stop_source: str
     crossover_days: int
     crossover_source: str
     crossover_order: tuple[str, ...]
     crossover_order_source: str
+    crossover_max_share: Decimal
+    crossover_min_steps: int
+    crossover_min_step_days: int
+    crossover_portion_source: str
     reduce_first_order: tuple[str, ...]
     reduce_first_source: str
     max_daily_de_mg: Decimal
@@ -167,6 +174,8 @@ def load_rules() -> Rules:
         initial_cut_low_pct=to_decimal(initial["usual_low_pct"], f"{name} initial_cut"),
         initial_cut_high_pct=to_decimal(initial["usual_high_pct"], f"{name} initial_cut"),
         initial_cut_source=require_source(initial, f"{name} [initial_cut]"),
+        initial_cut_window_days=_int(initial, "window_days", name),
+        initial_cut_window_source=_text(initial, "window_source", name),
         default_interval_days=_int(interval, "default_days", name),
         interval_source=require_source(interval, f"{name} [interval]"),
         max_interval_days=_int(interval, "max_days", name),
@@ -181,10 +190,15 @@ def load_rules() -> Rules:
             disc["default_diazepam_equivalent_mg"], f"{name} discontinuation"
         ),
         discontinuation_source=require_source(disc, f"{name} [discontinuation]"),
+        stop_source=_text(disc, "stop_source", name),
         crossover_days=_int(crossover, "default_days", name),
         crossover_source=require_source(crossover, f"{name} [crossover]"),
         crossover_order=tuple(crossover["default_order"]),
         crossover_order_source=str(crossover["order_source"]),
+        crossover_max_share=to_decimal(crossover["max_share_per_step"], f"{name} crossover"),
+        crossover_min_steps=_int(crossover, "min_steps", name),
+        crossover_min_step_days=_int(crossover, "min_step_days", name),
+        crossover_portion_source=_text(crossover, "portion_source", name),
         reduce_first_order=tuple(reduce_first["default_order"]),
         reduce_first_source=require_source(reduce_first, f"{name} [reduce_first]"),
         max_daily_de_mg=to_decimal(

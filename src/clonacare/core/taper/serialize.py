@@ -127,6 +127,10 @@ def request_to_dict(request: TaperRequest) -> dict[str, Any]:
         "step": _dec(request.step),
         "interval_days": request.interval_days,
         "switch_to": request.switch_to,
+        "switch_at_diazepam_equivalent_mg": _dec(request.switch_at_de_mg),
+        "band_cut": ("high" if request.method == "bands" else None)
+        if request.band_cut is None
+        else request.band_cut,
         "crossover_order": list(request.crossover_order) if request.crossover_order else None,
         "crossover_days": request.crossover_days,
         "reduce_first": list(request.reduce_first) if request.reduce_first else None,
@@ -240,6 +244,11 @@ def request_from_dict(data: dict[str, Any], where: str) -> TaperRequest:
             step=r.opt_dec(data.get("step"), "parameters.step"),
             interval_days=r.opt_whole(data.get("interval_days"), "parameters.interval_days"),
             switch_to=r.opt_text(data.get("switch_to"), "parameters.switch_to"),
+            switch_at_de_mg=r.opt_dec(
+                data.get("switch_at_diazepam_equivalent_mg"),
+                "parameters.switch_at_diazepam_equivalent_mg",
+            ),
+            band_cut=r.opt_text(data.get("band_cut"), "parameters.band_cut"),
             crossover_order=times(data.get("crossover_order"), "parameters.crossover_order"),
             crossover_days=r.opt_whole(data.get("crossover_days"), "parameters.crossover_days"),
             reduce_first=times(data.get("reduce_first"), "parameters.reduce_first"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -69,10 +70,9 @@ def render_image(plan: TaperPlan, fmt: str) -> bytes:
             handles = [h for axis in axes for h in axis.get_legend_handles_labels()[0]]
             top.legend(handles=handles, loc="upper right", frameon=False)
         top.grid(True, alpha=0.3)
-        top.set_title(
-            f"{plan.drug.capitalize()} taper (revision {plan.revision}): {method_text(plan)}",
-            loc="left",
-        )
+        title = f"{plan.drug.capitalize()} taper (revision {plan.revision}): {method_text(plan)}"
+        # Wrapped, so a long method (bands, with the end of each band's cut) is not cut off.
+        top.set_title("\n".join(textwrap.wrap(title, 90)), loc="left")
         xs, ys = _series(plan, None)
         bottom.step(xs, ys, where="post", color="#555555", linewidth=2)
         bottom.fill_between(xs, ys, step="post", color="#555555", alpha=0.12)

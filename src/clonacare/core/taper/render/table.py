@@ -57,11 +57,12 @@ def render_table(plan: TaperPlan) -> str:
     for step in plan.steps:
         cells = []
         for time in times:
-            dose = next((d for d in step.doses if d.time == time), None)
-            if dose is None:
+            # During a switch in portions one dose time holds both drugs.
+            at = [d for d in step.doses if d.time == time]
+            if not at:
                 cells.append("–" if step.doses else "")
             else:
-                cells.append(num(dose.mg) + (f" {dose.drug}" if multi else ""))
+                cells.append(" + ".join(num(d.mg) + (f" {d.drug}" if multi else "") for d in at))
         planned = (
             num(step.planned_daily_mg)
             if step.planned_daily_mg is not None and is_rounded(plan.taper_drug, step)

@@ -60,7 +60,11 @@ def method_text(plan: TaperPlan) -> str:
     if r.method == "fixed":
         return f"fixed: {num(r.step or Decimal(0))} mg every {interval} days"
     if r.method == "bands":
-        return f"bands (NICE CKS / Ashton diazepam bands) every {interval} days"
+        end = "low" if r.band_cut == "low" else "high"
+        return (
+            f"bands (NICE CKS / Ashton diazepam bands, the {end} end of each band's cut) "
+            f"every {interval} days"
+        )
     return "custom: the prescriber's own steps"
 
 
