@@ -186,7 +186,8 @@ def test_it_blocks_until_a_clinician_confirms() -> None:
     assert error.message == (
         "Plan blocked until a clinician confirms: History of withdrawal seizures: severe or "
         "complicated withdrawal is managed in an inpatient or residential medically managed "
-        "setting. [ASAM 2025 Rec 5 and Rec 12]; Pregnancy: a taper involves obstetric care; "
+        "setting. [ASAM 2025 Rec 5c and Table 3 (severe or complicated withdrawal)]; "
+        "Pregnancy: a taper involves obstetric care; "
         "late-pregnancy use can cause neonatal sedation and withdrawal, and stopping abruptly "
         "is unsafe for the pregnancy. [FDA labels (benzodiazepine class text)] Give "
         "--confirmed-by NAME once the responsible clinician has confirmed."
@@ -204,12 +205,12 @@ def test_it_blocks_until_a_clinician_confirms() -> None:
         (
             PatientFactors(history_withdrawal_seizure=True),
             "withdrawal-seizure-history",
-            "ASAM 2025 Rec 5 and Rec 12",
+            "ASAM 2025 Rec 5c and Table 3 (severe or complicated withdrawal)",
         ),
         (
             PatientFactors(history_withdrawal_delirium=True),
             "withdrawal-delirium-history",
-            "ASAM 2025 Rec 5 and Rec 12",
+            "ASAM 2025 Rec 5c and Table 3 (severe or complicated withdrawal)",
         ),
         (PatientFactors(pregnant=True), "pregnancy", "FDA labels (benzodiazepine class text)"),
     ],
