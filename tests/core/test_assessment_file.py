@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from clonacare.core.assessment import FIELDS, INDICATIONS, parse_assessment
+from clonacare.core.assessment import FIELDS, INDICATIONS, OPTIONAL, parse_assessment
 from clonacare.core.errors import ClinicalError
 from tests.samples import ALICE_RECORD
 
@@ -23,9 +23,10 @@ def error(data: object) -> str:
 def test_it_reads_the_issues_example() -> None:
     record = parse_assessment(ALICE)
     assert record.drug == "clonazepam"
-    assert record.daily_dose_mg == Decimal("1.5")
+    assert record.benzodiazepines[0].daily_dose_mg == Decimal("1.5")
     assert record.previous_failed_tapers == 0
-    assert set(FIELDS) == set(ALICE)
+    # Every field but the optional ones and the list form of the drugs.
+    assert set(FIELDS) - set(OPTIONAL) - {"benzodiazepines"} == set(ALICE)
 
 
 def test_numbers_may_be_decimals() -> None:
@@ -76,8 +77,8 @@ def test_it_names_every_missing_field_in_file_order() -> None:
         (
             "suicide_screen",
             "positive",
-            "field 'suicide_screen' must be one of: negative, non-acute positive, acute positive;"
-            ' got "positive".',
+            "field 'suicide_screen' must be one of: negative, non-acute positive, acute positive, "
+            'incomplete; got "positive".',
         ),
     ],
 )

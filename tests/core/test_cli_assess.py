@@ -87,7 +87,7 @@ def test_an_acute_positive_screen_is_an_emergency_with_alerts_and_crisis_resourc
 ) -> None:
     out = assess_json(record_file(tmp_path, suicide_screen="acute positive", opioid_use=True))
     assert out["level"] == "emergency"
-    assert [r["code"] for r in out["reasons"]] == ["suicide-risk-acute", "opioid-use"]
+    assert [r["code"] for r in out["reasons"]] == ["suicide-risk-acute", "opioid-use", "naloxone"]
     assert all(r["source"] for r in out["reasons"])
     assert [a["code"] for a in out["alerts"]] == ["suicide-risk-imminent", "suicide-risk"]
     assert [r["contact"] for r in out["crisis_resources"]] == ["988", "911", "1-800-662-4357"]
@@ -103,10 +103,13 @@ def test_the_text_format_lists_level_reasons_and_sources(tmp_path: Path) -> None
     done = run(record_file(tmp_path, history_withdrawal_seizure=True))
     assert done.returncode == 0
     assert done.stdout.startswith(
-        "Level of care: inpatient (Inpatient or residential medically managed withdrawal)\n"
+        "Level of care: inpatient (Withdrawal management: inpatient or residential medically "
+        "managed withdrawal)\n"
     )
     assert "  [inpatient] withdrawal-seizure: Seizure: " in done.stdout
-    assert "      source: ASAM 2025 Rec 5, 12 (clinical reference, Level of care)" in done.stdout
+    assert (
+        "      source: ASAM 2025 Rec 5c; Table 3 (clinical reference, Level of care)" in done.stdout
+    )
 
 
 def test_an_unknown_field_exits_2_naming_it(tmp_path: Path) -> None:

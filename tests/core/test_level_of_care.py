@@ -1,8 +1,9 @@
 """Level of care, each rule against the clinical reference (Level of care):
-ASAM 2025 Rec 5 and 12 (outpatient default; inpatient for withdrawal seizures or
-delirium and unstable medical conditions), NIMH ASQ pathway (emergency for imminent
-suicide risk), ASAM 2025 Rec 12, 24 and ASAM Criteria dimensions 2, 3, 5, 6 (intensive
-outpatient), FDA 2020 boxed warning and Rec 1 (opioids), FDA labels (pregnancy),
+ASAM 2025 Rec 5 (outpatient default), Rec 5c and Table 3 (inpatient for withdrawal
+seizures or delirium), Rec 5b (unstable medical conditions), NIMH ASQ pathway and Rec 5a
+(emergency for imminent suicide risk), ASAM 2025 Rec 5, 19–20 and ASAM Criteria
+dimension 1 (alcohol, other sedatives), Rec 5, 24 and dimensions 3, 5, 6 (closer
+monitoring), FDA 2020 boxed warning and Rec 16, 18 (opioids), FDA labels (pregnancy),
 Rec 24–27 (age ≥ 65), NHS Scotland (seizure-disorder indication).
 """
 
@@ -51,18 +52,27 @@ def test_with_no_finding_it_is_outpatient_with_the_default_reason() -> None:
     [
         ({"suicide_screen": "acute positive"}, "emergency", "suicide-risk-acute", "NIMH ASQ"),
         ({"suicide_screen": "non-acute positive"}, "outpatient", "suicide-risk", "NIMH ASQ"),
-        ({"history_withdrawal_seizure": True}, "inpatient", "withdrawal-seizure", "Rec 5, 12"),
-        ({"history_withdrawal_delirium": True}, "inpatient", "withdrawal-delirium", "Rec 5, 12"),
-        ({"unstable_medical": True}, "inpatient", "unstable-medical", "Rec 5, 12"),
-        ({"alcohol_use_disorder": True}, "intensive-outpatient", "alcohol-use-disorder", "Rec 12"),
-        ({"other_sedatives": True}, "intensive-outpatient", "other-sedatives", "Rec 12"),
+        ({"history_withdrawal_seizure": True}, "inpatient", "withdrawal-seizure", "Rec 5c"),
+        ({"history_withdrawal_delirium": True}, "inpatient", "withdrawal-delirium", "Rec 5c"),
+        ({"unstable_medical": True}, "inpatient", "unstable-medical", "Rec 5b"),
+        (
+            {"alcohol_use_disorder": True},
+            "intensive-outpatient",
+            "alcohol-use-disorder",
+            "Rec 5, 19–20; ASAM Criteria 3rd ed. dimension 1",
+        ),
+        (
+            {"other_sedatives": True},
+            "intensive-outpatient",
+            "other-sedatives",
+            "Rec 5, 19–20; ASAM Criteria 3rd ed. dimension 1",
+        ),
         (
             {"unstable_psychiatric": True},
             "intensive-outpatient",
             "unstable-psychiatric",
-            "Rec 12, 24",
+            "Rec 5, 24",
         ),
-        ({"opioid_use": True}, "outpatient", "opioid-use", "FDA 2020 boxed warning"),
         ({"pregnant": True}, "outpatient", "pregnancy", "FDA labels"),
         ({"age": 65}, "outpatient", "older-adult", "Rec 24–27"),
         ({"indication": "epilepsy"}, "outpatient", "seizure-disorder", "NHS Scotland"),
@@ -106,7 +116,13 @@ def test_each_reason_names_what_the_issue_table_says(code: str, names: str) -> N
 
 
 def test_the_opioid_reason_names_the_fda_boxed_warning() -> None:
-    assert "FDA boxed warning" in care(opioid_use=True).reasons[0].message
+    result = care(opioid_use=True)
+    assert result.level == "outpatient"
+    assert [r.code for r in result.reasons] == ["opioid-use", "naloxone"]
+    assert "FDA boxed warning" in result.reasons[0].message
+    assert result.reasons[0].source == (
+        "FDA 2020 boxed warning; ASAM 2025 Rec 16, 18 (clinical reference, Level of care)"
+    )
 
 
 def test_extra_notes_of_the_plan_shaping_reasons() -> None:
@@ -143,6 +159,7 @@ def test_every_rule_that_fires_adds_a_reason_even_below_the_level() -> None:
     assert [r.code for r in result.reasons] == [
         "withdrawal-seizure",
         "opioid-use",
+        "naloxone",
         "pregnancy",
         "older-adult",
     ]
@@ -180,6 +197,12 @@ def test_the_failed_taper_count_is_a_setting() -> None:
             ),
             "support_at_home": st.booleans(),
             "previous_failed_tapers": st.integers(min_value=0, max_value=9),
+            "seizure_now": st.booleans(),
+            "delirium_or_psychosis_now": st.booleans(),
+            "falls_past_year": st.booleans(),
+            "opioid_nonprescribed": st.booleans(),
+            "opioid_use_disorder_untreated": st.booleans(),
+            "opioid_agonist_treatment": st.sampled_from(["none", "methadone", "buprenorphine"]),
         },
     )
 )
@@ -192,6 +215,14 @@ def test_the_level_is_the_highest_any_fired_rule_asks_for(changes: dict[str, Any
         for r in level_of_care_rules().rules
         if r.fires(parse_assessment({**ALICE, **changes}), SETTINGS)
     }
+    counted = [
+        code
+        for code in fired
+        if next(r for r in level_of_care_rules().rules if r.code == code).level
+        == "intensive-outpatient"
+    ]
+    if len(counted) >= SETTINGS.combined_findings_at_least:
+        fired.add("combined-findings")
     assert {r.code for r in result.reasons} == (fired or {"outpatient-default"})
 
 

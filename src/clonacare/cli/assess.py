@@ -55,6 +55,10 @@ def _read(path: str) -> object:
         raise ClinicalError("assessment-file", f"{path}: not valid JSON: {exc}.") from None
 
 
+def _plain_mg(mg: Decimal) -> str:
+    return format(mg.normalize(), "f")
+
+
 def _text(result: AssessmentResult) -> str:
     mg = format(round(result.diazepam_equivalent_mg, 2).normalize(), "f")
     lines = [
@@ -63,8 +67,14 @@ def _text(result: AssessmentResult) -> str:
         f"  source: {result.withdrawal.source}",
         f"Diazepam equivalent: {mg} mg/day ({result.withdrawal.dose_tier} dose; "
         f"table: {result.equivalence_table}, {result.equivalence_title})",
-        "Reasons:",
     ]
+    if len(result.benzodiazepines) > 1:
+        lines.extend(
+            f"  {b.drug} {_plain_mg(b.daily_dose_mg)} mg/day = "
+            f"{_plain_mg(round(b.diazepam_equivalent_mg, 2))} mg diazepam-equivalent"
+            for b in result.benzodiazepines
+        )
+    lines.append("Reasons:")
     for reason in result.reasons:
         lines.append(f"  [{reason.level}] {reason.code}: {reason.message}")
         lines.append(f"      source: {reason.source}")

@@ -15,7 +15,13 @@ from clonacare.api.security import caller
 from clonacare.assessments.access import level_of_care_visible_to
 from clonacare.assessments.actions import do_record_level_of_care
 from clonacare.assessments.models import LevelOfCareAssessment
-from clonacare.core.assessment import FIELDS, INDICATIONS, SUICIDE_SCREENS
+from clonacare.core.assessment import (
+    FIELDS,
+    INDICATIONS,
+    OPIOID_AGONIST_TREATMENTS,
+    OPTIONAL,
+    SUICIDE_SCREENS,
+)
 from clonacare.core.drugs import EQUIVALENCE_TABLES
 from clonacare.patients.access import access_patient_by_id
 from clonacare.patients.models import Patient
@@ -34,13 +40,53 @@ _KIND_SCHEMA: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
     "suicide_screen": {"type": "string", "enum": list(SUICIDE_SCREENS)},
     "count": {"type": "integer", "minimum": 0},
+    "opioid_agonist_treatment": {
+        "type": "string",
+        "enum": list(OPIOID_AGONIST_TREATMENTS),
+        "description": "Methadone or buprenorphine the patient takes (default: none).",
+    },
+    "benzodiazepines": {
+        "type": "array",
+        "minItems": 1,
+        "description": "Instead of drug and daily_dose_mg: every benzodiazepine taken, each "
+        "drug once; an entry without an indication has the record's.",
+        "items": {
+            "type": "object",
+            "required": ["drug", "daily_dose_mg"],
+            "properties": {
+                "drug": {"type": "string"},
+                "daily_dose_mg": {"type": "number", "exclusiveMinimum": 0},
+                "indication": {"type": "string", "enum": list(INDICATIONS)},
+            },
+            "additionalProperties": False,
+        },
+    },
 }
+# Fields a body may leave out: the one-drug fields (when it gives `benzodiazepines`),
+# the list, and the fields added after the first release (each with a safe default).
+_NOT_REQUIRED = {*OPTIONAL, "benzodiazepines", "drug", "daily_dose_mg"}
+
+
+def _field(name: str, kind: str) -> tuple[Any, Any]:
+    # Not required here: the core names every missing field, in its own words (one
+    # message for the page, the API and the CLI); the document says what is required.
+    extra = dict(_KIND_SCHEMA[kind])
+    if name in OPTIONAL:
+        extra["default"] = OPTIONAL[name]
+    return (Any, Field(None, json_schema_extra=extra))
+
+
+def _required(schema: dict[str, Any]) -> None:
+    """The document's required fields: always the first release's fields but the drug,
+    and either the one-drug fields or the list."""
+    schema["required"] = [name for name in FIELDS if name not in _NOT_REQUIRED]
+    schema["anyOf"] = [{"required": ["drug", "daily_dose_mg"]}, {"required": ["benzodiazepines"]}]
 
 
 class LevelOfCareBase(BaseModel):
     # A plain pydantic model: ninja's Schema drops unknown fields, and the core should
     # see them, to name them.
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra=_required)
 
     equivalence: Literal[EQUIVALENCE_TABLES] = Field(  # type: ignore[valid-type]
         "ashton", description="The dose equivalence table."
@@ -56,10 +102,7 @@ else:
         __base__=LevelOfCareBase,
         __doc__="The assessment record of `clonacare assess` (docs/assessment.md), plus "
         "the equivalence table to use.",
-        **{
-            name: (Any, Field(..., json_schema_extra=_KIND_SCHEMA[kind]))
-            for name, kind in FIELDS.items()
-        },
+        **{name: _field(name, kind) for name, kind in FIELDS.items()},
     )
 
 
@@ -114,10 +157,14 @@ def record_level_of_care(
     request: HttpRequest, patient_id: int, payload: LevelOfCareIn
 ) -> Status[LevelOfCareAssessment]:
     """Clinical staff only (403 for others). The record is checked by the clinical core;
-    a wrong field is refused (400) with a message naming it, and nothing is stored."""
+    a wrong field is refused (400) with a message naming it, and nothing is stored.
+    The fields added later (current withdrawal, opioids, a list of benzodiazepines) are
+    optional: a body written before them is still valid, and is stored as sent."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="level-of-care.write")
-    data = payload.model_dump(exclude={"equivalence"})
+    # Only what the body sent: the core applies the defaults, and the stored record is
+    # the body as submitted.
+    data = payload.model_dump(exclude={"equivalence"}, exclude_unset=True)
     assessment = do_record_level_of_care(
         actor, patient, data, equivalence=payload.equivalence, now=timezone.now()
     )

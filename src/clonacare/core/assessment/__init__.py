@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from clonacare.core.assessment.duration import continuous_use_since
 from clonacare.core.assessment.level_of_care import (
     LevelOfCare,
     LevelOfCareRules,
@@ -24,8 +25,11 @@ from clonacare.core.assessment.level_of_care import (
 from clonacare.core.assessment.record import (
     FIELDS,
     INDICATIONS,
+    OPIOID_AGONIST_TREATMENTS,
+    OPTIONAL,
     SUICIDE_SCREENS,
     AssessmentRecord,
+    Benzodiazepine,
     UpperBound,
     parse_assessment,
     record_bounds,
@@ -48,6 +52,22 @@ APPROXIMATE_NOTE = "Dose equivalents are approximate; the clinician confirms the
 
 
 @dataclass(frozen=True)
+class BenzodiazepineDose:
+    """One drug of the record with its daily dose and diazepam-equivalent on the table."""
+
+    drug: str
+    daily_dose_mg: Decimal
+    diazepam_equivalent_mg: Decimal
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "drug": self.drug,
+            "daily_dose_mg": float(self.daily_dose_mg),
+            "diazepam_equivalent_mg": float(round(self.diazepam_equivalent_mg, 2)),
+        }
+
+
+@dataclass(frozen=True)
 class AssessmentResult:
     """The evaluation of one assessment record.
 
@@ -61,6 +81,7 @@ class AssessmentResult:
     equivalence_title: str
     equivalence_source: str
     diazepam_equivalent_mg: Decimal
+    benzodiazepines: tuple[BenzodiazepineDose, ...]
     reasons: tuple[Reason, ...]
     alerts: tuple[Alert, ...]
     crisis_resources: tuple[CrisisResource, ...]
@@ -76,6 +97,7 @@ class AssessmentResult:
             "equivalence_table": self.equivalence_table,
             "equivalence_source": self.equivalence_source,
             "diazepam_equivalent_mg": float(round(self.diazepam_equivalent_mg, 2)),
+            "benzodiazepines": [b.as_dict() for b in self.benzodiazepines],
             "reasons": [
                 {"code": r.code, "message": r.message, "source": r.source, "level": r.level}
                 for r in self.reasons
@@ -90,21 +112,41 @@ def _mg(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _check_plausible_dose(record: AssessmentRecord, table: EquivalenceTable) -> None:
-    """Refuse a daily dose above the taper core's plausibility limit.
+def _check_drug(benzo: Benzodiazepine, table: EquivalenceTable) -> None:
+    """Refuse a drug the table does not know, and a daily dose above the taper core's
+    plausibility limit.
 
     The limit (a diazepam-equivalent) is turned into mg of the drug, so an absurd dose
     such as 1e30 mg is compared, never multiplied.
     """
-    rules = load_rules()
-    most_mg = table.from_diazepam_mg(record.drug, rules.max_daily_de_mg)
-    if record.daily_dose_mg > most_mg:
+    if benzo.drug not in table.entries:
         raise ClinicalError(
             "assessment-field",
-            f"field 'daily_dose_mg': {record.drug} {shown(record.daily_dose_mg)} mg/day is "
-            f"above the {_mg(most_mg)} mg/day this tool accepts ({_mg(rules.max_daily_de_mg)} mg "
-            f"diazepam-equivalent on the {table.title} table; {rules.plausibility_source}); "
-            f"check the dose.",
+            f"field '{benzo.field_path}drug': {benzo.drug!r} is not in the {table.title} "
+            f"table; known drugs: {', '.join(sorted(table.entries))}.",
+        )
+    rules = load_rules()
+    most_mg = table.from_diazepam_mg(benzo.drug, rules.max_daily_de_mg)
+    if benzo.daily_dose_mg > most_mg:
+        raise ClinicalError(
+            "assessment-field",
+            f"field '{benzo.field_path}daily_dose_mg': {benzo.drug} "
+            f"{shown(benzo.daily_dose_mg)} mg/day is above the {_mg(most_mg)} mg/day this "
+            f"tool accepts ({_mg(rules.max_daily_de_mg)} mg diazepam-equivalent on the "
+            f"{table.title} table; {rules.plausibility_source}); check the dose.",
+        )
+
+
+def _check_total(record: AssessmentRecord, total_mg: Decimal, table: EquivalenceTable) -> None:
+    """Refuse drugs that each pass the plausibility limit but together exceed it."""
+    rules = load_rules()
+    if total_mg > rules.max_daily_de_mg:
+        raise ClinicalError(
+            "assessment-field",
+            f"field 'benzodiazepines': {record.drug} together come to {_mg(round(total_mg, 2))} "
+            f"mg/day diazepam-equivalent on the {table.title} table, above the "
+            f"{_mg(rules.max_daily_de_mg)} mg this tool accepts ({rules.plausibility_source}); "
+            f"check the doses.",
         )
 
 
@@ -117,30 +159,41 @@ def assess(
 ) -> AssessmentResult:
     """Evaluate ``record``: diazepam-equivalent dose, withdrawal risk, level of care, alerts.
 
-    ``table`` is the taper core's equivalence table (the result names it). Raises
-    ClinicalError("assessment-field") naming ``drug`` when the table does not know it, and
-    naming ``daily_dose_mg`` when the dose is above the diazepam-equivalent the taper core
-    accepts (its sourced plausibility limit, a typo guard). For a drug the table gives as
-    a range, the midpoint is used and a note says so.
+    ``table`` is the taper core's equivalence table (the result names it); the
+    diazepam-equivalent is the total over every benzodiazepine of the record. Raises
+    ClinicalError("assessment-field") naming a drug's ``drug`` field when the table does
+    not know it, its ``daily_dose_mg`` when the dose is above the diazepam-equivalent the
+    taper core accepts (its sourced plausibility limit, a typo guard), and
+    ``benzodiazepines`` when the drugs' total is. For a drug the table gives as a range,
+    the midpoint is used and a note says so. ASAM Table 2's withdrawal risk is computed
+    from the total and shown beside the level; a note says it does not raise the level.
     """
-    if record.drug not in table.entries:
-        raise ClinicalError(
-            "assessment-field",
-            f"field 'drug': {record.drug!r} is not in the {table.title} table; "
-            f"known drugs: {', '.join(sorted(table.entries))}.",
-        )
-    _check_plausible_dose(record, table)
+    for benzo in record.benzodiazepines:
+        _check_drug(benzo, table)
     notes = [APPROXIMATE_NOTE]
-    entry = table.equivalent(record.drug)
-    if entry.is_range:
-        notes.append(
-            f"The {table.title} table gives {record.drug} {entry.low_mg}–{entry.high_mg} mg "
-            f"as equal to diazepam 10 mg; the midpoint ({entry.midpoint_mg} mg) was used "
-            f"(marked as such); the clinician picks the value."
+    for benzo in record.benzodiazepines:
+        entry = table.equivalent(benzo.drug)
+        if entry.is_range:
+            notes.append(
+                f"The {table.title} table gives {benzo.drug} {entry.low_mg}–{entry.high_mg} mg "
+                f"as equal to diazepam 10 mg; the midpoint ({entry.midpoint_mg} mg) was used "
+                f"(marked as such); the clinician picks the value."
+            )
+    doses = tuple(
+        BenzodiazepineDose(
+            drug=b.drug,
+            daily_dose_mg=b.daily_dose_mg,
+            diazepam_equivalent_mg=table.diazepam_equivalent_mg(b.drug, b.daily_dose_mg),
         )
-    diazepam_mg = table.diazepam_equivalent_mg(record.drug, record.daily_dose_mg)
+        for b in record.benzodiazepines
+    )
+    diazepam_mg = sum((d.diazepam_equivalent_mg for d in doses), Decimal(0))
+    if len(record.benzodiazepines) > 1:
+        _check_total(record, diazepam_mg, table)
     risk = withdrawal_risk(record.days_per_week, record.duration_months, diazepam_mg)
-    care = level_of_care(record, settings)
+    rules = level_of_care_rules()
+    notes.append(f"{rules.withdrawal_risk_note} [{rules.withdrawal_risk_note_source}]")
+    care = level_of_care(record, settings, rules)
     alerts = tuple(alert(code) for code in care.alert_codes)
     return AssessmentResult(
         level=care.level,
@@ -150,6 +203,7 @@ def assess(
         equivalence_title=table.title,
         equivalence_source=table.source,
         diazepam_equivalent_mg=diazepam_mg,
+        benzodiazepines=doses,
         reasons=care.reasons,
         alerts=alerts,
         crisis_resources=crisis.resources if alerts else (),
@@ -161,10 +215,14 @@ __all__ = [
     "APPROXIMATE_NOTE",
     "FIELDS",
     "INDICATIONS",
+    "OPIOID_AGONIST_TREATMENTS",
+    "OPTIONAL",
     "SUICIDE_SCREENS",
     "AssessmentRecord",
     "AssessmentResult",
     "AssessmentSettings",
+    "Benzodiazepine",
+    "BenzodiazepineDose",
     "LevelOfCare",
     "LevelOfCareRules",
     "Reason",
@@ -172,6 +230,7 @@ __all__ = [
     "WithdrawalRisk",
     "WithdrawalRules",
     "assess",
+    "continuous_use_since",
     "level_of_care",
     "level_of_care_rules",
     "load_settings",

@@ -1,4 +1,4 @@
-"""Level of care: rules as sourced data; the level is the highest any fired rule asks for.
+"""Level of care: rules as sourced data; the level is the highest any reason asks for.
 
 Every rule that fires adds a reason, even when it does not raise the level, so the
 clinician sees everything that shaped the recommendation.
@@ -12,14 +12,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from clonacare.core.assessment.record import FIELDS, AssessmentRecord
+from clonacare.core.assessment.record import FIELDS, INDICATIONS, AssessmentRecord
 from clonacare.core.assessment.settings import AssessmentSettings
+from clonacare.core.drugs import LabelMaximum, drug_facts, known_drugs
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments.alerts import alert
 from clonacare.core.sourced import load_toml, require_source, to_decimal
 
 DATA_FILE = Path(__file__).parent / "data" / "level-of-care.toml"
 _SETTINGS = {"failed_tapers_at_least"}
+# Fields a rule may test: the record's drugs and doses are read by the label-maximum rule.
+RULE_FIELDS = frozenset(FIELDS) - {"daily_dose_mg", "benzodiazepines"}
+# How the label data names a maximum that holds whatever the indication.
+ALL_INDICATIONS = "all indications"
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,11 @@ class Reason:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """Fires when the record's ``field`` equals ``equals``, is in ``one_of``, or is at least
+class Condition:
+    """Holds when the record's ``field`` equals ``equals``, is in ``one_of``, or is at least
     ``at_least`` (a number, or a value named by ``at_least_setting``)."""
 
-    code: str
     field: str
-    level: str
-    message: str
-    source: str
-    alerts: tuple[str, ...] = ()
     equals: object = None
     one_of: tuple[str, ...] = ()
     at_least: Decimal | None = None
@@ -59,7 +59,7 @@ class Rule:
             return Decimal(settings.failed_tapers_at_least)
         return self.at_least
 
-    def fires(self, record: AssessmentRecord, settings: AssessmentSettings) -> bool:
+    def holds(self, record: AssessmentRecord, settings: AssessmentSettings) -> bool:
         value = record.field(self.field)
         if self.one_of:
             return value in self.one_of
@@ -74,14 +74,114 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """Fires when its one condition holds, or with ``all``/``any`` conditions when every
+    one or at least one holds."""
+
+    code: str
+    level: str
+    message: str
+    source: str
+    conditions: tuple[Condition, ...]
+    needs_all: bool = True
+    alerts: tuple[str, ...] = ()
+
+    @property
+    def field(self) -> str:
+        """The field a message's ``{value}`` names: the first condition's."""
+        return self.conditions[0].field
+
+    @property
+    def at_least_setting(self) -> str | None:
+        return next((c.at_least_setting for c in self.conditions if c.at_least_setting), None)
+
+    def threshold(self, settings: AssessmentSettings) -> Decimal | None:
+        return next((t for c in self.conditions if (t := c.threshold(settings)) is not None), None)
+
+    def fires(self, record: AssessmentRecord, settings: AssessmentSettings) -> bool:
+        held = (c.holds(record, settings) for c in self.conditions)
+        return all(held) if self.needs_all else any(held)
+
+
+@dataclass(frozen=True)
+class LabelMaximumRule:
+    """Each drug's daily dose against the label maximum of its indication."""
+
+    code: str
+    level: str
+    message: str
+    source: str
+    label_indications: dict[str, str]
+
+    def maximum_for(self, drug: str, indication: str) -> tuple[LabelMaximum, str] | None:
+        """The label maximum that applies and how it was chosen; None when the label data
+        gives the drug none (or does not know the drug)."""
+        if drug not in known_drugs():
+            return None
+        facts = drug_facts(drug)
+        labelled = self.label_indications.get(indication)
+        for maximum in facts.label_maximums:
+            if maximum.indication == ALL_INDICATIONS:
+                return maximum, f"for {ALL_INDICATIONS}"
+            if maximum.indication == labelled:
+                return maximum, f"for {maximum.indication}"
+        highest = facts.highest_label_maximum()
+        if highest is None:
+            return None
+        return highest, (
+            f"the drug's highest, for {highest.indication}; "
+            f"its label gives no maximum for {indication}"
+        )
+
+
+@dataclass(frozen=True)
+class CombinedRule:
+    """Findings at ``counts_level`` add up (a Clonacare rule; on/off and count are settings)."""
+
+    code: str
+    counts_level: str
+    message: str
+    source: str
+
+
+@dataclass(frozen=True)
 class LevelOfCareRules:
     levels: tuple[str, ...]
     descriptions: dict[str, str]
     default: Reason
     rules: tuple[Rule, ...]
+    above_label_maximum: LabelMaximumRule
+    combined: CombinedRule
+    withdrawal_risk_note: str
+    withdrawal_risk_note_source: str
 
     def rank(self, level: str) -> int:
         return self.levels.index(level)
+
+
+def _condition(raw: Any, at: str) -> Condition:
+    if not isinstance(raw, dict):
+        raise ClinicalError("data-file", f"{at}: a condition is a table.")
+    field = raw.get("field")
+    if field not in RULE_FIELDS:
+        raise ClinicalError(
+            "data-file", f"{at}: 'field' must be an assessment field; got {field!r}."
+        )
+    tests = [k for k in ("equals", "one_of", "at_least", "at_least_setting") if k in raw]
+    if len(tests) != 1:
+        raise ClinicalError(
+            "data-file", f"{at}: exactly one of equals, one_of, at_least, at_least_setting."
+        )
+    setting = raw.get("at_least_setting")
+    if setting is not None and setting not in _SETTINGS:
+        raise ClinicalError("data-file", f"{at}: unknown setting {setting!r}.")
+    return Condition(
+        field=str(field),
+        equals=raw.get("equals"),
+        one_of=tuple(str(v) for v in raw.get("one_of", [])),
+        at_least=to_decimal(raw["at_least"], at) if "at_least" in raw else None,
+        at_least_setting=None if setting is None else str(setting),
+    )
 
 
 def _rule(raw: Any, where: str, levels: tuple[str, ...]) -> Rule:
@@ -91,37 +191,48 @@ def _rule(raw: Any, where: str, levels: tuple[str, ...]) -> Rule:
     at = f"{where} rule {code or '?'}"
     if not code:
         raise ClinicalError("data-file", f"{at}: 'code' is required.")
-    field = raw.get("field")
-    if field not in FIELDS:
-        raise ClinicalError(
-            "data-file", f"{at}: 'field' must be an assessment field; got {field!r}."
-        )
     level = raw.get("level")
     if level not in levels:
         raise ClinicalError("data-file", f"{at}: 'level' must be one of {', '.join(levels)}.")
-    tests = [k for k in ("equals", "one_of", "at_least", "at_least_setting") if k in raw]
-    if len(tests) != 1:
-        raise ClinicalError(
-            "data-file", f"{at}: exactly one of equals, one_of, at_least, at_least_setting."
-        )
-    setting = raw.get("at_least_setting")
-    if setting is not None and setting not in _SETTINGS:
-        raise ClinicalError("data-file", f"{at}: unknown setting {setting!r}.")
+    lists = [k for k in ("all", "any") if k in raw]
+    if (lists and "field" in raw) or len(lists) > 1:
+        raise ClinicalError("data-file", f"{at}: either 'field', 'all' or 'any', only one.")
+    if lists:
+        raw_conditions = raw[lists[0]]
+        if not isinstance(raw_conditions, list) or not raw_conditions:
+            raise ClinicalError("data-file", f"{at}: '{lists[0]}' is a list of conditions.")
+        conditions = tuple(_condition(c, at) for c in raw_conditions)
+    else:
+        conditions = (_condition(raw, at),)
     alerts = tuple(str(a) for a in raw.get("alerts", []))
     for code_ in alerts:
         alert(code_)  # an unknown alert code fails at load time
     return Rule(
         code=code,
-        field=str(field),
         level=str(level),
         message=str(raw.get("message") or ""),
         source=require_source(raw, at),
+        conditions=conditions,
+        needs_all=lists != ["any"],
         alerts=alerts,
-        equals=raw.get("equals"),
-        one_of=tuple(str(v) for v in raw.get("one_of", [])),
-        at_least=to_decimal(raw["at_least"], at) if "at_least" in raw else None,
-        at_least_setting=None if setting is None else str(setting),
     )
+
+
+def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    raw = data.get(name)
+    if not isinstance(raw, dict):
+        raise ClinicalError("data-file", f"{where}: the [{name}] table is missing.")
+    for key in ("code", "message"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise ClinicalError("data-file", f"{where} [{name}]: '{key}' is missing.")
+    return raw
+
+
+def _level(raw: dict[str, Any], key: str, at: str, levels: tuple[str, ...]) -> str:
+    level = raw.get(key)
+    if level not in levels:
+        raise ClinicalError("data-file", f"{at}: '{key}' must be one of {', '.join(levels)}.")
+    return str(level)
 
 
 @cache
@@ -141,10 +252,43 @@ def level_of_care_rules() -> LevelOfCareRules:
         source=require_source(raw_default, f"{where} [default]"),
     )
     rules = tuple(_rule(raw, where, levels) for raw in data.get("rules", []))
-    if len({r.code for r in rules}) != len(rules):
+    raw_label = _table(data, "above_label_maximum", where)
+    label_at = f"{where} [above_label_maximum]"
+    indications = raw_label.get("label_indications", {})
+    if not isinstance(indications, dict) or not set(indications) <= set(INDICATIONS):
+        raise ClinicalError(
+            "data-file", f"{label_at}: 'label_indications' maps the record's indications."
+        )
+    above = LabelMaximumRule(
+        code=str(raw_label["code"]),
+        level=_level(raw_label, "level", label_at, levels),
+        message=str(raw_label["message"]),
+        source=require_source(raw_label, label_at),
+        label_indications={str(k): str(v) for k, v in indications.items()},
+    )
+    raw_combined = _table(data, "combined", where)
+    combined_at = f"{where} [combined]"
+    combined = CombinedRule(
+        code=str(raw_combined["code"]),
+        counts_level=_level(raw_combined, "counts_level", combined_at, levels[:-1]),
+        message=str(raw_combined["message"]),
+        source=require_source(raw_combined, combined_at),
+    )
+    codes = [r.code for r in rules] + [above.code, combined.code, default.code]
+    if len(set(codes)) != len(codes):
         raise ClinicalError("data-file", f"{where}: rule codes must be unique.")
+    note = data.get("withdrawal_risk_note")
+    if not isinstance(note, dict) or not isinstance(note.get("message"), str):
+        raise ClinicalError("data-file", f"{where} [withdrawal_risk_note]: 'message' is missing.")
     return LevelOfCareRules(
-        levels=levels, descriptions=dict(descriptions), default=default, rules=rules
+        levels=levels,
+        descriptions=dict(descriptions),
+        default=default,
+        rules=rules,
+        above_label_maximum=above,
+        combined=combined,
+        withdrawal_risk_note=str(note["message"]),
+        withdrawal_risk_note_source=require_source(note, f"{where} [withdrawal_risk_note]"),
     )
 
 
@@ -156,16 +300,61 @@ class LevelOfCare:
     alert_codes: tuple[str, ...]
 
 
+def _plain(mg: Decimal) -> str:
+    """20 rather than 2E+1, 4.5 rather than 4.500, in messages."""
+    return format(mg.normalize(), "f")
+
+
+def _label_maximum_reasons(record: AssessmentRecord, rule: LabelMaximumRule) -> list[Reason]:
+    reasons = []
+    for benzo in record.benzodiazepines:
+        found = rule.maximum_for(benzo.drug, benzo.indication)
+        if found is None or benzo.daily_dose_mg <= found[0].mg_per_day:
+            continue
+        maximum, basis = found
+        message = rule.message.format(
+            drug=benzo.drug,
+            dose=_plain(benzo.daily_dose_mg),
+            maximum=_plain(maximum.mg_per_day),
+            label_indication=basis,
+        )
+        source = f"{rule.source}; {maximum.source}"
+        reasons.append(Reason(code=rule.code, level=rule.level, message=message, source=source))
+    return reasons
+
+
+def _combined_reason(
+    reasons: list[Reason], r: LevelOfCareRules, settings: AssessmentSettings
+) -> Reason | None:
+    """The combined-findings reason when the rule is on and enough findings count."""
+    rule = r.combined
+    counted = [reason.code for reason in reasons if reason.level == rule.counts_level]
+    if not settings.combined_findings_enabled or len(counted) < settings.combined_findings_at_least:
+        return None
+    raised = r.levels[r.rank(rule.counts_level) + 1]
+    message = rule.message.format(
+        count=len(counted),
+        codes=", ".join(counted),
+        level=raised,
+        at_least=settings.combined_findings_at_least,
+    )
+    source = f"{rule.source}; the count: {settings.combined_findings_source}"
+    return Reason(code=rule.code, level=raised, message=message, source=source)
+
+
 def level_of_care(
     record: AssessmentRecord,
     settings: AssessmentSettings,
     rules: LevelOfCareRules | None = None,
 ) -> LevelOfCare:
-    """The recommended level: the highest any fired rule asks for, outpatient when none fires.
+    """The recommended level: the highest any reason asks for, outpatient when none fires.
 
-    Every fired rule adds a reason in the order of the rules file; with no fired rule the
-    default reason is the only one. ``alert_codes`` lists the safety alerts the fired rules
-    raise, each once.
+    Every fired rule adds a reason in the order of the rules file; then one reason for each
+    drug whose daily dose is above its label maximum; then, when the settings switch it on
+    and at least their count of reasons call for closer monitoring, the combined-findings
+    reason, one level above closer monitoring (ASAM Table 2's withdrawal risk is never a
+    reason, so never counted). With no reason the default is the only one.
+    ``alert_codes`` lists the safety alerts the fired rules raise, each once.
     """
     r = rules or level_of_care_rules()
     reasons: list[Reason] = []
@@ -181,6 +370,10 @@ def level_of_care(
         )
         reasons.append(Reason(code=rule.code, level=rule.level, message=message, source=source))
         alert_codes.extend(c for c in rule.alerts if c not in alert_codes)
+    reasons.extend(_label_maximum_reasons(record, r.above_label_maximum))
+    combined = _combined_reason(reasons, r, settings)
+    if combined is not None:
+        reasons.append(combined)
     if not reasons:
         reasons.append(r.default)
     level = max((reason.level for reason in reasons), key=r.rank)

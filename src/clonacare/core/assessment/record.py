@@ -3,6 +3,11 @@
 :func:`parse_assessment` turns a JSON object into an :class:`AssessmentRecord`, refusing
 unknown fields, missing fields, wrong types and implausible values with a message that
 names the field. The upper bounds on numbers are typo guards from ``data/record.toml``.
+
+The benzodiazepines taken are either one drug (``drug`` and ``daily_dose_mg``, the
+original format) or a list (``benzodiazepines``: ``[{"drug", "daily_dose_mg",
+"indication"?}]``). Fields added after the first release are optional, each with the
+safe default of :data:`OPTIONAL`, so records written before them stay valid.
 """
 
 from __future__ import annotations
@@ -22,8 +27,17 @@ from clonacare.core.sourced import load_toml, require_source, to_decimal
 
 BOUNDS_FILE = Path(__file__).parent / "data" / "record.toml"
 
-SuicideScreen = Literal["negative", "non-acute positive", "acute positive"]
-SUICIDE_SCREENS: tuple[SuicideScreen, ...] = ("negative", "non-acute positive", "acute positive")
+# "incomplete": no completed screen (not done, refused, or stopped part way). It is never
+# read as negative: it raises the suicide-screen-incomplete alert (level-of-care.toml).
+# The field stays required, with no default, so a record that leaves it out is refused
+# rather than read as negative.
+SuicideScreen = Literal["negative", "non-acute positive", "acute positive", "incomplete"]
+SUICIDE_SCREENS: tuple[SuicideScreen, ...] = (
+    "negative",
+    "non-acute positive",
+    "acute positive",
+    "incomplete",
+)
 INDICATIONS = (
     "panic disorder",
     "anxiety",
@@ -35,12 +49,31 @@ INDICATIONS = (
 )
 # Both values mean the drug treats a seizure disorder (neurologist involved).
 SEIZURE_DISORDER_INDICATIONS = ("epilepsy", "seizure disorder")
+OpioidAgonistTreatment = Literal["none", "methadone", "buprenorphine"]
+OPIOID_AGONIST_TREATMENTS: tuple[OpioidAgonistTreatment, ...] = (
+    "none",
+    "methadone",
+    "buprenorphine",
+)
+
+
+@dataclass(frozen=True)
+class Benzodiazepine:
+    """One benzodiazepine taken: its daily dose and the indication it is taken for.
+
+    ``field_path`` is how the record names it in messages: ``""`` for the one-drug
+    fields, ``"benzodiazepines[0]."`` for the first entry of the list.
+    """
+
+    drug: str
+    daily_dose_mg: Decimal
+    indication: str
+    field_path: str = ""
 
 
 @dataclass(frozen=True)
 class AssessmentRecord:
-    drug: str
-    daily_dose_mg: Decimal
+    benzodiazepines: tuple[Benzodiazepine, ...]
     days_per_week: Decimal
     duration_months: Decimal
     indication: str
@@ -56,6 +89,17 @@ class AssessmentRecord:
     unstable_psychiatric: bool
     previous_failed_tapers: int
     support_at_home: bool
+    seizure_now: bool = False
+    delirium_or_psychosis_now: bool = False
+    falls_past_year: bool = False
+    opioid_nonprescribed: bool = False
+    opioid_use_disorder_untreated: bool = False
+    opioid_agonist_treatment: OpioidAgonistTreatment = "none"
+
+    @property
+    def drug(self) -> str:
+        """The drug, or the drugs joined with "and" (as messages name them)."""
+        return " and ".join(b.drug for b in self.benzodiazepines)
 
     def field(self, name: str) -> object:
         """The value of one field by name (level-of-care rules read fields this way)."""
@@ -84,7 +128,27 @@ FIELDS: dict[str, str] = {
     "unstable_psychiatric": "bool",
     "previous_failed_tapers": "count",
     "support_at_home": "bool",
+    "benzodiazepines": "benzodiazepines",
+    "seizure_now": "bool",
+    "delirium_or_psychosis_now": "bool",
+    "falls_past_year": "bool",
+    "opioid_nonprescribed": "bool",
+    "opioid_use_disorder_untreated": "bool",
+    "opioid_agonist_treatment": "opioid_agonist_treatment",
 }
+# Fields a record may leave out, with the value it then has. Each default is the safe
+# one: the finding is absent, so it adds no reason.
+OPTIONAL: dict[str, object] = {
+    "seizure_now": False,
+    "delirium_or_psychosis_now": False,
+    "falls_past_year": False,
+    "opioid_nonprescribed": False,
+    "opioid_use_disorder_untreated": False,
+    "opioid_agonist_treatment": "none",
+}
+# The one-drug fields, required unless the record gives ``benzodiazepines`` instead.
+ONE_DRUG_FIELDS = ("drug", "daily_dose_mg")
+BENZODIAZEPINE_KEYS = ("drug", "daily_dose_mg", "indication")
 DAYS_PER_WEEK = Decimal(7)
 MONTHS_PER_YEAR = 12
 SHOWN_DIGITS = 24  # a longer number is shown in scientific notation in messages
@@ -172,12 +236,16 @@ def _value(name: str, kind: str, value: object) -> object:
                 "assessment-field", f"field {name!r} must be true or false; got {shown(value)}."
             )
         return value
-    if kind in ("text", "indication", "suicide_screen"):
+    if kind in ("text", "indication", "suicide_screen", "opioid_agonist_treatment"):
         if not isinstance(value, str) or not value.strip():
             raise ClinicalError(
                 "assessment-field", f"field {name!r} must be a string; got {shown(value)}."
             )
-        choices = {"indication": INDICATIONS, "suicide_screen": SUICIDE_SCREENS}.get(kind)
+        choices = {
+            "indication": INDICATIONS,
+            "suicide_screen": SUICIDE_SCREENS,
+            "opioid_agonist_treatment": OPIOID_AGONIST_TREATMENTS,
+        }.get(kind)
         if choices is not None and value not in choices:
             raise ClinicalError(
                 "assessment-field",
@@ -216,16 +284,65 @@ def _value(name: str, kind: str, value: object) -> object:
     return number
 
 
+def _benzodiazepines(value: object, indication: str) -> tuple[Benzodiazepine, ...]:
+    """The ``benzodiazepines`` list: one entry or more, each drug once."""
+    if not isinstance(value, list) or not value:
+        raise ClinicalError(
+            "assessment-field",
+            f"field 'benzodiazepines' must be a list of one or more "
+            f"{{drug, daily_dose_mg}} objects; got {shown(value)}.",
+        )
+    entries: list[Benzodiazepine] = []
+    for index, raw in enumerate(value):
+        path = f"benzodiazepines[{index}]"
+        if not isinstance(raw, Mapping):
+            raise ClinicalError(
+                "assessment-field", f"field {path!r} must be an object; got {shown(raw)}."
+            )
+        unknown = sorted(str(k) for k in raw if k not in BENZODIAZEPINE_KEYS)
+        if unknown:
+            raise ClinicalError(
+                "assessment-field", f"field {path!r}: unknown key {_quoted(unknown[:1])}."
+            )
+        missing = [k for k in ONE_DRUG_FIELDS if k not in raw]
+        if missing:
+            raise ClinicalError(
+                "assessment-field", f"field {path!r}: missing key {_quoted(missing[:1])}."
+            )
+        drug = cast(str, _value(f"{path}.drug", "text", raw["drug"]))
+        if any(e.drug == drug for e in entries):
+            raise ClinicalError(
+                "assessment-field",
+                f"field {path + '.drug'!r}: {drug} is listed twice; "
+                "give its total daily dose once.",
+            )
+        entries.append(
+            Benzodiazepine(
+                drug=drug,
+                daily_dose_mg=cast(
+                    Decimal, _value(f"{path}.daily_dose_mg", "positive", raw["daily_dose_mg"])
+                ),
+                indication=cast(str, _value(f"{path}.indication", "indication", raw["indication"]))
+                if "indication" in raw
+                else indication,
+                field_path=f"{path}.",
+            )
+        )
+    return tuple(entries)
+
+
 def parse_assessment(data: object) -> AssessmentRecord:
     """Validate one assessment (a parsed JSON object) and return the record.
 
     Numbers may be integers, floats or Decimals (decimals such as 0.5 are fine);
     ``previous_failed_tapers`` must be whole; ``age``, ``duration_months`` and
-    ``previous_failed_tapers`` have the upper bounds of :func:`record_bounds`. Raises
-    ClinicalError("assessment-field") naming the field: unknown fields first, then missing
-    ones, then the first wrong value in the documented field order. The drug, and the
-    daily dose's plausibility in diazepam-equivalent, are checked against an equivalence
-    table by :func:`clonacare.core.assessment.assess`, not here.
+    ``previous_failed_tapers`` have the upper bounds of :func:`record_bounds`. The drugs
+    are either ``drug`` and ``daily_dose_mg`` or a ``benzodiazepines`` list (never both;
+    an entry without ``indication`` has the record's). The fields of :data:`OPTIONAL` may
+    be left out. Raises ClinicalError("assessment-field") naming the field: unknown fields
+    first, then missing ones, then the first wrong value in the documented field order.
+    The drugs, and each daily dose's plausibility in diazepam-equivalent, are checked
+    against an equivalence table by :func:`clonacare.core.assessment.assess`, not here.
     """
     if not isinstance(data, Mapping):
         raise ClinicalError("assessment-field", "the assessment must be a JSON object.")
@@ -233,17 +350,39 @@ def parse_assessment(data: object) -> AssessmentRecord:
     if unknown:
         noun = "field" if len(unknown) == 1 else "fields"
         raise ClinicalError("assessment-field", f"unknown {noun} {_quoted(unknown)}.")
-    missing = [k for k in FIELDS if k not in data]
+    listed = "benzodiazepines" in data
+    if listed and any(k in data for k in ONE_DRUG_FIELDS):
+        raise ClinicalError(
+            "assessment-field",
+            "give the drugs either as 'benzodiazepines' or as 'drug' and 'daily_dose_mg', "
+            "not both.",
+        )
+    optional = {*OPTIONAL, "benzodiazepines", *(ONE_DRUG_FIELDS if listed else ())}
+    missing = [k for k in FIELDS if k not in data and k not in optional]
     if missing:
         noun = "field" if len(missing) == 1 else "fields"
         raise ClinicalError("assessment-field", f"missing {noun} {_quoted(missing)}.")
-    values = {name: _value(name, kind, data[name]) for name, kind in FIELDS.items()}
+    values: dict[str, object] = {}
+    for name, kind in FIELDS.items():
+        if name in data and kind != "benzodiazepines":
+            values[name] = _value(name, kind, data[name])
+    values = {**OPTIONAL, **values}
+    indication = cast(str, values["indication"])
+    if listed:
+        benzodiazepines = _benzodiazepines(data["benzodiazepines"], indication)
+    else:
+        benzodiazepines = (
+            Benzodiazepine(
+                drug=cast(str, values["drug"]),
+                daily_dose_mg=cast(Decimal, values["daily_dose_mg"]),
+                indication=indication,
+            ),
+        )
     return AssessmentRecord(
-        drug=cast(str, values["drug"]),
-        daily_dose_mg=cast(Decimal, values["daily_dose_mg"]),
+        benzodiazepines=benzodiazepines,
         days_per_week=cast(Decimal, values["days_per_week"]),
         duration_months=cast(Decimal, values["duration_months"]),
-        indication=cast(str, values["indication"]),
+        indication=indication,
         age=cast(Decimal, values["age"]),
         pregnant=cast(bool, values["pregnant"]),
         history_withdrawal_seizure=cast(bool, values["history_withdrawal_seizure"]),
@@ -256,4 +395,10 @@ def parse_assessment(data: object) -> AssessmentRecord:
         unstable_psychiatric=cast(bool, values["unstable_psychiatric"]),
         previous_failed_tapers=cast(int, values["previous_failed_tapers"]),
         support_at_home=cast(bool, values["support_at_home"]),
+        seizure_now=cast(bool, values["seizure_now"]),
+        delirium_or_psychosis_now=cast(bool, values["delirium_or_psychosis_now"]),
+        falls_past_year=cast(bool, values["falls_past_year"]),
+        opioid_nonprescribed=cast(bool, values["opioid_nonprescribed"]),
+        opioid_use_disorder_untreated=cast(bool, values["opioid_use_disorder_untreated"]),
+        opioid_agonist_treatment=cast(OpioidAgonistTreatment, values["opioid_agonist_treatment"]),
     )

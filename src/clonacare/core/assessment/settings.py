@@ -17,7 +17,13 @@ from clonacare.core.sourced import load_toml, require_source
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "settings.toml"
 ENV_VAR = "CLONACARE_ASSESSMENT_SETTINGS"
-_SCHEMA = {"sds": ("dependence_cutoff", "source"), "failed_tapers": ("at_least", "source")}
+_SCHEMA = {
+    "sds": ("dependence_cutoff", "source"),
+    "failed_tapers": ("at_least", "source"),
+    "combined_findings": ("enabled", "at_least", "source"),
+}
+# Tables added after the first release: a site's copy without one takes the shipped values.
+_ADDED_LATER = {"combined_findings"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,9 @@ class AssessmentSettings:
     failed_tapers_at_least: int
     failed_tapers_source: str
     file: str
+    combined_findings_enabled: bool
+    combined_findings_at_least: int
+    combined_findings_source: str
 
     def instrument_settings(self) -> dict[str, int]:
         """The values instrument definitions ask for by name."""
@@ -46,9 +55,19 @@ def _whole(table: dict[str, Any], key: str, where: str, low: int, high: int | No
     return value
 
 
+def _switch(table: dict[str, Any], key: str, where: str) -> bool:
+    value = table.get(key)
+    if not isinstance(value, bool):
+        raise ClinicalError("settings", f"{where}: '{key}' must be true or false.")
+    return value
+
+
 @cache
 def load_settings(path: Path | str | None = None) -> AssessmentSettings:
     """Load the settings file; without ``path``, the shipped defaults.
+
+    A site's file may leave out a table added after the first release
+    ([combined_findings]); it then has the shipped values, its source saying so.
 
     Raises ClinicalError("settings") naming the table and key for unknown, missing or
     out-of-range values, and ClinicalError("data-file") when the file cannot be read.
@@ -61,12 +80,25 @@ def load_settings(path: Path | str | None = None) -> AssessmentSettings:
         raise ClinicalError("settings", f"{name}: unknown table [{unknown[0]}].")
     for table, keys in _SCHEMA.items():
         raw = data.get(table)
+        if raw is None and table in _ADDED_LATER and file != DEFAULT_FILE:
+            continue
         if not isinstance(raw, dict):
             raise ClinicalError("settings", f"{name}: table [{table}] is missing.")
         extra = sorted(set(raw) - set(keys))
         if extra:
             raise ClinicalError("settings", f"{name} [{table}]: unknown key '{extra[0]}'.")
     sds, tapers = data["sds"], data["failed_tapers"]
+    if "combined_findings" in data:
+        where = f"{name} [combined_findings]"
+        combined = data["combined_findings"]
+        combined_enabled = _switch(combined, "enabled", where)
+        combined_at_least = _whole(combined, "at_least", where, 2, None)
+        combined_source = require_source(combined, where)
+    else:
+        shipped = load_settings()
+        combined_enabled = shipped.combined_findings_enabled
+        combined_at_least = shipped.combined_findings_at_least
+        combined_source = f"{shipped.combined_findings_source} (shipped default)"
     # A cut-off must leave both bands possible: above the lowest SDS total, at most its top.
     low, high = instrument("sds").score_range or (0, 0)
     return AssessmentSettings(
@@ -75,4 +107,7 @@ def load_settings(path: Path | str | None = None) -> AssessmentSettings:
         failed_tapers_at_least=_whole(tapers, "at_least", f"{name} [failed_tapers]", 1, None),
         failed_tapers_source=require_source(tapers, f"{name} [failed_tapers]"),
         file=str(file),
+        combined_findings_enabled=combined_enabled,
+        combined_findings_at_least=combined_at_least,
+        combined_findings_source=combined_source,
     )
