@@ -79,7 +79,8 @@ def test_the_text_format_shows_total_band_and_alert() -> None:
         ("no,no,no,no", "negative"),
         ("no,yes,no,no,no", "non-acute positive"),
         ("no,yes,no,no,yes", "acute positive"),
-        ("no,no,no,no,yes", "negative"),
+        # Issue 8 reverses the earlier "negative": an acuity yes is acute whatever 1–4 say.
+        ("no,no,no,no,yes", "acute positive"),
     ],
 )
 def test_it_classifies_asq(answers: str, band: str) -> None:
@@ -102,13 +103,87 @@ def test_dsm5_sud_counts_criteria_and_honours_taken_as_prescribed() -> None:
 
 
 def test_an_incomplete_form_exits_2_naming_the_item_and_prints_no_total() -> None:
-    done = run("phq9", "--answers", "1,2,0,3,1,0,2,1")
+    done = run("gad7", "--answers", "1,2,0,3,1,0")
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == (
-        "clonacare score: no total: phq9 item 9 is not answered; "
+        "clonacare score: no total: gad7 item 7 is not answered; "
         "a total needs every item that applies.\n"
     )
+
+
+CRISIS_LINES = (
+    "Crisis resources:\n"
+    "  988 Suicide & Crisis Lifeline: Call or text 988 (988)\n"
+    "  Emergency services: Call 911 if you or someone else is in immediate danger (911)\n"
+    "  SAMHSA National Helpline: Free, confidential, 24/7 treatment referral and information "
+    "(1-800-662-4357)\n"
+)
+SCREEN_INCOMPLETE = (
+    "ALERT suicide-screen-incomplete: Suicide screen incomplete: a suicide question that "
+    "applies was left unanswered, so the screen is not negative; a clinician asks it and "
+    "completes the screen with the person.\n"
+)
+
+
+def test_phq9_without_item_9_is_refused_and_asks_staff_to_complete_the_screen() -> None:
+    done = run("phq9", "--answers", "1,2,0,3,1,0,2,1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "clonacare score: no total: phq9 item 9 is not answered; "
+        "a total needs every item that applies.\n" + SCREEN_INCOMPLETE + CRISIS_LINES
+    )
+
+
+def test_a_bad_answer_is_refused_with_the_alerts_of_the_valid_answers() -> None:
+    done = run("phq9", "--answers", "0,0,0,9,0,0,0,0,3")
+    assert (done.returncode, done.stdout) == (2, "")
+    lines = done.stderr.splitlines()
+    assert lines[0] == (
+        "clonacare score: phq9 item 4: '9' is not an answer; choose one of 0, 1, 2, 3."
+    )
+    assert lines[1].startswith("ALERT suicide-risk: Possible suicide risk: ")
+    assert "\n".join(lines[2:]) + "\n" == CRISIS_LINES
+
+
+def test_a_refusal_with_alerts_prints_them_as_json_too() -> None:
+    done = run("phq9", "--answers", "0,0,0,9,0,0,0,0,3", "--format", "json")
+    assert done.returncode == 2
+    out = json.loads(done.stdout)
+    assert out["refused"] == "phq9 item 4: '9' is not an answer; choose one of 0, 1, 2, 3."
+    assert (out["complete"], out["total"], out["band"]) == (False, None, None)
+    assert [a["code"] for a in out["alerts"]] == ["suicide-risk"]
+    assert [r["contact"] for r in out["crisis_resources"]] == ["988", "911", "1-800-662-4357"]
+    assert done.stderr.splitlines()[0] == f"clonacare score: {out['refused']}"
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+@pytest.mark.parametrize(
+    ("instrument", "answers", "codes"),
+    [
+        ("asq", "yes,no,no,no", ["suicide-risk", "suicide-screen-incomplete"]),
+        ("asq", "no,no,,no", ["suicide-screen-incomplete"]),
+        (
+            "asq",
+            "no,no,no,often,yes",
+            ["suicide-risk", "suicide-risk-imminent", "suicide-screen-incomplete"],
+        ),
+        ("phq9", "3,3,3,3,3,3,3,3,4", ["suicide-screen-incomplete"]),
+        ("ciwa-b", ",".join(["0"] * 19 + ["5", "yes"]), ["seizure"]),
+    ],
+)
+def test_every_output_format_carries_the_alerts_and_988_of_a_refusal(
+    output: str, instrument: str, answers: str, codes: list[str]
+) -> None:
+    done = run(instrument, "--answers", answers, "--format", output)
+    assert done.returncode == 2
+    shown = done.stdout + done.stderr
+    assert [c for c in codes if f"ALERT {c}: " in done.stderr] == codes
+    assert "988 Suicide & Crisis Lifeline" in shown
+    if output == "json":
+        out = json.loads(done.stdout)
+        assert [a["code"] for a in out["alerts"]] == codes
+        assert out["crisis_resources"][0]["contact"] == "988"
 
 
 def test_an_incomplete_form_still_shows_an_alert_that_fired() -> None:
@@ -121,6 +196,7 @@ def test_an_incomplete_form_still_shows_an_alert_that_fired() -> None:
         "a result needs every item that applies."
     )
     assert lines[1].startswith("ALERT suicide-risk: ")
+    assert lines[2] == SCREEN_INCOMPLETE.rstrip("\n")
     assert "Crisis resources:" in lines
 
 

@@ -80,13 +80,37 @@ def test_answers_carry_their_scores_as_ordinal_values() -> None:
 
 
 def test_a_response_holds_the_answers_that_counted() -> None:
-    result = scored("asq", "no,no,no,no,yes")
+    result = scored("asq", "no,no,no,no,no")
     resource = questionnaire_response(
         instrument("asq"), result, subject="Patient/alice", authored=WHEN
     ).model_dump(mode="json")
     assert resource["status"] == "completed"
     assert [i["linkId"] for i in resource["item"]] == ["asq-1", "asq-2", "asq-3", "asq-4"]
     assert resource["authored"] == "2025-03-01T09:30:00Z"
+
+
+def test_an_acuity_yes_after_four_nos_is_kept_in_the_response() -> None:
+    # Issue 8: a safety answer counts even where the skip logic would not have asked it.
+    result = scored("asq", "no,no,no,no,yes")
+    resource = questionnaire_response(
+        instrument("asq"), result, subject="Patient/alice", authored=WHEN
+    ).model_dump(mode="json")
+    assert resource["item"][-1]["linkId"] == "asq-5"
+    assert resource["item"][-1]["answer"][0]["valueCoding"]["code"] == "yes"
+
+
+def test_an_acuity_yes_after_four_nos_is_an_acute_positive_observation() -> None:
+    resource = score_observation(
+        instrument("asq"),
+        scored("asq", "no,no,no,no,yes"),
+        subject="Patient/alice",
+        effective=WHEN,
+    ).model_dump(mode="json")
+    assert resource["valueString"] == "acute positive"
+    assert resource["note"] == [
+        {"text": "Safety alert: suicide-risk"},
+        {"text": "Safety alert: suicide-risk-imminent"},
+    ]
 
 
 def test_an_incomplete_response_is_in_progress() -> None:

@@ -3,15 +3,25 @@
 Published rules: NIMH ASQ toolkit; Horowitz LM et al. Arch Pediatr Adolesc Med
 2012;166:1170–1176. Any yes to questions 1–4 is a positive screen (a brief safety
 assessment is needed); the acuity question (5) is asked only then, and yes to it means
-imminent risk (an emergency response).
+imminent risk (an emergency response) whatever questions 1–4 say (clinical reference,
+Rules: NIMH ASQ pathway). Clonacare's rule: an unanswered question that applies is never
+read as a no.
 """
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clonacare.core.crisis import load_crisis_resources
-from clonacare.core.instruments import ScoreResult, answers_from_tokens, instrument, score
+from clonacare.core.instruments import (
+    AnswersRefused,
+    ScoreResult,
+    answers_from_tokens,
+    instrument,
+    score,
+)
 
 ASQ = instrument("asq")
 
@@ -62,24 +72,64 @@ def test_it_does_not_count_the_acuity_answer_when_all_four_are_no() -> None:
     )
 
 
-def test_a_recorded_acuity_yes_raises_its_alert_even_outside_the_skip_logic() -> None:
-    # The issue: the acuity answer counts (for the result) only after a yes; the safety
-    # rule: ASQ acuity yes → suicide-risk-imminent, whatever else the form says.
+def test_an_acuity_yes_after_four_nos_is_an_acute_positive_screen() -> None:
+    # Issue 8 reverses the earlier result ("negative" with a note): a yes to the acuity
+    # question is an acute positive screen whatever questions 1–4 say.
     result = _score("no,no,no,no,yes")
-    assert result.band == "negative"
-    assert _codes(result) == ["suicide-risk-imminent"]
-    assert result.crisis_resources != ()
+    assert (result.band, result.complete) == ("acute positive", True)
+    assert _codes(result) == ["suicide-risk", "suicide-risk-imminent"]
+    assert result.crisis_resources == load_crisis_resources().resources
+    assert [item.id for item, _ in result.answers] == ["asq-1", "asq-2", "asq-3", "asq-4", "asq-5"]
     assert result.notes == (
-        "asq item 5 was not counted: it applies only when an earlier answer calls for it. "
-        "Its answer still raises its safety alert.",
+        "asq item 5 counts although no earlier answer calls for it: its answer raises a "
+        "safety alert.",
     )
 
 
-def test_it_needs_the_acuity_answer_after_a_yes_but_alerts_at_once() -> None:
+@given(four=st.lists(st.sampled_from(["yes", "no", None]), min_size=4, max_size=4))
+def test_an_acuity_yes_raises_both_suicide_alerts_whatever_questions_1_to_4_say(
+    four: list[str | None],
+) -> None:
+    answers = {f"asq-{n}": a for n, a in enumerate(four, start=1)} | {"asq-5": "yes"}
+    result = score(ASQ, answers, crisis=load_crisis_resources())
+    assert _codes(result)[:2] == ["suicide-risk", "suicide-risk-imminent"]
+    assert result.band == ("acute positive" if None not in four else None)
+
+
+def test_it_needs_the_acuity_answer_after_a_yes_and_asks_staff_to_complete_it() -> None:
     result = _score("yes,no,no,no")
     assert (result.complete, result.band) == (False, None)
     assert [i.id for i in result.missing] == ["asq-5"]
-    assert _codes(result) == ["suicide-risk"]
+    assert _codes(result) == ["suicide-risk", "suicide-screen-incomplete"]
+
+
+@pytest.mark.parametrize("position", range(4))
+def test_an_unanswered_question_is_never_negative(position: int) -> None:
+    answers = ["no"] * 4
+    answers[position] = ""
+    result = _score(",".join(answers))
+    assert (result.complete, result.band) == (False, None)
+    assert [i.number for i in result.missing] == [position + 1]
+    assert _codes(result) == ["suicide-screen-incomplete"]
+    assert result.crisis_resources == load_crisis_resources().resources
+
+
+def test_nothing_answered_is_incomplete_not_negative() -> None:
+    result = _score("")
+    assert (result.complete, result.band) == (False, None)
+    assert [i.id for i in result.missing] == ["asq-1", "asq-2", "asq-3", "asq-4"]
+    assert _codes(result) == ["suicide-screen-incomplete"]
+
+
+def test_a_refused_answer_still_carries_the_alerts_of_the_others() -> None:
+    with pytest.raises(AnswersRefused) as refused:
+        _score("yes,maybe,no,no,yes")
+    assert refused.value.code == "answer-out-of-range"
+    assert refused.value.message == "asq item 2: 'maybe' is not an answer; choose one of no, yes."
+    result = refused.value.result
+    assert (result.complete, result.band) == (False, None)
+    assert _codes(result) == ["suicide-risk", "suicide-risk-imminent", "suicide-screen-incomplete"]
+    assert result.crisis_resources == load_crisis_resources().resources
 
 
 def test_it_ships_the_nimh_wording() -> None:

@@ -9,6 +9,7 @@ behaviour ≤ 3 months high).
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from clonacare.core.crisis import load_crisis_resources
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
+    AnswersRefused,
     answers_from_tokens,
     licensed_ids,
     licensed_instrument,
@@ -126,6 +128,100 @@ def test_cssrs_asks_3_to_5_only_after_a_yes_to_2(tmp_path: Path) -> None:
         crisis=load_crisis_resources(),
     )
     assert [i.id for i in result.missing] == ["cssrs-3", "cssrs-4", "cssrs-5"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "codes"),
+    [
+        ("no,yes,no,yes,no,no", ["suicide-risk", "suicide-risk-imminent"]),
+        ("no,yes,no,no,yes,no", ["suicide-risk", "suicide-risk-imminent"]),
+        ("no,no,,,,yes-within-3-months", ["suicide-risk", "suicide-risk-imminent"]),
+        ("no,no,,,,yes-over-3-months", ["suicide-risk"]),
+        ("no,yes,yes,no,no,no", ["suicide-risk"]),
+    ],
+)
+def test_a_cssrs_high_risk_result_raises_imminent_risk(
+    tmp_path: Path, answers: str, codes: list[str]
+) -> None:
+    cssrs = load_licensed_pack(cssrs_pack(tmp_path))
+    result = score(
+        cssrs, answers_from_tokens(cssrs, answers.split(",")), crisis=load_crisis_resources()
+    )
+    assert [a.code for a in result.alerts] == codes
+
+
+def test_every_cssrs_high_risk_result_and_only_those_raise_imminent_risk(tmp_path: Path) -> None:
+    cssrs = load_licensed_pack(cssrs_pack(tmp_path))
+    crisis = load_crisis_resources()
+    for *yes_no, behaviour in itertools.product(
+        *[["no", "yes"]] * 5, ["no", "yes-over-3-months", "yes-within-3-months"]
+    ):
+        result = score(cssrs, answers_from_tokens(cssrs, [*yes_no, behaviour]), crisis=crisis)
+        imminent = "suicide-risk-imminent" in [a.code for a in result.alerts]
+        assert imminent == (result.band == "high risk"), (yes_no, behaviour, result.band)
+
+
+def test_a_cssrs_question_left_unanswered_is_never_negative(tmp_path: Path) -> None:
+    cssrs = load_licensed_pack(cssrs_pack(tmp_path))
+    result = score(
+        cssrs,
+        answers_from_tokens(cssrs, ["no", "", "", "", "", "no"]),
+        crisis=load_crisis_resources(),
+    )
+    assert (result.complete, result.band) == (False, None)
+    assert [i.id for i in result.missing] == ["cssrs-2"]
+    assert [a.code for a in result.alerts] == ["suicide-screen-incomplete"]
+
+
+def test_a_cssrs_bad_answer_still_raises_the_others_alerts(tmp_path: Path) -> None:
+    cssrs = load_licensed_pack(cssrs_pack(tmp_path))
+    with pytest.raises(AnswersRefused) as refused:
+        score(
+            cssrs,
+            answers_from_tokens(cssrs, ["no", "yes", "no", "yes", "no", "sometimes"]),
+            crisis=load_crisis_resources(),
+        )
+    assert refused.value.message == (
+        "cssrs item 6: 'sometimes' is not an answer; choose one of no, yes-over-3-months, "
+        "yes-within-3-months."
+    )
+    assert [a.code for a in refused.value.result.alerts] == [
+        "suicide-risk",
+        "suicide-risk-imminent",
+        "suicide-screen-incomplete",
+    ]
+
+
+def test_the_cli_refuses_a_bad_cssrs_answer_with_the_alerts_and_988(tmp_path: Path) -> None:
+    pack = cssrs_pack(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clonacare.cli",
+            "score",
+            "cssrs",
+            "--answers",
+            "no,yes,no,yes,no,maybe",
+            "--pack",
+            str(pack),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert lines[0] == (
+        "clonacare score: cssrs item 6: 'maybe' is not an answer; choose one of no, "
+        "yes-over-3-months, yes-within-3-months."
+    )
+    assert [line.split(":")[0] for line in lines if line.startswith("ALERT ")] == [
+        "ALERT suicide-risk",
+        "ALERT suicide-risk-imminent",
+        "ALERT suicide-screen-incomplete",
+    ]
+    assert "  988 Suicide & Crisis Lifeline: Call or text 988 (988)" in lines
 
 
 def pack_error(path: Path) -> str:

@@ -9,11 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clonacare.core.crisis import load_crisis_resources
+from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import alert, instrument, score
+from clonacare.core.instruments.alerts import ALERTS_FILE
+from clonacare.core.instruments.catalogue import DATA_DIR
+from clonacare.core.instruments.definition import ALERT_CODES, parse_instrument
+from clonacare.core.sourced import load_toml
 
 PHQ9 = instrument("phq9")
 ASQ = instrument("asq")
@@ -53,15 +59,70 @@ def test_any_asq_yes_always_alerts(four: list[str], acuity: str | None) -> None:
 
 
 def test_crisis_resources_are_not_inside_alert_messages() -> None:
-    for code in ("suicide-risk", "suicide-risk-imminent", "seizure"):
+    for code in ALERT_CODES:
         message = alert(code).message
         for resource in load_crisis_resources().resources:
             assert resource.contact not in message
 
 
 def test_every_alert_names_its_source() -> None:
-    for code in ("suicide-risk", "suicide-risk-imminent", "seizure"):
+    for code in ALERT_CODES:
         assert alert(code).source
+
+
+def test_the_catalogue_holds_exactly_the_known_codes() -> None:
+    assert sorted(load_toml(ALERTS_FILE)) == sorted(ALERT_CODES)
+
+
+def test_an_unanswered_suicide_question_asks_staff_to_complete_the_screen() -> None:
+    incomplete = alert("suicide-screen-incomplete")
+    assert incomplete.message == (
+        "Suicide screen incomplete: a suicide question that applies was left unanswered, "
+        "so the screen is not negative; a clinician asks it and completes the screen with "
+        "the person."
+    )
+    assert incomplete.source.startswith("Clonacare rule (not a guideline value): ")
+
+
+@given(others=st.lists(maybe, min_size=8, max_size=8))
+def test_phq9_item_9_unanswered_is_never_negative(others: list[str | None]) -> None:
+    answers = {f"phq9-{n}": a for n, a in enumerate(others, start=1)} | {"phq9-9": None}
+    result = score(PHQ9, answers, crisis=load_crisis_resources())
+    assert (result.complete, result.total, result.band) == (False, None, None)
+    assert [a.code for a in result.alerts] == ["suicide-screen-incomplete"]
+    assert result.crisis_resources == load_crisis_resources().resources
+
+
+def test_phq9_item_9_answered_raises_no_incomplete_screen_alert() -> None:
+    answers = {f"phq9-{n}": None for n in range(1, 9)} | {"phq9-9": "0"}
+    result = score(PHQ9, answers, crisis=load_crisis_resources())
+    assert result.complete is False
+    assert result.alerts == ()
+
+
+def test_a_suicide_item_without_an_unanswered_rule_is_refused_when_loaded() -> None:
+    data = dict(load_toml(DATA_DIR / "phq9.toml"))
+    data["alerts"] = [{"code": "suicide-risk", "any_of": ["phq9-9"], "above": 0}]
+    with pytest.raises(ClinicalError) as refused:
+        parse_instrument(data, "test.toml")
+    assert refused.value.message == (
+        "test.toml: suicide item 'phq9-9' needs an alert 'suicide-screen-incomplete' with "
+        "'unanswered_any_of' naming it: an unanswered suicide question is never negative."
+    )
+
+
+def test_an_unanswered_rule_names_items_of_the_instrument() -> None:
+    data = dict(load_toml(DATA_DIR / "phq9.toml"))
+    data["alerts"] = [
+        {"code": "suicide-risk", "any_of": ["phq9-9"], "above": 0},
+        {"code": "suicide-screen-incomplete", "unanswered_any_of": ["phq9-99"]},
+    ]
+    with pytest.raises(ClinicalError) as refused:
+        parse_instrument(data, "test.toml")
+    assert refused.value.message == (
+        "test.toml alert: 'unanswered_any_of' must name items of this instrument; "
+        "unknown: ['phq9-99']."
+    )
 
 
 def test_the_cli_carries_a_sites_crisis_file(tmp_path: Path) -> None:

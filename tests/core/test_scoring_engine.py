@@ -173,5 +173,6 @@ def test_an_alert_outside_the_catalogue_is_refused() -> None:
     data = _gad7_data()
     data["alerts"] = [{"code": "panic", "any_of": ["gad7-1"], "above": 2}]
     assert _load_error(data) == (
-        "test.toml: alert 'panic' is not one of suicide-risk, suicide-risk-imminent, seizure."
+        "test.toml: alert 'panic' is not one of suicide-risk, suicide-risk-imminent, "
+        "suicide-screen-incomplete, seizure."
     )

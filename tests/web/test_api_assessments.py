@@ -84,52 +84,61 @@ class TestSubmitting:
 
 
 class TestRefusals:
+    # Issue 8: item 9 left unanswered (or answered with what is not an answer) is never
+    # negative; the refusal carries the alert that asks staff to complete the screen.
     @pytest.mark.parametrize(
-        ("answers", "message"),
+        ("answers", "message", "alerts"),
         [
             (
                 PHQ9_MODERATE[:8],
                 "no total: phq9 item 9 is not answered; a total needs every item that applies.",
+                ["suicide-screen-incomplete"],
             ),
             (
                 [*PHQ9_MODERATE[:8], None],
                 "no total: phq9 item 9 is not answered; a total needs every item that applies.",
+                ["suicide-screen-incomplete"],
             ),
             (
                 [*PHQ9_MODERATE[:8], 7],
                 "phq9 item 9: '7' is not an answer; choose one of 0, 1, 2, 3.",
+                ["suicide-screen-incomplete"],
             ),
-            ([0] * 11, "phq9 takes 9 to 10 answers; got 11."),
+            ([0] * 11, "phq9 takes 9 to 10 answers; got 11.", []),
             (
                 {"phq9-99": 1},
                 "phq9 has no item 'phq9-99'; its items: "
                 + ", ".join(f"phq9-{n}" for n in range(1, 11))
                 + ".",
+                ["suicide-screen-incomplete"],
             ),
             (
                 [1, 1.5],
                 "field 'answers': answer 2 is 1.5; each answer is a code (a string or a "
                 "whole number) or null.",
+                ["suicide-screen-incomplete"],
             ),
             (
                 [True],
                 "field 'answers': answer 1 is True; each answer is a code (a string or a "
                 "whole number) or null.",
+                ["suicide-screen-incomplete"],
             ),
             (
                 "1,2,0",
                 "field 'answers': give a list of answers in item order, or an object of "
                 "item id to answer.",
+                [],
             ),
         ],
     )
     def test_it_refuses_bad_answers_and_stores_nothing(
-        self, world: World, answers: object, message: str
+        self, world: World, answers: object, message: str, alerts: list[str]
     ) -> None:
-        assert submit(world.alex_user, world.alex.pk, "phq9", answers) == (
-            400,
-            {"detail": message},
-        )
+        status, body = submit(world.alex_user, world.alex.pk, "phq9", answers)
+        assert (status, body["detail"]) == (400, message)
+        assert [a["code"] for a in body.get("alerts", [])] == alerts
+        assert bool(body.get("crisis_resources")) == bool(alerts)
         assert not InstrumentResponse.objects.exists()
 
     def test_an_incomplete_form_still_raises_its_safety_alert(self, world: World) -> None:
@@ -277,9 +286,13 @@ class TestListing:
         for _ in range(20):
             submit(world.alex_user, world.alex.pk, "phq9", PHQ9_ITEM9)
         client = ApiClient(world.avery)
-        with django_assert_max_num_queries(7):
+        # One more than before alerts joined their repeats: the repeats, with their alert.
+        with django_assert_max_num_queries(8):
             body = client.get(f"/patients/{world.alex.pk}/assessments", limit=100).json()
         assert body["count"] == 20
+        assert {a["id"] for r in body["items"] for a in r["alerts"]} == {
+            body["items"][-1]["alerts"][0]["id"]
+        }  # nineteen repeats joined the first alert
 
 
 class TestAudit:

@@ -13,6 +13,7 @@ from clonacare.core.assessment.settings import load_settings
 from clonacare.core.crisis import CrisisResources, load_crisis_resources
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
+    AnswersRefused,
     Instrument,
     ScoreResult,
     answers_from_tokens,
@@ -117,6 +118,20 @@ def _text(chosen: Instrument, result: ScoreResult) -> str:
     return "\n".join(lines)
 
 
+def _refuse(args: argparse.Namespace, chosen: Instrument, message: str, result: ScoreResult) -> int:
+    """Refuse an incomplete form or a bad answer: exit 2, the reason on stderr, and no
+    total. The alerts the valid answers fired are never swallowed: they follow the reason
+    on stderr with the crisis resources and, in JSON, are printed on stdout as the result
+    with ``refused`` set to the reason."""
+    print(f"clonacare score: {message}", file=sys.stderr)
+    for line in _alert_lines(result):
+        print(line, file=sys.stderr)
+    if args.format == "json" and result.alerts:
+        body = {**result.as_dict(), "title": chosen.title, "refused": message}
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    return 2
+
+
 def score_command(args: argparse.Namespace) -> int:
     packs = _packs(args)
     if args.list:
@@ -133,19 +148,18 @@ def score_command(args: argparse.Namespace) -> int:
     if conditions and TAKEN_AS_PRESCRIBED not in {c.id for c in chosen.conditions}:
         raise ClinicalError("usage", "--taken-as-prescribed applies only to dsm5-sud.")
     settings = load_settings(args.settings or os.environ.get(SETTINGS_ENV_VAR) or None)
-    result = score(
-        chosen,
-        answers_from_tokens(chosen, args.answers.split(",")),
-        crisis=crisis_resources(),
-        settings=settings.instrument_settings(),
-        conditions=conditions,
-    )
+    try:
+        result = score(
+            chosen,
+            answers_from_tokens(chosen, args.answers.split(",")),
+            crisis=crisis_resources(),
+            settings=settings.instrument_settings(),
+            conditions=conditions,
+        )
+    except AnswersRefused as refused:
+        return _refuse(args, chosen, refused.message, refused.result)
     if not result.complete:
-        # No total is printed; an alert that already fired is never swallowed.
-        print(f"clonacare score: {incomplete_message(chosen, result.missing)}", file=sys.stderr)
-        for line in _alert_lines(result):
-            print(line, file=sys.stderr)
-        return 2
+        return _refuse(args, chosen, incomplete_message(chosen, result.missing), result)
     if args.format == "json":
         print(json.dumps({**result.as_dict(), "title": chosen.title}, indent=2, ensure_ascii=False))
     else:

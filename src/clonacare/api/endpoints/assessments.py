@@ -6,16 +6,22 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict, StrictInt, StrictStr, field_validator
+from pydantic import ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 
 from clonacare.api.schemas import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, PageQuery, page_of
 from clonacare.api.security import caller
 from clonacare.assessments.access import results_visible_to
-from clonacare.assessments.actions import do_submit_response, instruments_for, is_self_report
-from clonacare.assessments.models import InstrumentResponse, SafetyAlert
+from clonacare.assessments.actions import (
+    IncompleteResponse,
+    do_submit_response,
+    instruments_for,
+    is_self_report,
+)
+from clonacare.assessments.models import AlertRepeat, InstrumentResponse, SafetyAlert
 from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
@@ -30,6 +36,10 @@ from clonacare.patients.models import Patient
 router = Router(tags=["Assessments"])
 
 Answer = StrictStr | StrictInt | None
+# What the request may hold in place of an answer: anything JSON has but an object, so
+# that an answer that is not a code is refused by the endpoint with the alerts of the
+# others rather than by the schema before them.
+AnyAnswer = StrictStr | StrictInt | StrictFloat | StrictBool | list[Any] | None
 
 
 class OptionOut(Schema):
@@ -134,6 +144,11 @@ class AssessmentOut(Schema):
         return response.entered_by.get_username()
 
     @staticmethod
+    def resolve_alerts(response: InstrumentResponse) -> list[SafetyAlert]:
+        """The alerts it raised, and the open ones it joined as a repeat."""
+        return [*response.alerts.all(), *(r.alert for r in response.alert_repeats.all())]
+
+    @staticmethod
     def resolve_band(response: InstrumentResponse) -> str | None:
         return response.band or None
 
@@ -165,7 +180,7 @@ class AssessmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     instrument: str = Field(..., max_length=40, examples=["phq9"])
-    answers: list[Answer] | dict[str, Answer] = Field(
+    answers: list[AnyAnswer] | dict[str, AnyAnswer] = Field(
         ...,
         description='The answer codes in item order (null or "" for an unanswered item), '
         "or an object of item id to answer code.",
@@ -180,34 +195,47 @@ class AssessmentIn(Schema):
 
     @field_validator("answers", mode="before")
     @classmethod
-    def answers_are_codes(cls, value: object) -> object:
-        """Refuse anything but strings, whole numbers and null, in one clear sentence."""
-        if isinstance(value, list):
-            given: list[tuple[str, object]] = [(f"answer {n}", a) for n, a in enumerate(value, 1)]
-        elif isinstance(value, dict):
-            given = [(f"answer {k!r}", a) for k, a in value.items()]
-        else:
+    def answers_are_a_list_or_an_object(cls, value: object) -> object:
+        """A list or an object; an answer that is not a code (a decimal, a boolean, a
+        list...) is refused by the endpoint, after the answers that are codes have
+        raised their safety alerts (a bad answer never hides a safety answer)."""
+        if not isinstance(value, list | dict):
             raise ValueError(
                 "give a list of answers in item order, or an object of item id to answer"
             )
-        for name, answer in given:
-            if answer is not None and (
-                isinstance(answer, bool) or not isinstance(answer, str | int)
-            ):
-                raise ValueError(
-                    f"{name} is {answer!r}; each answer is a code (a string or a whole number) "
-                    f"or null"
-                )
         return value
+
+
+def _not_a_code(payload: AssessmentIn) -> tuple[str, object] | None:
+    """The first answer that is not a code (a string, a whole number or null), named as
+    the message names it (``answer 2``, ``answer 'phq9-2'``), or None."""
+    answers = payload.answers
+    named: list[tuple[str, object]] = (
+        [(f"answer {n}", a) for n, a in enumerate(answers, 1)]
+        if isinstance(answers, list)
+        else [(f"answer {k!r}", a) for k, a in answers.items()]
+    )
+    for name, answer in named:
+        if answer is not None and (isinstance(answer, bool) or not isinstance(answer, str | int)):
+            return name, answer
+    return None
+
+
+def _code(answer: object) -> str | int | None:
+    """An answer as the core reads it. One that is not a code becomes text that is no
+    option's code (``1.5``, ``True``), so the core refuses that item and scores the rest."""
+    if answer is None or (isinstance(answer, str | int) and not isinstance(answer, bool)):
+        return answer
+    return f"{answer!r} (not a code)"
 
 
 def _answers_by_item(payload: AssessmentIn) -> Mapping[str, str | int | None]:
     """Answers as item id → code; a list is read in the instrument's item order."""
     if isinstance(payload.answers, dict):
-        return payload.answers
+        return {k: _code(a) for k, a in payload.answers.items()}
     if payload.instrument not in shipped_ids():
         return {}  # do_submit_response refuses it, naming the instruments the caller may use
-    tokens = ["" if a is None else str(a) for a in payload.answers]
+    tokens = ["" if a is None else str(_code(a)) for a in payload.answers]
     return answers_from_tokens(instrument(payload.instrument), tokens)
 
 
@@ -216,7 +244,16 @@ def _responses(actor: Actor, patient: Patient) -> Any:
     return (
         results_visible_to(actor, Patient.objects.filter(pk=patient.pk))
         .select_related("entered_by")
-        .prefetch_related("alerts")
+        .prefetch_related(
+            "alerts",
+            # The open alerts it joined as a repeat, with what their source reads, at once.
+            Prefetch(
+                "alert_repeats",
+                queryset=AlertRepeat.objects.select_related(
+                    "alert__response", "alert__level_of_care"
+                ),
+            ),
+        )
     )
 
 
@@ -269,6 +306,32 @@ def submit_assessment(
     (400) and nothing is stored."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="assessments.write")
+    bad = _not_a_code(payload)
+    if bad is not None:
+        name, answer = bad
+        message = (
+            f"field 'answers': {name} is {answer!r}; each answer is a code (a string or a "
+            f"whole number) or null."
+        )
+        try:  # the answers that are codes still raise their safety alerts
+            do_submit_response(
+                actor,
+                patient,
+                payload.instrument,
+                _answers_by_item(payload),
+                now=timezone.now(),
+                conditions=payload.conditions,
+            )
+        except IncompleteResponse as refused:
+            raise IncompleteResponse(
+                message,
+                alerts=refused.alerts,
+                crisis_resources=refused.crisis_resources,
+                code="answer-not-a-code",
+            ) from None
+        except ClinicalError:
+            pass
+        raise ClinicalError("answer-not-a-code", message)
     response = do_submit_response(
         actor,
         patient,

@@ -30,6 +30,7 @@ from clonacare.core.instruments.definition import (
     Item,
 )
 from clonacare.core.instruments.engine import (
+    AnswersRefused,
     ScoreResult,
     answers_from_tokens,
     incomplete_message,
@@ -40,6 +41,7 @@ from clonacare.core.instruments.engine import (
 __all__ = [
     "Alert",
     "AnswerOption",
+    "AnswersRefused",
     "Band",
     "Condition",
     "Instrument",

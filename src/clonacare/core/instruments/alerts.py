@@ -15,7 +15,8 @@ ALERTS_FILE = Path(__file__).parent / "data" / "alerts.toml"
 @dataclass(frozen=True)
 class Alert:
     """A safety alert. ``code`` is stable (``suicide-risk``, ``suicide-risk-imminent``,
-    ``seizure``) so a program can act on it; ``message`` is for the clinician."""
+    ``suicide-screen-incomplete``, ``seizure``) so a program can act on it; ``message``
+    is for the clinician."""
 
     code: str
     message: str

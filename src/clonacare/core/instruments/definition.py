@@ -24,7 +24,12 @@ Wording = Literal["published", "paraphrased", "own-labels", "licensed"]
 SCORINGS: tuple[Scoring, ...] = ("sum", "none")
 REPORTS: tuple[Report, ...] = ("bands", "total", "trend", "classification")
 WORDINGS: tuple[Wording, ...] = ("published", "paraphrased", "own-labels", "licensed")
-ALERT_CODES = ("suicide-risk", "suicide-risk-imminent", "seizure")
+ALERT_CODES = ("suicide-risk", "suicide-risk-imminent", "suicide-screen-incomplete", "seizure")
+# The suicide codes an answer raises, and the code an unanswered suicide question raises:
+# every item a suicide rule reads must also be named by an unanswered rule, so that no
+# suicide question can be left blank without someone being asked to complete the screen.
+SUICIDE_ANSWER_CODES = ("suicide-risk", "suicide-risk-imminent")
+SCREEN_INCOMPLETE = "suicide-screen-incomplete"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
@@ -96,8 +101,15 @@ class Band:
 
 @dataclass(frozen=True)
 class AlertRule:
+    """Fires ``code`` when an answer given meets ``when``, or (``unanswered``) when one of
+    the named items applies and has no valid answer."""
+
     code: str
-    when: Condition
+    when: Condition | None = None
+    unanswered: tuple[str, ...] = ()
+
+    def items(self) -> tuple[str, ...]:
+        return self.when.any_of if self.when is not None else self.unanswered
 
 
 @dataclass(frozen=True)
@@ -210,6 +222,24 @@ def _condition(raw: Any, where: str, item_ids: set[str]) -> Condition:
     if not any_of or unknown:
         raise _fail(where, f"'any_of' must name items of this instrument; unknown: {unknown}.")
     return Condition(any_of=any_of, above=_int(raw, "above", where))
+
+
+def _alert_rule(raw: Any, where: str, item_ids: set[str]) -> AlertRule:
+    """``{ code, any_of, above }`` (an answer given) or ``{ code, unanswered_any_of }``."""
+    if not isinstance(raw, Mapping):
+        raise _fail(where, "an alert is a table { code, any_of, above }.")
+    code = _str(raw, "code", where)
+    if "unanswered_any_of" not in raw:
+        return AlertRule(code=code, when=_condition(raw, where, item_ids))
+    if "any_of" in raw or "above" in raw:
+        raise _fail(where, "an alert has either 'any_of' and 'above' or 'unanswered_any_of'.")
+    unanswered = _str_list(raw, "unanswered_any_of", where)
+    unknown = [i for i in unanswered if i not in item_ids]
+    if not unanswered or unknown:
+        raise _fail(
+            where, f"'unanswered_any_of' must name items of this instrument; unknown: {unknown}."
+        )
+    return AlertRule(code=code, unanswered=unanswered)
 
 
 def _options(raw: Any, where: str) -> tuple[AnswerOption, ...]:
@@ -350,6 +380,17 @@ def _check_consistency(instrument: Instrument, where: str) -> None:
     for rule in instrument.alerts:
         if rule.code not in ALERT_CODES:
             raise _fail(where, f"alert {rule.code!r} is not one of {', '.join(ALERT_CODES)}.")
+    suicide_items = {
+        i for r in instrument.alerts if r.code in SUICIDE_ANSWER_CODES for i in r.items()
+    }
+    watched = {i for r in instrument.alerts if r.code == SCREEN_INCOMPLETE for i in r.unanswered}
+    unwatched = [i.id for i in instrument.items if i.id in suicide_items - watched]
+    if unwatched:
+        raise _fail(
+            where,
+            f"suicide item {unwatched[0]!r} needs an alert {SCREEN_INCOMPLETE!r} with "
+            f"'unanswered_any_of' naming it: an unanswered suicide question is never negative.",
+        )
 
 
 def parse_instrument(data: Mapping[str, Any], where: str, *, licensed: bool = False) -> Instrument:
@@ -390,13 +431,7 @@ def parse_instrument(data: Mapping[str, Any], where: str, *, licensed: bool = Fa
     raw_alerts = data.get("alerts", [])
     if not isinstance(raw_alerts, list):
         raise _fail(where, "'alerts' must be a list of tables.")
-    alerts = tuple(
-        AlertRule(
-            code=_str(a, "code", f"{where} alert"),
-            when=_condition(a, f"{where} alert", item_ids),
-        )
-        for a in raw_alerts
-    )
+    alerts = tuple(_alert_rule(a, f"{where} alert", item_ids) for a in raw_alerts)
     raw_loinc = data.get("loinc")
     loinc = None
     if raw_loinc is not None:

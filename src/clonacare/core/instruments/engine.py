@@ -2,13 +2,16 @@
 
 The engine never guesses. A total (and a band) exists only when every required item that
 applies is answered; safety alerts are evaluated on whatever was answered, so an alert
-fires whatever the total and even when the form is incomplete.
+fires whatever the total and even when the form is incomplete. A bad answer never hides a
+safety answer: when an answer is refused (not one of its item's options, or for an item
+the instrument does not have), :class:`AnswersRefused` carries the result of the valid
+answers, with the alerts they fire.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from clonacare.core.crisis import CrisisResource, CrisisResources
@@ -56,6 +59,20 @@ class ScoreResult:
         }
 
 
+class AnswersRefused(ClinicalError):
+    """Answers the engine cannot score: one is not an option of its item
+    (``answer-out-of-range``) or names an item the instrument does not have
+    (``unknown-item``). ``message`` names the first such answer. ``result`` is what the
+    valid answers give, scored as if the refused ones were not given: never complete,
+    with no total or band, but with every safety alert they fire (an unanswered suicide
+    question included) and the crisis resources, so a caller that refuses the form can
+    still store and show them."""
+
+    def __init__(self, code: str, message: str, result: ScoreResult) -> None:
+        super().__init__(code, message)
+        self.result = result
+
+
 def item_name(instrument: Instrument, item: Item) -> str:
     """How messages name an item: ``phq9 item 9``, or ``dsm5-sud item 10 (A10)``."""
     name = f"{instrument.id} item {item.number}"
@@ -94,14 +111,18 @@ def answers_from_tokens(instrument: Instrument, tokens: Sequence[str]) -> dict[s
 
 def _parse(
     instrument: Instrument, answers: Mapping[str, str | int | None]
-) -> dict[str, AnswerOption]:
+) -> tuple[dict[str, AnswerOption], list[ClinicalError]]:
+    """The valid answers, by item id, and a refusal for each answer that is not valid
+    (an unknown item first, then answers outside their options, in item order)."""
     known = {i.id for i in instrument.items}
-    unknown = [k for k in answers if k not in known]
-    if unknown:
-        raise ClinicalError(
+    refusals = [
+        ClinicalError(
             "unknown-item",
-            f"{instrument.id} has no item {unknown[0]!r}; its items: {instrument.item_list()}.",
+            f"{instrument.id} has no item {key!r}; its items: {instrument.item_list()}.",
         )
+        for key in answers
+        if key not in known
+    ]
     chosen: dict[str, AnswerOption] = {}
     for item in instrument.items:
         raw = answers.get(item.id)
@@ -109,13 +130,16 @@ def _parse(
             continue
         option = item.option(str(raw))
         if option is None:
-            raise ClinicalError(
-                "answer-out-of-range",
-                f"{item_name(instrument, item)}: {str(raw).strip()!r} is not an answer; "
-                f"choose one of {', '.join(item.codes)}.",
+            refusals.append(
+                ClinicalError(
+                    "answer-out-of-range",
+                    f"{item_name(instrument, item)}: {str(raw).strip()!r} is not an answer; "
+                    f"choose one of {', '.join(item.codes)}.",
+                )
             )
+            continue
         chosen[item.id] = option
-    return chosen
+    return chosen, refusals
 
 
 def _setting(instrument: Instrument, settings: Mapping[str, int], name: str) -> int:
@@ -177,9 +201,13 @@ def score(
 
     ``settings`` supplies values the instrument leaves to configuration (the SDS cut-off);
     ``conditions`` the circumstances it declares (``taken-as-prescribed``). Raises
-    ClinicalError naming the item for an answer that is not one of its options, an unknown
-    item, a condition the instrument does not declare, or a missing setting. An incomplete
-    form is not an error here: the result says ``complete=False`` and lists ``missing``.
+    ClinicalError for a condition the instrument does not declare or a missing setting,
+    and AnswersRefused (a ClinicalError naming the item, carrying the alerts of the valid
+    answers) for an answer that is not one of its item's options or an unknown item. An
+    incomplete form is not an error here: the result says ``complete=False`` and lists
+    ``missing``. An answer to an item the skip logic does not ask is not counted, unless
+    it raises a safety alert: then it counts (an ASQ acuity yes is an acute positive
+    screen whatever questions 1–4 say).
     """
     settings = settings or {}
     declared = {c.id for c in instrument.conditions}
@@ -192,32 +220,33 @@ def score(
         )
     for name in instrument.settings:
         _setting(instrument, settings, name)
-    chosen = _parse(instrument, answers)
+    chosen, refusals = _parse(instrument, answers)
 
     counted: list[tuple[Item, AnswerOption]] = []
     scores: dict[str, int] = {}
     missing: list[Item] = []
     notes: list[str] = list(instrument.notes)
-    # Safety alerts look at every answer given, even one the skip logic does not count
-    # (an ASQ acuity "yes" after four "no"s): a recorded risk answer is never dropped.
+    # Safety alerts look at every answer given, even one the skip logic does not ask
+    # for (an ASQ acuity "yes" after four "no"s): a recorded risk answer is never dropped.
     given = {item_id: option.score for item_id, option in chosen.items()}
     for item in instrument.items:
         option = chosen.get(item.id)
         enabled = item.enabled_when is None or item.enabled_when.holds(scores)
         excluded = item.excluded_when is not None and item.excluded_when in conditions
         if not enabled:
-            if option is not None:
-                alarming = any(
-                    r.when.holds({item.id: option.score})
-                    for r in instrument.alerts
-                    if item.id in r.when.any_of
-                )
-                still = " Its answer still raises its safety alert." if alarming else ""
+            if option is None:
+                continue
+            if not _alarming(instrument, item, option):
                 notes.append(
                     f"{item_name(instrument, item)} was not counted: it applies only when an "
-                    f"earlier answer calls for it.{still}"
+                    f"earlier answer calls for it."
                 )
-            continue
+                continue
+            # It raises a safety alert, so it counts for the result too.
+            notes.append(
+                f"{item_name(instrument, item)} counts although no earlier answer calls for "
+                f"it: its answer raises a safety alert."
+            )
         if excluded:
             notes.append(f"{item_name(instrument, item)} does not count ({item.excluded_when}).")
             continue
@@ -235,11 +264,17 @@ def score(
         else None
     )
     band = _band(instrument, total, scores, settings) if complete else None
+    unanswered = {i.id for i in missing}
     fired: list[Alert] = []
     for rule in instrument.alerts:
-        if rule.when.holds(given) and rule.code not in {a.code for a in fired}:
+        holds = (
+            rule.when.holds(given)
+            if rule.when is not None
+            else any(i in unanswered for i in rule.unanswered)
+        )
+        if holds and rule.code not in {a.code for a in fired}:
             fired.append(alert(rule.code))
-    return ScoreResult(
+    result = ScoreResult(
         instrument=instrument.id,
         title=instrument.title,
         report=instrument.report,
@@ -253,4 +288,18 @@ def score(
         answers=tuple(counted),
         conditions=tuple(sorted(conditions)),
         notes=tuple(notes),
+    )
+    if refusals:
+        first = refusals[0]
+        refused = replace(result, complete=False, total=None, band=None)
+        raise AnswersRefused(first.code, first.message, refused)
+    return result
+
+
+def _alarming(instrument: Instrument, item: Item, option: AnswerOption) -> bool:
+    """Whether ``option``, given for ``item``, fires one of the instrument's alerts."""
+    return any(
+        r.when.holds({item.id: option.score})
+        for r in instrument.alerts
+        if r.when is not None and item.id in r.when.any_of
     )

@@ -1,7 +1,8 @@
 // Progressive enhancement for questionnaires: a question that applies only when an
 // earlier answer calls for it (the ASQ's acuity question) is hidden until it does.
-// Without JavaScript the question stays visible with its hint, and the scoring engine
-// ignores it unless it applies.
+// Without JavaScript the question stays visible with its hint; the scoring engine counts
+// it only when it applies, or when its answer raises a safety alert (an ASQ acuity yes).
+// The portal asks such a question on a second page instead (portal/steps.py).
 (function () {
   "use strict";
   function update(form) {
