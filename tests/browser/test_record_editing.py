@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from clonacare.patients.models import Medication, Patient
+from clonacare.patients.models import DoseChange, Medication, Patient
 from tests.browser.conftest import Visit
 from tests.browser.test_clinic_walkthrough import sign_in
 from tests.personas import PASSWORD, World, make_world
@@ -89,6 +89,8 @@ def test_a_clinician_changes_the_record(visit: Visit, world: World) -> None:
     page.get_by_label("Medication", exact=True).fill("Melatonin")
     page.get_by_role("button", name="Add medication").click()
     page.get_by_role("button", name="Stop Sertraline").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop Sertraline?")
+    page.get_by_role("button", name="Stop the medication").click()
     expect(page.get_by_role("region", name="Other medications")).to_contain_text("stopped")
 
     page.get_by_role("link", name="Add a condition").click()
@@ -99,6 +101,41 @@ def test_a_clinician_changes_the_record(visit: Visit, world: World) -> None:
     expect(page.get_by_role("region", name="Conditions")).to_contain_text("Insomnia")
     visit.check_accessibility()
     visit.screenshot("clinic-patient-changed")
+
+
+def test_a_nurse_records_a_telephone_order_that_the_prescriber_co_signs(
+    visit: Visit, world: World
+) -> None:
+    sign_in(visit, "kim")
+    visit.open(f"/clinic/patients/{world.alex.pk}/")
+    page = visit.page
+    page.get_by_role("link", name="Record a dose change").click()
+    expect(page.get_by_role("group", name="Verbal or telephone order")).to_be_visible()
+    page.get_by_label("Morning (mg)").fill("0.5")
+    page.get_by_label("Night (mg)").fill("0.75")
+    page.get_by_label("Order given by").select_option(label="avery (Prescriber)")
+    page.get_by_label("How the order was given").select_option("telephone")
+    page.get_by_label("I read the order back to the prescriber and they confirmed it").check()
+    visit.check_accessibility()
+    visit.screenshot("clinic-dose-change-telephone-order")
+    page.get_by_role("button", name="Record the change").click()
+    use = page.get_by_role("region", name="Benzodiazepine use")
+    expect(use).to_contain_text("1.25 mg/day")
+    expect(use).to_contain_text("Telephone order, awaiting co-signature by avery")
+    expect(page.get_by_role("button", name="Co-sign")).to_have_count(0)
+    visit.check_accessibility()
+    visit.screenshot("clinic-patient-pending-order")
+
+    page.context.clear_cookies()
+    sign_in(visit, "avery")
+    visit.open(f"/clinic/patients/{world.alex.pk}/")
+    page.get_by_role("button", name="Co-sign").click()
+    use = page.get_by_role("region", name="Benzodiazepine use")
+    expect(use).to_contain_text("co-signed by avery")
+    expect(use).not_to_contain_text("awaiting co-signature")
+    assert DoseChange.objects.get().cosigned_at is not None
+    visit.check_accessibility()
+    visit.screenshot("clinic-patient-order-co-signed")
 
 
 def test_a_program_admin_changes_the_care_team(visit: Visit, world: World) -> None:

@@ -98,3 +98,41 @@ def test_every_read_is_audited_allowed_or_refused(world: World) -> None:
         ("brook", "patient.view.denied", None, world.northgate.pk),
         ("riverside_admin", "patients.list", None, world.riverside.pk),
     ]
+
+
+# Who may record a benzodiazepine dose change: one test per line of the rule.
+
+
+def test_a_prescriber_on_the_care_team_orders_a_dose_change(world: World) -> None:
+    from clonacare.patients.access import may_order_dose_change, may_record_dose_change
+
+    assert may_record_dose_change(actor(world.avery), world.alex)
+    assert may_order_dose_change(actor(world.avery), world.alex)
+
+
+def test_a_nurse_on_the_care_team_records_but_does_not_order(world: World) -> None:
+    from clonacare.patients.access import may_order_dose_change, may_record_dose_change
+
+    assert may_record_dose_change(actor(world.kim), world.alex)
+    assert not may_order_dose_change(actor(world.kim), world.alex)
+
+
+@pytest.mark.parametrize("persona", ["lee", "riverside_admin", "alex_user", "site_admin"])
+def test_counsellors_admins_and_patients_record_no_dose_change(world: World, persona: str) -> None:
+    from clonacare.patients.access import may_order_dose_change, may_record_dose_change
+
+    who = actor(getattr(world, persona))
+    assert not may_record_dose_change(who, world.alex)
+    assert not may_order_dose_change(who, world.alex)
+
+
+def test_a_prescriber_off_the_care_team_or_in_another_program_records_none(
+    world: World,
+) -> None:
+    from clonacare.patients.access import may_record_dose_change
+    from clonacare.patients.models import CareTeamMember
+
+    world.alex.care_team.filter(user=world.avery).delete()
+    assert not may_record_dose_change(actor(world.avery), world.alex)
+    CareTeamMember.objects.create(patient=world.alex, user=world.brook)
+    assert not may_record_dose_change(actor(world.brook), world.alex)

@@ -16,6 +16,7 @@ from clonacare.patients.part2 import part2
 from tests.personas import World
 
 TODAY = timezone.now().date()
+CONFIRM = {"confirm": "yes"}  # the confirmation page's button (test_confirmation_steps.py)
 
 
 def signed_in(client: Client, username: str) -> Client:
@@ -133,10 +134,10 @@ def test_the_patient_revokes_a_consent_and_nothing_more_is_disclosed(
 ) -> None:
     portal = signed_in(client, "alex")
     assert "in force" in portal.get("/portal/").content.decode()
-    assert portal.post(f"/portal/consents/{consent.pk}/revoke/").status_code == 302
+    assert portal.post(f"/portal/consents/{consent.pk}/revoke/", CONFIRM).status_code == 302
     consent.refresh_from_db()
     assert consent.revoked_at is not None
-    again = portal.post(f"/portal/consents/{consent.pk}/revoke/")
+    again = portal.post(f"/portal/consents/{consent.pk}/revoke/", CONFIRM)
     assert again.status_code == 409
     assert "This consent has already been revoked." in again.content.decode()
     client.logout()
@@ -172,7 +173,10 @@ def test_another_patient_cannot_revoke_alexs_consent(
     client: Client, world: World, consent: Consent
 ) -> None:
     assert (
-        signed_in(client, "blair").post(f"/portal/consents/{consent.pk}/revoke/").status_code == 404
+        signed_in(client, "blair")
+        .post(f"/portal/consents/{consent.pk}/revoke/", CONFIRM)
+        .status_code
+        == 404
     )
     consent.refresh_from_db()
     assert consent.revoked_at is None
@@ -191,7 +195,7 @@ def test_a_consent_asked_for_under_another_patient_is_not_found_and_audited(
 ) -> None:
     # Avery sees both Alex and Blair; Alex's consent is not on Blair's record.
     response = signed_in(client, "avery").post(
-        f"/clinic/patients/{world.blair.pk}/consents/{consent.pk}/revoke/"
+        f"/clinic/patients/{world.blair.pk}/consents/{consent.pk}/revoke/", CONFIRM
     )
     assert response.status_code == 404
     consent.refresh_from_db()

@@ -174,7 +174,10 @@ class TestAudit:
     def test_revoking_names_the_consent(self, client: Client, world: World) -> None:
         consent = add_consent(client, world, "alex")
         client = signed_in(client, "alex")
-        assert client.post(f"/portal/consents/{consent}/revoke/").status_code == 302
+        assert (
+            client.post(f"/portal/consents/{consent}/revoke/", {"confirm": "yes"}).status_code
+            == 302
+        )
         event = AuditEvent.objects.get(action="portal.consent")
         assert (event.patient_id, event.object_type, event.object_id) == (
             world.alex.pk,

@@ -33,7 +33,11 @@ TODAY = timezone.now().date()
 YESTERDAY = TODAY - dt.timedelta(days=1)
 TOMORROW = TODAY + dt.timedelta(days=1)
 PAGES = ("status/", "benzodiazepine/", "medications/new/", "conditions/new/")
+# Status, other medications and conditions; doses are for prescribers and nurses only
+# (tests/web/test_who_may_change_a_dose.py).
+RECORD_PAGES = ("status/", "medications/new/", "conditions/new/")
 MAY_CHANGE_ALEX = ("avery", "kim", "lee", "riverside_admin")
+MAY_RECORD_DOSES_ALEX = ("avery", "kim")
 MAY_NOT = ("alex", "blair", "brook", "site_admin")
 
 
@@ -72,11 +76,17 @@ def dose_form(**changes: str) -> dict[str, str]:
 
 class TestWhoMay:
     @pytest.mark.parametrize("username", MAY_CHANGE_ALEX)
-    @pytest.mark.parametrize("page", PAGES)
+    @pytest.mark.parametrize("page", RECORD_PAGES)
     def test_the_care_team_and_the_admin_open_the_forms(
         self, client: Client, world: World, username: str, page: str
     ) -> None:
         assert signed_in(client, username).get(url(world, page)).status_code == 200
+
+    @pytest.mark.parametrize("username", MAY_RECORD_DOSES_ALEX)
+    def test_prescribers_and_nurses_on_the_care_team_open_the_dose_form(
+        self, client: Client, world: World, username: str
+    ) -> None:
+        assert signed_in(client, username).get(url(world, "benzodiazepine/")).status_code == 200
 
     @pytest.mark.parametrize("username", MAY_NOT)
     @pytest.mark.parametrize("page", [*PAGES, "care-team/"])
@@ -116,7 +126,7 @@ class TestWhoMay:
     ) -> None:
         html = signed_in(client, "riverside_admin").get(url(world, "")).content.decode()
         assert url(world, "care-team/") in html
-        assert url(world, "benzodiazepine/") in html
+        assert url(world, "status/") in html
 
     def test_a_care_team_entry_in_another_program_grants_no_change(self, world: World) -> None:
         CareTeamMember.objects.create(patient=world.alex, user=world.brook)
@@ -207,6 +217,11 @@ class TestDoseChange:
             "from_daily_mg": "1.500",
             "to_daily_mg": "1.25",
             "above_label_maximum": False,
+            "dose_change_id": new.dose_change.pk,
+            "order": "prescriber",
+            "ordered_by": "avery",
+            "pending_co_signature": False,
+            "above_ceiling": False,
         }
         assert (event.object_type, event.object_id) == ("BenzodiazepineUse", str(new.pk))
 
@@ -266,8 +281,10 @@ class TestDoseChange:
 
     def test_in_recovery_all_zero_stops_the_drug(self, client: Client, world: World) -> None:
         signed_in(client, "avery").post(url(world, "status/"), {"status": "recovery"})
+        # A stop is a 100% cut: above the ceiling, it needs a reason.
         response = client.post(
-            url(world, "benzodiazepine/"), dose_form(morning_mg="0", night_mg="0")
+            url(world, "benzodiazepine/"),
+            dose_form(morning_mg="0", night_mg="0", override_reason="Off since last week."),
         )
         assert response.status_code == 302
         (use,) = world.alex.benzo_uses.all()
@@ -277,22 +294,22 @@ class TestDoseChange:
     def test_a_crossover_adds_a_second_drug_then_stops_the_first(
         self, client: Client, world: World
     ) -> None:
+        # Clonazepam 1.5 mg (30 mg diazepam-equivalent): the night dose is switched to
+        # diazepam 20 mg, then the morning dose to diazepam 10 mg; the total stays 30 mg,
+        # so no change is a cut.
         signed_in(client, "avery")
-        client.post(
-            url(world, "benzodiazepine/"),
-            dose_form(
-                drug="diazepam",
-                morning_mg="",
-                night_mg="10",
-                on=(TODAY - dt.timedelta(days=7)).isoformat(),
-            ),
-        )
-        response = client.post(
-            url(world, "benzodiazepine/"), dose_form(morning_mg="0", night_mg="0")
-        )
-        assert response.status_code == 302
+        week_ago = (TODAY - dt.timedelta(days=7)).isoformat()
+        for change in (
+            dose_form(drug="diazepam", morning_mg="", night_mg="20", on=week_ago),
+            dose_form(morning_mg="0.5", night_mg="0", on=week_ago),
+            dose_form(drug="diazepam", morning_mg="10", night_mg="20"),
+            dose_form(morning_mg="0", night_mg="0"),
+        ):
+            response = client.post(url(world, "benzodiazepine/"), change)
+            assert response.status_code == 302
         current = BenzodiazepineUse.objects.filter(patient=world.alex, ended_on__isnull=True)
-        assert [(u.drug, u.daily_mg) for u in current] == [("diazepam", Decimal("10"))]
+        assert [(u.drug, u.daily_mg) for u in current] == [("diazepam", Decimal("30"))]
+        assert not world.alex.dose_changes.filter(ceiling_cut_pct__isnull=False).exists()
 
     def test_stopping_a_drug_not_taken_is_refused(self, client: Client, world: World) -> None:
         signed_in(client, "avery").post(url(world, "status/"), {"status": "recovery"})
@@ -318,7 +335,8 @@ class TestMedications:
             dt.date(2024, 1, 10),
         )
         ended = client.post(
-            url(world, f"medications/{medication.pk}/end/"), {"ended_on": YESTERDAY.isoformat()}
+            url(world, f"medications/{medication.pk}/end/"),
+            {"ended_on": YESTERDAY.isoformat(), "confirm": "yes"},
         )
         assert ended.status_code == 302
         medication.refresh_from_db()
@@ -350,13 +368,18 @@ class TestMedications:
         )
         signed_in(client, "kim")
         early = client.post(
-            url(world, f"medications/{medication.pk}/end/"), {"ended_on": "2024-01-01"}
+            url(world, f"medications/{medication.pk}/end/"),
+            {"ended_on": "2024-01-01", "confirm": "yes"},
         )
         assert early.status_code == 400
         assert "The end date cannot be before the medication started." in early.content.decode()
-        client.post(url(world, f"medications/{medication.pk}/end/"), {"ended_on": "2024-02-01"})
+        client.post(
+            url(world, f"medications/{medication.pk}/end/"),
+            {"ended_on": "2024-02-01", "confirm": "yes"},
+        )
         again = client.post(
-            url(world, f"medications/{medication.pk}/end/"), {"ended_on": "2024-03-01"}
+            url(world, f"medications/{medication.pk}/end/"),
+            {"ended_on": "2024-03-01", "confirm": "yes"},
         )
         assert again.status_code == 409
         assert "Sertraline was already ended on 2024-02-01." in again.content.decode()
@@ -365,7 +388,8 @@ class TestMedications:
     def test_another_patients_medication_is_not_found(self, client: Client, world: World) -> None:
         medication = Medication.objects.create(patient=world.blair, name="Sertraline")
         response = signed_in(client, "kim").post(
-            url(world, f"medications/{medication.pk}/end/"), {"ended_on": YESTERDAY.isoformat()}
+            url(world, f"medications/{medication.pk}/end/"),
+            {"ended_on": YESTERDAY.isoformat(), "confirm": "yes"},
         )
         assert response.status_code == 404
         assert f"This patient has no medication with the id {medication.pk}." in (

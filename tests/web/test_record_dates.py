@@ -65,7 +65,7 @@ class TestEndingAMedication:
     ) -> None:
         response = signed_in(client, "kim").post(
             f"/clinic/patients/{world.alex.pk}/medications/{sertraline.pk}/end/",
-            {"ended_on": ended_on},
+            {"ended_on": ended_on, "confirm": "yes"},
         )
         assert response.status_code == 400
         assert message in response.content.decode()

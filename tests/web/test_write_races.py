@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -37,10 +38,12 @@ from clonacare.patients.actions import (
     Doses,
     PortalLogin,
     Registration,
+    VerbalOrder,
     do_add_care_team_member,
     do_add_consent,
     do_change_benzodiazepine,
     do_change_status,
+    do_cosign_dose_change,
     do_end_medication,
     do_register_patient,
     do_remove_care_team_member,
@@ -48,19 +51,34 @@ from clonacare.patients.actions import (
 )
 from clonacare.patients.actions import record as record_actions
 from clonacare.patients.actions import registration as registration_actions
-from clonacare.patients.models import BenzodiazepineUse, Consent, Medication, Patient
+from clonacare.patients.models import (
+    BenzodiazepineUse,
+    Consent,
+    DoseChange,
+    Medication,
+    Patient,
+)
 from tests.api_client import ApiClient
 from tests.personas import World
 
 NOW = timezone.now()
 TODAY = NOW.date()
 YESTERDAY = TODAY - dt.timedelta(days=1)
-CHANGE = BenzodiazepineChange("clonazepam", Doses(morning_mg=Decimal("0.5")), YESTERDAY)
+CHANGE = BenzodiazepineChange(
+    "clonazepam", Doses(morning_mg=Decimal("0.5"), night_mg=Decimal("0.75")), YESTERDAY
+)
 NOT_AFTER_THE_CURRENT_USE = (
     f"A change of clonazepam must be dated after its current use began "
     f"({YESTERDAY.isoformat()}); the record's history is never edited."
 )
 PASSWORD = "river-stone-lantern-42"
+STOPPED = "Stopped on admission; the hospital gives what is needed."
+
+
+def taken_by_a_nurse(change: BenzodiazepineChange, world: World) -> BenzodiazepineChange:
+    """``change`` as nurse kim records it: avery's telephone order, read back."""
+    order = VerbalOrder(world.avery.pk, "telephone", read_back=True)
+    return replace(change, verbal_order=order)
 
 
 def actor(user: User) -> Actor:
@@ -110,20 +128,27 @@ class TestBenzodiazepineChange:
         do_change_benzodiazepine(actor(world.avery), world.alex, CHANGE, now=NOW)
         checked_before_the_first(monkeypatch, "_plan_dose_change", stale)
         with pytest.raises(ClinicalError) as refused:
-            do_change_benzodiazepine(actor(world.kim), world.alex, CHANGE, now=NOW)
+            do_change_benzodiazepine(
+                actor(world.kim), world.alex, taken_by_a_nurse(CHANGE, world), now=NOW
+            )
         assert refused.value.message == NOT_AFTER_THE_CURRENT_USE
         uses = world.alex.benzo_uses.order_by("since")
         assert [(u.since, u.ended_on, u.daily_mg) for u in uses] == [
             (dt.date(2024, 3, 1), YESTERDAY - dt.timedelta(days=1), Decimal("1.5")),
-            (YESTERDAY, None, Decimal("0.5")),
+            (YESTERDAY, None, Decimal("1.25")),
         ]
+        assert DoseChange.objects.count() == 1
         assert audited("record.benzo-change") == 1
 
     def test_the_api_answers_the_checks_message_not_a_server_error(
         self, world: World, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         stale = record_actions._plan_dose_change(world.alex, CHANGE)
-        body = {"drug": "clonazepam", "doses": {"morning_mg": 0.5}, "on": YESTERDAY.isoformat()}
+        body = {
+            "drug": "clonazepam",
+            "doses": {"morning_mg": 0.5, "night_mg": 0.75},
+            "on": YESTERDAY.isoformat(),
+        }
         path = f"/patients/{world.alex.pk}/benzodiazepine-changes"
         assert ApiClient(world.avery).post(path, body).status_code == 201
         checked_before_the_first(monkeypatch, "_plan_dose_change", stale)
@@ -138,7 +163,12 @@ class TestBenzodiazepineChange:
     def test_a_double_clicked_form_records_the_change_once(
         self, client: Client, world: World, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        form = {"drug": "clonazepam", "morning_mg": "0.5", "on": YESTERDAY.isoformat()}
+        form = {
+            "drug": "clonazepam",
+            "morning_mg": "0.5",
+            "night_mg": "0.75",
+            "on": YESTERDAY.isoformat(),
+        }
         url = f"/clinic/patients/{world.alex.pk}/benzodiazepine/"
         stale = record_actions._plan_dose_change(world.alex, CHANGE)
         client.force_login(world.avery)
@@ -153,20 +183,39 @@ class TestBenzodiazepineChange:
     def test_a_stale_patient_is_checked_as_the_record_is_now(self, world: World) -> None:
         stale = Patient.objects.get(pk=world.alex.pk)  # loaded before the status changed
         do_change_status(actor(world.avery), world.alex, "recovery", now=NOW)
-        do_change_benzodiazepine(
-            actor(world.avery),
-            world.alex,
-            BenzodiazepineChange("clonazepam", Doses(), TODAY),
-            now=NOW,
-        )
+        stop = BenzodiazepineChange("clonazepam", Doses(), TODAY, override_reason=STOPPED)
+        do_change_benzodiazepine(actor(world.avery), world.alex, stop, now=NOW)
         # Off benzodiazepines now: the stale status (assessment) would refuse 0 mg, the
         # record's own (recovery) finds nothing left to stop.
         with pytest.raises(ClinicalError) as refused:
             do_change_benzodiazepine(
-                actor(world.kim), stale, BenzodiazepineChange("clonazepam", Doses(), TODAY), now=NOW
+                actor(world.kim), stale, taken_by_a_nurse(stop, world), now=NOW
             )
         assert refused.value.message == "There is no current use of clonazepam to stop."
         assert audited("record.benzo-change") == 1
+
+
+class TestCoSignature:
+    def test_a_second_co_signature_does_not_overwrite_the_first(
+        self, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        do_change_benzodiazepine(
+            actor(world.kim), world.alex, taken_by_a_nurse(CHANGE, world), now=NOW
+        )
+        order = DoseChange.objects.get()
+        stale = DoseChange.objects.select_related("ordered_by").get(pk=order.pk)  # unsigned
+        first = do_cosign_dose_change(actor(world.avery), world.alex, order.pk, now=NOW)
+        checked_before_the_first(monkeypatch, "_dose_change_of", stale)
+        later = NOW + dt.timedelta(minutes=1)
+        with pytest.raises(ClinicalError) as refused:
+            do_cosign_dose_change(actor(world.avery), world.alex, order.pk, now=later)
+        assert refused.value.code == "already-cosigned"
+        assert refused.value.message == (
+            f"This order was already co-signed by avery on {NOW:%Y-%m-%d %H:%M} UTC."
+        )
+        order.refresh_from_db()
+        assert order.cosigned_at == first.cosigned_at == NOW
+        assert audited("record.benzo-change-cosign") == 1
 
 
 class TestStatus:
@@ -395,7 +444,8 @@ def test_two_dose_changes_sent_at_once_record_one(
     def change(who: User) -> None:
         try:
             patient = Patient.objects.get(pk=world.alex.pk)
-            do_change_benzodiazepine(actor(who), patient, CHANGE, now=NOW)
+            mine = CHANGE if who == world.avery else taken_by_a_nurse(CHANGE, world)
+            do_change_benzodiazepine(actor(who), patient, mine, now=NOW)
             outcomes[threading.current_thread().name] = "recorded"
         except ClinicalError as exc:
             outcomes[threading.current_thread().name] = exc.message

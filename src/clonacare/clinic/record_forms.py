@@ -15,9 +15,10 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from clonacare.accounts.models import CARE_TEAM_ROLES
+from clonacare.accounts.models import CARE_TEAM_ROLES, Role
 from clonacare.core.drugs import known_drugs
 from clonacare.core.errors import ClinicalError
+from clonacare.core.taper.rules import load_rules
 from clonacare.patients.actions import (
     BenzodiazepineChange,
     Doses,
@@ -25,8 +26,9 @@ from clonacare.patients.actions import (
     MedicationEntry,
     PortalLogin,
     Registration,
+    VerbalOrder,
 )
-from clonacare.patients.models import DOSE_TIMES, Patient
+from clonacare.patients.models import DOSE_TIMES, DoseChange, Patient
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -203,7 +205,27 @@ class StatusForm(RecordForm):
     refusal_fields = (("status", "status"),)
 
 
+def prescribers_on_care_team(patient: Patient) -> QuerySet[User]:
+    """The active prescribers on the patient's care team, by name: who may give an order."""
+    return clinicians_of(patient.program_id).filter(
+        membership__role=Role.PRESCRIBER, care_assignments__patient=patient
+    )
+
+
+def ceiling_hint() -> str:
+    """When a reason is needed, in the taper rules' own words (the number is theirs)."""
+    rules = load_rules()
+    return (
+        f"Needed when the change cuts the daily dose (diazepam-equivalent) by more than "
+        f"{rules.max_cut_pct:f}% in {rules.window_days} days ({rules.ceiling_source}). "
+        "It is kept with the change."
+    )
+
+
 class BenzodiazepineChangeForm(RecordForm):
+    """A dose change. A nurse's form also asks for the verbal or telephone order: the
+    prescriber who gave it, how, and that it was read back (``taking_order``)."""
+
     drug = forms.ChoiceField(label="Benzodiazepine", choices=[(d, d) for d in known_drugs()])
     morning_mg = _dose_field("morning")
     midday_mg = _dose_field("midday")
@@ -215,26 +237,67 @@ class BenzodiazepineChangeForm(RecordForm):
         help_text="The current doses of this drug end the day before.",
     )
     prescriber_name = forms.CharField(label="Prescribed by", required=False, max_length=120)
-    groups = (
-        ("Drug", ("drug",)),
-        (
-            "New dose at each dose time (0 mg at every time stops the drug)",
-            tuple(f"{t}_mg" for t in DOSE_TIMES),
-        ),
-        ("When and who", ("on", "prescriber_name")),
+    ordered_by = SingleClinicianChoice(
+        queryset=User.objects.none(),
+        label="Order given by",
+        empty_label="Choose the prescriber",
+        help_text="A prescriber on this patient's care team; they co-sign the order later.",
+    )
+    order_kind = forms.ChoiceField(
+        label="How the order was given",
+        choices=[(k.value, k.label) for k in (DoseChange.Order.VERBAL, DoseChange.Order.TELEPHONE)],
+    )
+    read_back = forms.BooleanField(
+        label="I read the order back to the prescriber and they confirmed it",
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label="Reason for a cut above the ceiling",
+        required=False,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     refusal_fields = (
         ("date", "on"),
         ("unknown-drug", "drug"),
+        ("ceiling", "override_reason"),
     )
+
+    def __init__(self, *args: Any, patient: Patient, taking_order: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["override_reason"].help_text = ceiling_hint()
+        doses = (
+            "New dose at each dose time (0 mg at every time stops the drug)",
+            tuple(f"{t}_mg" for t in DOSE_TIMES),
+        )
+        when = ("When and who", ("on", "prescriber_name"))
+        reason = ("Above the ceiling", ("override_reason",))
+        self.taking_order = taking_order
+        if taking_order:
+            self.fields["ordered_by"].queryset = prescribers_on_care_team(patient)  # type: ignore[attr-defined]
+            order = ("Verbal or telephone order", ("ordered_by", "order_kind", "read_back"))
+            self.groups = (("Drug", ("drug",)), doses, when, order, reason)
+        else:
+            for name in ("ordered_by", "order_kind", "read_back"):
+                del self.fields[name]
+            self.groups = (("Drug", ("drug",)), doses, when, reason)
 
     def change(self) -> BenzodiazepineChange:
         data = self.cleaned_data
+        order = None
+        if self.taking_order:
+            order = VerbalOrder(
+                prescriber_id=data["ordered_by"].pk,
+                kind=data["order_kind"],
+                read_back=data["read_back"],
+            )
         return BenzodiazepineChange(
             drug=data["drug"],
             doses=_doses(data),
             on=data["on"],
             prescriber_name=data["prescriber_name"],
+            verbal_order=order,
+            override_reason=data["override_reason"],
         )
 
 

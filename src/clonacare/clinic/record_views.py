@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,6 +34,8 @@ from clonacare.patients.access import (
     access_patient_by_id,
     may_change_record,
     may_manage_care_team,
+    may_order_dose_change,
+    may_record_dose_change,
     may_register_patients,
 )
 from clonacare.patients.actions import (
@@ -41,11 +44,14 @@ from clonacare.patients.actions import (
     do_add_medication,
     do_change_benzodiazepine,
     do_change_status,
+    do_cosign_dose_change,
     do_end_medication,
     do_register_patient,
     do_remove_care_team_member,
+    medication_to_end,
 )
-from clonacare.patients.models import Patient
+from clonacare.patients.models import Medication, Patient
+from clonacare.web.errors import CLINICAL_STATUS
 
 
 def _editable(actor: Actor, patient_id: int, purpose: str) -> Patient:
@@ -127,14 +133,31 @@ def change_status(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
+def _refused(request: HttpRequest, exc: ClinicalError) -> HttpResponse:
+    """An action's refusal on its own page, with the status the API gives it."""
+    status = CLINICAL_STATUS.get(exc.code, 400)
+    return render(request, "clinic/error.html", {"message": exc.message}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def change_benzodiazepine(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A prescriber on the care team records their order; a nurse on it records a
+    prescriber's verbal or telephone order. Anyone else: 404, like a missing page."""
     actor = actor_from_request(request)
-    patient = _editable(actor, patient_id, "benzo-change.form")
+    try:
+        patient = access_patient_by_id(actor, patient_id, purpose="benzo-change.form")
+    except PatientNotFound:
+        raise Http404("No such patient.") from None
+    if not may_record_dose_change(actor, patient):
+        raise Http404("No such page.")
+    taking_order = not may_order_dose_change(actor, patient)
     today = timezone.now().date()
     form = BenzodiazepineChangeForm(
-        request.POST or None, initial=dose_change_initial(patient, today)
+        request.POST or None,
+        initial=dose_change_initial(patient, today),
+        patient=patient,
+        taking_order=taking_order,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,16 +166,41 @@ def change_benzodiazepine(request: HttpRequest, patient_id: int) -> HttpResponse
             form.show_refusal(exc)
         else:
             return redirect("clinic:patient", patient_id=patient.pk)
+    intro = (
+        "The current doses of the drug end the day before the new ones start; the earlier "
+        "doses stay in the record. A dose above the label maximum is recorded and shown "
+        "with a warning; a cut above the ceiling needs a reason."
+    )
+    if taking_order:
+        intro = (
+            "Record a prescriber's verbal or telephone order after reading it back to them. "
+            "It is in effect from its date and shows as awaiting their co-signature until "
+            "they co-sign it. " + intro
+        )
     return _form_page(
         request,
         form,
         patient=patient,
         heading="Record a dose change",
-        intro="The current doses of the drug end the day before the new ones start; the "
-        "earlier doses stay in the record. A dose above the label maximum is recorded and "
-        "shown with a warning.",
+        intro=intro,
         submit="Record the change",
     )
+
+
+@require_POST
+@staff_required
+def cosign_dose_change(request: HttpRequest, patient_id: int, change_id: int) -> HttpResponse:
+    """The prescriber named in a verbal or telephone order co-signs it."""
+    actor = actor_from_request(request)
+    try:
+        patient = access_patient_by_id(actor, patient_id, purpose="benzo-change.cosign")
+    except PatientNotFound:
+        raise Http404("No such patient.") from None
+    try:
+        do_cosign_dose_change(actor, patient, change_id, now=timezone.now())
+    except ClinicalError as exc:
+        return _refused(request, exc)
+    return redirect("clinic:patient", patient_id=patient.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,23 +227,62 @@ def add_medication(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def end_medication(request: HttpRequest, patient_id: int, medication_id: int) -> HttpResponse:
+    """Says what stopping will do (the date as given on the record, to check), then
+    records it on the confirmation page's button (a POST with ``confirm=yes``)."""
     actor = actor_from_request(request)
     patient = _editable(actor, patient_id, "medication.form")
+    try:
+        medication = medication_to_end(patient, medication_id)
+    except ClinicalError as exc:
+        return _refused(request, exc)
+    if not (request.method == "POST" and request.POST.get("confirm") == "yes"):
+        given = EndMedicationForm(request.GET or request.POST or None)
+        day = given.cleaned_data["ended_on"] if given.is_valid() else timezone.now().date()
+        form = EndMedicationForm(initial={"ended_on": day})
+        return _stop_page(request, patient, medication, form, status=200)
     form = EndMedicationForm(request.POST)
     if not form.is_valid():
-        message = "Enter the date the medication was stopped."
-        return render(request, "clinic/error.html", {"message": message}, status=400)
+        return _stop_page(request, patient, medication, form, status=400)
     try:
         do_end_medication(
             actor, patient, medication_id, form.cleaned_data["ended_on"], now=timezone.now()
         )
     except ClinicalError as exc:
-        status = {"medication-not-found": 404, "already-ended": 409}.get(exc.code, 400)
-        return render(request, "clinic/error.html", {"message": exc.message}, status=status)
+        if exc.code in ("date", "missing"):
+            form.add_error("ended_on", exc.message)
+            return _stop_page(request, patient, medication, form, status=400)
+        return _refused(request, exc)
     return redirect("clinic:patient", patient_id=patient.pk)
+
+
+def _stop_page(
+    request: HttpRequest,
+    patient: Patient,
+    medication: Medication,
+    form: EndMedicationForm,
+    *,
+    status: int,
+) -> HttpResponse:
+    context = {
+        "patient": patient,
+        "heading": f"Stop {medication.name}?",
+        "subject": f"{medication}{f' ({medication.reason})' if medication.reason else ''}",
+        "consequences": [
+            f"{medication.name} is recorded as stopped on the date below; it no longer "
+            "shows as a medication the patient takes.",
+            "It stays listed on the record with its dates; a stop cannot be undone (if the "
+            "patient starts it again, add it again).",
+            "The change is recorded with your name and the time.",
+        ],
+        "action": reverse("clinic:end-medication", args=[patient.pk, medication.pk]),
+        "confirm": "Stop the medication",
+        "form": form,
+        "error": "Enter the date the medication was stopped." if form.errors else None,
+    }
+    return render(request, "clinic/confirm.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -131,6 +131,9 @@ def may_record_clinical_data(actor: Actor) -> bool:
 # each covered by tests/web/test_record_changes.py and test_patient_registration.py.
 
 REGISTRARS = frozenset({Role.PROGRAM_ADMIN, Role.PRESCRIBER})
+# Who records a benzodiazepine dose change: prescribers, and nurses taking a verbal or
+# telephone order from one (docs/records.md, "Who may change a dose").
+DOSE_RECORDERS = frozenset({Role.PRESCRIBER, Role.NURSE})
 
 
 def may_register_patients(actor: Actor) -> bool:
@@ -141,7 +144,8 @@ def may_register_patients(actor: Actor) -> bool:
 
 
 def may_change_record(actor: Actor, patient: Patient) -> bool:
-    """Status, doses, medications, conditions: the patient's care team and the admin."""
+    """Status, other medications, conditions: the patient's care team and the admin.
+    (Benzodiazepine doses: ``may_record_dose_change``.)"""
     if actor.user_id is None or actor.program_id != patient.program_id:
         return False
     if actor.role == Role.PROGRAM_ADMIN:
@@ -149,6 +153,22 @@ def may_change_record(actor: Actor, patient: Patient) -> bool:
     if actor.role in CARE_TEAM_ROLES:
         return patient.care_team.filter(user_id=actor.user_id).exists()
     return False
+
+
+def may_record_dose_change(actor: Actor, patient: Patient) -> bool:
+    """Benzodiazepine dose changes: a prescriber on the care team (their own order) or a
+    nurse on it (a prescriber's verbal or telephone order). Not counsellors, not admins."""
+    if actor.user_id is None or actor.program_id != patient.program_id:
+        return False
+    if actor.role not in DOSE_RECORDERS:
+        return False
+    return patient.care_team.filter(user_id=actor.user_id).exists()
+
+
+def may_order_dose_change(actor: Actor, patient: Patient) -> bool:
+    """Orders a dose change (and co-signs one given by word of mouth): a prescriber on
+    the care team."""
+    return actor.role == Role.PRESCRIBER and may_record_dose_change(actor, patient)
 
 
 def may_manage_care_team(actor: Actor, patient: Patient) -> bool:

@@ -120,6 +120,65 @@ class BenzodiazepineUse(models.Model):
         return [(t, getattr(self, f"{t}_mg")) for t in DOSE_TIMES if getattr(self, f"{t}_mg")]
 
 
+class DoseChange(models.Model):
+    """A recorded benzodiazepine dose change: the order behind it and its signature.
+
+    A prescriber on the care team enters their own order (signed as they enter it). A
+    nurse on the care team enters a prescriber's verbal or telephone order, read back to
+    that prescriber first; it is in effect from its date, like any order, and awaits the
+    prescriber's co-signature (``cosigned_at``) until they sign it. ``new_use`` is the use
+    it started (None when it stopped the drug), ``ended_use`` the one it ended.
+    ``override_reason`` is why a cut above the ceiling (rules.toml ``[ceiling]``) was made;
+    ``ceiling_cut_pct`` the size of that cut, None when the change was within it.
+    """
+
+    class Order(models.TextChoices):
+        PRESCRIBER = "prescriber", "Entered by the prescriber"
+        VERBAL = "verbal", "Verbal order"
+        TELEPHONE = "telephone", "Telephone order"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="dose_changes")
+    drug = models.CharField(max_length=40)
+    on = models.DateField()
+    from_daily_mg = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    to_daily_mg = models.DecimalField(max_digits=9, decimal_places=3)
+    new_use = models.OneToOneField(
+        BenzodiazepineUse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dose_change",
+    )
+    ended_use = models.ForeignKey(
+        BenzodiazepineUse, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    order = models.CharField(max_length=20, choices=Order.choices, default=Order.PRESCRIBER)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    read_back = models.BooleanField(
+        default=False, help_text="A verbal or telephone order was read back and confirmed."
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+    override_reason = models.CharField(max_length=400, blank=True)
+    ceiling_cut_pct = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.drug} {self.to_daily_mg} mg/day from {self.on}"
+
+    @property
+    def is_pending(self) -> bool:
+        """A verbal or telephone order not yet co-signed by its prescriber."""
+        return self.order != self.Order.PRESCRIBER and self.cosigned_at is None
+
+
 class Medication(models.Model):
     """Another medication the patient takes. Ending one keeps it, with the date it ended."""
 

@@ -27,6 +27,7 @@ from clonacare.patients.models import (
     CareTeamMember,
     Consent,
     Disclosure,
+    DoseChange,
     Patient,
 )
 
@@ -94,6 +95,15 @@ class DosesOut(Schema):
     night_mg: float
 
 
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def _pending_by(use: BenzodiazepineUse) -> str | None:
+    change = getattr(use, "dose_change", None)
+    return _name(change.ordered_by) if change is not None and change.is_pending else None
+
+
 class BenzodiazepineUseOut(Schema):
     id: int
     drug: str
@@ -103,6 +113,15 @@ class BenzodiazepineUseOut(Schema):
     ended_on: dt.date | None
     prescriber_name: str
     current: bool
+    awaiting_co_signature_by: str | None = Field(
+        None,
+        description="Started by a verbal or telephone order not yet co-signed: the "
+        "prescriber who gave it (the dose is in effect meanwhile); null otherwise.",
+    )
+
+    @staticmethod
+    def resolve_awaiting_co_signature_by(use: BenzodiazepineUse) -> str | None:
+        return _pending_by(use)
 
     @staticmethod
     def resolve_doses(use: BenzodiazepineUse) -> dict[str, float]:
@@ -115,6 +134,65 @@ class BenzodiazepineUseOut(Schema):
     @staticmethod
     def resolve_current(use: BenzodiazepineUse) -> bool:
         return use.ended_on is None or use.ended_on >= timezone.localdate()
+
+
+class DoseChangeOut(Schema):
+    """A recorded benzodiazepine dose change and the order behind it."""
+
+    id: int
+    drug: str
+    on: dt.date
+    from_daily_mg: float | None = Field(..., description="null: the drug was not taken.")
+    to_daily_mg: float = Field(..., description="0: the change stopped the drug.")
+    order: str = Field(..., description="prescriber (entered by them), verbal or telephone.")
+    ordered_by: str = Field(..., description="The prescriber who gave the order (username).")
+    recorded_by: str = Field(..., description="Who entered it (username).")
+    status: str = Field(
+        ...,
+        description="signed (entered by its prescriber, or co-signed) or "
+        "pending-co-signature (a verbal or telephone order, in effect from its date).",
+    )
+    awaiting_co_signature_by: str | None = Field(
+        ..., description="The prescriber's name while the order awaits their co-signature."
+    )
+    cosigned_at: dt.datetime | None
+    above_ceiling: bool = Field(
+        ..., description="The change cut more than the taper's ceiling allows."
+    )
+    cut_pct: float | None = Field(..., description="The size of that cut; null when within.")
+    override_reason: str = Field(..., description="Why a cut above the ceiling was made.")
+
+    @staticmethod
+    def resolve_from_daily_mg(change: DoseChange) -> float | None:
+        return float(change.from_daily_mg) if change.from_daily_mg is not None else None
+
+    @staticmethod
+    def resolve_to_daily_mg(change: DoseChange) -> float:
+        return float(change.to_daily_mg)
+
+    @staticmethod
+    def resolve_ordered_by(change: DoseChange) -> str:
+        return change.ordered_by.get_username()
+
+    @staticmethod
+    def resolve_recorded_by(change: DoseChange) -> str:
+        return change.recorded_by.get_username()
+
+    @staticmethod
+    def resolve_status(change: DoseChange) -> str:
+        return "pending-co-signature" if change.is_pending else "signed"
+
+    @staticmethod
+    def resolve_awaiting_co_signature_by(change: DoseChange) -> str | None:
+        return _name(change.ordered_by) if change.is_pending else None
+
+    @staticmethod
+    def resolve_above_ceiling(change: DoseChange) -> bool:
+        return change.ceiling_cut_pct is not None
+
+    @staticmethod
+    def resolve_cut_pct(change: DoseChange) -> float | None:
+        return float(change.ceiling_cut_pct) if change.ceiling_cut_pct is not None else None
 
 
 class MedicationOut(Schema):
@@ -210,6 +288,9 @@ class PatientRecordOut(Schema):
     status: str
     program: ProgramOut
     benzodiazepine_use: list[BenzodiazepineUseOut]
+    dose_changes: list[DoseChangeOut] = Field(
+        ..., description="Recorded dose changes, latest first, with their orders."
+    )
     medications: list[MedicationOut]
     conditions: list[ConditionOut]
     care_team: list[CareTeamMemberOut]
@@ -220,10 +301,15 @@ class PatientRecordOut(Schema):
     def resolve_benzodiazepine_use(patient: Patient) -> list[BenzodiazepineUse]:
         return list(patient.benzo_uses.all())
 
+    @staticmethod
+    def resolve_dose_changes(patient: Patient) -> list[DoseChange]:
+        return list(patient.dose_changes.all())
+
 
 RECORD_PARTS = (
     "program",
-    "benzo_uses",
+    Prefetch("benzo_uses", BenzodiazepineUse.objects.select_related("dose_change__ordered_by")),
+    Prefetch("dose_changes", DoseChange.objects.select_related("ordered_by", "recorded_by")),
     "medications",
     "conditions",
     Prefetch("care_team", CareTeamMember.objects.select_related("user__membership")),

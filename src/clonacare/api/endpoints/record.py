@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Schema, Status
+from ninja import Body, Field, Schema, Status
 from pydantic import ConfigDict
 
 from clonacare.api.endpoints.patients import RECORD_PARTS, PatientRecordOut, router
 from clonacare.api.schemas import WRITE_ERRORS, ErrorOut
 from clonacare.api.security import caller
 from clonacare.core.drugs import known_drugs
+from clonacare.core.taper.rules import load_rules
 from clonacare.patients.access import access_patient_by_id
 from clonacare.patients.actions import (
     BenzodiazepineChange,
@@ -28,11 +30,13 @@ from clonacare.patients.actions import (
     MedicationEntry,
     PortalLogin,
     Registration,
+    VerbalOrder,
     do_add_care_team_member,
     do_add_condition,
     do_add_medication,
     do_change_benzodiazepine,
     do_change_status,
+    do_cosign_dose_change,
     do_end_medication,
     do_register_patient,
     do_remove_care_team_member,
@@ -45,6 +49,8 @@ __all__ = ["router"]
 
 CHANGE_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
 DRUGS = ", ".join(known_drugs())
+_RULES = load_rules()
+CEILING = f"{_RULES.max_cut_pct:f}% in {_RULES.window_days} days, {_RULES.ceiling_source}"
 
 
 class StrictIn(Schema):
@@ -94,11 +100,56 @@ class StatusIn(StrictIn):
     status: str = Field(..., description=f"One of: {', '.join(Patient.Status.values)}.")
 
 
+class VerbalOrderIn(StrictIn):
+    """A prescriber's verbal or telephone order, as the nurse who took it records it."""
+
+    prescriber_id: int = Field(
+        ..., description="The user id of the prescriber, on the patient's care team."
+    )
+    kind: Literal["verbal", "telephone"] = "verbal"
+    read_back: bool = Field(
+        False,
+        description="The order was read back to the prescriber, who confirmed it: must be true.",
+    )
+
+
 class BenzodiazepineChangeIn(StrictIn):
     drug: str = Field(..., description=f"One of: {DRUGS}.")
     doses: DosesIn = Field(..., description="The new doses; 0 mg at every time stops the drug.")
     on: dt.date = Field(..., description="The first day of the new doses.")
-    prescriber_name: str = ""
+    prescriber_name: str = Field(
+        "", description="Shown as 'prescribed by'; left empty, the ordering prescriber's name."
+    )
+    verbal_order: VerbalOrderIn | None = Field(
+        None,
+        description="Needed when a nurse records the change (a prescriber's verbal or "
+        "telephone order, pending until that prescriber co-signs it); refused from a "
+        "prescriber.",
+    )
+    override_reason: str = Field(
+        "",
+        description=f"Why the change cuts more than the taper's ceiling ({CEILING}); "
+        "needed only then, and kept with the change.",
+    )
+
+    def change(self) -> BenzodiazepineChange:
+        order = self.verbal_order
+        return BenzodiazepineChange(
+            self.drug,
+            self.doses.doses(),
+            self.on,
+            self.prescriber_name,
+            verbal_order=(
+                VerbalOrder(order.prescriber_id, order.kind, order.read_back)
+                if order is not None
+                else None
+            ),
+            override_reason=self.override_reason,
+        )
+
+
+class EmptyIn(StrictIn):
+    """No fields."""
 
 
 class MedicationIn(StrictIn):
@@ -177,15 +228,32 @@ def change_status(request: HttpRequest, patient_id: int, payload: StatusIn) -> P
 def change_benzodiazepine(
     request: HttpRequest, patient_id: int, payload: BenzodiazepineChangeIn
 ) -> Status[Patient]:
-    """The current use of the drug ends the day before ``on`` and the new doses start on
-    it; history is never edited."""
+    """A prescriber on the patient's care team, on their own order; a nurse on it, only
+    with ``verbal_order`` (403 for anyone else who sees the patient). The current use of
+    the drug ends the day before ``on`` and the new doses start on it; history is never
+    edited. A cut above the ceiling without ``override_reason`` is refused (400, naming
+    the ceiling, its source and the size of the cut)."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
-    change = BenzodiazepineChange(
-        payload.drug, payload.doses.doses(), payload.on, payload.prescriber_name
-    )
-    do_change_benzodiazepine(actor, patient, change, now=timezone.now())
+    do_change_benzodiazepine(actor, patient, payload.change(), now=timezone.now())
     return Status(201, _record(patient.pk))
+
+
+@router.post(
+    "/patients/{int:patient_id}/dose-changes/{int:change_id}/cosign",
+    response={200: PatientRecordOut, **CHANGE_ERRORS},
+    summary="Co-sign a verbal or telephone dose order",
+)
+def cosign_dose_change(
+    request: HttpRequest, patient_id: int, change_id: int, payload: Body[EmptyIn | None] = None
+) -> Patient:
+    """Only the prescriber the order names (403 for anyone else who sees the patient);
+    404 for a dose change that is not this patient's; 409 once it is co-signed, or for a
+    change its prescriber entered. No body, or an empty object."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
+    do_cosign_dose_change(actor, patient, change_id, now=timezone.now())
+    return _record(patient.pk)
 
 
 @router.post(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from clonacare.patients.actions.consent import (
     CONSENT_WRITERS,
     ConsentTerms,
+    check_revocable,
     covering_consent,
     do_add_consent,
     do_disclose,
@@ -23,13 +24,16 @@ from clonacare.patients.actions.consent import (
 from clonacare.patients.actions.record import (
     BenzodiazepineChange,
     MedicationEntry,
+    VerbalOrder,
     do_add_care_team_member,
     do_add_condition,
     do_add_medication,
     do_change_benzodiazepine,
     do_change_status,
+    do_cosign_dose_change,
     do_end_medication,
     do_remove_care_team_member,
+    medication_to_end,
 )
 from clonacare.patients.actions.registration import (
     InitialUse,
@@ -48,6 +52,8 @@ __all__ = [
     "MedicationEntry",
     "PortalLogin",
     "Registration",
+    "VerbalOrder",
+    "check_revocable",
     "covering_consent",
     "do_add_care_team_member",
     "do_add_condition",
@@ -55,9 +61,11 @@ __all__ = [
     "do_add_medication",
     "do_change_benzodiazepine",
     "do_change_status",
+    "do_cosign_dose_change",
     "do_disclose",
     "do_end_medication",
     "do_register_patient",
     "do_remove_care_team_member",
     "do_revoke_consent",
+    "medication_to_end",
 ]

@@ -83,6 +83,13 @@ def do_add_consent(
 ALREADY_REVOKED = "This consent has already been revoked."
 
 
+def check_revocable(consent: Consent) -> None:
+    """Raise the refusal ``do_revoke_consent`` would give for a consent already revoked
+    (``consent``), so a confirmation page can say so before asking."""
+    if consent.revoked_at is not None:
+        raise ClinicalError("consent", ALREADY_REVOKED)
+
+
 def do_revoke_consent(actor: Actor, consent: Consent, *, now: dt.datetime) -> Consent:
     """Revoke a consent: the patient themself, or the program's staff on their word.
 
@@ -93,8 +100,7 @@ def do_revoke_consent(actor: Actor, consent: Consent, *, now: dt.datetime) -> Co
     is_the_patient = actor.role == Role.PATIENT and consent.patient.user_id == actor.user_id
     if not (is_the_patient or actor.role in CONSENT_WRITERS):
         raise ClinicalError("not-allowed", "Only the patient or the program's staff revoke.")
-    if consent.revoked_at is not None:
-        raise ClinicalError("consent", ALREADY_REVOKED)
+    check_revocable(consent)
     with transaction.atomic():
         revoked = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
             revoked_at=now

@@ -17,20 +17,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from clonacare.accounts.converters import MAX_ID
+from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError
-from clonacare.patients.access import may_change_record, may_manage_care_team
+from clonacare.patients.access import (
+    may_change_record,
+    may_manage_care_team,
+    may_order_dose_change,
+    may_record_dose_change,
+)
 from clonacare.patients.actions import checks
+from clonacare.patients.ceiling import CeilingCut, ceiling_cut
 from clonacare.patients.doses import Doses, check_doses, check_drug, label_maximum_exceeded
 from clonacare.patients.models import (
     BenzodiazepineUse,
     CareTeamMember,
     Condition,
+    DoseChange,
     Medication,
     Patient,
 )
@@ -38,6 +47,22 @@ from clonacare.patients.models import (
 NOT_ALLOWED = "Only the patient's care team and the program admin change this record."
 NOT_ALLOWED_TEAM = "Only the program admin changes the care team."
 NOT_ON_TEAM = "That person is not on this patient's care team."
+DOSE_NOT_ALLOWED = (
+    "Only a prescriber on the patient's care team records a dose change; a nurse on the "
+    "care team may record a prescriber's verbal or telephone order."
+)
+NURSE_NEEDS_ORDER = (
+    "A nurse records a dose change only as a verbal or telephone order: name the prescriber "
+    "on the patient's care team who gave it."
+)
+PRESCRIBER_OWN_ORDER = (
+    "A prescriber records their own order; a verbal or telephone order is recorded by the "
+    "nurse who took it."
+)
+NOT_READ_BACK = (
+    "Read the order back to the prescriber and have them confirm it before recording it."
+)
+ORDER_KINDS = (DoseChange.Order.VERBAL, DoseChange.Order.TELEPHONE)
 
 
 def _may_change(actor: Actor, patient: Patient) -> None:
@@ -73,13 +98,83 @@ def do_change_status(actor: Actor, patient: Patient, status: str, *, now: dt.dat
 
 
 @dataclass(frozen=True)
+class VerbalOrder:
+    """A prescriber's order given by word of mouth, as the nurse who took it records it:
+    the prescriber's user id, ``verbal`` or ``telephone``, and whether it was read back
+    to the prescriber and confirmed (it must have been)."""
+
+    prescriber_id: int
+    kind: str = DoseChange.Order.VERBAL
+    read_back: bool = False
+
+
+@dataclass(frozen=True)
 class BenzodiazepineChange:
-    """From ``on``, the patient takes ``doses`` of ``drug`` (all 0 mg: stops it)."""
+    """From ``on``, the patient takes ``doses`` of ``drug`` (all 0 mg: stops it).
+
+    ``verbal_order`` is set when a nurse records a prescriber's verbal or telephone order;
+    ``override_reason`` is why a cut above the ceiling is made (needed only then).
+    """
 
     drug: str
     doses: Doses
     on: dt.date
     prescriber_name: str = ""
+    verbal_order: VerbalOrder | None = None
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Order:
+    """Who ordered a change and how: the prescriber, and the kind of order."""
+
+    prescriber: User
+    kind: str
+    recorded_by_id: int
+
+
+def _prescriber_on_care_team(patient: Patient, user_id: int) -> User | None:
+    if not 0 < user_id <= MAX_ID:
+        return None
+    return User.objects.filter(
+        pk=user_id,
+        is_active=True,
+        membership__role=Role.PRESCRIBER,
+        membership__program_id=patient.program_id,
+        care_assignments__patient=patient,
+    ).first()
+
+
+def _order_of(actor: Actor, patient: Patient, change: BenzodiazepineChange) -> _Order:
+    """Who may record ``change`` and on whose order (docs/records.md, "Who may change a
+    dose"). Raises ClinicalError: ``not-allowed`` for anyone but a prescriber or a nurse on
+    the care team, ``verbal-order`` for a nurse without a valid order or a prescriber
+    with one."""
+    recorder = actor.user_id
+    if recorder is None or not may_record_dose_change(actor, patient):
+        raise ClinicalError("not-allowed", DOSE_NOT_ALLOWED)
+    verbal = change.verbal_order
+    if may_order_dose_change(actor, patient):
+        if verbal is not None:
+            raise ClinicalError("verbal-order", PRESCRIBER_OWN_ORDER)
+        return _Order(User.objects.get(pk=recorder), DoseChange.Order.PRESCRIBER, recorder)
+    if verbal is None:
+        raise ClinicalError("verbal-order", NURSE_NEEDS_ORDER)
+    if verbal.kind not in ORDER_KINDS:
+        raise ClinicalError(
+            "verbal-order",
+            f"Unknown kind of order {verbal.kind!r}; choose one of: {', '.join(ORDER_KINDS)}.",
+        )
+    prescriber = _prescriber_on_care_team(patient, verbal.prescriber_id)
+    if prescriber is None:
+        raise ClinicalError(
+            "verbal-order",
+            f"No prescriber on this patient's care team has the id {verbal.prescriber_id}; "
+            "a verbal or telephone order names the prescriber who gave it.",
+        )
+    if not verbal.read_back:
+        raise ClinicalError("verbal-order", NOT_READ_BACK)
+    return _Order(prescriber, verbal.kind, recorder)
 
 
 @dataclass(frozen=True)
@@ -89,13 +184,18 @@ class _DosePlan:
 
     current: BenzodiazepineUse | None
     stopping: bool
+    cut: CeilingCut | None
 
 
-def _plan_dose_change(patient: Patient, change: BenzodiazepineChange) -> _DosePlan:
-    """Check ``change`` against the record as it is now (the current uses, the status).
+def _plan_dose_change(
+    patient: Patient, change: BenzodiazepineChange, reason: str = ""
+) -> _DosePlan:
+    """Check ``change`` against the record as it is now (the current uses, the status,
+    the dose history of the ceiling's window).
 
     Raises ClinicalError (nothing written) for a dose that cannot be one, stopping a drug
-    not taken, a date not after the current use began, or the current doses again.
+    not taken, a date not after the current use began, the current doses again, or a cut
+    above the ceiling without a ``reason`` (``ceiling``).
     """
     open_uses = list(patient.benzo_uses.filter(ended_on__isnull=True))
     current = next((u for u in open_uses if u.drug == change.drug), None)
@@ -113,7 +213,10 @@ def _plan_dose_change(patient: Patient, change: BenzodiazepineChange) -> _DosePl
         )
     if current is not None and Doses.of(current) == change.doses:
         raise ClinicalError("no-change", "These are the current doses; nothing changed.")
-    return _DosePlan(current=current, stopping=stopping)
+    cut = ceiling_cut(patient.benzo_uses.all(), change.drug, change.doses.daily_mg, change.on)
+    if cut is not None and not reason:
+        raise ClinicalError("ceiling", cut.message)
+    return _DosePlan(current=current, stopping=stopping, cut=cut)
 
 
 def do_change_benzodiazepine(
@@ -121,17 +224,24 @@ def do_change_benzodiazepine(
 ) -> BenzodiazepineUse | None:
     """Record a dose change of one drug; returns the new use (None when it was stopped).
 
+    Who: a prescriber on the patient's care team, on their own order; a nurse on it, only
+    as a prescriber's verbal or telephone order (``change.verbal_order``: a prescriber on
+    the care team, read back and confirmed), which is in effect from its date and awaits
+    that prescriber's co-signature (``do_cosign_dose_change``). Anyone else: ``not-allowed``.
+
     The current use of ``change.drug`` ends the day before ``change.on`` and a new use
     starts on it; with no current use of that drug (a switch, or a crossover to a second
     drug) the new use starts alongside any other. All doses 0 mg stops the drug: allowed
     when the patient still takes another benzodiazepine or their status is recovery.
-    Refused (ClinicalError, nothing written) for an unknown drug, a dose that cannot be
-    one, a date in the future, before birth or not after the current use began, or doses
-    equal to the current ones. The record's state is checked with the patient locked, so
+    A cut above the taper's ceiling (patients/ceiling.py) needs ``override_reason``,
+    which is stored with the change. Refused (ClinicalError, nothing written) for an
+    unknown drug, a dose that cannot be one, a date in the future, before birth or not
+    after the current use began, doses equal to the current ones, or a cut above the
+    ceiling without a reason. The record's state is checked with the patient locked, so
     of two changes sent at once (a double click) the second is checked against the
     first and refused with the same message as if it had come later.
     """
-    _may_change(actor, patient)
+    order = _order_of(actor, patient, change)
     check_drug(change.drug)
     checks.recorded_date(
         change.on,
@@ -145,11 +255,18 @@ def do_change_benzodiazepine(
         field="prescriber_name",
         label="prescriber's name",
         required=False,
+    ) or checks.display_name(order.prescriber)
+    reason = checks.text(
+        change.override_reason,
+        model=DoseChange,
+        field="override_reason",
+        label="reason",
+        required=False,
     )
     above = label_maximum_exceeded(change.drug, change.doses.daily_mg)
     try:
         with transaction.atomic():
-            plan = _plan_dose_change(_locked(patient), change)
+            plan = _plan_dose_change(_locked(patient), change, reason)
             current = plan.current
             if current is not None:
                 current.ended_on = change.on - dt.timedelta(days=1)
@@ -163,30 +280,127 @@ def do_change_benzodiazepine(
                     prescriber_name=prescriber_name,
                     **change.doses.as_fields(),
                 )
+            dose_change = DoseChange.objects.create(
+                patient=patient,
+                drug=change.drug,
+                on=change.on,
+                from_daily_mg=current.daily_mg if current is not None else None,
+                to_daily_mg=change.doses.daily_mg,
+                new_use=new,
+                ended_use=current,
+                order=order.kind,
+                ordered_by=order.prescriber,
+                recorded_by_id=order.recorded_by_id,
+                recorded_at=now,
+                read_back=order.kind != DoseChange.Order.PRESCRIBER,
+                override_reason=reason,
+                ceiling_cut_pct=(
+                    plan.cut.cut_pct.quantize(Decimal("0.01")) if plan.cut is not None else None
+                ),
+            )
+            detail: dict[str, object] = {
+                "drug": change.drug,
+                "on": change.on.isoformat(),
+                "from_daily_mg": str(current.daily_mg) if current is not None else None,
+                "to_daily_mg": str(change.doses.daily_mg),
+                "above_label_maximum": above is not None,
+                "dose_change_id": dose_change.pk,
+                "order": order.kind,
+                "ordered_by": order.prescriber.get_username(),
+                "pending_co_signature": dose_change.is_pending,
+                "above_ceiling": plan.cut is not None,
+            }
+            if plan.cut is not None:
+                detail |= {"cut_pct": plan.cut.cut_text, "override_reason": reason}
             record(
                 actor,
                 "record.benzo-change",
                 patient=patient,
                 target=new if new is not None else current,
-                detail={
-                    "drug": change.drug,
-                    "on": change.on.isoformat(),
-                    "from_daily_mg": str(current.daily_mg) if current is not None else None,
-                    "to_daily_mg": str(change.doses.daily_mg),
-                    "above_label_maximum": above is not None,
-                },
+                detail=detail,
             )
     except IntegrityError:
         # A second current use of the drug (benzo_use_one_current_per_drug): a change
         # that got past the lock. Checked again against the record as it is now, it is
         # refused with the check's own message.
-        _plan_dose_change(Patient.objects.get(pk=patient.pk), change)
+        _plan_dose_change(Patient.objects.get(pk=patient.pk), change, reason)
         raise ClinicalError(
             "date",
             f"{change.drug} was changed on this record at the same moment; open the record "
             "again and check its current doses.",
         ) from None
     return new
+
+
+def _dose_change_of(patient: Patient, change_id: int) -> DoseChange:
+    found = None
+    if 0 < change_id <= MAX_ID:
+        found = patient.dose_changes.select_related("ordered_by").filter(pk=change_id).first()
+    if found is None:
+        raise ClinicalError(
+            "dose-change-not-found", f"This patient has no dose change with the id {change_id}."
+        )
+    return found
+
+
+def _already_cosigned(change: DoseChange) -> ClinicalError:
+    """The refusal for an order already co-signed (read again: another request may have
+    just signed it)."""
+    signed = DoseChange.objects.filter(pk=change.pk).values_list("cosigned_at", flat=True).first()
+    shown = f"{signed:%Y-%m-%d %H:%M} UTC" if signed is not None else "another moment"
+    return ClinicalError(
+        "already-cosigned",
+        f"This order was already co-signed by {checks.display_name(change.ordered_by)} on {shown}.",
+    )
+
+
+def do_cosign_dose_change(
+    actor: Actor, patient: Patient, change_id: int, *, now: dt.datetime
+) -> DoseChange:
+    """The prescriber named in a verbal or telephone order co-signs it.
+
+    Refused: ``dose-change-not-found`` (not this patient's, or no such change);
+    ``not-allowed`` for anyone but the named prescriber, still a prescriber on the care
+    team; ``not-pending`` for a change the prescriber entered themselves;
+    ``already-cosigned`` once signed (also when another request signed it a moment
+    earlier: the signature is written only on an unsigned order, and audited once).
+    Co-signing changes no dose and no date: the order was in effect from its date.
+    """
+    change = _dose_change_of(patient, change_id)
+    prescriber = checks.display_name(change.ordered_by)
+    if actor.user_id != change.ordered_by_id or not may_order_dose_change(actor, patient):
+        raise ClinicalError(
+            "not-allowed", f"Only {prescriber}, the prescriber who gave this order, co-signs it."
+        )
+    if change.order == DoseChange.Order.PRESCRIBER:
+        raise ClinicalError(
+            "not-pending",
+            f"This dose change was entered by its prescriber, {prescriber}; it needs no "
+            "co-signature.",
+        )
+    if change.cosigned_at is not None:
+        raise _already_cosigned(change)
+    with transaction.atomic():
+        signed = DoseChange.objects.filter(pk=change.pk, cosigned_at__isnull=True).update(
+            cosigned_at=now
+        )
+        if not signed:
+            raise _already_cosigned(change)
+        change.cosigned_at = now
+        record(
+            actor,
+            "record.benzo-change-cosign",
+            patient=patient,
+            target=change,
+            detail={
+                "dose_change_id": change.pk,
+                "drug": change.drug,
+                "on": change.on.isoformat(),
+                "order": change.order,
+                "recorded_by_id": change.recorded_by_id,
+            },
+        )
+    return change
 
 
 @dataclass(frozen=True)
@@ -242,6 +456,15 @@ def _medication_of(patient: Patient, medication_id: int) -> Medication:
     return medication
 
 
+def medication_to_end(patient: Patient, medication_id: int) -> Medication:
+    """The medication ``do_end_medication`` would end, for a page that asks for
+    confirmation first; raises its refusals (``medication-not-found``, ``already-ended``)."""
+    medication = _medication_of(patient, medication_id)
+    if medication.ended_on is not None:
+        raise _already_ended(medication)
+    return medication
+
+
 def _already_ended(medication: Medication) -> ClinicalError:
     """The refusal for a medication that has an end date (read again: another request
     may have just written it)."""
@@ -263,9 +486,7 @@ def do_end_medication(
     future, before the date of birth or before it started.
     """
     _may_change(actor, patient)
-    medication = _medication_of(patient, medication_id)
-    if medication.ended_on is not None:
-        raise _already_ended(medication)
+    medication = medication_to_end(patient, medication_id)
     checks.recorded_date(
         ended_on, patient_born=patient.date_of_birth, today=now.date(), what="The end date"
     )
