@@ -18,6 +18,7 @@ ENDPOINTS = {
     "/api/v1/patients": {"get", "post"},
     "/api/v1/patients/{patient_id}": {"get", "patch"},
     "/api/v1/patients/{patient_id}/benzodiazepine-changes": {"post"},
+    "/api/v1/patients/{patient_id}/dose-changes/{change_id}/cosign": {"post"},
     "/api/v1/patients/{patient_id}/medications": {"post"},
     "/api/v1/patients/{patient_id}/medications/{medication_id}/end": {"post"},
     "/api/v1/patients/{patient_id}/conditions": {"post"},
@@ -28,6 +29,7 @@ ENDPOINTS = {
     "/api/v1/alerts": {"get"},
     "/api/v1/patients/{patient_id}/alerts": {"get"},
     "/api/v1/alerts/{alert_id}/acknowledge": {"post"},
+    "/api/v1/patients/{patient_id}/seizure-reports": {"post"},
     "/api/v1/patients/{patient_id}/level-of-care": {"get", "post"},
     "/api/v1/audit": {"get"},
     "/api/v1/audit.csv": {"get"},
@@ -80,9 +82,16 @@ def test_the_level_of_care_record_has_the_cores_fields(schema: dict[str, Any]) -
         "negative",
         "non-acute positive",
         "acute positive",
+        "incomplete",
     ]
     assert record["properties"]["daily_dose_mg"]["type"] == "number"
-    assert "drug" in record["required"]
+    assert "age" in record["required"]
+    # The drugs: the one-drug fields, or the list (issue 8: more than one benzodiazepine).
+    assert record["anyOf"] == [
+        {"required": ["drug", "daily_dose_mg"]},
+        {"required": ["benzodiazepines"]},
+    ]
+    assert record["properties"]["seizure_now"]["default"] is False
     assert record["properties"]["equivalence"]["enum"] == ["ashton", "vadod"]
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -91,3 +93,47 @@ def test_serve_answers_on_the_port_it_was_given(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_serve_runs_the_alert_escalation_scheduler(tmp_path: Path) -> None:
+    """The demo's open alert (raised weeks ago, never acknowledged) is escalated by the
+    scheduler `serve` starts, with no other command typed; the console backend prints
+    the mail in serve's output."""
+    env = fresh_env(tmp_path)
+    demo = run("demo", env=env)
+    assert demo.returncode == 0, demo.stderr
+    assert "To: dr.brook@northgate.example" in demo.stdout  # the care team, when raised
+    server = subprocess.Popen(
+        [sys.executable, "-m", "clonacare.cli", "serve", "--port", str(free_port())],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(
+        target=lambda: [lines.put(line) for line in iter(server.stdout.readline, "")],  # type: ignore[union-attr]
+        daemon=True,
+    )
+    reader.start()
+    seen: list[str] = []
+    try:
+        while "To: on-call@northgate.example\n" not in seen:
+            seen.append(lines.get(timeout=60))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    output = "".join(seen)
+    assert "Alert escalation: checking every 60 seconds" in output
+    assert "Subject: [Clonacare] Not acknowledged in 15 minutes: safety alert" in output
+
+
+def test_escalate_runs_one_pass_from_the_command_line(tmp_path: Path) -> None:
+    env = fresh_env(tmp_path)
+    assert run("demo", env=env).returncode == 0
+    first = run("escalate", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "To: on-call@northgate.example" in first.stdout
+    assert first.stdout.rstrip().endswith("Escalated 1 safety alert: 1.")
+    again = run("escalate", env=env)
+    assert again.stdout == "No safety alert is due for escalation.\n"

@@ -25,6 +25,15 @@ def may_manage_staff_of(actor: Actor, program_id: int | None) -> bool:
     return actor.role == Role.PROGRAM_ADMIN and actor.program_id == program_id
 
 
+def may_set_alert_delivery(actor: Actor, program_id: int | None) -> bool:
+    """Set a program's escalation time and on-call address: its program admin, or a site admin."""
+    if program_id is None:
+        return False
+    if actor.role == Role.SITE_ADMIN:
+        return True
+    return may_manage_staff_of(actor, program_id)
+
+
 def may_create_staff(actor: Actor, program_id: int | None, role: str) -> bool:
     """Create a staff account with ``role`` in the program."""
     if may_manage_staff_of(actor, program_id):

@@ -12,12 +12,23 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clonacare.accounts.access import may_create_staff, may_manage_programs, may_manage_staff_of
-from clonacare.accounts.models import STAFF_ACCOUNT_ROLES, Membership, Program
+from clonacare.accounts.access import (
+    may_create_staff,
+    may_manage_programs,
+    may_manage_staff_of,
+    may_set_alert_delivery,
+)
+from clonacare.accounts.models import (
+    ESCALATION_MINUTES_RANGE,
+    STAFF_ACCOUNT_ROLES,
+    Membership,
+    Program,
+)
 from clonacare.accounts.signouts import end_web_sessions, revoke_api_tokens
 from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError
@@ -123,6 +134,56 @@ def do_set_program_two_factor(actor: Actor, program: Program, required: bool) ->
     return revoked
 
 
+@dataclass(frozen=True)
+class AlertDelivery:
+    escalation_minutes: int
+    on_call_email: str
+
+
+ALERT_DELIVERY_NOT_ALLOWED = (
+    "Only the program's admin or a site admin sets where its safety alerts are escalated."
+)
+
+
+def do_set_alert_delivery(actor: Actor, program: Program, new: AlertDelivery) -> Program:
+    """Set how long an open safety alert waits for the care team before it is escalated
+    (``escalation_minutes``, 1 to 1440) and the on-call address it then goes to (empty:
+    the program admins only). Refused ("not-allowed") unless the actor is the program's
+    admin or a site admin; ("escalation_minutes", "on_call_email") for a value out of
+    range or an address that is not one. Audited as ``program.alert-delivery``."""
+    if not may_set_alert_delivery(actor, program.pk):
+        raise ClinicalError("not-allowed", ALERT_DELIVERY_NOT_ALLOWED)
+    low, high = ESCALATION_MINUTES_RANGE
+    if not low <= new.escalation_minutes <= high:
+        raise ClinicalError(
+            "escalation_minutes",
+            f"The escalation time is from {low} to {high} minutes; got {new.escalation_minutes}.",
+        )
+    address = new.on_call_email.strip()
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ClinicalError("on_call_email", f"{address!r} is not an email address.") from None
+    with transaction.atomic():
+        before = {
+            "escalation_minutes": program.escalation_minutes,
+            "on_call_email": program.on_call_email,
+        }
+        program.escalation_minutes = new.escalation_minutes
+        program.on_call_email = address
+        program.save(update_fields=["escalation_minutes", "on_call_email"])
+        after = {"escalation_minutes": new.escalation_minutes, "on_call_email": address}
+        record(
+            actor,
+            "program.alert-delivery",
+            target=program,
+            program_id=program.pk,
+            detail={"before": before, "after": after},
+        )
+    return program
+
+
 # Staff ------------------------------------------------------------------------------
 
 
@@ -133,6 +194,7 @@ class NewStaff:
     last_name: str
     role: str
     password: str
+    email: str = ""
 
 
 def do_create_staff(actor: Actor, program: Program, new: NewStaff) -> User:
@@ -141,7 +203,9 @@ def do_create_staff(actor: Actor, program: Program, new: NewStaff) -> User:
 
     Refused with "not-allowed" otherwise, "role" for a role that is not a staff role,
     "name" without a first and last name, "username" for an invalid or taken username
-    (case does not matter) and "password" for a password the site's validators refuse.
+    (case does not matter), "password" for a password the site's validators refuse and
+    "email" for an address that is not one (it may be empty: safety alerts are then
+    shown to them on the pages but not emailed).
     """
     if new.role not in STAFF_ACCOUNT_ROLES:
         raise ClinicalError("role", BAD_ROLE)
@@ -157,7 +221,8 @@ def do_create_staff(actor: Actor, program: Program, new: NewStaff) -> User:
     _run_field_validators(User, "username", username, code="username")
     if User.objects.filter(username__iexact=username).exists():
         raise ClinicalError("username", _taken(username))
-    user = User(username=username, first_name=first_name, last_name=last_name)
+    email = _checked_email(new.email)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     try:
         validate_password(new.password, user=user)
     except ValidationError as exc:
@@ -267,6 +332,41 @@ def _staff_member(actor: Actor, user_id: int) -> User:
     user = staff_of(actor.program_id, user_id)
     if user is None:
         raise ClinicalError("staff-not-found", STAFF_NOT_FOUND)
+    return user
+
+
+def _checked_email(address: str) -> str:
+    """``address`` stripped; ClinicalError("email") when it is not an email address."""
+    address = address.strip()
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ClinicalError("email", f"{address!r} is not an email address.") from None
+    return address
+
+
+def do_set_staff_email(actor: Actor, user_id: int, email: str) -> User:
+    """Set (or clear, with an empty ``email``) the address a staff member of the actor's
+    program gets safety alerts at. Refused with "staff-not-found" for anyone outside the
+    program, "email" for an address that is not one. Audited as ``staff.email``."""
+    user = _staff_member(actor, user_id)
+    address = _checked_email(email)
+    with transaction.atomic():
+        before = user.email
+        user.email = address
+        user.save(update_fields=["email"])
+        record(
+            actor,
+            "staff.email",
+            target=user,
+            program_id=actor.program_id,
+            detail={
+                "username": user.username,
+                "had_address": bool(before),
+                "has_address": bool(address),
+            },
+        )
     return user
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from clonacare.accounts.actions import NewProgram, NewStaff
-from clonacare.accounts.models import Role
+from clonacare.accounts.actions import AlertDelivery, NewProgram, NewStaff
+from clonacare.accounts.models import DEFAULT_ESCALATION_MINUTES, ESCALATION_MINUTES_RANGE, Role
 from clonacare.core.errors import ClinicalError
 
 
@@ -79,6 +79,12 @@ class StaffForm(RefusableForm):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
+    email = forms.EmailField(
+        label="Email address (safety alerts)",
+        required=False,
+        help_text="Safety alerts of their patients are emailed here. Without one, they see "
+        "alerts on the pages only.",
+    )
     password = forms.CharField(
         label="Initial password",
         strip=False,
@@ -96,6 +102,7 @@ class StaffForm(RefusableForm):
         ("password", "password"),
         ("role", "role"),
         ("name", "first_name"),
+        ("email", "email"),
     )
 
     def __init__(self, *args: Any, with_role: bool = True, **kwargs: Any) -> None:
@@ -119,4 +126,42 @@ class StaffForm(RefusableForm):
             last_name=data["last_name"],
             role=self.fixed_role or data["role"],
             password=data["password"],
+            email=data.get("email") or "",
         )
+
+
+class AlertDeliveryForm(RefusableForm):
+    """A program's escalation time and on-call address (docs/records.md, "Alert delivery")."""
+
+    escalation_minutes = forms.IntegerField(
+        label="Escalation time (minutes)",
+        min_value=ESCALATION_MINUTES_RANGE[0],
+        max_value=ESCALATION_MINUTES_RANGE[1],
+        initial=DEFAULT_ESCALATION_MINUTES,
+        help_text="How long an open safety alert waits for the care team before it is sent "
+        f"to the on-call address and the program admins ({DEFAULT_ESCALATION_MINUTES} by "
+        "default: a Clonacare operational setting, not a clinical guideline).",
+    )
+    on_call_email = forms.EmailField(
+        label="On-call email address",
+        required=False,
+        help_text="A mailbox or pager gateway someone watches at every hour the program "
+        "takes alerts. Empty: escalations go to the program admins only.",
+    )
+    refusal_fields = (
+        ("escalation_minutes", "escalation_minutes"),
+        ("on_call_email", "on_call_email"),
+    )
+
+    def alert_delivery(self) -> AlertDelivery:
+        data = self.cleaned_data
+        return AlertDelivery(data["escalation_minutes"], data.get("on_call_email") or "")
+
+
+class StaffEmailForm(RefusableForm):
+    email = forms.EmailField(
+        label="Email address (safety alerts)",
+        required=False,
+        help_text="Empty: safety alerts are shown to them on the pages but not emailed.",
+    )
+    refusal_fields = (("email", "email"),)

@@ -18,15 +18,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clonacare.accounts.access import may_set_alert_delivery
 from clonacare.accounts.actions import (
     do_create_program,
     do_create_staff,
     do_reset_two_factor,
+    do_set_alert_delivery,
     do_set_program_two_factor,
     do_set_staff_active,
+    do_set_staff_email,
+    staff_of,
 )
-from clonacare.accounts.decorators import program_admin_required, site_admin_required
-from clonacare.accounts.forms import ProgramForm, RefusableForm, StaffForm
+from clonacare.accounts.decorators import (
+    program_admin_required,
+    site_admin_required,
+    staff_required,
+)
+from clonacare.accounts.forms import (
+    AlertDeliveryForm,
+    ProgramForm,
+    RefusableForm,
+    StaffEmailForm,
+    StaffForm,
+)
 from clonacare.accounts.models import STAFF_ACCOUNT_ROLES, Membership, Program, Role
 from clonacare.audit.log import Actor, actor_from_request
 from clonacare.core.errors import ClinicalError
@@ -233,4 +247,81 @@ def reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
         request,
         lambda actor: do_reset_two_factor(actor, user_id),
         "{name} will set up an authenticator app again at their next sign-in.",
+    )
+
+
+# Alert delivery: a program's escalation time and on-call address ----------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def alert_delivery(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's admin or a site admin; anyone else gets the 404 of a missing page."""
+    actor = actor_from_request(request)
+    if not may_set_alert_delivery(actor, program_id):
+        raise Http404("No such page.")
+    program = get_object_or_404(Program, pk=program_id)
+    initial = {
+        "escalation_minutes": program.escalation_minutes,
+        "on_call_email": program.on_call_email,
+    }
+    form = AlertDeliveryForm(request.POST or None, initial=initial)
+    back = (
+        ("accounts:programs", "Programs")
+        if actor.role == Role.SITE_ADMIN
+        else ("accounts:staff", "Staff")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_set_alert_delivery(actor, program, form.alert_delivery())
+        except ClinicalError as exc:
+            form.show_refusal(exc)
+        else:
+            messages.success(
+                request,
+                f"Safety alerts of {program.name} not acknowledged within "
+                f"{program.escalation_minutes} minutes now go to "
+                f"{program.on_call_email or 'the program admins only'}"
+                f"{' and the program admins' if program.on_call_email else ''}.",
+            )
+            return redirect(back[0])
+    return _form_page(
+        request,
+        form,
+        back=back,
+        heading=f"Safety alert delivery for {program.name}",
+        intro="When a safety alert is raised, every member of the patient's care team is "
+        "emailed at once. If no one acknowledges it within the escalation time, it is sent "
+        "once to the on-call address and to the program admins.",
+        submit="Save",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@program_admin_required
+def staff_email(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    member = staff_of(actor.program_id, user_id)
+    if member is None:
+        raise Http404("No such page.")
+    form = StaffEmailForm(request.POST or None, initial={"email": member.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_set_staff_email(actor, user_id, form.cleaned_data.get("email") or "")
+        except ClinicalError as exc:
+            if exc.code in {"staff-not-found", "not-allowed"}:
+                raise Http404("No such page.") from None
+            form.show_refusal(exc)
+        else:
+            name = member.get_full_name() or member.username
+            messages.success(request, f"{name}'s email address for safety alerts is saved.")
+            return redirect("accounts:staff")
+    return _form_page(
+        request,
+        form,
+        back=("accounts:staff", "Staff"),
+        heading=f"Email address of {member.get_full_name() or member.username}",
+        intro="Safety alerts of the patients whose care team they are on (and, for a "
+        "program admin, escalated alerts) are emailed to this address.",
+        submit="Save",
     )

@@ -24,6 +24,11 @@ CLINICAL_ROLES = frozenset({Role.PRESCRIBER, Role.NURSE, Role.COUNSELLOR})
 STAFF_ROLES = frozenset({*CLINICAL_ROLES, Role.PROGRAM_ADMIN, Role.SITE_ADMIN})
 # The roles of the accounts a program's staff page lists and creates.
 STAFF_ACCOUNT_ROLES = frozenset({*CARE_TEAM_ROLES, Role.PROGRAM_ADMIN})
+# A Clonacare operational default (not a guideline value): a program changes it.
+DEFAULT_ESCALATION_MINUTES = 15
+# The bounds a program may choose from: at least a minute (the scheduler checks once a
+# minute), at most a day (an alert that waits longer is not an alert).
+ESCALATION_MINUTES_RANGE = (1, 1440)
 
 
 class Program(models.Model):
@@ -33,6 +38,17 @@ class Program(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     require_two_factor = models.BooleanField(
         default=True, help_text="Staff must sign in with a TOTP code as well as a password."
+    )
+    # Alert delivery (docs/records.md, "Alert delivery"). An operational setting of
+    # Clonacare, not a clinical number: how long an open safety alert may wait for the
+    # care team before it goes to the on-call contact and the program admins.
+    escalation_minutes = models.PositiveIntegerField(
+        default=DEFAULT_ESCALATION_MINUTES,
+        help_text="Minutes an open alert waits before it is escalated.",
+    )
+    on_call_email = models.EmailField(
+        blank=True,
+        help_text="Where an alert not acknowledged in time is sent.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -28,7 +28,13 @@ urlpatterns = [
         manage.create_program_admin,
         name="create-program-admin",
     ),
+    path(
+        "programs/<id:program_id>/alert-delivery/",
+        manage.alert_delivery,
+        name="alert-delivery",
+    ),
     path("staff/", manage.staff, name="staff"),
+    path("staff/<id:user_id>/email/", manage.staff_email, name="staff-email"),
     path("staff/new/", manage.create_staff, name="create-staff"),
     path("staff/<id:user_id>/deactivate/", manage.deactivate_staff, name="deactivate-staff"),
     path("staff/<id:user_id>/reactivate/", manage.reactivate_staff, name="reactivate-staff"),

@@ -18,7 +18,12 @@ from django.db.models import Q, QuerySet
 
 from clonacare.accounts.models import Role
 from clonacare.assessments.actions import is_self_report
-from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment, SafetyAlert
+from clonacare.assessments.models import (
+    InstrumentResponse,
+    LevelOfCareAssessment,
+    SafetyAlert,
+    SeizureReport,
+)
 from clonacare.audit.log import Actor
 from clonacare.core.instruments import instrument, shipped_ids
 from clonacare.patients.access import access_record_by_id, patients_visible_to
@@ -27,6 +32,10 @@ from clonacare.patients.models import Patient
 
 class AlertNotFound(Exception):
     """No alert with that id on a patient this actor may see (missing and forbidden alike)."""
+
+
+class SeizureReportNotFound(Exception):
+    """No seizure report with that id that this actor may see (missing and forbidden alike)."""
 
 
 class ResultNotFound(Exception):
@@ -77,7 +86,7 @@ def level_of_care_visible_to(
 def alerts_visible_to(actor: Actor, patients: QuerySet[Patient]) -> QuerySet[SafetyAlert]:
     """The safety alerts of ``patients`` that ``actor`` may see: every one for staff;
     for a patient, those raised by their own self-report answers (stored with the
-    result, or without one for an incomplete form)."""
+    result, or without one for an incomplete form) and by their own seizure reports."""
     alerts = SafetyAlert.objects.filter(patient__in=patients)
     if not is_patient(actor):
         return alerts
@@ -85,9 +94,11 @@ def alerts_visible_to(actor: Actor, patients: QuerySet[Patient]) -> QuerySet[Saf
     from_an_incomplete_form = Q(
         response__isnull=True,
         level_of_care__isnull=True,
+        seizure_report__isnull=True,
         code__in=self_report_alert_codes(),
     )
-    return alerts.filter(with_their_result | from_an_incomplete_form)
+    from_their_report = Q(seizure_report__isnull=False)
+    return alerts.filter(with_their_result | from_an_incomplete_form | from_their_report)
 
 
 def shows_acknowledgement_note(actor: Actor) -> bool:
@@ -129,4 +140,32 @@ def access_alert_by_id(actor: Actor, alert_id: int, *, purpose: str) -> SafetyAl
         purpose=purpose,
         id_name="alert_id",
         not_found=AlertNotFound,
+    )
+
+
+def access_seizure_report_by_id(actor: Actor, report_id: int, *, purpose: str) -> SeizureReport:
+    """The seizure report ``report_id`` if ``actor`` may see its patient; records the
+    read as ``purpose``. Missing and forbidden alike raise SeizureReportNotFound and are
+    recorded as ``<purpose>.denied`` naming only the id asked for."""
+    visible = SeizureReport.objects.filter(patient__in=patients_visible_to(actor))
+    return access_record_by_id(
+        actor,
+        visible.select_related("patient__program"),
+        report_id,
+        purpose=purpose,
+        id_name="seizure_report_id",
+        not_found=SeizureReportNotFound,
+    )
+
+
+def alert_of_seizure_report(report: SeizureReport) -> SafetyAlert | None:
+    """The ``seizure`` alert ``report`` (already read through its gate) raised or joined:
+    the newest raised at or before it. For what the patient is told happened to their
+    report (emailed, escalated); when it joined an alert the care team raised from a
+    clinician's record, the pages show its delivery only, not the alert itself."""
+    return (
+        SafetyAlert.objects.select_related("patient__program")
+        .filter(patient_id=report.patient_id, code="seizure", raised_at__lte=report.reported_at)
+        .order_by("-raised_at", "-id")
+        .first()
     )

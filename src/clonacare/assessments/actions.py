@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import transaction
 
 from clonacare.accounts.models import Role
-from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment, SafetyAlert
+from clonacare.assessments.models import (
+    AlertRepeat,
+    InstrumentResponse,
+    LevelOfCareAssessment,
+    SafetyAlert,
+    SeizureReport,
+)
+from clonacare.assessments.notify import notify_care_team
+from clonacare.assessments.triggers import instrument_trigger, level_of_care_trigger
 from clonacare.audit.log import Actor, record
 from clonacare.core.assessment import assess, load_settings, parse_assessment
 from clonacare.core.crisis import CrisisResources, load_crisis_resources
@@ -19,20 +29,28 @@ from clonacare.core.drugs import equivalence_table
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
     Alert,
+    AnswersRefused,
     Instrument,
+    ScoreResult,
     incomplete_message,
     instrument,
     score,
     shipped_ids,
 )
+from clonacare.core.instruments import (
+    alert as alert_definition,
+)
+from clonacare.core.instruments.definition import SCREEN_INCOMPLETE
 from clonacare.patients.access import may_record_clinical_data
 from clonacare.patients.models import Patient
 
 
 class IncompleteResponse(ClinicalError):
-    """An incomplete form: no total, nothing stored, except the safety alerts that the
-    answers given already fired (stored, and carried here with the crisis resources so
-    the page or the API shows them whatever else it says)."""
+    """A form refused for a missing answer (``incomplete``) or a bad one
+    (``answer-out-of-range``: not one of its item's options; ``unknown-item``): no total,
+    no response stored, except the safety alerts that its valid answers fired (an
+    unanswered suicide question's included), stored and carried here with the crisis
+    resources so the page or the API shows them whatever else it says."""
 
     def __init__(
         self,
@@ -40,8 +58,9 @@ class IncompleteResponse(ClinicalError):
         *,
         alerts: tuple[dict[str, str], ...],
         crisis_resources: tuple[dict[str, str], ...],
+        code: str = "incomplete",
     ) -> None:
-        super().__init__("incomplete", message)
+        super().__init__(code, message)
         self.alerts = alerts
         self.crisis_resources = crisis_resources
 
@@ -80,18 +99,96 @@ def _raise_alerts(
     *,
     response: InstrumentResponse | None = None,
     level_of_care: LevelOfCareAssessment | None = None,
-) -> None:
-    """Store each alert the core fired, for the care team, and audit it."""
-    for fired in alerts:
-        alert = SafetyAlert.objects.create(
-            patient=patient,
-            code=fired.code,
-            message=fired.message,
-            response=response,
-            level_of_care=level_of_care,
-            raised_at=now,
-        )
-        record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
+    seizure_report: SeizureReport | None = None,
+    instrument_id: str | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> list[SafetyAlert]:
+    """Store each alert the core fired, for the care team, audit it, and email the care
+    team once the transaction commits (``assessments.notify``). Returns the alerts.
+
+    Each alert says which answer raised it (``trigger``): from the response's answers
+    (or ``instrument_id`` and ``answers`` of a form that was not stored), from the
+    level-of-care reasons, or from the patient's seizure report. A repeat of an open
+    alert (same patient, same code, not acknowledged) joins it instead of making a copy:
+    ``repeats`` counts it, ``last_raised_at`` and ``last_trigger`` show the newest
+    answer, ``AlertRepeat`` keeps each repeat with the record that raised it, it is
+    audited as ``alert.repeat``, and no second email is sent (the care team was emailed
+    about the open alert, and escalation runs from its first raising).
+    The patient's row is locked first, so two submissions at the same moment join one
+    alert rather than making two.
+    """
+    raised: list[SafetyAlert] = []
+    new: list[int] = []
+    if not alerts:
+        return raised
+    with transaction.atomic():
+        Patient.objects.select_for_update().filter(pk=patient.pk).exists()
+        for fired in alerts:
+            trigger = _trigger(fired.code, response, level_of_care, seizure_report)
+            if not trigger and instrument_id is not None and answers is not None:
+                trigger = instrument_trigger(instrument_id, answers, fired.code)
+            open_alert = (
+                SafetyAlert.objects.select_for_update()
+                .filter(patient=patient, code=fired.code, acknowledged_at__isnull=True)
+                .order_by("raised_at", "id")
+                .first()
+            )
+            if open_alert is not None:
+                open_alert.repeats += 1
+                open_alert.last_raised_at = now
+                open_alert.last_trigger = trigger
+                open_alert.save(update_fields=["repeats", "last_raised_at", "last_trigger"])
+                AlertRepeat.objects.create(
+                    alert=open_alert,
+                    response=response,
+                    level_of_care=level_of_care,
+                    seizure_report=seizure_report,
+                    trigger=trigger,
+                    raised_at=now,
+                )
+                record(
+                    actor,
+                    "alert.repeat",
+                    patient=patient,
+                    target=open_alert,
+                    detail={"code": fired.code, "repeats": open_alert.repeats},
+                )
+                raised.append(open_alert)
+                continue
+            alert = SafetyAlert.objects.create(
+                patient=patient,
+                code=fired.code,
+                message=fired.message,
+                response=response,
+                level_of_care=level_of_care,
+                seizure_report=seizure_report,
+                trigger=trigger,
+                raised_at=now,
+            )
+            record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
+            new.append(alert.pk)
+            raised.append(alert)
+        if new:
+            # One mail per member for the alerts raised together (an ASQ acuity yes
+            # raises two), once the write is committed.
+            transaction.on_commit(partial(notify_care_team, tuple(new)))
+    return raised
+
+
+def _trigger(
+    code: str,
+    response: InstrumentResponse | None,
+    level_of_care: LevelOfCareAssessment | None,
+    seizure_report: SeizureReport | None,
+) -> str:
+    """What raised ``code``, from the stored record that raised it; empty without one."""
+    if response is not None:
+        return instrument_trigger(response.instrument, response.answers, code)
+    if level_of_care is not None:
+        return level_of_care_trigger(level_of_care.result, code)
+    if seizure_report is not None:
+        return seizure_report.trigger
+    return ""
 
 
 def _declared_conditions(definition: Instrument, conditions: Collection[str]) -> frozenset[str]:
@@ -114,24 +211,39 @@ def _declared_conditions(definition: Instrument, conditions: Collection[str]) ->
     return frozenset(conditions)
 
 
-def do_submit_response(
+def _refuse(
     actor: Actor,
     patient: Patient,
-    instrument_id: str,
-    answers: Mapping[str, Any],
-    *,
+    definition: Instrument,
+    answers: Mapping[str, str | None],
+    result: ScoreResult,
     now: dt.datetime,
-    conditions: Collection[str] = (),
-) -> InstrumentResponse:
-    """Score and store one completed instrument, raising its safety alerts.
+    reason: ClinicalError,
+) -> NoReturn:
+    """Refuse a form for ``reason``: store and raise the alerts its valid answers fired
+    (safety first: the response is not stored, its alerts are, for the care team), then
+    raise IncompleteResponse carrying them and the crisis resources."""
+    if result.alerts:
+        with transaction.atomic():
+            _raise_alerts(
+                actor,
+                patient,
+                result.alerts,
+                now,
+                instrument_id=definition.id,
+                answers={k: v for k, v in answers.items() if v is not None},
+            )
+    raise IncompleteResponse(
+        reason.message,
+        alerts=tuple(a.as_dict() for a in result.alerts),
+        crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
+        code=reason.code,
+    )
 
-    ``conditions`` are ids of circumstances the instrument declares (``taken-as-prescribed``
-    for dsm5-sud); they are stored with the response. Refuses (ClinicalError, nothing
-    written) an instrument the actor may not complete, then a condition the instrument
-    does not declare (``unknown-condition``, naming it), an answer that is not one of an
-    item's options, and an incomplete form.
-    """
-    user_id = _signed_in(actor)
+
+def _completable(actor: Actor, instrument_id: str) -> Instrument:
+    """The definition of ``instrument_id`` if ``actor`` may complete it; ClinicalError
+    (``not-allowed`` or ``unknown-instrument``) otherwise."""
     allowed = {d.id: d for d in instruments_for(actor)}
     if not allowed:
         raise ClinicalError(
@@ -146,26 +258,52 @@ def do_submit_response(
             "unknown-instrument",
             f"Unknown instrument {instrument_id!r}; choose one of: {', '.join(sorted(allowed))}.",
         )
-    definition = allowed[instrument_id]
+    return allowed[instrument_id]
+
+
+def do_submit_response(
+    actor: Actor,
+    patient: Patient,
+    instrument_id: str,
+    answers: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+    conditions: Collection[str] = (),
+) -> InstrumentResponse:
+    """Score and store one completed instrument, raising its safety alerts.
+
+    ``conditions`` are ids of circumstances the instrument declares (``taken-as-prescribed``
+    for dsm5-sud); they are stored with the response. Refuses (ClinicalError, nothing
+    written) an instrument the actor may not complete, then a condition the instrument
+    does not declare (``unknown-condition``, naming it). An answer that is not one of an
+    item's options, an unknown item and an incomplete form are refused with
+    IncompleteResponse: no response is stored, but the alerts the valid answers fire
+    are (a bad answer never hides a safety answer).
+    """
+    user_id = _signed_in(actor)
+    definition = _completable(actor, instrument_id)
     applied = _declared_conditions(definition, conditions)
     crisis = crisis_resources()
-    result = score(
-        definition,
-        {k: (None if v in ("", None) else str(v)) for k, v in answers.items()},
-        crisis=crisis,
-        settings=load_settings().instrument_settings(),
-        conditions=applied,
-    )
+    given = {k: (None if v in ("", None) else str(v)) for k, v in answers.items()}
+    try:
+        result = score(
+            definition,
+            given,
+            crisis=crisis,
+            settings=load_settings().instrument_settings(),
+            conditions=applied,
+        )
+    except AnswersRefused as refused:
+        _refuse(actor, patient, definition, given, refused.result, now, refused)
     if not result.complete:
-        if result.alerts:
-            # Safety first: the answers given already call for a safety alert. The
-            # incomplete response is not stored, but the alert is, for the care team.
-            with transaction.atomic():
-                _raise_alerts(actor, patient, result.alerts, now)
-        raise IncompleteResponse(
-            incomplete_message(definition, result.missing),
-            alerts=tuple(a.as_dict() for a in result.alerts),
-            crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
+        _refuse(
+            actor,
+            patient,
+            definition,
+            given,
+            result,
+            now,
+            ClinicalError("incomplete", incomplete_message(definition, result.missing)),
         )
     with transaction.atomic():
         response = InstrumentResponse.objects.create(
@@ -197,6 +335,67 @@ def do_submit_response(
     return response
 
 
+@dataclass(frozen=True)
+class FirstStepAlerts:
+    """The alerts the first step of a questionnaire asked in steps has raised, as the
+    refusal of a form carries them (``alerts`` and ``crisis_resources`` as dicts)."""
+
+    alerts: tuple[dict[str, str], ...]
+    crisis_resources: tuple[dict[str, str], ...]
+
+
+def do_raise_first_step_alerts(
+    actor: Actor,
+    patient: Patient,
+    instrument_id: str,
+    answers: Mapping[str, str | None],
+    *,
+    now: dt.datetime,
+) -> FirstStepAlerts:
+    """The first step of a questionnaire asked in steps (the portal's ASQ: questions 1–4,
+    then the acuity question after a yes). Nothing is stored but the safety alerts its
+    answers already fire, raised now so a person who leaves before the follow-up
+    question is not lost; the incomplete-screen alert is left out while only the
+    follow-up questions, being asked now, are unanswered. Refuses (ClinicalError) what
+    ``do_submit_response`` refuses before scoring, and an answer that is not an option.
+    """
+    _signed_in(actor)
+    definition = _completable(actor, instrument_id)
+    result = score(
+        definition,
+        answers,
+        crisis=crisis_resources(),
+        settings=load_settings().instrument_settings(),
+    )
+    asking_now = all(item.enabled_when is not None for item in result.missing)
+    alerts = [a for a in result.alerts if not (asking_now and a.code == SCREEN_INCOMPLETE)]
+    if alerts:
+        _raise_alerts(
+            actor,
+            patient,
+            alerts,
+            now,
+            instrument_id=definition.id,
+            answers={k: v for k, v in answers.items() if v is not None},
+        )
+    return FirstStepAlerts(
+        alerts=tuple(a.as_dict() for a in alerts),
+        crisis_resources=tuple(r.as_dict() for r in result.crisis_resources) if alerts else (),
+    )
+
+
+def _json_value(value: object) -> object:
+    """A record value as JSON stores it: Decimals as numbers, in lists and objects too
+    (the ``benzodiazepines`` list of a level-of-care record)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return value
+
+
 def do_record_level_of_care(
     actor: Actor, patient: Patient, data: Mapping[str, Any], *, equivalence: str, now: dt.datetime
 ) -> LevelOfCareAssessment:
@@ -218,7 +417,7 @@ def do_record_level_of_care(
     with transaction.atomic():
         assessment = LevelOfCareAssessment.objects.create(
             patient=patient,
-            record={k: float(v) if isinstance(v, Decimal) else v for k, v in data.items()},
+            record={k: _json_value(v) for k, v in data.items()},
             level=result.level,
             withdrawal_risk=result.withdrawal.level,
             result=result.as_dict(),
@@ -236,10 +435,18 @@ def do_record_level_of_care(
     return assessment
 
 
+ACKNOWLEDGEMENT_NOTE_REQUIRED = (
+    "Say what was done: an acknowledgement needs a note (for example "
+    "'Called the patient; safety plan made')."
+)
+
+
 def do_acknowledge_alert(
     actor: Actor, alert: SafetyAlert, *, note: str, now: dt.datetime
 ) -> SafetyAlert:
-    """A clinician acknowledges an open alert; refuses patients and closed alerts.
+    """A clinician acknowledges an open alert with a note of what was done; refuses
+    patients and program admins (``not-allowed``), closed alerts
+    (``already-acknowledged``) and an empty note (``note-required``).
 
     Refused (``already-acknowledged``) also when another clinician acknowledged it a
     moment earlier: the acknowledgement is written only on an alert that has none, so
@@ -250,6 +457,9 @@ def do_acknowledge_alert(
     already = ClinicalError("already-acknowledged", "This alert has already been acknowledged.")
     if not alert.is_open:
         raise already
+    note = note.strip()
+    if not note:
+        raise ClinicalError("note-required", ACKNOWLEDGEMENT_NOTE_REQUIRED)
     with transaction.atomic():
         acknowledged = SafetyAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
             acknowledged_by_id=actor.user_id, acknowledged_at=now, acknowledgement_note=note[:400]
@@ -261,3 +471,49 @@ def do_acknowledge_alert(
         alert.acknowledgement_note = note[:400]
         record(actor, "alert.acknowledge", patient=alert.patient, target=alert)
     return alert
+
+
+SEIZURE_NOTE_MAX = 400
+
+
+def do_report_seizure(
+    actor: Actor, patient: Patient, *, happening_now: bool, note: str, now: dt.datetime
+) -> tuple[SeizureReport, SafetyAlert]:
+    """The patient reports a seizure: stores the report, raises ``seizure`` at once
+    (emailing the care team, or joining an open ``seizure`` alert) and audits
+    ``seizure.report``; returns the report and its alert (an open one it joined, or a
+    new one). Only the patient themselves (``not-allowed`` for anyone else:
+    clinicians record a seizure with the CIWA-B or a level-of-care assessment); a note
+    over 400 characters is refused (``note-too-long``) and nothing is written."""
+    user_id = _signed_in(actor)
+    if actor.role != Role.PATIENT or patient.user_id != actor.user_id:
+        raise ClinicalError(
+            "not-allowed",
+            "Only the patient reports a seizure here; clinicians record one with the "
+            "CIWA-B or a level-of-care assessment.",
+        )
+    note = note.strip()
+    if len(note) > SEIZURE_NOTE_MAX:
+        raise ClinicalError(
+            "note-too-long",
+            f"The note is at most {SEIZURE_NOTE_MAX} characters; this one has {len(note)}.",
+        )
+    with transaction.atomic():
+        report = SeizureReport.objects.create(
+            patient=patient,
+            happening_now=happening_now,
+            note=note,
+            reported_by_id=user_id,
+            reported_at=now,
+        )
+        record(
+            actor,
+            "seizure.report",
+            patient=patient,
+            target=report,
+            detail={"happening_now": happening_now},
+        )
+        (alert,) = _raise_alerts(
+            actor, patient, (alert_definition("seizure"),), now, seizure_report=report
+        )
+    return report, alert

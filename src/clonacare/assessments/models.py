@@ -75,8 +75,41 @@ class LevelOfCareAssessment(models.Model):
         return f"{self.level} for {self.patient} on {self.assessed_at:%Y-%m-%d}"
 
 
+class SeizureReport(models.Model):
+    """A patient's own report of a seizure (portal or API); it raises ``seizure``."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="seizure_reports")
+    happening_now = models.BooleanField(
+        help_text="The seizure is happening now (the patient says)."
+    )
+    note = models.CharField(max_length=400, blank=True, help_text="What happened, if told.")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-reported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"seizure report for {self.patient} on {self.reported_at:%Y-%m-%d}"
+
+    @property
+    def trigger(self) -> str:
+        """What the alert says raised it."""
+        when = "happening now" if self.happening_now else "it has stopped"
+        return f"patient report: seizure ({when})"
+
+
 class SafetyAlert(models.Model):
-    """An alert for the care team (suicide risk, seizure...), open until acknowledged."""
+    """An alert for the care team (suicide risk, seizure...), open until acknowledged.
+
+    Delivery (``assessments.notify``): the care team is emailed when it is raised
+    (``notified_at``), and, when no one acknowledges it within the program's escalation
+    time, the on-call address and the program admins once (``escalated_at``). A repeat
+    of the same code for the same patient while it is open joins it (``repeats``,
+    ``last_raised_at``, ``last_trigger``) instead of making a copy.
+    """
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
     code = models.CharField(max_length=40, db_index=True)
@@ -91,7 +124,26 @@ class SafetyAlert(models.Model):
         blank=True,
         related_name="alerts",
     )
+    seizure_report = models.ForeignKey(
+        SeizureReport, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    trigger = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="Which answer raised it (item and answer, or report).",
+    )
     raised_at = models.DateTimeField(db_index=True)
+    repeats = models.PositiveIntegerField(
+        default=0, help_text="How many times it was raised again while open."
+    )
+    last_raised_at = models.DateTimeField(null=True, blank=True)
+    last_trigger = models.CharField(max_length=400, blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the care team's emails went out."
+    )
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was sent to the on-call address and admins."
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -109,6 +161,11 @@ class SafetyAlert(models.Model):
         return self.acknowledged_at is None
 
     @property
+    def latest_trigger(self) -> str:
+        """The answer that raised it most recently (the first one when never repeated)."""
+        return self.last_trigger or self.trigger
+
+    @property
     def source(self) -> str:
         """The source the result showed when the alert was raised; for an older result
         that did not keep it, or an alert stored without a result (an incomplete form),
@@ -122,3 +179,78 @@ class SafetyAlert(models.Model):
             return alert_definition(self.code).source
         except ClinicalError:  # a code no longer in the catalogue
             return ""
+
+
+class AlertRepeat(models.Model):
+    """One time an open alert was raised again and joined it instead of making a copy:
+    the record that raised it (a response, a level-of-care assessment or a seizure
+    report), which answer, and when."""
+
+    alert = models.ForeignKey(SafetyAlert, on_delete=models.CASCADE, related_name="repeat_log")
+    response = models.ForeignKey(
+        InstrumentResponse,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alert_repeats",
+    )
+    level_of_care = models.ForeignKey(
+        LevelOfCareAssessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alert_repeats",
+    )
+    seizure_report = models.ForeignKey(
+        SeizureReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alert_repeats",
+    )
+    trigger = models.CharField(max_length=400, blank=True)
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["raised_at", "id"]
+
+    def __str__(self) -> str:
+        return f"repeat of {self.alert} at {self.raised_at:%Y-%m-%d %H:%M}"
+
+
+class AlertNotification(models.Model):
+    """One email about a safety alert, to one address, or why none could be sent.
+
+    The notification log: every care-team member and every escalation recipient gets a
+    row, so "kim has no email address" is on the record as plainly as a sent email.
+    """
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", "Raised: the care team"
+        ESCALATED = "escalated", "Escalated: on-call and program admins"
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent"
+        NO_ADDRESS = "no-address", "No email address"
+        FAILED = "failed", "Sending failed"
+
+    alert = models.ForeignKey(SafetyAlert, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member; empty for the program's on-call address.",
+    )
+    address = models.CharField(max_length=254, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    error = models.CharField(max_length=400, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} {self.address or self.recipient_id}"

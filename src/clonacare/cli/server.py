@@ -1,4 +1,5 @@
-"""``clonacare serve`` and ``clonacare demo``: run the web app on the embedded database."""
+"""``clonacare serve``, ``clonacare demo`` and ``clonacare escalate``: run the web app
+on the embedded database, with the alert escalation scheduler beside it."""
 
 from __future__ import annotations
 
@@ -19,7 +20,20 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     serve.add_argument("--threads", type=int, default=4, help="worker threads (4)")
+    serve.add_argument(
+        "--no-escalation",
+        action="store_true",
+        help="do not run the alert escalation scheduler in this process (run "
+        "`clonacare escalate` from cron, or another server, instead)",
+    )
     serve.set_defaults(handler=serve_command)
+
+    escalate = subparsers.add_parser(
+        "escalate",
+        help="send the safety alerts no one acknowledged in time to the on-call "
+        "address and program admins (one pass, for cron)",
+    )
+    escalate.set_defaults(handler=escalate_command)
 
     demo = subparsers.add_parser("demo", help="apply migrations and load the demo data")
     demo.set_defaults(handler=demo_command)
@@ -35,8 +49,39 @@ def serve_command(args: argparse.Namespace) -> int:
     # Imported after collectstatic: WhiteNoise looks for the static folder on start.
     from clonacare.web.wsgi import application
 
+    scheduler = None
+    if not args.no_escalation:
+        from clonacare.assessments.escalation import CHECK_EVERY_SECONDS, EscalationScheduler
+
+        scheduler = EscalationScheduler()
+        scheduler.start()
+        print(
+            f"Alert escalation: checking every {CHECK_EVERY_SECONDS} seconds "
+            "(mails go to the configured email backend).",
+            flush=True,
+        )
     print(f"Clonacare is serving on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="clonacare")
+    try:
+        serve(application, host=args.host, port=args.port, threads=args.threads, ident="clonacare")
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+    return 0
+
+
+def escalate_command(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.utils import timezone
+
+    from clonacare.assessments.escalation import escalate_due_alerts
+
+    escalated = escalate_due_alerts(timezone.now())
+    if not escalated:
+        print("No safety alert is due for escalation.")
+    else:
+        ids = ", ".join(str(i) for i in escalated)
+        noun = "alert" if len(escalated) == 1 else "alerts"
+        print(f"Escalated {len(escalated)} safety {noun}: {ids}.")
     return 0
 
 

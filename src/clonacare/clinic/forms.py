@@ -10,8 +10,16 @@ from typing import Any
 from django import forms
 
 from clonacare.accounts.converters import MAX_ID
+from clonacare.assessments.actions import ACKNOWLEDGEMENT_NOTE_REQUIRED
 from clonacare.audit.access import AuditSearch
-from clonacare.core.assessment import INDICATIONS, SUICIDE_SCREENS, record_bounds
+from clonacare.clinic.screen_prefill import ScreenPrefill, suicide_screen_prefill
+from clonacare.core.assessment import (
+    INDICATIONS,
+    OPTIONAL,
+    SUICIDE_SCREENS,
+    continuous_use_since,
+    record_bounds,
+)
 from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs
 from clonacare.patients.models import Patient
 
@@ -19,30 +27,71 @@ YES_NO = [("false", "No"), ("true", "Yes")]
 # The core's upper bounds (typo guards, core/assessment/data/record.toml), so the form
 # refuses what `clonacare assess` and the API refuse, on the field.
 BOUNDS = record_bounds()
+DAYS_PER_MONTH = 30.44  # the average month (365.25 / 12), for months taken
+SCREEN_LABELS = {"incomplete": "incomplete (not screened)"}
 
 
-def _yes_no(label: str) -> forms.TypedChoiceField:
+def _yes_no(label: str, *, optional: bool = False) -> forms.TypedChoiceField:
+    """A yes/no question; an ``optional`` one left unanswered is no (its safe default,
+    as in the core's record: see LevelOfCareForm.record)."""
     return forms.TypedChoiceField(
         label=label,
         choices=YES_NO,
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
         initial="false",
+        required=not optional,
+    )
+
+
+# Drugs the form takes beside the first (the API and `clonacare assess` take any number).
+EXTRA_DRUGS = (2, 3)
+OPIOID_AGONIST_CHOICES = [
+    ("none", "None"),
+    ("methadone", "Methadone"),
+    ("buprenorphine", "Buprenorphine"),
+]
+DRUG_WITHOUT_DOSE = "Give this drug's daily dose, or leave both empty."
+DOSE_WITHOUT_DRUG = "Choose the drug this dose is for, or leave both empty."
+DRUG_TWICE = "{drug} is entered twice; give its total daily dose once."
+
+
+def _daily_dose(label: str, *, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0.001"),
+        max_digits=7,
+        decimal_places=3,
+    )
+
+
+def _other_drug(number: int) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=f"Benzodiazepine {number} (if any)",
+        required=False,
+        choices=[("", "None"), *[(d, d) for d in known_drugs()]],
     )
 
 
 class LevelOfCareForm(forms.Form):
-    """The assessment record of `clonacare assess`, field for field (docs/assessment.md)."""
+    """The assessment record of `clonacare assess`, field for field (docs/assessment.md).
+
+    Up to three benzodiazepines: the first in ``drug``/``daily_dose_mg``, others in
+    ``drug_2``/``daily_dose_mg_2`` and ``drug_3``/``daily_dose_mg_3``.
+    """
 
     drug = forms.ChoiceField(choices=[(d, d) for d in known_drugs()])
-    daily_dose_mg = forms.DecimalField(
-        label="Daily dose (mg)", min_value=Decimal("0.001"), max_digits=7, decimal_places=3
-    )
+    daily_dose_mg = _daily_dose("Daily dose (mg)")
+    drug_2 = _other_drug(2)
+    daily_dose_mg_2 = _daily_dose("Its daily dose (mg)", required=False)
+    drug_3 = _other_drug(3)
+    daily_dose_mg_3 = _daily_dose("Its daily dose (mg)", required=False)
     days_per_week = forms.DecimalField(
         label="Days a week taken", min_value=0, max_value=7, max_digits=3, decimal_places=1
     )
     duration_months = forms.DecimalField(
-        label="Months taken",
+        label="Months taken (without a break; dose changes are not breaks)",
         min_value=0,
         max_value=BOUNDS["duration_months"].max,
         max_digits=6,
@@ -51,15 +100,33 @@ class LevelOfCareForm(forms.Form):
     indication = forms.ChoiceField(choices=[(i, i) for i in INDICATIONS])
     age = forms.IntegerField(min_value=0, max_value=int(BOUNDS["age"].max))
     pregnant = _yes_no("Pregnant")
+    seizure_now = _yes_no("Seizure now", optional=True)
+    delirium_or_psychosis_now = _yes_no("Delirium or psychosis now", optional=True)
     history_withdrawal_seizure = _yes_no("History of withdrawal seizure")
     history_withdrawal_delirium = _yes_no("History of withdrawal delirium")
+    falls_past_year = _yes_no("Falls in the past year", optional=True)
     alcohol_use_disorder = _yes_no("Alcohol use disorder")
     opioid_use = _yes_no("Opioid use")
+    opioid_nonprescribed = _yes_no("Opioids not prescribed", optional=True)
+    opioid_use_disorder_untreated = _yes_no("Untreated opioid use disorder", optional=True)
+    opioid_agonist_treatment = forms.ChoiceField(
+        label="Methadone or buprenorphine",
+        choices=OPIOID_AGONIST_CHOICES,
+        widget=forms.RadioSelect,
+        initial="none",
+        required=False,
+    )
     other_sedatives = _yes_no("Other sedatives")
-    # No default: a clinician chooses the screen's result (prefilled from the latest ASQ).
+    # No default: a clinician chooses the screen's result (prefilled from the latest ASQ,
+    # or from a newer suicide alert: clinic/screen_prefill.py).
     suicide_screen = forms.ChoiceField(
         label="Suicide screen (ASQ)",
-        choices=[("", "Choose the screen's result"), *[(s, s) for s in SUICIDE_SCREENS]],
+        choices=[
+            ("", "Choose the screen's result"),
+            *[(s, SCREEN_LABELS.get(s, s)) for s in SUICIDE_SCREENS],
+        ],
+        # The notes beside it say where the prefilled value came from.
+        widget=forms.Select(attrs={"aria-describedby": "screen-notes"}),
     )
     unstable_medical = _yes_no("Unstable medical condition")
     unstable_psychiatric = _yes_no("Unstable psychiatric condition")
@@ -79,28 +146,69 @@ class LevelOfCareForm(forms.Form):
         label="Equivalence table", choices=[(t, t) for t in EQUIVALENCE_TABLES], initial="ashton"
     )
 
+    def clean(self) -> dict[str, Any]:
+        """Each other drug comes with its dose (and the reverse); no drug twice."""
+        data = super().clean() or {}
+        seen = {data.get("drug")}
+        for n in EXTRA_DRUGS:
+            drug, dose = data.get(f"drug_{n}"), data.get(f"daily_dose_mg_{n}")
+            if drug and dose is None and f"daily_dose_mg_{n}" not in self.errors:
+                self.add_error(f"daily_dose_mg_{n}", DRUG_WITHOUT_DOSE)
+            elif dose is not None and not drug:
+                self.add_error(f"drug_{n}", DOSE_WITHOUT_DRUG)
+            elif drug and drug in seen:
+                self.add_error(f"drug_{n}", DRUG_TWICE.format(drug=drug))
+            seen.add(drug)
+        return data
+
     def record(self) -> dict[str, Any]:
-        """The cleaned form as the core's assessment-record JSON (numbers as Decimal)."""
+        """The cleaned form as the core's assessment-record JSON (numbers as Decimal).
+
+        One drug is written as ``drug`` and ``daily_dose_mg`` (the original format);
+        more than one as the ``benzodiazepines`` list.
+        """
         data = dict(self.cleaned_data)
         data.pop("equivalence")
+        # Unanswered optional inputs take the core's safe defaults (no, none).
+        for name, default in OPTIONAL.items():
+            if data.get(name) in ("", None):
+                data[name] = default
+        others = []
+        for n in EXTRA_DRUGS:
+            drug, dose = data.pop(f"drug_{n}"), data.pop(f"daily_dose_mg_{n}")
+            if drug:
+                others.append({"drug": drug, "daily_dose_mg": dose})
+        if others:
+            first = {"drug": data.pop("drug"), "daily_dose_mg": data.pop("daily_dose_mg")}
+            data["benzodiazepines"] = [first, *others]
         return data
 
 
-def initial_for(patient: Patient, today: dt.date) -> dict[str, Any]:
-    """Prefill from the record: drug, daily dose, months taken, age, latest ASQ result."""
+def initial_for(
+    patient: Patient, today: dt.date, screen: ScreenPrefill | None = None
+) -> dict[str, Any]:
+    """Prefill from the record: the current benzodiazepines (the longest-taken first) and
+    how long they have been taken without a break (a dose change or a switch is not a
+    break), age, and the suicide screen (``screen``, by default
+    :func:`suicide_screen_prefill`: the latest ASQ unless a newer suicide alert says
+    more). The clinician can change every value."""
     initial: dict[str, Any] = {"age": patient.age_on(today), "previous_failed_tapers": 0}
-    use = patient.benzo_uses.filter(ended_on__isnull=True).first()
-    if use is not None:
-        months = (today - use.since).days / 30.44
-        initial |= {
-            "drug": use.drug,
-            "daily_dose_mg": use.daily_mg.normalize(),
-            "days_per_week": 7,
-            "duration_months": round(Decimal(months), 1),
-        }
-    latest_asq = patient.responses.filter(instrument="asq").order_by("-submitted_at").first()
-    if latest_asq is not None and latest_asq.band in SUICIDE_SCREENS:
-        initial["suicide_screen"] = latest_asq.band
+    uses = list(patient.benzo_uses.all())
+    current = sorted(
+        (u for u in uses if u.ended_on is None or u.ended_on >= today), key=lambda u: u.since
+    )
+    since = continuous_use_since(((u.since, u.ended_on) for u in uses), today)
+    if current and since is not None:
+        months = (today - since).days / DAYS_PER_MONTH
+        initial |= {"days_per_week": 7, "duration_months": round(Decimal(months), 1)}
+        names = [("drug", "daily_dose_mg")] + [
+            (f"drug_{n}", f"daily_dose_mg_{n}") for n in EXTRA_DRUGS
+        ]
+        for (drug_field, dose_field), use in zip(names, current, strict=False):
+            initial |= {drug_field: use.drug, dose_field: use.daily_mg.normalize()}
+    screen = screen or suicide_screen_prefill(patient)
+    if screen.value is not None:
+        initial["suicide_screen"] = screen.value
     return initial
 
 
@@ -203,14 +311,15 @@ ACKNOWLEDGEMENT_NOTE_MAX = 400  # as the API's POST /alerts/{id}/acknowledge
 
 
 class AcknowledgeForm(forms.Form):
-    """The note that goes with an alert's acknowledgement (optional)."""
+    """The note of what was done, which an alert's acknowledgement needs."""
 
     note = forms.CharField(
-        required=False,
+        required=True,
         max_length=ACKNOWLEDGEMENT_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
+            "required": ACKNOWLEDGEMENT_NOTE_REQUIRED,
             "max_length": f"The note is at most {ACKNOWLEDGEMENT_NOTE_MAX} characters; "
-            "this one has %(show_value)d. Shorten it and acknowledge again."
+            "this one has %(show_value)d. Shorten it and acknowledge again.",
         },
     )

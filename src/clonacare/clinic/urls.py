@@ -17,6 +17,11 @@ urlpatterns = [
         name="change-benzodiazepine",
     ),
     path(
+        "patients/<id:patient_id>/dose-changes/<id:change_id>/cosign/",
+        record_views.cosign_dose_change,
+        name="cosign-dose-change",
+    ),
+    path(
         "patients/<id:patient_id>/medications/new/",
         record_views.add_medication,
         name="add-medication",

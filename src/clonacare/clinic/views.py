@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,6 +45,7 @@ from clonacare.clinic.forms import (
     initial_for,
 )
 from clonacare.clinic.record_forms import EndMedicationForm
+from clonacare.clinic.screen_prefill import suicide_screen_prefill
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
 from clonacare.patients.access import (
@@ -55,15 +57,17 @@ from clonacare.patients.access import (
     may_change_record,
     may_manage_care_team,
     may_record_clinical_data,
+    may_record_dose_change,
     may_register_patients,
 )
 from clonacare.patients.actions import (
     ConsentTerms,
+    check_revocable,
     do_add_consent,
     do_disclose,
     do_revoke_consent,
 )
-from clonacare.patients.models import Patient
+from clonacare.patients.models import Consent, Patient
 from clonacare.patients.part2 import part2
 from clonacare.web.errors import CLINICAL_STATUS
 
@@ -108,18 +112,22 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     history = score_history(responses, definitions)
     context: dict[str, Any] = {
         "patient": found,
-        "benzo_uses": found.benzo_uses.all(),
+        "benzo_uses": found.benzo_uses.select_related("dose_change__ordered_by"),
         "medications": found.medications.all(),
         "conditions": found.conditions.all(),
         "care_team": found.care_team.select_related("user__membership"),
         "consents": found.consents.all(),
         "disclosures": found.disclosures.select_related("disclosed_by").all(),
         "disclosure_form": DisclosureForm(),
-        "alerts": found.alerts.select_related("acknowledged_by").all()[:50],
+        "alerts": found.alerts.select_related("acknowledged_by")
+        .prefetch_related("notifications__recipient")
+        .all()[:50],
         "history": history,
         "level_of_care": found.level_of_care_assessments.select_related("assessed_by").first(),
         "can_record": may_record_clinical_data(actor),
         "can_change": may_change_record(actor, found),
+        "can_change_dose": may_record_dose_change(actor, found),
+        "dose_changes": found.dose_changes.select_related("ordered_by", "recorded_by")[:20],
         "can_manage_team": may_manage_care_team(actor, found),
         "end_medication_form": EndMedicationForm(initial={"ended_on": timezone.now().date()}),
         "instruments": instruments_for(actor),
@@ -174,7 +182,9 @@ def level_of_care(request: HttpRequest, patient_id: int) -> HttpResponse:
     if not may_record_clinical_data(actor):
         raise Http404("No such page.")
     found = _patient(actor, patient_id, "level-of-care.form")
-    form = LevelOfCareForm(request.POST or None, initial=initial_for(found, timezone.now().date()))
+    screen = suicide_screen_prefill(found)
+    initial = initial_for(found, timezone.now().date(), screen)
+    form = LevelOfCareForm(request.POST or None, initial=initial)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +203,7 @@ def level_of_care(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(
         request,
         "clinic/level_of_care.html",
-        {"patient": found, "form": form, "error": error},
+        {"patient": found, "form": form, "error": error, "screen_notes": screen.notes},
         status=status,
     )
 
@@ -237,9 +247,16 @@ def add_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "clinic/consent.html", context, status=status)
 
 
-@require_POST
+def confirmed(request: HttpRequest) -> bool:
+    """A confirmation page's button was pressed: a POST carrying ``confirm=yes``. Any
+    other request (a GET, or a POST from a page that did not ask) gets the page first."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def revoke_consent(request: HttpRequest, patient_id: int, consent_id: int) -> HttpResponse:
+    """Says what revoking will do, then revokes on the confirmation page's button."""
     actor = actor_from_request(request)
     found = _patient(actor, patient_id, "consent.view")
     try:
@@ -247,11 +264,35 @@ def revoke_consent(request: HttpRequest, patient_id: int, consent_id: int) -> Ht
     except ConsentNotFound:
         raise Http404("No such consent.") from None
     try:
+        if not confirmed(request):
+            check_revocable(consent)
+            return render(request, "clinic/confirm.html", _revocation_page(found, consent))
         do_revoke_consent(actor, consent, now=timezone.now())
     except ClinicalError as exc:
         # "consent" here is the consent already revoked: its state, not the input.
         return _refused(request, exc, status=409 if exc.code == "consent" else None)
     return redirect("clinic:patient", patient_id=found.pk)
+
+
+def _revocation_page(patient: Patient, consent: Consent) -> dict[str, Any]:
+    return {
+        "patient": patient,
+        "heading": "Revoke this consent?",
+        "subject": f"Consent to disclose to {consent.recipient}, for {consent.purpose} "
+        f"({consent.information}); signed by {consent.signed_by} on "
+        f"{consent.signed_on:%d %b %Y}.",
+        "consequences": [
+            f"From now on nothing is disclosed to {consent.recipient} under this consent; "
+            "a disclosure to them needs a new consent the patient signs.",
+            "What was already disclosed stays in the accounting of disclosures: revoking "
+            "does not take it back.",
+            "The revocation is recorded with your name and the time, and cannot be undone.",
+            "Record it only on the patient's word.",
+        ],
+        "action": reverse("clinic:revoke-consent", args=[patient.pk, consent.pk]),
+        "confirm": "Revoke the consent",
+        "form": None,
+    }
 
 
 @require_POST

@@ -11,4 +11,6 @@ urlpatterns = [
     path("questionnaires/<slug:instrument_id>/", views.questionnaire, name="questionnaire"),
     path("responses/<id:response_id>/", views.response, name="response"),
     path("consents/<id:consent_id>/revoke/", views.revoke_consent, name="revoke-consent"),
+    path("seizure/", views.report_seizure, name="report-seizure"),
+    path("seizure/<id:report_id>/", views.seizure_reported, name="seizure-reported"),
 ]

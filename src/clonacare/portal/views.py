@@ -5,16 +5,26 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clonacare.accounts.decorators import patient_required
-from clonacare.assessments.access import ResultNotFound, access_result_by_id, results_visible_to
+from clonacare.assessments.access import (
+    ResultNotFound,
+    SeizureReportNotFound,
+    access_result_by_id,
+    access_seizure_report_by_id,
+    alert_of_seizure_report,
+    results_visible_to,
+)
 from clonacare.assessments.actions import (
+    FirstStepAlerts,
     IncompleteResponse,
+    do_raise_first_step_alerts,
+    do_report_seizure,
     do_submit_response,
     instruments_for,
 )
-from clonacare.assessments.forms import item_fields, posted_answers
+from clonacare.assessments.forms import posted_answers
 from clonacare.assessments.history import score_history
 from clonacare.audit.log import Actor, actor_from_request
 from clonacare.core.errors import ClinicalError
@@ -25,8 +35,10 @@ from clonacare.patients.access import (
     access_record_by_id,
     patients_visible_to,
 )
-from clonacare.patients.actions import do_revoke_consent
+from clonacare.patients.actions import check_revocable, do_revoke_consent
 from clonacare.patients.models import Consent, Patient
+from clonacare.portal import steps
+from clonacare.portal.forms import SeizureReportForm
 
 
 def _own_patient(request: HttpRequest, purpose: str) -> Patient:
@@ -79,12 +91,17 @@ def _own_consent(actor: Actor, consent_id: int, purpose: str) -> Consent:
         raise Http404("No such consent.") from None
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @patient_required
 def revoke_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """Says what revoking will do, then revokes on the page's button (a POST with
+    ``confirm=yes``); any other request gets the page first."""
     actor = actor_from_request(request)
     consent = _own_consent(actor, consent_id, "portal.consent")
     try:
+        if not (request.method == "POST" and request.POST.get("confirm") == "yes"):
+            check_revocable(consent)
+            return render(request, "portal/revoke_consent.html", {"consent": consent})
         do_revoke_consent(actor, consent, now=timezone.now())
     except ClinicalError as exc:
         return render(request, "clinic/error.html", {"message": exc.message}, status=409)
@@ -94,6 +111,9 @@ def revoke_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @patient_required
 def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
+    """Asks the questions that always apply; when an answer calls for a follow-up
+    question (the ASQ's acuity question after a yes), asks it on a second step with the
+    first answers kept. Works without JavaScript (``portal.steps``)."""
     actor = actor_from_request(request)
     definitions = {d.id: d for d in instruments_for(actor)}
     if instrument_id not in definitions:
@@ -101,24 +121,40 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
     definition = definitions[instrument_id]
     patient = _own_patient(request, "portal.questionnaire")
     error = None
-    safety: IncompleteResponse | None = None
-    if request.method == "POST":
+    safety: IncompleteResponse | FirstStepAlerts | None = None
+    posted = request.POST if request.method == "POST" else None
+    step = posted.get(steps.STEP_FIELD) if posted is not None else None
+    follow_up = False
+    if posted is not None and step != steps.CHANGE:
+        answers = posted_answers(definition, posted)
+        follow_up = step == steps.FOLLOW_UP or steps.needs_follow_up(definition, answers)
         try:
-            response = do_submit_response(
-                actor,
-                patient,
-                instrument_id,
-                posted_answers(definition, request.POST),
-                now=timezone.now(),
+            if step == steps.FOLLOW_UP or not follow_up:
+                response = do_submit_response(
+                    actor, patient, instrument_id, answers, now=timezone.now()
+                )
+                return redirect("portal:response", response_id=response.pk)
+            # A yes calls for the follow-up question: its alerts are raised now.
+            first_step = do_raise_first_step_alerts(
+                actor, patient, instrument_id, answers, now=timezone.now()
             )
+            safety = first_step if first_step.alerts else None
         except ClinicalError as exc:
             error = exc.message
             safety = exc if isinstance(exc, IncompleteResponse) and exc.alerts else None
-        else:
-            return redirect("portal:response", response_id=response.pk)
+    kept: list[steps.KeptAnswer] = []
+    fields = steps.follow_up_fields(definition, posted) if follow_up else []
+    if fields and posted is not None:
+        kept = steps.kept_answers(definition, posted_answers(definition, posted))
+    else:
+        fields = steps.first_step_fields(definition, posted)
     context = {
         "definition": definition,
-        "fields": item_fields(definition, request.POST if request.method == "POST" else None),
+        "fields": fields,
+        "kept": kept,
+        "step_field": steps.STEP_FIELD,
+        "follow_up_step": steps.FOLLOW_UP,
+        "change_step": steps.CHANGE,
         "error": error,
         "safety": safety,
     }
@@ -135,3 +171,45 @@ def response(request: HttpRequest, response_id: int) -> HttpResponse:
     except ResultNotFound:
         raise Http404("No such result.") from None
     return render(request, "portal/response.html", {"response": found, "result": found.result})
+
+
+# Reporting a seizure ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def report_seizure(request: HttpRequest) -> HttpResponse:
+    """The patient reports a seizure: raises ``seizure`` for the care team at once."""
+    actor = actor_from_request(request)
+    patient = _own_patient(request, "portal.seizure-form")
+    form = SeizureReportForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report, _alert = do_report_seizure(
+                actor,
+                patient,
+                happening_now=form.happening_now,
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
+            )
+        except ClinicalError as exc:
+            error = exc.message
+        else:
+            return redirect("portal:seizure-reported", report_id=report.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/seizure.html", {"form": form, "error": error}, status=status)
+
+
+@require_GET
+@patient_required
+def seizure_reported(request: HttpRequest, report_id: int) -> HttpResponse:
+    """What happens now: the crisis resources and what the care team was sent."""
+    try:
+        report = access_seizure_report_by_id(
+            actor_from_request(request), report_id, purpose="portal.seizure-report"
+        )
+    except SeizureReportNotFound:
+        raise Http404("No such report.") from None
+    context = {"seizure_report": report, "seizure_alert": alert_of_seizure_report(report)}
+    return render(request, "portal/seizure_reported.html", context)

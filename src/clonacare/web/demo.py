@@ -13,6 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 DEMO_PASSWORD = "clonacare-demo"  # noqa: S105  (published in the README, demo only)
+# Email addresses under .example (reserved, RFC 2606: never delivered anywhere), so a
+# demo alert shows its mails on the console without reaching anyone.
+ON_CALL = {"riverside": "on-call@riverside.example", "northgate": "on-call@northgate.example"}
+
+
+def demo_email(username: str, program: str | None) -> str:
+    """``dr.avery@riverside.example``; the site admin's at ``clonacare.example``."""
+    return f"{username}@{program or 'clonacare'}.example"
+
 
 STAFF = [
     # username, first, last, role, program slug
@@ -87,6 +96,12 @@ def load_demo_data() -> Iterator[str]:
         _create()
     yield "Demo programs: Riverside Recovery and Northgate Clinic (two-factor off)."
     yield (
+        "Demo staff have email addresses such as dr.avery@riverside.example; the on-call "
+        "addresses are on-call@riverside.example and on-call@northgate.example. "
+        "With the console email backend, each safety alert mail is printed in the output "
+        "of the command that sent it (this one, then clonacare serve)."
+    )
+    yield (
         "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
         "admin.riverside, pat.alex, pat.blair, dr.brook, pat.casey, admin."
     )
@@ -109,16 +124,26 @@ def _create() -> None:
     SiteConfiguration.objects.update_or_create(pk=1, defaults={"site_admin_two_factor": False})
     programs = {
         "riverside": Program.objects.create(
-            name="Riverside Recovery", slug="riverside", require_two_factor=False
+            name="Riverside Recovery",
+            slug="riverside",
+            require_two_factor=False,
+            on_call_email=ON_CALL["riverside"],
         ),
         "northgate": Program.objects.create(
-            name="Northgate Clinic", slug="northgate", require_two_factor=False
+            name="Northgate Clinic",
+            slug="northgate",
+            require_two_factor=False,
+            on_call_email=ON_CALL["northgate"],
         ),
     }
     users: dict[str, User] = {}
     for username, first, last, role, program in STAFF:
         user = User.objects.create_user(
-            username, password=DEMO_PASSWORD, first_name=first, last_name=last
+            username,
+            email=demo_email(username, program),
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
         )
         Membership.objects.create(
             user=user, role=role, program=programs[program] if program else None

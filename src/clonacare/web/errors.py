@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 CLINICAL_STATUS = {
     "not-allowed": 403,
     "already-acknowledged": 409,
+    "already-cosigned": 409,
+    "dose-change-not-found": 404,
+    "not-pending": 409,
     "already-ended": 409,
     "already-on-care-team": 409,
     "medication-not-found": 404,

@@ -1,4 +1,5 @@
-"""``/alerts`` and ``/patients/{id}/alerts``: safety alerts and their acknowledgement."""
+"""``/alerts`` and ``/patients/{id}/alerts``: safety alerts and their acknowledgement;
+``/patients/{id}/seizure-reports``: a patient reports a seizure, which raises one."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
 from clonacare.api.security import caller
@@ -17,8 +18,13 @@ from clonacare.assessments.access import (
     alerts_visible_to,
     shows_acknowledgement_note,
 )
-from clonacare.assessments.actions import do_acknowledge_alert
+from clonacare.assessments.actions import (
+    crisis_resources,
+    do_acknowledge_alert,
+    do_report_seizure,
+)
 from clonacare.assessments.models import SafetyAlert
+from clonacare.assessments.notice import what_the_patient_is_told
 from clonacare.audit.log import Actor
 from clonacare.patients.access import access_patient_by_id, list_patients
 from clonacare.patients.models import Patient
@@ -42,6 +48,19 @@ class AlertOut(Schema):
     acknowledged_at: dt.datetime | None
     acknowledgement_note: str = Field(
         ..., description="What was done about it; empty for a patient (the care team's note)."
+    )
+    trigger: str = Field(
+        ...,
+        description="Which answer raised it: the item and its answer, the level-of-care "
+        "reason, or the patient's seizure report; empty when not recorded.",
+    )
+    seizure_report_id: int | None = Field(..., description="The patient's seizure report.")
+    repeats: int = Field(..., description="Times it was raised again while open (joined).")
+    last_raised_at: dt.datetime | None = Field(..., description="The newest repeat.")
+    last_trigger: str = Field(..., description="Which answer raised the newest repeat.")
+    notified_at: dt.datetime | None = Field(..., description="When the care team was emailed.")
+    escalated_at: dt.datetime | None = Field(
+        ..., description="When it was sent to the on-call address and the program admins."
     )
 
     @staticmethod
@@ -77,7 +96,40 @@ class AlertQuery(PageQuery):
 
 
 class AcknowledgeIn(Schema):
-    note: str = Field("", max_length=400, description="What was done about it.")
+    note: str = Field(
+        "", max_length=400, description="What was done about it: required, not empty."
+    )
+
+
+class SeizureReportIn(Schema):
+    happening_now: bool = Field(
+        ..., description="true: the seizure is happening now; false: it has stopped."
+    )
+    note: str = Field("", max_length=400, description="What happened (optional).")
+
+
+class CrisisResourceOut(Schema):
+    name: str
+    contact: str
+    how: str
+    tel: str
+
+
+class SeizureReportOut(Schema):
+    id: int
+    patient_id: int
+    happening_now: bool
+    reported_at: dt.datetime
+    alert: AlertOut | None = Field(
+        ...,
+        description="The alert it raised, or the open one it joined; null when it joined "
+        "an alert the care team raised from a clinician's record, which the patient does "
+        "not see.",
+    )
+    what_happens: list[str] = Field(
+        ..., description="What the patient is told happens next, each sentence true of the alert."
+    )
+    crisis_resources: list[CrisisResourceOut]
 
 
 def _alerts(actor: Actor, patients: QuerySet[Patient], filters: AlertQuery) -> Any:
@@ -126,3 +178,36 @@ def acknowledge(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> 
     actor = caller(request).actor
     alert = access_alert_by_id(actor, alert_id, purpose="alerts.write")
     return do_acknowledge_alert(actor, alert, note=payload.note, now=timezone.now())
+
+
+@router.post(
+    "/patients/{int:patient_id}/seizure-reports",
+    response={201: SeizureReportOut, **WRITE_ERRORS},
+    summary="Report a seizure (the patient)",
+)
+def report_seizure(
+    request: HttpRequest, patient_id: int, payload: SeizureReportIn
+) -> Status[dict[str, object]]:
+    """The patient reports a seizure on their own record: raises ``seizure`` at once
+    and emails the care team (or joins their open ``seizure`` alert). 403 for anyone
+    but the patient. A seizure happening now: call emergency services first."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="seizure-reports.write")
+    report, alert = do_report_seizure(
+        actor, patient, happening_now=payload.happening_now, note=payload.note, now=timezone.now()
+    )
+    return Status(
+        201,
+        {
+            "id": report.pk,
+            "patient_id": patient.pk,
+            "happening_now": report.happening_now,
+            "reported_at": report.reported_at,
+            "alert": alerts_visible_to(actor, Patient.objects.filter(pk=patient.pk))
+            .select_related("acknowledged_by")
+            .filter(pk=alert.pk)
+            .first(),
+            "what_happens": what_the_patient_is_told(alert, report),
+            "crisis_resources": [r.as_dict() for r in crisis_resources().resources],
+        },
+    )

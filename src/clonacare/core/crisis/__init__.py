@@ -10,6 +10,10 @@ from clonacare.core.errors import ClinicalError
 from clonacare.core.sourced import load_toml, require_source
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "crisis-us.toml"
+# What a resource is for, so a message can name the right ones without hard-coding a
+# number: a crisis line and emergency services are for danger now; emergency services
+# for a seizure happening now; a helpline for information and referral.
+KINDS = ("crisis-line", "emergency", "helpline")
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,7 @@ class CrisisResource:
     contact: str
     how: str
     tel: str
+    kind: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {"name": self.name, "contact": self.contact, "how": self.how, "tel": self.tel}
@@ -27,6 +32,24 @@ class CrisisResource:
 class CrisisResources:
     resources: tuple[CrisisResource, ...]
     source: str
+
+    def of_kind(self, *kinds: str) -> tuple[CrisisResource, ...]:
+        """The resources of any of ``kinds``, in the file's order; every resource when
+        the file marks none of them (a site file without ``kind``), so a message that
+        names whom to call always names someone."""
+        found = tuple(r for r in self.resources if r.kind in kinds)
+        return found or self.resources
+
+    @property
+    def danger_now(self) -> str:
+        """Whom to call in danger now, for a sentence: ``988 or 911`` (the contacts of
+        the crisis lines and emergency services)."""
+        return " or ".join(r.contact for r in self.of_kind("crisis-line", "emergency"))
+
+    @property
+    def emergency(self) -> str:
+        """Whom to call when a seizure is happening now: ``911``."""
+        return " or ".join(r.contact for r in self.of_kind("emergency"))
 
 
 @cache
@@ -48,12 +71,19 @@ def load_crisis_resources(path: Path | str | None = None) -> CrisisResources:
             raise ClinicalError(
                 "crisis-resources", f"{file}, resource {i}: missing {', '.join(missing)}."
             )
+        kind = str(entry.get("kind", ""))
+        if kind and kind not in KINDS:
+            raise ClinicalError(
+                "crisis-resources",
+                f"{file}, resource {i}: kind {kind!r} is not one of {', '.join(KINDS)}.",
+            )
         resources.append(
             CrisisResource(
                 name=str(entry["name"]),
                 contact=str(entry["contact"]),
                 how=str(entry["how"]),
                 tel=str(entry["tel"]),
+                kind=kind,
             )
         )
     return CrisisResources(resources=tuple(resources), source=require_source(data, str(file)))

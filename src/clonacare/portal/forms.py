@@ -1,0 +1,32 @@
+"""The portal's own forms (the questionnaires use assessments/forms.py)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from clonacare.assessments.actions import SEIZURE_NOTE_MAX
+
+
+class SeizureReportForm(forms.Form):
+    """A patient's report of a seizure: whether it is happening now, and what happened."""
+
+    when = forms.ChoiceField(
+        label="Is the seizure happening now?",
+        choices=[("now", "Yes, it is happening now"), ("stopped", "No, it has stopped")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the seizure is happening now or has stopped."},
+    )
+    note = forms.CharField(
+        label="What happened (optional)",
+        required=False,
+        max_length=SEIZURE_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The note is at most {SEIZURE_NOTE_MAX} characters; this one has "
+            "%(show_value)d. Shorten it and send again."
+        },
+    )
+
+    @property
+    def happening_now(self) -> bool:
+        return bool(self.cleaned_data["when"] == "now")
