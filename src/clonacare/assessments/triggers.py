@@ -33,12 +33,12 @@ def instrument_trigger(instrument_id: str, answers: Mapping[str, Any], code: str
     except ClinicalError:
         return ""
     items = {item.id: item for item in definition.items}
-    given: dict[str, int] = {}
-    for item in definition.items:
-        raw = answers.get(item.id)
-        option = None if raw is None else item.option(str(raw))
-        if option is not None:
-            given[item.id] = option.score
+    given = {
+        item_id: chosen.score
+        for item_id, item in items.items()
+        if answers.get(item_id) is not None
+        and (chosen := item.option(str(answers[item_id]))) is not None
+    }
     parts: list[str] = []
     for rule in definition.alerts:
         if rule.code != code:
