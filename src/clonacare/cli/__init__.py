@@ -1,7 +1,8 @@
 """The ``clonacare`` command.
 
-Each module in this package that defines ``register(subparsers)`` adds one subcommand;
-its handler takes the parsed arguments and returns the exit code. Errors the user can
+Each subcommand is listed in ``COMMANDS`` with the module whose ``register(subparsers)``
+adds it; only that module is imported when the subcommand runs. Its handler takes the
+parsed arguments and returns the exit code. Errors the user can
 fix exit 2 with one line on stderr and no traceback. Output cut short by its reader
 (``clonacare score ... | head -1``) ends quietly with exit 1.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NoReturn
 
 from clonacare import __version__
@@ -23,6 +24,35 @@ EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 1
 
 
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: the module under ``clonacare.cli`` whose ``register(subparsers)``
+    adds it, and the line ``clonacare --help`` shows for it."""
+
+    module: str
+    help: str
+
+
+# Listed here rather than found by importing every module, so that a command imports
+# only its own module: `clonacare --version` loads no clinical data, no Django and no
+# matplotlib (docs/benchmarks.md, "CLI start-up").
+COMMANDS: dict[str, Command] = {
+    "assess": Command("assess", "withdrawal risk and level of care from an assessment file"),
+    "demo": Command("server", "apply migrations and load the demo data"),
+    "escalate": Command(
+        "server",
+        "send the safety alerts no one acknowledged in time to the on-call address and "
+        "program admins (one pass, for cron)",
+    ),
+    "score": Command(
+        "score",
+        "score an instrument (PHQ-9, GAD-7, SDS, DSM-5 SUD, CIWA-B, ASQ, licensed packs)",
+    ),
+    "serve": Command("server", "apply migrations and serve the web app"),
+    "taper": Command("taper", "plan or adjust a benzodiazepine taper"),
+}
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line: ``clonacare taper plan: <message>``."""
 
@@ -30,23 +60,31 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> Parser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names: its first word that is not an option."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def build_parser(argv: Sequence[str] = ()) -> Parser:
+    """The parser for ``argv``: the subcommand it names is registered by its module
+    (imported now); every other subcommand is listed with its help line only."""
     parser = Parser(prog="clonacare", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"clonacare {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue  # __main__ runs the command; private helpers register nothing
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(subparsers)
+    chosen = COMMANDS.get(_chosen(argv) or "")
+    if chosen is not None:
+        module = importlib.import_module(f"{__name__}.{chosen.module}")
+        module.register(subparsers)
+    for name, command in COMMANDS.items():
+        if name not in subparsers.choices:
+            subparsers.add_parser(name, help=command.help)
     return parser
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words)
+    args = parser.parse_args(words)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

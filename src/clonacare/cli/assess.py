@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from clonacare.cli import COMMANDS
 from clonacare.cli.score import crisis_resources
 from clonacare.core.assessment import AssessmentResult, assess, load_settings, parse_assessment
 from clonacare.core.assessment.settings import ENV_VAR as SETTINGS_ENV_VAR
@@ -19,7 +20,7 @@ from clonacare.core.errors import ClinicalError
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "assess",
-        help="withdrawal risk and level of care from an assessment file",
+        help=COMMANDS["assess"].help,
         description="Read an assessment record (JSON; see docs/assessment.md) and recommend "
         "a level of care, listing every reason with its source.",
     )

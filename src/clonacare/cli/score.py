@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any
 
+from clonacare.cli import COMMANDS
 from clonacare.core.assessment.settings import ENV_VAR as SETTINGS_ENV_VAR
 from clonacare.core.assessment.settings import load_settings
 from clonacare.core.crisis import CrisisResources, load_crisis_resources
@@ -34,7 +35,7 @@ TAKEN_AS_PRESCRIBED = "taken-as-prescribed"
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "score",
-        help="score an instrument (PHQ-9, GAD-7, SDS, DSM-5 SUD, CIWA-B, ASQ, licensed packs)",
+        help=COMMANDS["score"].help,
         description="Score one instrument. Answers are given in item order, comma-separated; "
         "an empty answer leaves that item unanswered, and no total is given until every "
         "scored item is answered. Safety alerts fire whatever the total.",

@@ -7,6 +7,8 @@ import argparse
 import os
 from typing import Any
 
+from clonacare.cli import COMMANDS
+
 
 def _django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clonacare.web.settings")
@@ -16,7 +18,7 @@ def _django_setup() -> None:
 
 
 def register(subparsers: Any) -> None:
-    serve = subparsers.add_parser("serve", help="apply migrations and serve the web app")
+    serve = subparsers.add_parser("serve", help=COMMANDS["serve"].help)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     serve.add_argument("--threads", type=int, default=4, help="worker threads (4)")
@@ -28,14 +30,10 @@ def register(subparsers: Any) -> None:
     )
     serve.set_defaults(handler=serve_command)
 
-    escalate = subparsers.add_parser(
-        "escalate",
-        help="send the safety alerts no one acknowledged in time to the on-call "
-        "address and program admins (one pass, for cron)",
-    )
+    escalate = subparsers.add_parser("escalate", help=COMMANDS["escalate"].help)
     escalate.set_defaults(handler=escalate_command)
 
-    demo = subparsers.add_parser("demo", help="apply migrations and load the demo data")
+    demo = subparsers.add_parser("demo", help=COMMANDS["demo"].help)
     demo.set_defaults(handler=demo_command)
 
 

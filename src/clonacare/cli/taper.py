@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from clonacare.cli import COMMANDS
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper import (
     DOSE_TIMES,
@@ -72,7 +73,7 @@ def _times(text: str) -> tuple[str, ...]:
 def register(subparsers: Any) -> None:
     taper = subparsers.add_parser(
         "taper",
-        help="plan or adjust a benzodiazepine taper",
+        help=COMMANDS["taper"].help,
         description="Plan or adjust a supervised benzodiazepine taper.",
     )
     actions = taper.add_subparsers(dest="taper_command", metavar="ACTION")
