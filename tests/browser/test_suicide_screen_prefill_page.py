@@ -33,7 +33,6 @@ def test_an_unfinished_asq_fills_incomplete_with_its_source(visit: Visit, world:
     expect(screen).to_have_value("incomplete")
     expect(screen).to_have_accessible_description(
         'Prefilled "incomplete" from the suicide-screen-incomplete alert of 9 Nov 2026 '
-        "(asq item 3: not answered; asq item 5: not answered), newer than the last completed "
-        "ASQ (2 Nov 2026, negative)."
+        "(asq item 3: not answered), newer than the last completed ASQ (2 Nov 2026, negative)."
     )
     visit.screenshot("clinic-level-of-care-screen-incomplete")
