@@ -127,13 +127,14 @@ def test_it_uses_the_midpoint_of_a_range_with_a_warning() -> None:
     plan = plan_taper(request(drug="estazolam", doses=(("night", Decimal(2)),)))
     # Ashton gives estazolam 1–2 mg = diazepam 10 mg; midpoint 1.5 mg: 2 mg = 13.33 mg,
     # switched in halves (1 mg = 6.67 mg each), which the 0.1 mL solution can only make
-    # as 6.6 mg, then 6.6 + 6.67 = 13.2 mg: each rounded down (never up, so no step of
-    # the switch is higher than the one before), and shown.
+    # as 6.6 mg; then the whole 13.33 mg switched so far, rounded down once, 13.3 mg (not
+    # 6.6 + 6.67 rounded again, which loses a little at each step): never up, so no step
+    # of the switch is higher than the one before, and shown.
     assert given(plan.steps[1]) == [
         ("night", "estazolam", Decimal(1)),
         ("night", "diazepam", Decimal("6.6")),
     ]
-    assert given(plan.steps[2]) == [("night", "diazepam", Decimal("13.2"))]
+    assert given(plan.steps[2]) == [("night", "diazepam", Decimal("13.3"))]
     codes = [w.code for w in plan.warnings]
     assert "equivalence-range" in codes
     assert "rounding" in codes

@@ -17,10 +17,12 @@ from clonacare.core.taper.rules import load_rules
 
 PLAN = ["taper", "plan", "--start", "2027-01-04"]
 PORTION_SOURCE = (
-    "ASAM 2025 Rec 7: transition to the longer-acting benzodiazepine over 1–2 weeks rather "
-    "than 1–2 days; Ashton 2002 (crossover method): substitute a portion of one dose time's "
-    "amount at a time (for example a quarter or half), roughly weekly, so no day sees the "
-    "whole regimen change"
+    "Clonacare rule (issue 8), not a guideline value: no switch step replaces more than half "
+    "of the daily diazepam-equivalent, and the switch takes at least two steps of at least 7 "
+    "days; built on ASAM 2025 Rec 7: transition to the longer-acting benzodiazepine over 1–2 "
+    "weeks rather than 1–2 days; and Ashton 2002 (crossover method): substitute a portion of "
+    "one dose time's amount at a time (for example a quarter or half), roughly weekly, so no "
+    "day sees the whole regimen change"
 )
 
 
@@ -104,7 +106,10 @@ def test_a_dose_the_products_cannot_portion_is_refused(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Temazepam comes as capsules (never split) of 7.5 mg and more: one 7.5 mg capsule at
-    # night cannot be switched half at a time.
+    # night cannot be switched half at a time. Reversal: the refusal has the "Refused
+    # (rule): … Ways out: …" form, and no longer offers tapering without the switch, which
+    # the formulary floor refuses for this dose; an override reason switches it in one step
+    # (test_taper_floor_smallest_product.py).
     err = fails(
         capsys,
         *PLAN,
@@ -112,9 +117,28 @@ def test_a_dose_the_products_cannot_portion_is_refused(
         *("--switch-to", "diazepam", "--format", "json"),
     )
     assert err == (
-        "clonacare taper: The formulary 'US default' cannot make a portion of temazepam "
-        "7.5 mg (night) small enough to switch to diazepam gradually: a step may replace at "
-        "most 50% of the daily dose (1.875 mg diazepam-equivalent) "
-        f"[{PORTION_SOURCE}]; use a site formulary (--formulary FILE) with smaller products, "
-        "or taper without the switch.\n"
+        "clonacare taper: Refused (gradual-switch): the formulary 'US default' cannot make a "
+        "portion of temazepam 7.5 mg (night) small enough to switch to diazepam gradually: a "
+        "step may replace at most 50% of the daily dose (1.875 mg diazepam-equivalent) "
+        f"[{PORTION_SOURCE}]. Ways out: a site formulary (--formulary FILE) with smaller "
+        "products; or give --override-reason TEXT to switch it in fewer, larger portions.\n"
     )
+
+
+def test_the_switch_rounds_the_whole_amount_switched_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Temazepam 15 mg = diazepam 7.5 mg, switched in halves: 3.75 mg is made as 3.7 mg,
+    # then the whole 7.5 mg (not 3.7 + 3.75 rounded again, 7.4 mg), which is makeable.
+    assert (
+        main(
+            [
+                *PLAN,
+                *("--drug", "temazepam", "--dose", "night=15", "--method", "bands"),
+                *("--switch-to", "diazepam", "--format", "json"),
+            ]
+        )
+        == 0
+    )
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [s["daily_mg"].get("diazepam") for s in steps[1:3]] == [3.7, 7.5]

@@ -96,7 +96,11 @@ def test_it_plans_an_overridden_breach_and_keeps_the_warning() -> None:
         "discontinuation dose (0.5 mg diazepam-equivalent): a 100% cut of 2 mg "
         f"diazepam-equivalent [{STOP}]."
     )
-    assert warning.source == f"{CEILING[1:-1]}; {STOP}"
+    # Each source once: ASAM 2025 Rec 6 is in both the ceiling's and the stop's.
+    assert warning.source == (
+        f"{CEILING[1:-1]}; FDA 2020 boxed warning: withdrawal reactions can be "
+        "life-threatening (seizures) if the drug is stopped abruptly or reduced too quickly"
+    )
 
 
 def test_it_refuses_the_label_schedule_for_long_term_use() -> None:
@@ -276,9 +280,10 @@ def test_it_escalates_a_starting_dose_above_the_label_maximum() -> None:
     assert (warning.blocking, warning.confirmed_by) == (True, "Dr Okafor")
     assert warning.source == "FDA labels: DailyMed prescribing information"
     # Clonazepam 6 mg without an indication is within the highest maximum (20 mg/day for
-    # seizure disorders), and so is a seizure disorder's dose.
+    # seizure disorders), and so is a seizure disorder's dose. (The switch makes it
+    # diazepam 120 mg/day, above diazepam's maximum: the prescriber confirms that.)
     for patient in (
-        PatientFactors(),
+        PatientFactors(confirmed_by="Dr Okafor"),
         PatientFactors(indication="epilepsy", confirmed_by="Dr Okafor"),
     ):
         plan = plan_taper(
@@ -300,7 +305,11 @@ def test_it_escalates_a_starting_dose_above_the_label_maximum() -> None:
         ("Panic disorder with agoraphobia", False),
         ("anxiety", True),
         (None, False),  # no indication: the highest maximum (10 mg/day) counts
-        ("insomnia", False),  # no label maximum for it: the highest counts
+        # Reversal: an indication given but not one the label names takes the lowest
+        # maximum (4 mg/day for anxiety), the conservative side, and says so.
+        ("insomnia", True),
+        ("GAD", True),
+        ("panic", True),
     ],
 )
 def test_the_label_maximum_of_the_plans_indication_counts(
@@ -311,19 +320,25 @@ def test_the_label_maximum_of_the_plans_indication_counts(
         "doses": (("night", Decimal(6)),),
         "switch_to": "diazepam",
     }
+    why = (
+        ""
+        if indication == "anxiety"
+        else f"; the indication {indication!r} is not one the label names, so its lowest "
+        "maximum applies"
+    )
     if escalated:
         error = refusal(**kw, patient=PatientFactors(indication=indication))
         assert error.code == "confirmation-required"
         assert error.message.startswith(
             "Plan blocked until a clinician confirms: Alprazolam 6 mg/day is above the label "
-            "maximum (4 mg/day for anxiety): the prescriber confirms this starting dose"
+            f"maximum (4 mg/day for anxiety{why}): the prescriber confirms this starting dose"
         )
     plan = plan_taper(
         request(**kw, patient=PatientFactors(indication=indication, confirmed_by="Dr Okafor"))
     )
     messages = [w.message for w in plan.warnings if w.message.startswith("Alprazolam")]
     expected = (
-        "Alprazolam 6 mg/day is above the label maximum (4 mg/day for anxiety): the "
+        f"Alprazolam 6 mg/day is above the label maximum (4 mg/day for anxiety{why}): the "
         "prescriber confirms this starting dose before the plan is made; it may include use "
         "beyond the prescription. Confirmed by Dr Okafor."
     )

@@ -53,8 +53,9 @@ def test_a_confirmed_dose_is_planned_with_the_confirmation_kept(
 def test_without_an_indication_the_highest_maximum_counts(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # Clonazepam's highest label maximum is 20 mg/day (seizure disorders).
-    assert main(CLONAZEPAM_6) == 0
+    # Clonazepam's highest label maximum is 20 mg/day (seizure disorders). (The switch
+    # makes it diazepam 120 mg/day, above diazepam's 40: the prescriber confirms that.)
+    assert main([*CLONAZEPAM_6, "--confirmed-by", "Dr. Avery"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert not [w for w in data["warnings"] if w["message"].startswith("Clonazepam")]
     args = [*CLONAZEPAM_6[:7], "night=21", *CLONAZEPAM_6[8:]]

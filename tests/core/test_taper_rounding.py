@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from clonacare.core.errors import ClinicalError
-from clonacare.core.taper import TaperPlan, TaperRequest, plan_taper
+from clonacare.core.taper import PatientFactors, TaperPlan, TaperRequest, plan_taper
 from clonacare.core.taper.methods import band_for
 from clonacare.core.taper.rules import load_rules
 
@@ -135,6 +135,9 @@ def test_no_cut_goes_beyond_what_the_method_allows(
             step=percent,
             interval_days=interval,
             switch_to="diazepam" if switch and drug != "diazepam" else None,
+            # A dose above a label maximum (the starting dose, or the diazepam after the
+            # switch) is planned once the prescriber confirms it.
+            patient=PatientFactors(confirmed_by="Dr Okafor"),
         )
     )
     assume(plan is not None)

@@ -180,6 +180,18 @@ def register(subparsers: Any) -> None:
     change.add_argument("--step-back", action="store_true")
     adjust.add_argument("--reason", default="", metavar="TEXT")
     adjust.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="adjust despite a limit the revision breaks, recording why (replaces the "
+        "stored plan's)",
+    )
+    adjust.add_argument(
+        "--confirmed-by",
+        metavar="TEXT",
+        help="the clinician who confirmed the blocking warnings (for a dose above the label "
+        "maximum, the prescriber); replaces the stored plan's",
+    )
+    adjust.add_argument(
         "--formulary", metavar="FILE", help="formulary to use (default: the plan's own)"
     )
     adjust.add_argument("--format", required=True, choices=FORMATS)
@@ -319,5 +331,13 @@ def adjust_command(args: argparse.Namespace) -> int:
         from clonacare.core.drugs import load_formulary
 
         formulary = load_formulary(args.formulary)
-    revised = adjust_plan(plan, args.on, action, reason=args.reason, formulary=formulary)
+    revised = adjust_plan(
+        plan,
+        args.on,
+        action,
+        reason=args.reason,
+        formulary=formulary,
+        override_reason=args.override_reason,
+        confirmed_by=args.confirmed_by,
+    )
     return _emit(render(revised, args.format, datetime.now(UTC)), args.output)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from clonacare.core.drugs import LabelMaximum, drug_facts
+from clonacare.core.drugs import SEIZURE_DISORDERS, applicable_label_maximums, drug_facts
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.model import (
     DISCONTINUATION,
@@ -190,6 +190,7 @@ def label_maximum_warning(
     *,
     starting_dose: bool = False,
     confirmed_by: str | None = None,
+    dose_text: str | None = None,
 ) -> PlanWarning | None:
     """A ``label-maximum`` warning when ``daily_mg`` is above the label maximum that
     applies to ``drug``, else None.
@@ -197,45 +198,55 @@ def label_maximum_warning(
     With ``seizure_disorder`` the seizure-disorder maximum applies, where the label gives
     one (clonazepam: 20 mg, not the 4 mg for panic disorder); otherwise, when the plan's
     ``indication`` names one of the label's indications, that one (alprazolam for panic
-    disorder: 10 mg, not the 4 mg for anxiety); without one, the drug's highest label
-    maximum. A ``starting_dose`` above it is escalated: the warning is blocking, and is
-    kept as confirmed when ``confirmed_by`` names the prescriber who confirmed it
-    (``require_confirmation`` refuses the plan until then). Another dose (diazepam after
-    a switch) gets a plain warning.
+    disorder: 10 mg, not the 4 mg for anxiety); an indication given but not recognised
+    ("panic", "GAD") takes the drug's lowest label maximum, and the message says so;
+    without one, the drug's highest label maximum.
+
+    A ``starting_dose`` above it, or a planned dose (``dose_text`` says which: the
+    diazepam after a switch, a dose the prescriber's steps raise), is escalated: the
+    warning is blocking, and is kept as confirmed when ``confirmed_by`` names the
+    prescriber who confirmed it (``require_confirmation`` refuses the plan until then).
+    Otherwise a plain warning.
     """
-    facts = drug_facts(drug)
-    maximums = facts.label_maximums
-    named: tuple[LabelMaximum, ...] = ()
-    if seizure_disorder:
-        named = tuple(m for m in maximums if "seizure" in m.indication)
-    elif indication:
-        words = " ".join(re.findall(r"[a-z]+", indication.lower()))
-        named = tuple(m for m in maximums if m.indication in words)
-    highest = facts.highest_label_maximum()
-    applies = named or ((highest,) if highest is not None else ())
-    exceeded = [m for m in applies if daily_mg > m.mg_per_day]
+    facts = drug_facts(drug)  # an unknown drug is refused, as before
+    applies = applicable_label_maximums(
+        drug, SEIZURE_DISORDERS if seizure_disorder else indication, unrecognised="lowest"
+    )
+    exceeded = list(applies.exceeded_by(daily_mg)) if applies is not None else []
     if not exceeded:
         return None
     limits = ", ".join(f"{_mg(m.mg_per_day)} mg/day for {m.indication}" for m in exceeded)
+    if applies is not None and applies.lowest and len(facts.label_maximums) > 1:
+        limits += (
+            f"; the indication {indication!r} is not one the label names, so its lowest "
+            "maximum applies"
+        )
     confirmed = (confirmed_by or "").strip() or None
+    blocking = starting_dose or dose_text is not None
+    said = f"{drug.capitalize()} {_mg(daily_mg)} mg/day"
     if starting_dose:
         message = (
-            f"{drug.capitalize()} {_mg(daily_mg)} mg/day is above the label maximum "
-            f"({limits}): the prescriber confirms this starting dose before the plan is "
-            "made; it may include use beyond the prescription."
+            f"{said} is above the label maximum ({limits}): the prescriber confirms this "
+            "starting dose before the plan is made; it may include use beyond the "
+            "prescription." + (f" Confirmed by {confirmed}." if confirmed else "")
+        )
+    elif dose_text is not None:
+        message = (
+            f"{said} {dose_text} is above the label maximum ({limits}): the prescriber "
+            "confirms this planned dose before the plan is made."
             + (f" Confirmed by {confirmed}." if confirmed else "")
         )
     else:
         message = (
-            f"{drug.capitalize()} {_mg(daily_mg)} mg/day is above the label maximum "
-            f"({limits}); plan with care, the dose may include use beyond the prescription."
+            f"{said} is above the label maximum ({limits}); plan with care, the dose may "
+            "include use beyond the prescription."
         )
     return PlanWarning(
         code="label-maximum",
         message=message,
         source=exceeded[0].source,
-        blocking=starting_dose,
-        confirmed_by=confirmed if starting_dose else None,
+        blocking=blocking,
+        confirmed_by=confirmed if blocking else None,
     )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.model import DOSE_TIMES, TaperRequest
-from clonacare.core.taper.numbers import clean, mg_text
+from clonacare.core.taper.numbers import a_or_an, clean, mg_text
 from clonacare.core.taper.rules import Rules
 
 if TYPE_CHECKING:
@@ -78,7 +78,8 @@ def check_taper_amounts(context: PlanContext) -> None:
             raise ClinicalError(
                 "bad-option",
                 f"--step {mg_text(step)} mg is smaller than the smallest change the formulary "
-                f"'{context.formulary.name}' can make to a {drug} dose ({mg_text(quantum)} mg); "
+                f"'{context.formulary.name}' can make to {a_or_an(drug)} dose "
+                f"({mg_text(quantum)} mg); "
                 f"choose --step {mg_text(quantum)} or more.",
             )
     elif request.method == "percent" and step < rules.min_percent_step:

@@ -65,7 +65,7 @@ def bands_target(
 def band_for(daily_de: Fraction, rules: Rules) -> Band:
     """The band whose range holds ``daily_de`` (above the top band: the top band)."""
     for band in rules.bands:
-        if daily_de > Fraction(band.above_mg):
+        if band.holds(daily_de):
             return band
     if not rules.bands:
         raise ClinicalError("data-file", "rules.toml: the bands method needs [[bands.band]].")

@@ -32,3 +32,8 @@ def clean(value: Decimal) -> Decimal:
     if not normal.is_finite() or normal.adjusted() >= getcontext().prec:
         return normal
     return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+
+
+def a_or_an(word: str) -> str:
+    """The indefinite article and ``word``: "an alprazolam", "a clonazepam"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

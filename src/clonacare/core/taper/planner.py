@@ -56,6 +56,7 @@ from clonacare.core.taper.model import (
 from clonacare.core.taper.numbers import clean, mg_text
 from clonacare.core.taper.reduction import (
     MethodSettings,
+    choose,
     ideal_percent_breach,
     level_of,
     reduce,
@@ -75,65 +76,37 @@ def plan_taper(request: TaperRequest, formulary: Formulary | None = None) -> Tap
     reason ("rate-limit").
     """
     context = build_context(request, formulary)
-    rules = context.rules
-    warnings, unconfirmed = patient_warnings(request.patient, request.drug, rules)
-    start = tuple(
-        sorted(
-            ((time, request.drug, clean(mg)) for time, mg in request.doses),
-            key=lambda d: DOSE_TIMES.index(d[0]),
-        )
-    )
-    daily = sum((mg for _, _, mg in start), Decimal(0))
-    seizure = any(w.code == "seizure-disorder" for w in warnings)
-    label = label_maximum_warning(
-        request.drug,
-        daily,
-        seizure,
-        request.patient.indication,
-        starting_dose=True,
-        confirmed_by=request.patient.confirmed_by,
-    )
-    if label is not None and label.confirmed_by is None:
-        unconfirmed.append(label)
-    require_confirmation(unconfirmed)
+    warnings, label = confirmed_start(request, context.rules)
     warnings.extend(equivalence_warnings(context))
+    start = start_regimen(request)
     warnings.extend(_check_start_makeable(context, start))
     if label is not None:
         warnings.append(label)
 
     settings = method_settings(context)
     tail = request.switch_to is not None and request.switch_at_de_mg is not None
+    oversized: list[Parameter] = []
     if request.switch_to is not None and not tail:
         drafts = [Draft(day=0, days=context.crossover_days, kind=START, regimen=start)]
-        warnings.extend(crossover(context, drafts))
+        warnings.extend(crossover(context, drafts, oversized))
     else:
         drafts = [Draft(day=0, days=context.interval_days, kind=START, regimen=start)]
 
     parameters = plan_parameters(context, len(drafts) - 1, drafts, settings)
     if request.method == "custom":
         outcome = custom(context, drafts)
-        warnings.extend(_increase_warnings(context, drafts))
+        warnings.extend(increase_warnings(context, drafts))
     else:
         if tail:
             warnings.extend(taper_before_the_switch(context, drafts, settings))
-            warnings.extend(crossover(context, drafts))
+            warnings.extend(crossover(context, drafts, oversized))
         _check_end_dose(context, drafts[-1].regimen)
         result = reduce(context, drafts, settings)
         outcome = result.outcome
         warnings.extend(result.warnings)
     context.check_length(drafts[-1].day + drafts[-1].days, too_long_way_out(request.method))
-    if request.switch_to is not None:
-        highest = max(
-            (
-                sum((mg for _, d, mg in draft.regimen if d == context.taper_drug), Decimal(0))
-                for draft in drafts
-            ),
-            default=Decimal(0),
-        )
-        taper_label = label_maximum_warning(context.taper_drug, highest)
-        if taper_label is not None:
-            warnings.append(taper_label)
-    warnings.extend(judge(context, drafts, parameters))
+    warnings.extend(planned_dose_warnings(context, drafts, warnings))
+    warnings.extend(judge(context, drafts, parameters + oversized))
     steps = build_steps(context, drafts)
     warnings.extend(step_warnings(context, steps))
     return TaperPlan(
@@ -149,6 +122,82 @@ def plan_taper(request: TaperRequest, formulary: Formulary | None = None) -> Tap
         outcome=outcome,
         revisions=(Revision(number=1, on=request.start, action="planned", reason=""),),
     )
+
+
+def start_regimen(request: TaperRequest) -> Regimen:
+    """The doses taken now, in dose-time order."""
+    return tuple(
+        sorted(
+            ((time, request.drug, clean(mg)) for time, mg in request.doses),
+            key=lambda d: DOSE_TIMES.index(d[0]),
+        )
+    )
+
+
+def confirmed_start(
+    request: TaperRequest, rules: Rules
+) -> tuple[list[PlanWarning], PlanWarning | None]:
+    """The patient's warnings and the starting dose's ``label-maximum`` warning (or None).
+
+    Refuses (ClinicalError "confirmation-required") while a blocking one has no
+    ``confirmed_by``: a plan and each revision of it are held the same way.
+    """
+    warnings, unconfirmed = patient_warnings(request.patient, request.drug, rules)
+    daily = sum((mg for _, _, mg in start_regimen(request)), Decimal(0))
+    seizure = any(w.code == "seizure-disorder" for w in warnings)
+    label = label_maximum_warning(
+        request.drug,
+        daily,
+        seizure,
+        request.patient.indication,
+        starting_dose=True,
+        confirmed_by=request.patient.confirmed_by,
+    )
+    if label is not None and label.confirmed_by is None:
+        unconfirmed.append(label)
+    require_confirmation(unconfirmed)
+    return warnings, label
+
+
+def planned_dose_warnings(
+    context: PlanContext, drafts: list[Draft], warnings: list[PlanWarning]
+) -> list[PlanWarning]:
+    """A blocking ``label-maximum`` warning for each drug whose planned daily dose rises
+    above its label maximum after step 0 (the diazepam of a switch, a dose the
+    prescriber's steps raise), naming the drug, the dose, the step and the maximum;
+    refused (ClinicalError "confirmation-required") until the prescriber confirms it
+    with the plan's one ``confirmed_by``. A dose no higher than the starting dose is
+    covered by the starting dose's warning."""
+    request = context.request
+    seizure = any(w.code == "seizure-disorder" for w in warnings)
+    found: list[PlanWarning] = []
+    drugs = dict.fromkeys((request.drug, context.taper_drug))
+    for drug in drugs:
+        dailies = [
+            sum((mg for _, d, mg in draft.regimen if d == drug), Decimal(0)) for draft in drafts
+        ]
+        highest = max(dailies[1:], default=Decimal(0))
+        if highest <= dailies[0]:
+            continue
+        index = dailies.index(highest, 1)
+        when = (request.start + timedelta(days=drafts[index].day)).isoformat()
+        why = (
+            "after the switch to diazepam"
+            if drug != request.drug
+            else "raised by the prescriber's steps"
+        )
+        label = label_maximum_warning(
+            drug,
+            highest,
+            seizure,
+            request.patient.indication,
+            confirmed_by=request.patient.confirmed_by,
+            dose_text=f"from step {index} ({when}), {why},",
+        )
+        if label is not None:
+            found.append(label)
+    require_confirmation([w for w in found if w.confirmed_by is None])
+    return found
 
 
 def method_settings(context: PlanContext) -> MethodSettings:
@@ -198,7 +247,9 @@ def _check_start_makeable(context: PlanContext, start: Regimen) -> list[PlanWarn
     return warnings
 
 
-def crossover(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
+def crossover(
+    context: PlanContext, drafts: list[Draft], oversized: list[Parameter] | None = None
+) -> list[PlanWarning]:
     """Append the switch to diazepam after ``drafts[-1]`` (whose doses are all of the drug
     taken now); returns the warnings for portions only the patient's supply can make.
 
@@ -208,6 +259,13 @@ def crossover(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
     switch takes at least the rules' number of steps. Each step lasts the crossover days.
     The diazepam that replaces a dose equals it by the chosen table, rounded down (never
     up) to what the formulary makes.
+
+    Where the products cannot make a portion that small (a dose that is already the
+    smallest product: temazepam 7.5 mg), the switch is refused (ClinicalError
+    "formulary", "Refused (gradual-switch): …", naming the ways out) unless an override
+    reason accepts a larger portion: the smallest the products make, the whole dose time
+    at the most; each such step is appended to ``oversized`` for the ``rate-limit``
+    warning, with its size.
     """
     rules = context.rules
     last = drafts[-1]
@@ -218,6 +276,7 @@ def crossover(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
     taper = context.taper_drug
     kept = {time: (drug, mg) for time, drug, mg in last.regimen}
     switched: dict[str, Decimal] = {}
+    exact_at: dict[str, Fraction] = {}
     planned = Fraction(0)
     current_supply: list[str] = []
     day = last.day + last.days
@@ -232,23 +291,34 @@ def crossover(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
             aim = Fraction(whole) * (portions - done) / portions
             new_keep, supply = _portion_keep(context, drug, keep_now, aim, budget)
             if new_keep is None:
-                raise ClinicalError(
-                    "formulary",
-                    f"The formulary '{context.formulary.name}' cannot make a portion of "
-                    f"{drug} {mg_text(keep_now)} mg ({time}) small enough to switch to "
-                    f"diazepam gradually: a step may replace at most "
-                    f"{mg_text(share * 100)}% of the daily dose ({mg_text(budget)} mg "
-                    f"diazepam-equivalent) [{rules.crossover_portion_source}]; use a site "
-                    "formulary (--formulary FILE) with smaller products, or taper without "
-                    "the switch.",
-                )
+                if context.override is None:
+                    _refuse_the_portion(context, drafts, drug, keep_now, time, share, budget)
+                new_keep = _largest_makeable_below(context, drug, keep_now)
+                portion = context.de(drug, keep_now - new_keep)
+                if oversized is not None:
+                    when = context.request.start + timedelta(days=day)
+                    oversized.append(
+                        Parameter(
+                            text=(
+                                f"step {len(drafts)} ({when.isoformat()}) switches {drug} "
+                                f"{mg_text(keep_now - new_keep)} mg ({time}), "
+                                f"{mg_text(portion)} mg diazepam-equivalent or "
+                                f"{mg_text(round(portion / total * 100, 1))}% of the daily "
+                                f"dose, in one step: more than the {mg_text(share * 100)}% "
+                                f"a step may replace [{rules.crossover_portion_source}]"
+                            ),
+                            rule="switch",
+                        )
+                    )
             if supply:
                 current_supply.append(f"{drug} {mg_text(new_keep)} mg ({time})")
-            # The diazepam at this dose time: what it had plus this portion's equivalent,
-            # rounded down, so no step of the switch is higher than the one before.
-            wanted = Fraction(switched.get(time, Decimal(0))) + context.to_taper_mg(
+            # The diazepam at this dose time: the equivalent of everything switched there
+            # so far, rounded down once (not portion by portion, which would lose a little
+            # at each step), so no step of the switch is higher than the one before.
+            exact_at[time] = exact_at.get(time, Fraction(0)) + context.to_taper_mg(
                 context.de(drug, keep_now - new_keep)
             )
+            wanted = exact_at[time]
             made = _largest_makeable_at_most(context, wanted)
             if made is None:
                 raise ClinicalError(
@@ -304,6 +374,59 @@ def crossover(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
             source=rules.crossover_portion_source,
         )
     ]
+
+
+def _refuse_the_portion(
+    context: PlanContext,
+    drafts: list[Draft],
+    drug: str,
+    keep: Decimal,
+    time: str,
+    share: Fraction,
+    budget: Fraction,
+) -> None:
+    """No portion small enough for a gradual switch: refused, naming the ways out. To
+    taper without the switch is one only where the drug taken now can be cut within the
+    ceiling (not at the formulary's floor, where it would be refused again)."""
+    rules = context.rules
+    ways = ["a site formulary (--formulary FILE) with smaller products"]
+    if _can_cut_now(context, drafts[-1].regimen):
+        ways.append("taper without the switch")
+    raise ClinicalError(
+        "formulary",
+        f"Refused (gradual-switch): the formulary '{context.formulary.name}' cannot make "
+        f"a portion of {drug} {mg_text(keep)} mg ({time}) small enough to switch to "
+        f"diazepam gradually: a step may replace at most {mg_text(share * 100)}% of the "
+        f"daily dose ({mg_text(budget)} mg diazepam-equivalent) "
+        f"[{rules.crossover_portion_source}]. Ways out: {', '.join(ways)}; or give "
+        "--override-reason TEXT to switch it in fewer, larger portions.",
+    )
+
+
+def _can_cut_now(context: PlanContext, regimen: Regimen) -> bool:
+    """Can the drug taken now be cut within the ceiling from ``regimen`` (its doses only)?"""
+    drug = context.request.drug
+    if any(d != drug for _, d, _ in regimen):
+        return False
+    alone = replace(context, taper_drug=drug)
+    alloc = {time: mg for time, _, mg in regimen}
+    current = Fraction(sum(alloc.values(), Decimal(0)))
+    floor_mg = current * (1 - Fraction(context.rules.max_cut_pct) / 100)
+    return choose(alone, alloc, floor_mg, floor_mg) is not None
+
+
+def _largest_makeable_below(context: PlanContext, drug: str, mg: Decimal) -> Decimal:
+    """The largest amount of ``drug`` below ``mg`` the formulary makes (0 when none)."""
+    maker = context.maker(drug)
+    quantum = maker.quantum
+    if quantum is None:
+        return Decimal(0)
+    j = ceil(Fraction(mg) / Fraction(quantum)) - 1
+    while j >= 1:
+        if maker.can_make(quantum * j):
+            return clean(quantum * j)
+        j -= 1
+    return Decimal(0)
 
 
 def _hold_within_the_ceiling(
@@ -479,7 +602,7 @@ def _check_end_dose(context: PlanContext, regimen: Regimen) -> None:
 class Parameter:
     """A plan parameter that breaks a limit by itself, accepted by an override reason:
     ``text`` opens the plan's ``rate-limit`` warning, ``rule`` names the limit's source
-    ("ceiling" or "stop")."""
+    ("ceiling", "stop", or "switch": a switch step larger than a step may replace)."""
 
     text: str
     rule: str
@@ -502,7 +625,7 @@ def discontinuation_parameters(context: PlanContext) -> list[Parameter]:
     rules = context.rules
     default = Fraction(rules.discontinuation_de_mg)
     disc = context.discontinuation_de_mg
-    if disc <= default:
+    if disc <= default or not ends_in_a_stop(context):
         return []
     text = (
         f"The discontinuation dose, {mg_text(disc)} mg diazepam-equivalent, is above the "
@@ -517,6 +640,17 @@ def discontinuation_parameters(context: PlanContext) -> list[Parameter]:
             "less, or give --override-reason TEXT to plan it anyway.",
         )
     return [Parameter(text=text, rule="stop")]
+
+
+def ends_in_a_stop(context: PlanContext) -> bool:
+    """Can the plan end by stopping the drug? Not with an end dose to hold (the methods
+    hold it, at the formulary's floor too), nor custom steps that end on a dose."""
+    request = context.request
+    if request.method == "custom":
+        return bool(request.custom_steps) and not any(
+            mg > 0 for _, mg in request.custom_steps[-1].doses
+        )
+    return request.end_dose_mg is None
 
 
 def taper_before_the_switch(
@@ -574,8 +708,43 @@ def percent_parameters(
     return text
 
 
+def plan_breaches(context: PlanContext, drafts: list[Draft]) -> list[Breach]:
+    """Every breach of the ceiling, the minimum step and the stop rule, in step order."""
+    levels = [level_of(context, d) for d in drafts]
+    breaches = find_breaches(levels, context.rules)
+    breaches += stop_breaches(levels, context.stop_threshold_de)
+    breaches.sort(key=lambda b: b.index)
+    return breaches
+
+
+def no_worse_than(breach: Breach, stored: list[Breach]) -> bool:
+    """Is ``breach`` one the stored plan already had, or a milder one of the same rule?
+    A stop from a dose no higher, a cut in the window no deeper, a step no shorter."""
+    for old in stored:
+        if old.rule != breach.rule:
+            continue
+        if breach.rule == "stop" and breach.from_de <= old.from_de:
+            return True
+        if breach.rule == "min-step" and breach.days >= old.days:
+            return True
+        if breach.rule == "ceiling" and breach.to_de * old.from_de >= old.to_de * breach.from_de:
+            return True
+    return False
+
+
+# Breaches listed in full in a ``rate-limit`` warning: every stop, so an overridden stop
+# is never hidden behind "and N more". Ceiling and minimum-step breaches are listed up to
+# this many.
+_SHOWN_PACE_BREACHES = 3
+
+
 def judge(
-    context: PlanContext, drafts: list[Draft], parameters: list[Parameter] | None = None
+    context: PlanContext,
+    drafts: list[Draft],
+    parameters: list[Parameter] | None = None,
+    *,
+    stored: list[Breach] | None = None,
+    way_out: str | None = None,
 ) -> list[PlanWarning]:
     """Check the whole plan against the ceiling, the minimum step and the stop (the drug
     stops only from a dose at or below the discontinuation dose).
@@ -583,47 +752,92 @@ def judge(
     Without an override reason the first breach is refused (ClinicalError "rate-limit",
     naming the step, the days and doses and how to override); with one, the breaches are
     kept as one ``rate-limit`` warning, which starts with the text of ``parameters`` that
-    break a limit by themselves, when given.
+    break a limit by themselves, when given. Every stop and every parameter is listed;
+    ceiling and minimum-step breaches after the first three are counted.
+
+    A revision passes ``stored``, the breaches of the plan it revises: a breach no worse
+    than one of them is not the revision's doing and is never refused; without an
+    override reason it is kept as a ``stored-plan-breach`` warning (with ``parameters``,
+    which come from the stored plan too). ``way_out`` replaces the plan's options in a
+    refusal (a revision names its own).
     """
     parameters = parameters or []
-    levels = [level_of(context, d) for d in drafts]
-    breaches = find_breaches(levels, context.rules)
-    breaches += stop_breaches(levels, context.stop_threshold_de)
-    breaches.sort(key=lambda b: b.index)
+    breaches = plan_breaches(context, drafts)
     if not breaches and not parameters:
         return []
-    texts = [_breach_text(context, drafts, b) for b in breaches]
     if context.override is None:
-        raise ClinicalError(
-            "rate-limit", f"Refused (rate-limit): {texts[0]}. {_way_out(context, breaches[0])}"
-        )
-    shown = "; ".join(texts[:3]) + (f"; and {len(texts) - 3} more" if len(texts) > 3 else "")
-    if parameters:
-        several = len(texts) > 1
-        shown = "; ".join(p.text for p in parameters) + (
-            f"; the step{'s' if several else ''} that break{'' if several else 's'} a limit: "
-            + shown
-            if texts
-            else ""
-        )
-    rules = context.rules
-    sources = {b.rule for b in breaches} | {p.rule for p in parameters}
-    source = "; ".join(
-        s
-        for rule, s in (
-            ("ceiling", rules.ceiling_source),
-            ("min-step", rules.min_step_source),
-            ("stop", rules.stop_source),
-        )
-        if rule in sources
-    )
+        new = [b for b in breaches if stored is None or not no_worse_than(b, stored)]
+        if new:
+            first = new[0]
+            out = way_out or _way_out(context, first)
+            raise ClinicalError(
+                "rate-limit",
+                f"Refused (rate-limit): {_breach_text(context, drafts, first)}. {out}",
+            )
+        if stored is None:
+            return []  # the parameters were refused before any step was planned
+        return [
+            PlanWarning(
+                code="stored-plan-breach",
+                message=(
+                    "From the stored plan, made before this limit applied or without an "
+                    f"override reason: {_listing(context, drafts, breaches, parameters)}. The "
+                    "revision keeps it as it was; to fix it, plan the taper again from the "
+                    "current dose (clonacare taper plan), or record why with "
+                    "--override-reason TEXT."
+                ),
+                source=_sources(context, breaches, parameters),
+            )
+        ]
     return [
         PlanWarning(
             code="rate-limit",
-            message=f"Overridden ({context.override}): {shown}.",
-            source=source,
+            message=(
+                f"Overridden ({context.override}): "
+                f"{_listing(context, drafts, breaches, parameters)}."
+            ),
+            source=_sources(context, breaches, parameters),
         )
     ]
+
+
+def _listing(
+    context: PlanContext, drafts: list[Draft], breaches: list[Breach], parameters: list[Parameter]
+) -> str:
+    """The parameters, every stop, and the first ceiling and minimum-step breaches."""
+    pace = [b for b in breaches if b.rule != "stop"]
+    shown_pace = {id(b) for b in pace[:_SHOWN_PACE_BREACHES]}
+    listed = [b for b in breaches if b.rule == "stop" or id(b) in shown_pace]
+    texts = [_breach_text(context, drafts, b) for b in listed]
+    hidden = len(pace) - len(shown_pace)
+    shown = "; ".join(texts)
+    if hidden:
+        shown += f"; and {hidden} more that cut too fast or too often"
+    if not parameters:
+        return shown
+    several = len(breaches) > 1
+    return "; ".join(p.text for p in parameters) + (
+        f"; the step{'s' if several else ''} that break{'' if several else 's'} a limit: " + shown
+        if breaches
+        else ""
+    )
+
+
+def _sources(context: PlanContext, breaches: list[Breach], parameters: list[Parameter]) -> str:
+    """The sources of the limits broken, each part once ("ASAM 2025 Rec 6 …" is in both
+    the ceiling's and the stop's)."""
+    rules = context.rules
+    rules_broken = {b.rule for b in breaches} | {p.rule for p in parameters}
+    parts: list[str] = []
+    for rule, source in (
+        ("ceiling", rules.ceiling_source),
+        ("min-step", rules.min_step_source),
+        ("stop", rules.stop_source),
+        ("switch", rules.crossover_portion_source),
+    ):
+        if rule in rules_broken:
+            parts.extend(p for p in source.split("; ") if p not in parts)
+    return "; ".join(parts)
 
 
 def _breach_text(context: PlanContext, drafts: list[Draft], breach: Breach) -> str:
@@ -762,7 +976,8 @@ def _initial_cut_warning(rules: Rules, steps: tuple[Step, ...]) -> PlanWarning |
     if before <= 0:
         return None
     end = steps[first].start + timedelta(days=rules.initial_cut_window_days)
-    window = [s for s in steps[first:] if s.start < end]
+    # The stop is judged by the stop rule, not as a cut of the initial pace.
+    window = [s for s in steps[first:] if s.start < end and s.kind != DISCONTINUATION]
     lowest = min(s.diazepam_equivalent_mg for s in window)
     total = (before - lowest) / before * 100
     if total <= Fraction(rules.initial_cut_high_pct):
@@ -802,7 +1017,7 @@ def is_rounded(drug: str, step: Step) -> bool:
     return step.planned_daily_mg is not None and step.planned_daily_mg != taper_daily(drug, step)
 
 
-def _increase_warnings(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
+def increase_warnings(context: PlanContext, drafts: list[Draft]) -> list[PlanWarning]:
     raised = []
     previous: Fraction | None = None
     for number, draft in enumerate(drafts):

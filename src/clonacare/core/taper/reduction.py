@@ -21,7 +21,7 @@ from clonacare.core.taper.context import Draft, PlanContext, Regimen
 from clonacare.core.taper.guardrails import Level, keep_fraction, lowest_allowed_de
 from clonacare.core.taper.methods import Target, bands_target, fixed_target, percent_target
 from clonacare.core.taper.model import DISCONTINUATION, DOSE_TIMES, END_DOSE, REDUCTION, PlanWarning
-from clonacare.core.taper.numbers import clean, mg_text
+from clonacare.core.taper.numbers import a_or_an, clean, mg_text
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,7 @@ def reduce(
     too_long: str | None = None,
     what: str = "This plan",
     switch_at_mg: Fraction | None = None,
+    accept_floor_stop: bool = False,
 ) -> ReductionResult:
     """Append reduction steps to ``drafts`` (whose last step holds the taper drug only)
     until the plan stops the drug or holds the end dose.
@@ -217,6 +218,10 @@ def reduce(
     With ``switch_at_mg`` (mg of the drug tapered here) the loop ends instead, with
     outcome "switch", once the daily dose is at or below it: the tail switch to diazepam
     follows. A floor above it is refused (ClinicalError "formulary-floor").
+
+    ``accept_floor_stop`` (a revision of a stored plan that already stopped at the floor)
+    plans the stop at the floor without refusing it: the revision's judge then keeps it
+    as the stored plan's.
 
     ClinicalError("plan-too-long") when the plan would run past the longest plan
     (``too_long`` says what to change, by default the method's options; ``what`` names
@@ -297,7 +302,7 @@ def reduce(
                 result.outcome = "end-dose"
                 result.warnings.append(warning)
                 return result
-            if context.override is None:
+            if context.override is None and not accept_floor_stop:
                 _refuse_the_floor(context, drafts, alloc, current)
             _discontinue(
                 context,
@@ -439,23 +444,58 @@ def _nearest_below(context: PlanContext, alloc: dict[str, Decimal], current: Fra
 def _cannot_go_below(context: PlanContext, alloc: dict[str, Decimal], current: Fraction) -> str:
     rules = context.rules
     return (
-        f"The formulary '{context.formulary.name}' cannot make a {context.taper_drug} dose "
+        f"The formulary '{context.formulary.name}' cannot make {a_or_an(context.taper_drug)} dose "
         f"below {mg_text(current)} mg/day within {mg_text(rules.max_cut_pct)}% in "
         f"{rules.window_days} days{_nearest_below(context, alloc, current)}"
     )
 
 
-def _ways_out(context: PlanContext, current: Fraction) -> list[str]:
-    """The ways past the formulary's floor: finish on diazepam, or a finer product."""
+def _ways_out(context: PlanContext, current: Fraction, alloc: dict[str, Decimal]) -> list[str]:
+    """The ways past the formulary's floor: finish on diazepam, or a finer product. The
+    switch is offered as it can be planned: gradually where the products make a portion
+    of at most the share a step may replace, else only in one step with an override
+    reason (a dose that is already the smallest product: temazepam 7.5 mg)."""
     ways = []
     if context.taper_drug != "diazepam":
         de = mg_text(context.de(context.taper_drug, current))
-        ways.append(
-            "finish on diazepam (--switch-to diazepam, or --switch-at MG to switch once the "
-            f"daily dose is at or below MG mg diazepam-equivalent, with MG {de} or more)"
-        )
+        if switch_can_be_gradual(context, alloc):
+            ways.append(
+                "finish on diazepam (--switch-to diazepam, or --switch-at MG to switch once "
+                f"the daily dose is at or below MG mg diazepam-equivalent, with MG {de} or "
+                "more)"
+            )
+        else:
+            ways.append(
+                "finish on diazepam in one step with --switch-to diazepam and "
+                f"--override-reason TEXT ({de} mg diazepam-equivalent at once: the products "
+                "make no smaller portion)"
+            )
     ways.append("a liquid or compounded form in a site formulary (--formulary FILE)")
     return ways
+
+
+def switch_can_be_gradual(context: PlanContext, alloc: dict[str, Decimal]) -> bool:
+    """Can the switch to diazepam begin from these doses of the drug tapered now, each
+    step replacing at most the rules' share of the daily dose? Each dose time needs a
+    first portion within it: the whole dose time, or down to an amount the products make."""
+    rules = context.rules
+    drug = context.taper_drug
+    share = min(Fraction(rules.crossover_max_share), Fraction(1, rules.crossover_min_steps))
+    total = sum((context.de(drug, mg) for mg in alloc.values()), Fraction(0))
+    budget_mg = total * share * context.equivalent_of(drug) / 10
+    maker = context.maker(drug)
+    quantum = maker.quantum
+    for mg in (m for m in alloc.values() if m > 0):
+        lowest = Fraction(mg) - budget_mg
+        if lowest <= 0:
+            continue
+        if quantum is None:
+            return False
+        q = Fraction(quantum)
+        j = ceil(lowest / q)
+        if not any(maker.can_make(quantum * k) for k in range(j, ceil(Fraction(mg) / q))):
+            return False
+    return True
 
 
 def _refuse_the_floor(
@@ -476,7 +516,7 @@ def _refuse_the_floor(
         f"would stop from {mg_text(current)} mg/day, a 100% cut ({mg_text(de)} mg "
         "diazepam-equivalent), above the discontinuation dose "
         f"({mg_text(context.stop_threshold_de)} mg diazepam-equivalent).{immediate} Ways "
-        f"out: {', '.join(_ways_out(context, current))}; or give --override-reason TEXT to "
+        f"out: {', '.join(_ways_out(context, current, alloc))}; or give --override-reason TEXT to "
         "plan the stop anyway.",
     )
 
@@ -515,7 +555,7 @@ def _floor_warning(
         code="formulary-floor",
         message=(
             f"{_cannot_go_below(context, alloc, current)}: {outcome}. Ways out: "
-            f"{', '.join(_ways_out(context, current))}."
+            f"{', '.join(_ways_out(context, current, alloc))}."
         ),
         source=context.rules.sources["formulary_floor"],
     )

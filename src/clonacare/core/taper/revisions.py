@@ -22,7 +22,6 @@ from clonacare.core.taper.context import (
     build_context,
     equivalence_warnings,
 )
-from clonacare.core.taper.guardrails import label_maximum_warning, patient_warnings
 from clonacare.core.taper.model import (
     CROSSOVER,
     DISCONTINUATION,
@@ -33,14 +32,19 @@ from clonacare.core.taper.model import (
     Revision,
     Step,
     TaperPlan,
+    TaperRequest,
 )
-from clonacare.core.taper.numbers import mg_text
+from clonacare.core.taper.numbers import a_or_an, mg_text
 from clonacare.core.taper.planner import (
+    Parameter,
     build_steps,
+    confirmed_start,
     crossover,
     judge,
     method_settings,
+    plan_breaches,
     plan_parameters,
+    planned_dose_warnings,
     step_warnings,
     taper_before_the_switch,
 )
@@ -87,6 +91,15 @@ _TOO_LONG: dict[type, str] = {
 }
 
 
+# A revision refused for a breach of its own names only the options of ``taper adjust``.
+_OVERRIDE = "or give --override-reason TEXT to adjust the plan anyway."
+_ADJUST_WAY_OUT: dict[type, str] = {
+    Pause: f"Choose another --pause or --on, {_OVERRIDE}",
+    SlowInterval: f"Choose a longer --slow-interval, {_OVERRIDE}",
+    SlowStep: f"Choose a smaller --slow-step or use --slow-interval, {_OVERRIDE}",
+    StepBack: f"Use --pause or --slow-interval instead, {_OVERRIDE}",
+}
+
 _STEP_BACK = "step back to the previous dose"
 
 
@@ -121,15 +134,31 @@ def adjust_plan(
     action: Adjustment,
     reason: str = "",
     formulary: Formulary | None = None,
+    *,
+    override_reason: str | None = None,
+    confirmed_by: str | None = None,
 ) -> TaperPlan:
     """The next revision of ``plan`` with ``action`` taking effect on ``on``.
 
+    Only what the adjustment changes is judged: a breach no worse than one the stored
+    plan already had (a plan made before a limit applied, an old stop from above the
+    discontinuation dose) never blocks a pause or a slowing; without an override reason
+    it is kept as a ``stored-plan-breach`` warning. ``override_reason`` (replacing the
+    stored plan's) accepts breaches the revision makes; ``confirmed_by`` (replacing the
+    stored plan's) confirms blocking warnings, which hold a revision as they hold a plan.
+
     Raises ClinicalError("bad-option") for a date outside the running plan, a "slow" that
     is not slower, a step back with no earlier dose, or a smaller step for a method that
-    has none; ClinicalError("rate-limit") if the result broke a limit without override.
+    has none; ClinicalError("confirmation-required") for a blocking warning no clinician
+    has confirmed; ClinicalError("rate-limit") if the revision breaks a limit of its own
+    without an override reason (naming only this function's options).
     """
-    request = plan.request
+    stored = plan_breaches(
+        build_context(plan.request, formulary), [_draft(plan, step) for step in plan.steps]
+    )
+    request = _with_confirmation(plan.request, override_reason, confirmed_by)
     context = build_context(request, formulary)
+    confirmed_start(request, context.rules)
     drafts = [_draft(plan, step) for step in plan.steps]
     day = (on - request.start).days
     current = _current_index(plan, drafts, day, on)
@@ -137,6 +166,7 @@ def adjust_plan(
     settings = method_settings(context)
     rules = context.rules
     crossover_mix: str | None = None
+    oversized: list[Parameter] = []  # switch steps larger than allowed, overridden
 
     if isinstance(action, Pause):
         if not 1 <= action.days <= rules.max_interval_days:
@@ -208,7 +238,7 @@ def adjust_plan(
                 rules.min_percent_step_source
                 if method == "percent"
                 else f"the smallest change the formulary '{context.formulary.name}' can make "
-                f"to a {context.taper_drug} dose"
+                f"to {a_or_an(context.taper_drug)} dose"
             )
             raise ClinicalError(
                 "bad-option",
@@ -225,9 +255,14 @@ def adjust_plan(
         if any(drug != context.taper_drug for _, drug, _ in drafts[-1].regimen):
             # Before a tail switch: cut the drug taken now to the switch point, then switch.
             replanned_warnings += taper_before_the_switch(context, drafts, settings)
-            replanned_warnings += crossover(context, drafts)
+            replanned_warnings += crossover(context, drafts, oversized)
         result = reduce(
-            context, drafts, settings, too_long=_TOO_LONG[SlowStep], what="The revised plan"
+            context,
+            drafts,
+            settings,
+            too_long=_TOO_LONG[SlowStep],
+            what="The revised plan",
+            accept_floor_stop=any(b.rule == "stop" for b in stored),
         )
         replanned_warnings += result.warnings
         plan = replace(plan, outcome=result.outcome)
@@ -264,9 +299,25 @@ def adjust_plan(
     last = drafts[-1]
     context.check_length(last.day + last.days, _TOO_LONG[type(action)], "The revised plan")
     warnings = _warnings(context, plan, replanned_warnings)
+    warnings.extend(planned_dose_warnings(context, drafts, warnings))
     before_cuts = max(i for i, d in enumerate(drafts) if d.kind in (START, CROSSOVER))
-    parameters = plan_parameters(context, before_cuts, drafts, method_settings(context))
-    warnings.extend(judge(context, drafts, parameters))
+    # The parameters come from the stored plan (a slower one breaks no more): never
+    # refused here, only listed.
+    parameters = plan_parameters(
+        replace(context, override=context.override or "stored plan"),
+        before_cuts,
+        drafts,
+        method_settings(context),
+    )
+    warnings.extend(
+        judge(
+            context,
+            drafts,
+            parameters + oversized,
+            stored=stored,
+            way_out=_ADJUST_WAY_OUT[type(action)],
+        )
+    )
     new_steps = build_steps(context, drafts)
     steps = _keep_taken(plan.steps, new_steps, current)
     warnings.extend(step_warnings(context, steps))
@@ -287,6 +338,19 @@ def adjust_plan(
             ),
         ),
     )
+
+
+def _with_confirmation(
+    request: TaperRequest, override_reason: str | None, confirmed_by: str | None
+) -> TaperRequest:
+    """The stored request with the revision's override reason and confirmation, if given."""
+    override = (override_reason or "").strip()
+    if override:
+        request = replace(request, override_reason=override)
+    confirmed = (confirmed_by or "").strip()
+    if confirmed:
+        request = replace(request, patient=replace(request.patient, confirmed_by=confirmed))
+    return request
 
 
 def _draft(plan: TaperPlan, step: Step) -> Draft:
@@ -345,27 +409,16 @@ def _keep_taken(old: tuple[Step, ...], new: tuple[Step, ...], current: int) -> t
 def _warnings(
     context: PlanContext, plan: TaperPlan, replanned: list[PlanWarning] | None
 ) -> list[PlanWarning]:
-    request = context.request
-    warnings = list(patient_warnings(request.patient, request.drug, context.rules)[0])
+    """The revision's warnings: the patient's and the starting dose's rebuilt (blocking
+    ones confirmed, ``confirmed_start`` has held the revision otherwise), the ones from how
+    the plan was computed carried, the re-planned part's own."""
+    warnings, label = confirmed_start(context.request, context.rules)
     warnings.extend(equivalence_warnings(context))
-    daily = sum((mg for _, mg in request.doses), Decimal(0))
-    seizure = any(w.code == "seizure-disorder" for w in warnings)
-    label = label_maximum_warning(
-        request.drug,
-        daily,
-        seizure,
-        request.patient.indication,
-        starting_dose=True,
-        confirmed_by=request.patient.confirmed_by,
-    )
     if label is not None:
         warnings.append(label)
     for warning in plan.warnings:
-        if (
-            warning.code == "label-maximum" and warning.message not in {w.message for w in warnings}
-        ) or (
-            warning.code in _CARRIED
-            and (replanned is None or warning.code in ("formulary-current-dose", "dose-increase"))
+        if warning.code in _CARRIED and (
+            replanned is None or warning.code in ("formulary-current-dose", "dose-increase")
         ):
             warnings.append(warning)
     if replanned is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,18 @@ DATA_FILE = Path(__file__).parent / "data" / "rules.toml"
 
 @dataclass(frozen=True)
 class Band:
-    """A NICE/Ashton diazepam band: applies to a daily dose above ``above_mg``."""
+    """A NICE/Ashton diazepam band: applies to a daily dose above ``above_mg``, or at it
+    too when ``includes_bound`` (rules.toml ``at_least_mg``: the 5–10 mg band holds 5 mg)."""
 
     above_mg: Decimal
     cut_low_mg: Decimal
     cut_high_mg: Decimal
+    includes_bound: bool = False
+
+    def holds(self, daily_mg: Fraction) -> bool:
+        """Is ``daily_mg`` at or above this band's lower bound (as the band counts it)?"""
+        bound = Fraction(self.above_mg)
+        return daily_mg > bound or (self.includes_bound and daily_mg == bound)
 
 
 @dataclass(frozen=True)
@@ -149,13 +157,18 @@ def load_rules() -> Rules:
         raise ClinicalError("data-file", f"{name}: missing table {exc}.") from None
     band_list = tuple(
         Band(
-            above_mg=to_decimal(b["above_mg"], f"{name} band"),
+            above_mg=to_decimal(
+                b["above_mg"] if "above_mg" in b else b["at_least_mg"], f"{name} band"
+            ),
             cut_low_mg=to_decimal(b["cut_low_mg"], f"{name} band"),
             cut_high_mg=to_decimal(b["cut_high_mg"], f"{name} band"),
+            includes_bound="above_mg" not in b,
         )
         for b in bands["band"]
     )
-    band_list = tuple(sorted(band_list, key=lambda b: b.above_mg, reverse=True))
+    band_list = tuple(
+        sorted(band_list, key=lambda b: (b.above_mg, not b.includes_bound), reverse=True)
+    )
     patient = {
         code: PatientRule(
             code=code,
