@@ -215,12 +215,12 @@ def test_the_level_is_the_highest_any_fired_rule_asks_for(changes: dict[str, Any
         for r in level_of_care_rules().rules
         if r.fires(parse_assessment({**ALICE, **changes}), SETTINGS)
     }
-    counted = [
-        code
-        for code in fired
-        if next(r for r in level_of_care_rules().rules if r.code == code).level
-        == "intensive-outpatient"
-    ]
+    # Distinct findings: rules naming the same finding count once.
+    counted = {
+        rule.finding
+        for rule in level_of_care_rules().rules
+        if rule.code in fired and rule.level == "intensive-outpatient"
+    }
     if len(counted) >= SETTINGS.combined_findings_at_least:
         fired.add("combined-findings")
     assert {r.code for r in result.reasons} == (fired or {"outpatient-default"})

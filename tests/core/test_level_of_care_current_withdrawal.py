@@ -73,8 +73,17 @@ def test_a_fall_at_65_or_over_calls_for_closer_monitoring() -> None:
     assert falls.source.startswith("ASAM 2025 Rec 5a names falls")
 
 
-def test_a_fall_under_65_adds_no_reason() -> None:
-    assert codes_and_level(falls_past_year=True, age=64) == (["outpatient-default"], "outpatient")
+def test_a_fall_under_65_is_shown_without_raising_the_level() -> None:
+    assert codes_and_level(falls_past_year=True, age=64) == (["falls"], "outpatient")
+    record = parse_assessment({**ALICE_RECORD, "falls_past_year": True, "age": 64})
+    (falls,) = level_of_care(record, SETTINGS).reasons
+    assert (falls.level, falls.message, falls.source) == (
+        "outpatient",
+        "Falls: a fall in the past year; weigh it when planning the pace and the monitoring "
+        "(closer monitoring for falls is advised from age 65).",
+        "ASAM 2025 Rec 5a names falls among the risks of significant harm (clinical "
+        "reference, Level of care); the age of 65 is the guideline's section on older adults",
+    )
 
 
 def test_a_record_from_before_the_new_inputs_is_read_with_safe_defaults() -> None:

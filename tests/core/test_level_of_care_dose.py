@@ -1,6 +1,6 @@
 """Level of care uses the dose (issue 8): a daily dose above the label maximum of its
-indication (without a labelled indication, the drug's highest label maximum; FDA labels,
-clinical reference, Clonazepam) calls for closer monitoring; ASAM 2025 Table 2's
+indication (without a labelled indication, the drug's highest label maximum; each drug's
+FDA label) calls for closer monitoring; ASAM 2025 Table 2's
 withdrawal risk is shown beside the level with its source and never raises it (Rec 5).
 """
 
@@ -24,9 +24,9 @@ from tests.samples import ALICE_RECORD
 
 SETTINGS = load_settings()
 LABEL_SOURCE = (
-    "FDA labels, label maximum daily doses (clinical reference, Clonazepam); closer "
-    "monitoring above it is a Clonacare rule, not a guideline value; FDA labels: DailyMed "
-    "prescribing information"
+    "Closer monitoring above the label maximum is a Clonacare rule, not a guideline value; "
+    "FDA label for clonazepam, maximum daily dose (DailyMed prescribing information; "
+    "clinical reference, label maximum daily doses)"
 )
 
 

@@ -54,9 +54,23 @@ def test_an_untreated_opioid_use_disorder_calls_for_closer_monitoring() -> None:
     )
 
 
-def test_both_together_are_a_combination() -> None:
-    assert care(opioid_nonprescribed=True, opioid_use_disorder_untreated=True).level == (
-        "inpatient"
+def test_both_together_are_one_finding_not_a_combination() -> None:
+    # Both are the same risk (an opioid overdose with a benzodiazepine): counted once.
+    result = care(opioid_nonprescribed=True, opioid_use_disorder_untreated=True)
+    assert result.level == "intensive-outpatient"
+    assert "combined-findings" not in {r.code for r in result.reasons}
+
+
+def test_the_opioid_overdose_risk_and_another_finding_are_a_combination() -> None:
+    found = reasons(
+        opioid_nonprescribed=True, opioid_use_disorder_untreated=True, other_sedatives=True
+    )
+    assert found["combined-findings"][:2] == (
+        "inpatient",
+        "Combined findings: 2 findings each call for closer monitoring (other-sedatives, "
+        "opioid overdose risk: opioid-nonprescribed + opioid-use-disorder-untreated); "
+        "together they raise the recommendation one level, to inpatient (a Clonacare "
+        "rule: 2 or more, a site setting).",
     )
 
 
@@ -80,7 +94,26 @@ def test_prescribed_opioids_keep_outpatient_with_the_naloxone_prompt() -> None:
 def test_every_opioid_co_use_shows_the_naloxone_prompt(changes: dict[str, Any]) -> None:
     found = reasons(**changes)
     assert found["naloxone"] == ("outpatient", NALOXONE[1], NALOXONE_SOURCE)
-    assert "opioid-use" in found
+    # The lowest-effective-doses reason (Rec 16, 18) is only for a prescribed opioid.
+    assert ("opioid-use" in found) is ("opioid_use" in changes)
+
+
+def test_a_prescribed_opioid_is_reviewed_at_the_lowest_effective_doses() -> None:
+    assert reasons(opioid_use=True)["opioid-use"] == (
+        "outpatient",
+        "Opioid: a prescribed opioid taken with the benzodiazepine (FDA boxed warning: "
+        "profound sedation, respiratory depression, coma, death); review more often, at "
+        "least every 3 months, with the benzodiazepine and the prescribed opioid each at its "
+        "lowest effective dose.",
+        "FDA 2020 boxed warning; ASAM 2025 Rec 16, 18 (clinical reference, Level of care)",
+    )
+
+
+@pytest.mark.parametrize("treatment", ["methadone", "buprenorphine"])
+def test_opioid_treatment_is_never_told_to_reduce_it(treatment: str) -> None:
+    found = reasons(opioid_agonist_treatment=treatment)
+    assert sorted(found) == ["naloxone", "opioid-treatment-program"]
+    assert not any("lowest effective" in message for _, message, _ in found.values())
 
 
 def test_no_opioid_no_naloxone_prompt() -> None:

@@ -55,6 +55,16 @@ def test_a_dose_above_the_label_maximum_calls_for_closer_monitoring(world: World
     status, body = record_for(world.avery, world.alex.pk, {**OLD_BODY, "daily_dose_mg": 4.5})
     assert status == 201
     assert (body["level"], codes(body)) == ("intensive-outpatient", ["above-label-maximum"])
+    (reason,) = body["result"]["reasons"]
+    assert reason == {
+        "code": "above-label-maximum",
+        "level": "intensive-outpatient",
+        "message": "Dose above the label maximum: clonazepam 4.5 mg/day is above the 4 mg/day "
+        "label maximum (for panic disorder); closer monitoring.",
+        "source": "Closer monitoring above the label maximum is a Clonacare rule, not a "
+        "guideline value; FDA label for clonazepam, maximum daily dose (DailyMed prescribing "
+        "information; clinical reference, label maximum daily doses)",
+    }
 
 
 def test_two_findings_raise_the_level_one_step(world: World) -> None:
@@ -68,10 +78,27 @@ def test_two_findings_raise_the_level_one_step(world: World) -> None:
     assert codes(body) == [
         "other-sedatives",
         "opioid-nonprescribed",
-        "opioid-use",
         "naloxone",
         "combined-findings",
     ]
+    combined = body["result"]["reasons"][-1]
+    assert (combined["level"], combined["message"]) == (
+        "inpatient",
+        "Combined findings: 2 findings each call for closer monitoring (other-sedatives, "
+        "opioid overdose risk: opioid-nonprescribed); together they raise the recommendation "
+        "one level, to inpatient (a Clonacare rule: 2 or more, a site setting).",
+    )
+
+
+def test_one_risk_shown_twice_is_not_a_combination(world: World) -> None:
+    status, body = record_for(
+        world.avery,
+        world.alex.pk,
+        {**OLD_BODY, "opioid_nonprescribed": True, "opioid_use_disorder_untreated": True},
+    )
+    assert status == 201
+    assert body["level"] == "intensive-outpatient"
+    assert codes(body) == ["opioid-nonprescribed", "opioid-use-disorder-untreated", "naloxone"]
 
 
 def test_buprenorphine_is_flagged_to_coordinate_with_the_naloxone_prompt(world: World) -> None:

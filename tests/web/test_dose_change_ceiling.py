@@ -26,11 +26,27 @@ SOURCE = "ASAM 2025 Rec 6: the pace should typically not exceed 25% every 2 week
 REASON = "Withdrawal is mild; the patient asked to go faster and is seen weekly."
 
 
-def over_ceiling(cut: str, high: str, new: str) -> str:
+ASHTON = "Ashton (2002/2007)"
+VADOD = "VA/DoD SUD CPG (2021)"
+SWITCH = (
+    " To record a switch to another benzodiazepine, record the new drug's dose first, with "
+    "the same date: this cut is then measured against that day's total."
+)
+
+
+def over_ceiling(cut: str, high: str, new: str, vadod: str = "", switch: bool = True) -> str:
+    """The refusal for clonazepam alone: the VA/DoD table counts it at half the Ashton
+    figures (1 mg, not 0.5 mg, per diazepam 10 mg), the same cut; ``vadod`` instead says
+    what that table shows when it differs."""
+    other = vadod or (
+        f"from {Decimal(high) / 2:g} to {Decimal(new) / 2:g} mg diazepam-equivalent "
+        f"on the {VADOD} table"
+    )
     return (
         f"This change cuts the daily dose by {cut} in 14 days (from {high} to {new} mg "
-        f"diazepam-equivalent, Ashton (2002/2007) table), more than the ceiling of 25% in "
-        f"14 days ({SOURCE}); give the reason for this cut to record it."
+        f"diazepam-equivalent on the {ASHTON} table; {other}), more than the ceiling of 25% "
+        f"in 14 days ({SOURCE}); give the reason for this cut to record it."
+        + (SWITCH if switch else "")
     )
 
 
@@ -157,7 +173,7 @@ class TestPages:
         response = client.post(page(world), form("0.5", "0"))
         assert response.status_code == 400
         assert response.context["form"].errors["override_reason"] == [
-            over_ceiling("33.3%", "30", "20")
+            over_ceiling("33.3%", "30", "20", vadod=f"on the {VADOD} table no cut")
         ]
         assert current_daily(world) == [("clonazepam", Decimal("1.5")), ("diazepam", Decimal(10))]
 

@@ -230,7 +230,8 @@ class TestDoseChange:
     ) -> None:
         html = signed_in(client, "avery").get(url(world, "benzodiazepine/")).content.decode()
         assert 'name="night_mg" value="1"' in html
-        assert 'value="Dr. Avery"' in html
+        # "Prescribed by" is the ordering prescriber, never typed (nor prefilled).
+        assert 'name="prescriber_name"' not in html
 
     def test_a_dose_above_the_label_maximum_is_recorded(self, client: Client, world: World) -> None:
         response = signed_in(client, "avery").post(
@@ -284,7 +285,13 @@ class TestDoseChange:
         # A stop is a 100% cut: above the ceiling, it needs a reason.
         response = client.post(
             url(world, "benzodiazepine/"),
-            dose_form(morning_mg="0", night_mg="0", override_reason="Off since last week."),
+            # Confirmed on the stop's confirmation step (tests/web/test_stop_confirmation.py).
+            dose_form(
+                morning_mg="0",
+                night_mg="0",
+                override_reason="Off since last week.",
+                confirm="yes",
+            ),
         )
         assert response.status_code == 302
         (use,) = world.alex.benzo_uses.all()
@@ -303,7 +310,7 @@ class TestDoseChange:
             dose_form(drug="diazepam", morning_mg="", night_mg="20", on=week_ago),
             dose_form(morning_mg="0.5", night_mg="0", on=week_ago),
             dose_form(drug="diazepam", morning_mg="10", night_mg="20"),
-            dose_form(morning_mg="0", night_mg="0"),
+            dose_form(morning_mg="0", night_mg="0", confirm="yes"),  # the stop, confirmed
         ):
             response = client.post(url(world, "benzodiazepine/"), change)
             assert response.status_code == 302

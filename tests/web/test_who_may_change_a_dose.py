@@ -191,7 +191,9 @@ class TestPages:
             ({"order_kind": "telephone", "read_back": "on"}, "This field is required."),
             (
                 {"ordered_by": "{lee}", "order_kind": "verbal", "read_back": "on"},
-                "Select a valid choice. That choice is not one of the available choices.",
+                # The API's message, not Django's generic "Select a valid choice".
+                "No prescriber on this patient's care team has the id {lee}; a verbal or "
+                "telephone order names the prescriber who gave it.",
             ),
             ({"ordered_by": "{avery}", "order_kind": "verbal"}, NOT_READ_BACK),
         ],
@@ -203,7 +205,7 @@ class TestPages:
         body = dose_form(**{k: v.format(**ids) for k, v in changes.items()})
         response = signed_in(client, "kim").post(record_url(world, "benzodiazepine/"), body)
         assert response.status_code == 400
-        assert message in response.content.decode().replace("&#x27;", "'")
+        assert message.format(**ids) in response.content.decode().replace("&#x27;", "'")
         assert one_current_dose(world) == Decimal("1.5")
         assert not DoseChange.objects.exists()
 

@@ -59,7 +59,10 @@ def caseload(patients: QuerySet[Patient], now: dt.datetime) -> list[CaseloadRow]
         .prefetch_related(
             Prefetch(
                 "benzo_uses",
-                queryset=BenzodiazepineUse.objects.filter(ended_on__isnull=True),
+                # The order behind each dose, to mark one awaiting co-signature.
+                queryset=BenzodiazepineUse.objects.filter(ended_on__isnull=True).select_related(
+                    "dose_change"
+                ),
                 to_attr="current_uses",
             )
         )

@@ -11,8 +11,8 @@ from django import forms
 
 from clonacare.accounts.converters import MAX_ID
 from clonacare.assessments.actions import ACKNOWLEDGEMENT_NOTE_REQUIRED
+from clonacare.assessments.screen_prefill import ScreenPrefill, suicide_screen_prefill
 from clonacare.audit.access import AuditSearch
-from clonacare.clinic.screen_prefill import ScreenPrefill, suicide_screen_prefill
 from clonacare.core.assessment import (
     INDICATIONS,
     OPTIONAL,
@@ -20,8 +20,8 @@ from clonacare.core.assessment import (
     continuous_use_since,
     record_bounds,
 )
-from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs
-from clonacare.patients.models import Patient
+from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs, plain_mg
+from clonacare.patients.models import BenzodiazepineUse, Patient
 
 YES_NO = [("false", "No"), ("true", "Yes")]
 # The core's upper bounds (typo guards, core/assessment/data/record.toml), so the form
@@ -118,7 +118,7 @@ class LevelOfCareForm(forms.Form):
     )
     other_sedatives = _yes_no("Other sedatives")
     # No default: a clinician chooses the screen's result (prefilled from the latest ASQ,
-    # or from a newer suicide alert: clinic/screen_prefill.py).
+    # or from a newer suicide alert: assessments/screen_prefill.py).
     suicide_screen = forms.ChoiceField(
         label="Suicide screen (ASQ)",
         choices=[
@@ -184,6 +184,34 @@ class LevelOfCareForm(forms.Form):
         return data
 
 
+def _current_uses(
+    patient: Patient, today: dt.date
+) -> tuple[list[BenzodiazepineUse], list[BenzodiazepineUse]]:
+    """The current uses (the longest-taken first) and the whole history."""
+    uses = list(patient.benzo_uses.all())
+    current = sorted(
+        (u for u in uses if u.ended_on is None or u.ended_on >= today), key=lambda u: u.since
+    )
+    return current, uses
+
+
+def drugs_not_prefilled_note(patient: Patient, today: dt.date) -> str:
+    """A note naming the current benzodiazepines the form has no room for (it holds
+    ``1 + len(EXTRA_DRUGS)``); empty when every one is prefilled."""
+    current, _ = _current_uses(patient, today)
+    room = 1 + len(EXTRA_DRUGS)
+    left = current[room:]
+    if not left:
+        return ""
+    names = ", ".join(f"{u.drug} {plain_mg(u.daily_mg)} mg/day" for u in left)
+    return (
+        f"The record has {len(current)} current benzodiazepines; this form holds {room}, so "
+        f"{names} {'is' if len(left) == 1 else 'are'} not prefilled. Replace one here, "
+        f"or record the assessment through the API (POST /api/v1/patients/{patient.pk}/"
+        "level-of-care with a 'benzodiazepines' list), which takes every drug."
+    )
+
+
 def initial_for(
     patient: Patient, today: dt.date, screen: ScreenPrefill | None = None
 ) -> dict[str, Any]:
@@ -193,10 +221,7 @@ def initial_for(
     :func:`suicide_screen_prefill`: the latest ASQ unless a newer suicide alert says
     more). The clinician can change every value."""
     initial: dict[str, Any] = {"age": patient.age_on(today), "previous_failed_tapers": 0}
-    uses = list(patient.benzo_uses.all())
-    current = sorted(
-        (u for u in uses if u.ended_on is None or u.ended_on >= today), key=lambda u: u.since
-    )
+    current, uses = _current_uses(patient, today)
     since = continuous_use_since(((u.since, u.ended_on) for u in uses), today)
     if current and since is not None:
         months = (today - since).days / DAYS_PER_MONTH
@@ -205,7 +230,7 @@ def initial_for(
             (f"drug_{n}", f"daily_dose_mg_{n}") for n in EXTRA_DRUGS
         ]
         for (drug_field, dose_field), use in zip(names, current, strict=False):
-            initial |= {drug_field: use.drug, dose_field: use.daily_mg.normalize()}
+            initial |= {drug_field: use.drug, dose_field: plain_mg(use.daily_mg)}
     screen = screen or suicide_screen_prefill(patient)
     if screen.value is not None:
         initial["suicide_screen"] = screen.value

@@ -16,10 +16,11 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
-from clonacare.core.drugs import known_drugs
+from clonacare.core.drugs import known_drugs, plain_mg
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.rules import load_rules
 from clonacare.patients.actions import (
+    NOT_A_TEAM_PRESCRIBER,
     BenzodiazepineChange,
     Doses,
     InitialUse,
@@ -236,12 +237,13 @@ class BenzodiazepineChangeForm(RecordForm):
         widget=DATE,
         help_text="The current doses of this drug end the day before.",
     )
-    prescriber_name = forms.CharField(label="Prescribed by", required=False, max_length=120)
     ordered_by = SingleClinicianChoice(
         queryset=User.objects.none(),
         label="Order given by",
         empty_label="Choose the prescriber",
         help_text="A prescriber on this patient's care team; they co-sign the order later.",
+        # The action's own refusal, as the API gives it (docs/records.md).
+        error_messages={"invalid_choice": NOT_A_TEAM_PRESCRIBER.format(id="%(value)s")},
     )
     order_kind = forms.ChoiceField(
         label="How the order was given",
@@ -270,7 +272,7 @@ class BenzodiazepineChangeForm(RecordForm):
             "New dose at each dose time (0 mg at every time stops the drug)",
             tuple(f"{t}_mg" for t in DOSE_TIMES),
         )
-        when = ("When and who", ("on", "prescriber_name"))
+        when = ("When", ("on",))
         reason = ("Above the ceiling", ("override_reason",))
         self.taking_order = taking_order
         if taking_order:
@@ -295,7 +297,6 @@ class BenzodiazepineChangeForm(RecordForm):
             drug=data["drug"],
             doses=_doses(data),
             on=data["on"],
-            prescriber_name=data["prescriber_name"],
             verbal_order=order,
             override_reason=data["override_reason"],
         )
@@ -306,8 +307,8 @@ def dose_change_initial(patient: Patient, today: dt.date) -> dict[str, Any]:
     initial: dict[str, Any] = {"on": today}
     current = patient.benzo_uses.filter(ended_on__isnull=True).first()
     if current is not None:
-        initial |= {"drug": current.drug, "prescriber_name": current.prescriber_name}
-        initial |= {f"{t}_mg": getattr(current, f"{t}_mg").normalize() for t in DOSE_TIMES}
+        initial |= {"drug": current.drug}
+        initial |= {f"{t}_mg": plain_mg(getattr(current, f"{t}_mg")) for t in DOSE_TIMES}
     return initial
 
 

@@ -7,6 +7,7 @@ patients/access.py; a page the actor may not use answers 404, like a missing pag
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +29,7 @@ from clonacare.clinic.record_forms import (
     StatusForm,
     dose_change_initial,
 )
+from clonacare.core.drugs import plain_mg
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import (
     PatientNotFound,
@@ -39,6 +41,8 @@ from clonacare.patients.access import (
     may_register_patients,
 )
 from clonacare.patients.actions import (
+    BenzodiazepineChange,
+    check_benzodiazepine_change,
     do_add_care_team_member,
     do_add_condition,
     do_add_medication,
@@ -160,8 +164,14 @@ def change_benzodiazepine(request: HttpRequest, patient_id: int) -> HttpResponse
         taking_order=taking_order,
     )
     if request.method == "POST" and form.is_valid():
+        change = form.change()
+        confirming = change.doses.daily_mg == 0 and request.POST.get("confirm") != "yes"
         try:
-            do_change_benzodiazepine(actor, patient, form.change(), now=timezone.now())
+            if confirming:
+                # A stop is confirmed first, once it would be accepted.
+                check_benzodiazepine_change(actor, patient, change, now=timezone.now())
+                return _stop_benzodiazepine_page(request, patient, change)
+            do_change_benzodiazepine(actor, patient, change, now=timezone.now())
         except ClinicalError as exc:
             form.show_refusal(exc)
         else:
@@ -185,6 +195,35 @@ def change_benzodiazepine(request: HttpRequest, patient_id: int) -> HttpResponse
         intro=intro,
         submit="Record the change",
     )
+
+
+def _stop_benzodiazepine_page(
+    request: HttpRequest, patient: Patient, change: BenzodiazepineChange
+) -> HttpResponse:
+    """0 mg at every dose time stops the drug: say what that does before recording it.
+    The form's values go back as they were sent, with ``confirm=yes``."""
+    current = patient.benzo_uses.filter(drug=change.drug, ended_on__isnull=True).first()
+    taken = f" {plain_mg(current.daily_mg)} mg/day" if current is not None else ""
+    day_before = change.on - dt.timedelta(days=1)
+    sent = [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")]
+    context = {
+        "patient": patient,
+        "heading": f"Stop {change.drug}?",
+        "subject": f"{change.drug}{taken}: 0 mg at every dose time from {change.on:%-d %b %Y}",
+        "consequences": [
+            f"{change.drug.capitalize()} is recorded as stopped: the current doses end on "
+            f"{day_before:%-d %b %Y} and the patient takes none from {change.on:%-d %b %Y}.",
+            "A stop from above the discontinuation dose is a cut of the whole dose, measured "
+            "against the ceiling like any cut (a reason given on the form is kept with it); "
+            "from at or below that dose it needs no reason.",
+            "The dose history stays on the record; a stop is not undone (to start the drug "
+            "again, record a new dose). The change is recorded with your name and the time.",
+        ],
+        "action": request.path,
+        "confirm": f"Stop {change.drug}",
+        "hidden": sent,
+    }
+    return render(request, "clinic/confirm.html", context)
 
 
 @require_POST

@@ -30,7 +30,9 @@ from clonacare.assessments.forms import (
     posted_conditions,
 )
 from clonacare.assessments.history import score_history
+from clonacare.assessments.models import LevelOfCareAssessment
 from clonacare.assessments.schedule import instrument_intervals, level_of_care_interval
+from clonacare.assessments.screen_prefill import suicide_screen_prefill
 from clonacare.audit.access import AuditLogNotFound, may_read_audit_log, search_audit_log
 from clonacare.audit.export import csv_response
 from clonacare.audit.log import Actor, actor_from_request
@@ -42,10 +44,11 @@ from clonacare.clinic.forms import (
     ConsentForm,
     DisclosureForm,
     LevelOfCareForm,
+    drugs_not_prefilled_note,
     initial_for,
 )
 from clonacare.clinic.record_forms import EndMedicationForm
-from clonacare.clinic.screen_prefill import suicide_screen_prefill
+from clonacare.core.assessment import label_indications_of, parse_assessment
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
 from clonacare.patients.access import (
@@ -67,7 +70,8 @@ from clonacare.patients.actions import (
     do_disclose,
     do_revoke_consent,
 )
-from clonacare.patients.models import Consent, Patient
+from clonacare.patients.models import Consent, Patient, label_maximum_exceeded
+from clonacare.patients.orders import orders_no_one_can_cosign
 from clonacare.patients.part2 import part2
 from clonacare.web.errors import CLINICAL_STATUS
 
@@ -102,6 +106,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/caseload.html", context)
 
 
+def _label_indications(latest: LevelOfCareAssessment | None) -> dict[str, str]:
+    """Each drug's indication, as the label data names it, from a level-of-care record
+    (empty without one, or for a record this version no longer reads)."""
+    if latest is None:
+        return {}
+    try:
+        return label_indications_of(parse_assessment(latest.record))
+    except ClinicalError:
+        return {}
+
+
 @require_GET
 @staff_required
 def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -110,9 +125,18 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     responses = list(found.responses.select_related("entered_by").order_by("submitted_at"))
     definitions = [instrument(i) for i in sorted({r.instrument for r in responses})]
     history = score_history(responses, definitions)
+    latest = found.level_of_care_assessments.select_related("assessed_by").first()
+    uses = list(found.benzo_uses.select_related("dose_change__ordered_by"))
+    indications = _label_indications(latest)
+    for use in uses:
+        # The label maximum of the indication the latest level-of-care assessment gives
+        # the drug; without one, the drug's highest (the same rule as the level of care).
+        use.label_maximum = label_maximum_exceeded(  # type: ignore[attr-defined]
+            use.drug, use.daily_mg, indications.get(use.drug)
+        )
     context: dict[str, Any] = {
         "patient": found,
-        "benzo_uses": found.benzo_uses.select_related("dose_change__ordered_by"),
+        "benzo_uses": uses,
         "medications": found.medications.all(),
         "conditions": found.conditions.all(),
         "care_team": found.care_team.select_related("user__membership"),
@@ -123,11 +147,12 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         .prefetch_related("notifications__recipient")
         .all()[:50],
         "history": history,
-        "level_of_care": found.level_of_care_assessments.select_related("assessed_by").first(),
+        "level_of_care": latest,
         "can_record": may_record_clinical_data(actor),
         "can_change": may_change_record(actor, found),
         "can_change_dose": may_record_dose_change(actor, found),
         "dose_changes": found.dose_changes.select_related("ordered_by", "recorded_by")[:20],
+        "orders_no_one_can_cosign": orders_no_one_can_cosign(found),
         "can_manage_team": may_manage_care_team(actor, found),
         "end_medication_form": EndMedicationForm(initial={"ended_on": timezone.now().date()}),
         "instruments": instruments_for(actor),
@@ -203,7 +228,13 @@ def level_of_care(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(
         request,
         "clinic/level_of_care.html",
-        {"patient": found, "form": form, "error": error, "screen_notes": screen.notes},
+        {
+            "patient": found,
+            "form": form,
+            "error": error,
+            "screen_notes": screen.notes,
+            "drugs_note": drugs_not_prefilled_note(found, timezone.now().date()),
+        },
         status=status,
     )
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from clonacare.accounts.models import Program
-from clonacare.core.drugs import LabelMaximum, drug_facts, known_drugs
+from clonacare.core.drugs import LabelMaximum, applicable_label_maximums, known_drugs
 
 DOSE_TIMES = ("morning", "midday", "evening", "night")
 
@@ -58,18 +58,19 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def label_maximum_exceeded(drug: str, daily_mg: Decimal) -> LabelMaximum | None:
-    """The drug's largest label maximum when ``daily_mg`` is above it, else None.
+def label_maximum_exceeded(
+    drug: str, daily_mg: Decimal, indication: str | None = None
+) -> LabelMaximum | None:
+    """The label maximum that applies to ``drug`` taken for ``indication`` (as the label
+    data names it; core/drugs' one rule, ``applicable_label_maximums``) when ``daily_mg``
+    is above it, else None. Without an indication the drug's highest label maximum.
 
     Above the label maximum is a warning, never a refusal: people who misuse take more
     than labels allow (clinical reference, label maximum daily doses).
     """
-    if drug not in known_drugs():
-        return None
-    highest = drug_facts(drug).highest_label_maximum()
-    if highest is None or daily_mg <= highest.mg_per_day:
-        return None
-    return highest
+    applies = applicable_label_maximums(drug, indication)
+    exceeded = applies.exceeded_by(daily_mg) if applies is not None else ()
+    return min(exceeded, key=lambda m: m.mg_per_day, default=None)
 
 
 def _drug_choices() -> list[tuple[str, str]]:

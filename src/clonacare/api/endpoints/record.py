@@ -118,7 +118,10 @@ class BenzodiazepineChangeIn(StrictIn):
     doses: DosesIn = Field(..., description="The new doses; 0 mg at every time stops the drug.")
     on: dt.date = Field(..., description="The first day of the new doses.")
     prescriber_name: str = Field(
-        "", description="Shown as 'prescribed by'; left empty, the ordering prescriber's name."
+        "",
+        description="Leave it out: a new dose is prescribed by the prescriber who ordered "
+        "it (you, or the prescriber of a verbal order), whose name is stored. A name that "
+        "is not that prescriber's is refused (400).",
     )
     verbal_order: VerbalOrderIn | None = Field(
         None,

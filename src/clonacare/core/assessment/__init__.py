@@ -19,6 +19,7 @@ from clonacare.core.assessment.level_of_care import (
     LevelOfCare,
     LevelOfCareRules,
     Reason,
+    label_indications_of,
     level_of_care,
     level_of_care_rules,
 )
@@ -231,6 +232,7 @@ __all__ = [
     "WithdrawalRules",
     "assess",
     "continuous_use_since",
+    "label_indications_of",
     "level_of_care",
     "level_of_care_rules",
     "load_settings",

@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from clonacare.core.assessment.record import FIELDS, INDICATIONS, AssessmentRecord
+from clonacare.core.assessment.record import FIELDS, INDICATIONS, AssessmentRecord, Benzodiazepine
 from clonacare.core.assessment.settings import AssessmentSettings
-from clonacare.core.drugs import LabelMaximum, drug_facts, known_drugs
+from clonacare.core.drugs import LabelMaximum, applicable_label_maximums, plain_mg
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments.alerts import alert
 from clonacare.core.sourced import load_toml, require_source, to_decimal
@@ -23,8 +23,9 @@ DATA_FILE = Path(__file__).parent / "data" / "level-of-care.toml"
 _SETTINGS = {"failed_tapers_at_least"}
 # Fields a rule may test: the record's drugs and doses are read by the label-maximum rule.
 RULE_FIELDS = frozenset(FIELDS) - {"daily_dose_mg", "benzodiazepines"}
-# How the label data names a maximum that holds whatever the indication.
-ALL_INDICATIONS = "all indications"
+# Fields a rule marked ``per_drug`` tests on each benzodiazepine (an entry's own value, or
+# the record's when the entry gives none).
+PER_DRUG_FIELDS = frozenset({"indication"})
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,16 @@ class Reason:
 
 @dataclass(frozen=True)
 class Condition:
-    """Holds when the record's ``field`` equals ``equals``, is in ``one_of``, or is at least
-    ``at_least`` (a number, or a value named by ``at_least_setting``)."""
+    """Holds when the record's ``field`` equals ``equals``, is in ``one_of``, is at least
+    ``at_least`` (a number, or a value named by ``at_least_setting``), or is ``below`` a
+    number."""
 
     field: str
     equals: object = None
     one_of: tuple[str, ...] = ()
     at_least: Decimal | None = None
     at_least_setting: str | None = None
+    below: Decimal | None = None
 
     def threshold(self, settings: AssessmentSettings) -> Decimal | None:
         if self.at_least_setting == "failed_tapers_at_least":
@@ -60,7 +63,16 @@ class Condition:
         return self.at_least
 
     def holds(self, record: AssessmentRecord, settings: AssessmentSettings) -> bool:
-        value = record.field(self.field)
+        return self.holds_for(record.field(self.field), settings)
+
+    def holds_for(self, value: object, settings: AssessmentSettings) -> bool:
+        """Whether the condition holds for ``value`` (the field's value)."""
+        if self.below is not None:
+            return (
+                isinstance(value, int | Decimal)
+                and not isinstance(value, bool)
+                and Decimal(value) < self.below
+            )
         if self.one_of:
             return value in self.one_of
         threshold = self.threshold(settings)
@@ -76,7 +88,10 @@ class Condition:
 @dataclass(frozen=True)
 class Rule:
     """Fires when its one condition holds, or with ``all``/``any`` conditions when every
-    one or at least one holds."""
+    one or at least one holds. A ``per_drug`` rule (one condition on a per-drug field)
+    fires once for each benzodiazepine it holds for, naming that drug. ``finding`` names
+    the finding the combined-findings rule counts it as (rules naming the same finding
+    count once); by default its own code."""
 
     code: str
     level: str
@@ -85,6 +100,8 @@ class Rule:
     conditions: tuple[Condition, ...]
     needs_all: bool = True
     alerts: tuple[str, ...] = ()
+    per_drug: bool = False
+    finding: str = ""
 
     @property
     def field(self) -> str:
@@ -102,6 +119,17 @@ class Rule:
         held = (c.holds(record, settings) for c in self.conditions)
         return all(held) if self.needs_all else any(held)
 
+    def drugs_for(
+        self, record: AssessmentRecord, settings: AssessmentSettings
+    ) -> tuple[Benzodiazepine, ...]:
+        """The benzodiazepines a ``per_drug`` rule fires for, in the record's order."""
+        condition = self.conditions[0]
+        return tuple(
+            b
+            for b in record.benzodiazepines
+            if condition.holds_for(getattr(b, condition.field), settings)
+        )
+
 
 @dataclass(frozen=True)
 class LabelMaximumRule:
@@ -114,24 +142,28 @@ class LabelMaximumRule:
     label_indications: dict[str, str]
 
     def maximum_for(self, drug: str, indication: str) -> tuple[LabelMaximum, str] | None:
-        """The label maximum that applies and how it was chosen; None when the label data
-        gives the drug none (or does not know the drug)."""
-        if drug not in known_drugs():
+        """The label maximum that applies (core/drugs' one rule: :func:`applicable_label_
+        maximums`) and how it was chosen; None when the label data gives the drug none (or
+        does not know the drug)."""
+        applies = applicable_label_maximums(drug, self.label_indications.get(indication))
+        if applies is None:
             return None
-        facts = drug_facts(drug)
-        labelled = self.label_indications.get(indication)
-        for maximum in facts.label_maximums:
-            if maximum.indication == ALL_INDICATIONS:
-                return maximum, f"for {ALL_INDICATIONS}"
-            if maximum.indication == labelled:
-                return maximum, f"for {maximum.indication}"
-        highest = facts.highest_label_maximum()
-        if highest is None:
-            return None
-        return highest, (
-            f"the drug's highest, for {highest.indication}; "
+        # The record's indication maps to one label indication, so one maximum applies.
+        maximum = min(applies.maximums, key=lambda m: m.mg_per_day)
+        if applies.named:
+            return maximum, f"for {maximum.indication}"
+        return maximum, (
+            f"the drug's highest, for {maximum.indication}; "
             f"its label gives no maximum for {indication}"
         )
+
+
+def label_indications_of(record: AssessmentRecord) -> dict[str, str]:
+    """Each drug of ``record`` → the indication it is taken for, as the label data names
+    it (``[above_label_maximum.label_indications]``); a drug whose indication the label
+    data does not name is left out (its highest label maximum applies)."""
+    names = level_of_care_rules().above_label_maximum.label_indications
+    return {b.drug: names[b.indication] for b in record.benzodiazepines if b.indication in names}
 
 
 @dataclass(frozen=True)
@@ -167,10 +199,11 @@ def _condition(raw: Any, at: str) -> Condition:
         raise ClinicalError(
             "data-file", f"{at}: 'field' must be an assessment field; got {field!r}."
         )
-    tests = [k for k in ("equals", "one_of", "at_least", "at_least_setting") if k in raw]
+    tests = [k for k in ("equals", "one_of", "at_least", "at_least_setting", "below") if k in raw]
     if len(tests) != 1:
         raise ClinicalError(
-            "data-file", f"{at}: exactly one of equals, one_of, at_least, at_least_setting."
+            "data-file",
+            f"{at}: exactly one of equals, one_of, at_least, at_least_setting, below.",
         )
     setting = raw.get("at_least_setting")
     if setting is not None and setting not in _SETTINGS:
@@ -181,6 +214,7 @@ def _condition(raw: Any, at: str) -> Condition:
         one_of=tuple(str(v) for v in raw.get("one_of", [])),
         at_least=to_decimal(raw["at_least"], at) if "at_least" in raw else None,
         at_least_setting=None if setting is None else str(setting),
+        below=to_decimal(raw["below"], at) if "below" in raw else None,
     )
 
 
@@ -207,6 +241,12 @@ def _rule(raw: Any, where: str, levels: tuple[str, ...]) -> Rule:
     alerts = tuple(str(a) for a in raw.get("alerts", []))
     for code_ in alerts:
         alert(code_)  # an unknown alert code fails at load time
+    per_drug = raw.get("per_drug", False) is True
+    if per_drug and (len(conditions) != 1 or conditions[0].field not in PER_DRUG_FIELDS):
+        raise ClinicalError(
+            "data-file",
+            f"{at}: a per_drug rule has one condition on {', '.join(sorted(PER_DRUG_FIELDS))}.",
+        )
     return Rule(
         code=code,
         level=str(level),
@@ -215,6 +255,8 @@ def _rule(raw: Any, where: str, levels: tuple[str, ...]) -> Rule:
         conditions=conditions,
         needs_all=lists != ["any"],
         alerts=alerts,
+        per_drug=per_drug,
+        finding=str(raw.get("finding") or code),
     )
 
 
@@ -300,11 +342,6 @@ class LevelOfCare:
     alert_codes: tuple[str, ...]
 
 
-def _plain(mg: Decimal) -> str:
-    """20 rather than 2E+1, 4.5 rather than 4.500, in messages."""
-    return format(mg.normalize(), "f")
-
-
 def _label_maximum_reasons(record: AssessmentRecord, rule: LabelMaximumRule) -> list[Reason]:
     reasons = []
     for benzo in record.benzodiazepines:
@@ -314,27 +351,50 @@ def _label_maximum_reasons(record: AssessmentRecord, rule: LabelMaximumRule) -> 
         maximum, basis = found
         message = rule.message.format(
             drug=benzo.drug,
-            dose=_plain(benzo.daily_dose_mg),
-            maximum=_plain(maximum.mg_per_day),
+            dose=plain_mg(benzo.daily_dose_mg),
+            maximum=plain_mg(maximum.mg_per_day),
             label_indication=basis,
         )
-        source = f"{rule.source}; {maximum.source}"
+        source = f"{rule.source}; {maximum.label_source or maximum.source}"
         reasons.append(Reason(code=rule.code, level=rule.level, message=message, source=source))
     return reasons
+
+
+def _findings(reasons: list[Reason], r: LevelOfCareRules) -> dict[str, list[str]]:
+    """The distinct findings at the combined rule's level, each with the reason codes
+    that show it (in order, each once): every above-label-maximum reason is one finding,
+    and rules naming the same ``finding`` in the rules file are one."""
+    finding_of = {rule.code: rule.finding for rule in r.rules}
+    findings: dict[str, list[str]] = {}
+    for reason in reasons:
+        if reason.level != r.combined.counts_level:
+            continue
+        codes = findings.setdefault(finding_of.get(reason.code, reason.code), [])
+        if reason.code not in codes:
+            codes.append(reason.code)
+    return findings
+
+
+def _finding_text(name: str, codes: list[str]) -> str:
+    return name if codes == [name] else f"{name}: {' + '.join(codes)}"
 
 
 def _combined_reason(
     reasons: list[Reason], r: LevelOfCareRules, settings: AssessmentSettings
 ) -> Reason | None:
-    """The combined-findings reason when the rule is on and enough findings count."""
+    """The combined-findings reason when the rule is on and enough distinct findings
+    count (:func:`_findings`)."""
     rule = r.combined
-    counted = [reason.code for reason in reasons if reason.level == rule.counts_level]
-    if not settings.combined_findings_enabled or len(counted) < settings.combined_findings_at_least:
+    findings = _findings(reasons, r)
+    if (
+        not settings.combined_findings_enabled
+        or len(findings) < settings.combined_findings_at_least
+    ):
         return None
     raised = r.levels[r.rank(rule.counts_level) + 1]
     message = rule.message.format(
-        count=len(counted),
-        codes=", ".join(counted),
+        count=len(findings),
+        codes=", ".join(_finding_text(name, codes) for name, codes in findings.items()),
         level=raised,
         at_least=settings.combined_findings_at_least,
     )
@@ -349,9 +409,10 @@ def level_of_care(
 ) -> LevelOfCare:
     """The recommended level: the highest any reason asks for, outpatient when none fires.
 
-    Every fired rule adds a reason in the order of the rules file; then one reason for each
-    drug whose daily dose is above its label maximum; then, when the settings switch it on
-    and at least their count of reasons call for closer monitoring, the combined-findings
+    Every fired rule adds a reason in the order of the rules file (a per-drug rule one for
+    each drug it fires for); then one reason for each drug whose daily dose is above its
+    label maximum; then, when the settings switch it on and at least their count of
+    distinct findings call for closer monitoring (:func:`_findings`), the combined-findings
     reason, one level above closer monitoring (ASAM Table 2's withdrawal risk is never a
     reason, so never counted). With no reason the default is the only one.
     ``alert_codes`` lists the safety alerts the fired rules raise, each once.
@@ -360,16 +421,29 @@ def level_of_care(
     reasons: list[Reason] = []
     alert_codes: list[str] = []
     for rule in r.rules:
-        if not rule.fires(record, settings):
-            continue
         source = rule.source
         if rule.at_least_setting is not None:
             source = f"{source}; threshold: {settings.failed_tapers_source}"
-        message = rule.message.format(
-            value=record.field(rule.field), threshold=rule.threshold(settings), drug=record.drug
-        )
-        reasons.append(Reason(code=rule.code, level=rule.level, message=message, source=source))
-        alert_codes.extend(c for c in rule.alerts if c not in alert_codes)
+        if rule.per_drug:
+            drugs = rule.drugs_for(record, settings)
+            messages = [
+                rule.message.format(value=getattr(b, rule.field), threshold=None, drug=b.drug)
+                for b in drugs
+            ]
+        elif rule.fires(record, settings):
+            messages = [
+                rule.message.format(
+                    value=record.field(rule.field),
+                    threshold=rule.threshold(settings),
+                    drug=record.drug,
+                )
+            ]
+        else:
+            continue
+        for message in messages:
+            reasons.append(Reason(code=rule.code, level=rule.level, message=message, source=source))
+        if messages:
+            alert_codes.extend(c for c in rule.alerts if c not in alert_codes)
     reasons.extend(_label_maximum_reasons(record, r.above_label_maximum))
     combined = _combined_reason(reasons, r, settings)
     if combined is not None:

@@ -47,8 +47,6 @@ INDICATIONS = (
     "restless legs syndrome",
     "other",
 )
-# Both values mean the drug treats a seizure disorder (neurologist involved).
-SEIZURE_DISORDER_INDICATIONS = ("epilepsy", "seizure disorder")
 OpioidAgonistTreatment = Literal["none", "methadone", "buprenorphine"]
 OPIOID_AGONIST_TREATMENTS: tuple[OpioidAgonistTreatment, ...] = (
     "none",

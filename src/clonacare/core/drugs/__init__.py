@@ -5,11 +5,13 @@ Public API::
     table = equivalence_table("ashton")          # or "vadod"
     table.diazepam_equivalent_mg("clonazepam", Decimal("1.5"))   # Decimal("30")
     drug_facts("clonazepam").label_maximums
+    applicable_label_maximums("clonazepam", "panic disorder")   # the 4 mg maximum
     formulary = load_formulary()                 # the US default, or a site's file
 """
 
 from __future__ import annotations
 
+from clonacare.core.drugs.dose_text import plain_mg
 from clonacare.core.drugs.equivalence import (
     EQUIVALENCE_TABLES,
     EquivalenceTable,
@@ -18,17 +20,28 @@ from clonacare.core.drugs.equivalence import (
 )
 from clonacare.core.drugs.facts import DrugFacts, LabelMaximum, drug_facts, known_drugs
 from clonacare.core.drugs.formulary import Formulary, Product, load_formulary
+from clonacare.core.drugs.label_maximum import (
+    ALL_INDICATIONS,
+    SEIZURE_DISORDERS,
+    ApplicableMaximums,
+    applicable_label_maximums,
+)
 
 __all__ = [
+    "ALL_INDICATIONS",
     "EQUIVALENCE_TABLES",
+    "SEIZURE_DISORDERS",
+    "ApplicableMaximums",
     "DrugFacts",
     "EquivalenceTable",
     "Equivalent",
     "Formulary",
     "LabelMaximum",
     "Product",
+    "applicable_label_maximums",
     "drug_facts",
     "equivalence_table",
     "known_drugs",
     "load_formulary",
+    "plain_mg",
 ]

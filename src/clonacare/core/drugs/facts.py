@@ -18,6 +18,8 @@ class LabelMaximum:
     mg_per_day: Decimal
     indication: str
     source: str
+    # The drug's own label as a source (the level of care and the record cite it).
+    label_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def drug_facts(name: str) -> DrugFacts:
             mg_per_day=to_decimal(m["mg"], f"{DATA_FILE.name} {name} label_maximum_mg"),
             indication=str(m["indication"]),
             source=str(sources["label_maximum"]),
+            label_source=str(sources["label_maximum_of"]).format(drug=name),
         )
         for m in raw.get("label_maximum_mg", [])
     )

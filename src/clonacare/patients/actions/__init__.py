@@ -22,9 +22,11 @@ from clonacare.patients.actions.consent import (
     do_revoke_consent,
 )
 from clonacare.patients.actions.record import (
+    NOT_A_TEAM_PRESCRIBER,
     BenzodiazepineChange,
     MedicationEntry,
     VerbalOrder,
+    check_benzodiazepine_change,
     do_add_care_team_member,
     do_add_condition,
     do_add_medication,
@@ -45,6 +47,7 @@ from clonacare.patients.doses import Doses
 
 __all__ = [
     "CONSENT_WRITERS",
+    "NOT_A_TEAM_PRESCRIBER",
     "BenzodiazepineChange",
     "ConsentTerms",
     "Doses",
@@ -53,6 +56,7 @@ __all__ = [
     "PortalLogin",
     "Registration",
     "VerbalOrder",
+    "check_benzodiazepine_change",
     "check_revocable",
     "covering_consent",
     "do_add_care_team_member",

@@ -62,6 +62,10 @@ PRESCRIBER_OWN_ORDER = (
 NOT_READ_BACK = (
     "Read the order back to the prescriber and have them confirm it before recording it."
 )
+NOT_A_TEAM_PRESCRIBER = (
+    "No prescriber on this patient's care team has the id {id}; a verbal or telephone "
+    "order names the prescriber who gave it."
+)
 ORDER_KINDS = (DoseChange.Order.VERBAL, DoseChange.Order.TELEPHONE)
 
 
@@ -111,6 +115,9 @@ class VerbalOrder:
 @dataclass(frozen=True)
 class BenzodiazepineChange:
     """From ``on``, the patient takes ``doses`` of ``drug`` (all 0 mg: stops it).
+
+    ``prescriber_name`` may be left empty: the new dose is prescribed by the prescriber
+    who ordered it, and another name is refused.
 
     ``verbal_order`` is set when a nurse records a prescriber's verbal or telephone order;
     ``override_reason`` is why a cut above the ceiling is made (needed only then).
@@ -167,14 +174,26 @@ def _order_of(actor: Actor, patient: Patient, change: BenzodiazepineChange) -> _
         )
     prescriber = _prescriber_on_care_team(patient, verbal.prescriber_id)
     if prescriber is None:
-        raise ClinicalError(
-            "verbal-order",
-            f"No prescriber on this patient's care team has the id {verbal.prescriber_id}; "
-            "a verbal or telephone order names the prescriber who gave it.",
-        )
+        raise ClinicalError("verbal-order", NOT_A_TEAM_PRESCRIBER.format(id=verbal.prescriber_id))
     if not verbal.read_back:
         raise ClinicalError("verbal-order", NOT_READ_BACK)
     return _Order(prescriber, verbal.kind, recorder)
+
+
+def _prescribed_by(order: _Order, given: str) -> str:
+    """The "prescribed by" of a new dose: the prescriber who ordered it, never free text
+    (free text is only for the history a registration records). A ``given`` name is
+    accepted only when it is that prescriber's; another is refused (``prescriber-name``)."""
+    name = checks.display_name(order.prescriber)
+    given = given.strip()
+    if given and given.casefold() != name.casefold():
+        raise ClinicalError(
+            "prescriber-name",
+            f"A new dose is prescribed by the prescriber who ordered it, {name}; "
+            f"{given!r} is someone else. Leave the prescriber's name out: it is taken "
+            "from the order.",
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -188,14 +207,18 @@ class _DosePlan:
 
 
 def _plan_dose_change(
-    patient: Patient, change: BenzodiazepineChange, reason: str = ""
+    patient: Patient,
+    change: BenzodiazepineChange,
+    reason: str = "",
+    today: dt.date | None = None,
 ) -> _DosePlan:
     """Check ``change`` against the record as it is now (the current uses, the status,
     the dose history of the ceiling's window).
 
     Raises ClinicalError (nothing written) for a dose that cannot be one, stopping a drug
     not taken, a date not after the current use began, the current doses again, or a cut
-    above the ceiling without a ``reason`` (``ceiling``).
+    above the ceiling on any day from the change's date to ``today`` without a ``reason``
+    (``ceiling``; patients/ceiling.py).
     """
     open_uses = list(patient.benzo_uses.filter(ended_on__isnull=True))
     current = next((u for u in open_uses if u.drug == change.drug), None)
@@ -213,10 +236,46 @@ def _plan_dose_change(
         )
     if current is not None and Doses.of(current) == change.doses:
         raise ClinicalError("no-change", "These are the current doses; nothing changed.")
-    cut = ceiling_cut(patient.benzo_uses.all(), change.drug, change.doses.daily_mg, change.on)
+    cut = ceiling_cut(
+        patient.benzo_uses.all(), change.drug, change.doses.daily_mg, change.on, today
+    )
     if cut is not None and not reason:
         raise ClinicalError("ceiling", cut.message)
     return _DosePlan(current=current, stopping=stopping, cut=cut)
+
+
+def _checked(
+    actor: Actor, patient: Patient, change: BenzodiazepineChange, now: dt.datetime
+) -> tuple[_Order, str, str]:
+    """The checks of a dose change that do not read the record's state: who orders it,
+    the drug, the date, the prescriber's name and the reason."""
+    order = _order_of(actor, patient, change)
+    check_drug(change.drug)
+    checks.recorded_date(
+        change.on,
+        patient_born=patient.date_of_birth,
+        today=now.date(),
+        what="The date of the change",
+    )
+    prescriber_name = _prescribed_by(order, change.prescriber_name)
+    reason = checks.text(
+        change.override_reason,
+        model=DoseChange,
+        field="override_reason",
+        label="reason",
+        required=False,
+    )
+    return order, prescriber_name, reason
+
+
+def check_benzodiazepine_change(
+    actor: Actor, patient: Patient, change: BenzodiazepineChange, *, now: dt.datetime
+) -> None:
+    """Raise the refusal :func:`do_change_benzodiazepine` would raise for ``change`` now,
+    writing nothing: for a page that asks for confirmation (a stop) before recording it.
+    The action checks everything again when it records the change."""
+    _, _, reason = _checked(actor, patient, change, now)
+    _plan_dose_change(patient, change, reason, now.date())
 
 
 def do_change_benzodiazepine(
@@ -241,32 +300,11 @@ def do_change_benzodiazepine(
     of two changes sent at once (a double click) the second is checked against the
     first and refused with the same message as if it had come later.
     """
-    order = _order_of(actor, patient, change)
-    check_drug(change.drug)
-    checks.recorded_date(
-        change.on,
-        patient_born=patient.date_of_birth,
-        today=now.date(),
-        what="The date of the change",
-    )
-    prescriber_name = checks.text(
-        change.prescriber_name,
-        model=BenzodiazepineUse,
-        field="prescriber_name",
-        label="prescriber's name",
-        required=False,
-    ) or checks.display_name(order.prescriber)
-    reason = checks.text(
-        change.override_reason,
-        model=DoseChange,
-        field="override_reason",
-        label="reason",
-        required=False,
-    )
+    order, prescriber_name, reason = _checked(actor, patient, change, now)
     above = label_maximum_exceeded(change.drug, change.doses.daily_mg)
     try:
         with transaction.atomic():
-            plan = _plan_dose_change(_locked(patient), change, reason)
+            plan = _plan_dose_change(_locked(patient), change, reason, now.date())
             current = plan.current
             if current is not None:
                 current.ended_on = change.on - dt.timedelta(days=1)
@@ -323,7 +361,7 @@ def do_change_benzodiazepine(
         # A second current use of the drug (benzo_use_one_current_per_drug): a change
         # that got past the lock. Checked again against the record as it is now, it is
         # refused with the check's own message.
-        _plan_dose_change(Patient.objects.get(pk=patient.pk), change, reason)
+        _plan_dose_change(Patient.objects.get(pk=patient.pk), change, reason, now.date())
         raise ClinicalError(
             "date",
             f"{change.drug} was changed on this record at the same moment; open the record "
