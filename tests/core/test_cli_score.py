@@ -218,9 +218,46 @@ def test_a_non_numeric_answer_exits_2_naming_the_item() -> None:
     )
 
 
-def test_too_many_answers_exit_2() -> None:
+CRISIS_LINES = (
+    "Crisis resources:\n"
+    "  988 Suicide & Crisis Lifeline: Call or text 988 (988)\n"
+    "  Emergency services: Call 911 if you or someone else is in immediate danger (911)\n"
+    "  SAMHSA National Helpline: Free, confidential, 24/7 treatment referral and information "
+    "(1-800-662-4357)\n"
+)
+
+
+def test_too_many_answers_exit_2_with_the_crisis_resources() -> None:
     done = run("gad7", "--answers", "1,1,1,1,1,1,1,1")
-    assert (done.returncode, done.stderr) == (2, "clonacare score: gad7 takes 7 answers; got 8.\n")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "clonacare score: gad7 takes 7 answers; got 8.\n" + CRISIS_LINES,
+    )
+
+
+def test_too_many_answers_to_a_suicide_screen_raise_an_incomplete_screen() -> None:
+    done = run("phq9", "--answers", "1,1,1,1,1,1,1,1,2,0,1")
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        "clonacare score: phq9 takes 9 to 10 answers; got 11.\nALERT suicide-screen-incomplete: "
+    )
+    assert done.stderr.endswith(CRISIS_LINES)
+    json_run = run("phq9", "--answers", "1,1,1,1,1,1,1,1,2,0,1", "--format", "json")
+    assert json_run.returncode == 2
+    body = json.loads(json_run.stdout)
+    assert body["refused"] == "phq9 takes 9 to 10 answers; got 11."
+    assert [a["code"] for a in body["alerts"]] == ["suicide-screen-incomplete"]
+    assert "988" in json.dumps(body["crisis_resources"])
+
+
+def test_an_unreadable_acuity_answer_raises_an_incomplete_screen() -> None:
+    done = run("asq", "--answers", "no,no,no,no,maybe")
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        "clonacare score: asq item 5: 'maybe' is not an answer; choose one of "
+    )
+    assert "ALERT suicide-screen-incomplete: " in done.stderr
+    assert "988" in done.stderr
 
 
 def test_taken_as_prescribed_applies_only_to_dsm5_sud() -> None:

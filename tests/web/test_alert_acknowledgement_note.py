@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from clonacare.assessments.models import SafetyAlert
+from clonacare.assessments.notify import queue_care_team, send_pending
 from clonacare.audit.models import AuditEvent
 from tests.personas import World
 
@@ -70,11 +71,10 @@ def test_a_note_acknowledges_it(client: Client, world: World, alert: SafetyAlert
 def test_the_record_shows_who_was_emailed_and_who_has_no_address(
     client: Client, world: World, alert: SafetyAlert
 ) -> None:
-    from clonacare.assessments.notify import notify_care_team
-
     world.kim.email = "kim@riverside.example"
     world.kim.save(update_fields=["email"])
-    notify_care_team([alert.pk], now=alert.raised_at)
+    queue_care_team([alert], alert.raised_at)
+    send_pending(alert.raised_at)
     client.force_login(world.kim)
     html = client.get(f"/clinic/patients/{world.alex.pk}/").content.decode()
     assert (

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from clonacare.assessments.delivery import deliver
 from clonacare.assessments.models import SafetyAlert
 from clonacare.patients.models import CareTeamMember, Patient
 from tests.api_client import ApiClient
@@ -81,17 +82,39 @@ def test_it_goes_when_the_alert_is_acknowledged(client: Client, world: World) ->
     assert BANNER not in page(client, world.avery)
 
 
-def test_it_shows_repeats_and_escalation(client: Client, world: World) -> None:
+def test_it_shows_repeats_and_to_whom_it_was_escalated(client: Client, world: World) -> None:
+    world.riverside_admin.email = "admin@riverside.example"
+    world.riverside_admin.save(update_fields=["email"])
     alert = raise_alert(world.alex)
+    alert.notified_at = alert.raised_at
     alert.repeats = 2
     alert.last_raised_at = alert.raised_at + dt.timedelta(minutes=5)
-    alert.escalated_at = alert.raised_at + dt.timedelta(minutes=15)
     alert.save()
+    # Riverside has no on-call address: the escalation reaches its admin only.
+    deliver(alert.raised_at + dt.timedelta(minutes=15))
+    alert.refresh_from_db()
     html = page(client, world.avery)
     assert (
         f"again 2× since (last {alert.last_raised_at:%-d %b %H:%M}); "
-        f"sent to on-call {alert.escalated_at:%H:%M}"
+        f"escalated {alert.escalated_at:%H:%M} to 1 admin"
     ) in html.replace("&times;", "×")
+    assert "on-call" not in html
+
+
+def test_a_new_seizure_comes_first_however_many_older_alerts(client: Client, world: World) -> None:
+    for n in range(6):
+        alert = raise_alert(world.alex, "suicide-risk" if n % 2 else "suicide-screen-incomplete")
+        alert.raised_at -= dt.timedelta(hours=n + 1)
+        alert.save(update_fields=["raised_at"])
+    newest = raise_alert(world.blair, "suicide-risk")
+    seizure = raise_alert(world.alex, "seizure")
+    seizure.raised_at -= dt.timedelta(minutes=1)
+    seizure.save(update_fields=["raised_at"])
+    html = page(client, world.avery)
+    banner = html[html.index(BANNER) : html.index("</section>", html.index(BANNER))]
+    order = [banner.index(f"#alert-{a.pk}") for a in (seizure, newest)]
+    assert order == sorted(order)
+    assert "Open safety alerts: 8" in banner
 
 
 def test_more_than_five_are_counted_and_point_to_the_caseload(client: Client, world: World) -> None:

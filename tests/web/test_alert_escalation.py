@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from clonacare.assessments.escalation import WaitingAlert, due_for_escalation, escalate_due_alerts
+from clonacare.assessments.delivery import deliver
+from clonacare.assessments.escalation import WaitingAlert, due_for_escalation
 from clonacare.assessments.models import AlertNotification, SafetyAlert
 from clonacare.audit.models import AuditEvent
 from clonacare.cli import main
@@ -54,9 +55,18 @@ def open_alert(world: World) -> SafetyAlert:
     world.riverside.save(update_fields=["on_call_email"])
     world.riverside_admin.email = "admin@riverside.example"
     world.riverside_admin.save(update_fields=["email"])
-    return SafetyAlert.objects.create(
-        patient=world.alex, code="seizure", message="Seizure reported.", raised_at=RAISED
+    alert = SafetyAlert.objects.create(
+        patient=world.alex,
+        code="seizure",
+        message="Seizure reported.",
+        raised_at=RAISED,
+        notified_at=RAISED,
     )
+    # The care team was emailed (kim): the escalation waits for the escalation time.
+    AlertNotification.objects.create(
+        alert=alert, kind="raised", recipient=world.kim, status="sent", at=RAISED
+    )
+    return alert
 
 
 @pytest.mark.django_db
@@ -64,9 +74,9 @@ class TestOnePass:
     def test_it_sends_the_alert_to_the_on_call_address_and_the_admins(
         self, world: World, open_alert: SafetyAlert
     ) -> None:
-        assert escalate_due_alerts(minutes(14)) == []
+        assert deliver(minutes(14)) == []
         assert mail.outbox == []
-        assert escalate_due_alerts(minutes(15)) == [open_alert.pk]
+        assert deliver(minutes(15)) == [open_alert.pk]
         assert [m.to for m in mail.outbox] == [
             ["on-call@riverside.example"],
             ["admin@riverside.example"],
@@ -88,10 +98,11 @@ class TestOnePass:
             f"Patient record: {world.alex.pk}\n"
             f"Open the record: http://127.0.0.1:8000/clinic/patients/{world.alex.pk}/"
             f"#alert-{open_alert.pk}\n"
-            "Care team emailed: 0 of 0 members\n"
+            "Care team emailed: 1 of 1 members\n"
             "\n"
-            "Make sure someone acts on it now, and acknowledge it on the record with a note "
-            "of what was done.\n"
+            "Make sure someone acts on it now: reach the patient's care team or the "
+            "program's on-call clinician. A clinician on the care team acknowledges it on "
+            "the record with a note of what was done.\n"
             "\n"
             "This email leaves out the patient's name and answers on purpose: substance use "
             "treatment records are protected (42 CFR Part 2) and email can travel outside "
@@ -102,9 +113,9 @@ class TestOnePass:
         assert open_alert.is_open  # escalating is not acknowledging
 
     def test_it_is_sent_once(self, world: World, open_alert: SafetyAlert) -> None:
-        escalate_due_alerts(minutes(15))
-        assert escalate_due_alerts(minutes(16)) == []
-        assert escalate_due_alerts(minutes(600)) == []
+        deliver(minutes(15))
+        assert deliver(minutes(16)) == []
+        assert deliver(minutes(600)) == []
         assert len(mail.outbox) == 2
         assert AuditEvent.objects.filter(action="alert.escalate").count() == 1
 
@@ -115,7 +126,7 @@ class TestOnePass:
             f"/alerts/{open_alert.pk}/acknowledge", {"note": "Called Alex; ambulance sent."}
         )
         assert response.status_code == 200
-        assert escalate_due_alerts(minutes(60)) == []
+        assert deliver(minutes(60)) == []
         assert mail.outbox == []
 
     def test_the_programs_escalation_time_counts(
@@ -123,7 +134,7 @@ class TestOnePass:
     ) -> None:
         world.riverside.escalation_minutes = 5
         world.riverside.save(update_fields=["escalation_minutes"])
-        assert escalate_due_alerts(minutes(5)) == [open_alert.pk]
+        assert deliver(minutes(5)) == [open_alert.pk]
         assert mail.outbox[0].subject.startswith("[Clonacare] Not acknowledged in 5 minutes:")
 
     def test_who_could_not_be_reached_is_logged_and_audited(
@@ -133,13 +144,14 @@ class TestOnePass:
         world.riverside.save(update_fields=["on_call_email"])
         world.riverside_admin.email = ""
         world.riverside_admin.save(update_fields=["email"])
-        assert escalate_due_alerts(minutes(15)) == [open_alert.pk]
+        assert deliver(minutes(15)) == [open_alert.pk]
         assert mail.outbox == []
         log = [
             (n.kind, n.recipient.username if n.recipient else None, n.status)
             for n in AlertNotification.objects.order_by("id")
         ]
         assert log == [
+            ("raised", "kim", "sent"),
             ("escalated", None, "no-address"),
             ("escalated", "riverside_admin", "no-address"),
         ]
@@ -164,7 +176,7 @@ class TestOnePass:
         Membership.objects.filter(user=world.brook).update(role=Role.PROGRAM_ADMIN)
         world.brook.email = "brook@northgate.example"
         world.brook.save(update_fields=["email"])
-        escalate_due_alerts(minutes(15))
+        deliver(minutes(15))
         assert "brook@northgate.example" not in [m.to[0] for m in mail.outbox]
 
 

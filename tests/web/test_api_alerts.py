@@ -54,7 +54,8 @@ class TestListing:
         assert alert["trigger"] == "phq9 item 9: 2 (More than half the days)"
         assert (alert["repeats"], alert["last_raised_at"], alert["last_trigger"]) == (0, None, "")
         assert (alert["seizure_report_id"], alert["escalated_at"]) == (None, None)
-        assert alert["notified_at"] is None  # the mails go out once the submission commits
+        # The care team's mails are queued with the alert (the escalation clock starts).
+        assert alert["notified_at"] == alert["raised_at"]
 
     def test_each_alert_names_its_source(self, world: World, alerts: dict[str, int]) -> None:
         (alert,) = ApiClient(world.avery).get(f"/patients/{world.alex.pk}/alerts").json()["items"]
@@ -182,7 +183,10 @@ class TestAcknowledging:
     def test_a_note_that_is_too_long_is_refused(self, world: World, alerts: dict[str, int]) -> None:
         assert acknowledge(world.kim, alerts["alex"], "x" * 401) == (
             400,
-            {"detail": "field 'note': string should have at most 400 characters."},
+            {
+                "detail": "The note is at most 400 characters; this one has 401. Shorten it "
+                "and acknowledge again."
+            },
         )
 
 

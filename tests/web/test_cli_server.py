@@ -124,7 +124,7 @@ def test_serve_runs_the_alert_escalation_scheduler(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=20)
     output = "".join(seen)
-    assert "Alert escalation: checking every 60 seconds" in output
+    assert "retries and escalation are checked every 60 seconds" in output
     assert "Subject: [Clonacare] Not acknowledged in 15 minutes: safety alert" in output
 
 

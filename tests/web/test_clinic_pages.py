@@ -249,9 +249,12 @@ def test_a_note_too_long_is_refused_and_kept_to_shorten(
     assert open_alert.is_open
     assert not AuditEvent.objects.filter(action="alert.acknowledge").exists()
     api = ApiClient(world.kim).post(f"/alerts/{open_alert.pk}/acknowledge", {"note": note})
-    assert (api.status_code, api.json()) == (
+    assert (api.status_code, api.json()) == (  # the page's message, never cut
         400,
-        {"detail": "field 'note': string should have at most 400 characters."},
+        {
+            "detail": "The note is at most 400 characters; this one has 500. Shorten it and "
+            "acknowledge again."
+        },
     )
     shortened = client.post(f"/clinic/alerts/{open_alert.pk}/acknowledge/", {"note": note[:400]})
     assert shortened.status_code == 302

@@ -1,135 +1,142 @@
-"""What the patient is told after a safety alert is true of that alert: who was emailed
-(or why no one was), whether a repeat joined an open alert, when the on-call contact is
-emailed, and always whom to call in danger now (from the crisis resources file)."""
+"""What the patient is told after a safety alert, through the API (``what_happens``) and
+the pages: worded per alert code, every sentence true of the notification log (sent,
+failed, no address, no one on the care team), of the page's own alerts, and of what the
+escalation did; always ending with whom to call in danger now (the crisis resources)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.test import Client
 
-from clonacare.assessments.models import AlertNotification, SafetyAlert
-from clonacare.assessments.notice import delivery_sentences, what_the_patient_is_told
+from clonacare.assessments.delivery import deliver
+from clonacare.assessments.models import SafetyAlert
+from clonacare.patients.models import CareTeamMember
+from tests.api_client import ApiClient
 from tests.personas import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
-RAISED = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+PHQ9_ITEM9 = [1, 2, 0, 3, 1, 0, 2, 1, 2]
 STORED = (
     "It is stored for your care team and shows on their screens in Clonacare until one of "
     "them marks it as handled."
 )
+THOUGHTS = "Some of your answers tell us you may be having thoughts of harming yourself."
 NOT_AT_ONCE = "An email may not be read at once, so do not wait for a reply if you need help."
+DANGER = "If you are in danger now, call 988 or 911."
 
 
 @pytest.fixture
-def alert(world: World) -> SafetyAlert:
+def emails(world: World) -> World:
+    """Avery and kim have addresses (lee, the counsellor, has none); an on-call address."""
+    for user, address in [
+        (world.avery, "avery@riverside.example"),
+        (world.kim, "kim@riverside.example"),
+    ]:
+        user.email = address
+        user.save(update_fields=["email"])
     world.riverside.on_call_email = "on-call@riverside.example"
     world.riverside.save(update_fields=["on_call_email"])
-    return SafetyAlert.objects.create(
-        patient=world.alex, code="seizure", message="Seizure reported.", raised_at=RAISED
+    return world
+
+
+def submit(world: World, answers: object) -> tuple[int, dict[str, Any]]:
+    response = ApiClient(world.alex_user).post(
+        f"/patients/{world.alex.pk}/assessments", {"instrument": "phq9", "answers": answers}
     )
+    return response.status_code, response.json()
 
 
-def logged(alert: SafetyAlert, *statuses: str) -> SafetyAlert:
-    alert.notified_at = RAISED
-    alert.save(update_fields=["notified_at"])
-    for status in statuses:
-        AlertNotification.objects.create(
-            alert=alert, kind="raised", status=status, address="", at=RAISED
-        )
-    return alert
-
-
-def told(alert: SafetyAlert, minutes: float) -> list[str]:
-    alert = SafetyAlert.objects.select_related("patient__program").get(pk=alert.pk)
-    return delivery_sentences(alert, RAISED + dt.timedelta(minutes=minutes))
-
-
-def test_emailed_now_and_the_on_call_contact_after_the_escalation_time(
-    alert: SafetyAlert,
-) -> None:
-    assert told(logged(alert, "sent", "no-address"), 0.1) == [
+def test_a_suicide_answer_says_so_and_who_was_emailed(emails: World) -> None:
+    status, body = submit(emails, PHQ9_ITEM9)
+    assert status == 201
+    assert body["what_happens"] == [
+        THOUGHTS,
         STORED,
         "Your care team has been emailed about it now.",
         "If no one marks it as handled within 15 minutes, the program's on-call contact is "
         "emailed.",
         NOT_AT_ONCE,
+        DANGER,
     ]
 
 
-def test_the_time_left_counts_down_from_the_first_raising(alert: SafetyAlert) -> None:
-    logged(alert, "sent")
-    assert "within 6 minutes" in told(alert, 9.5)[2]
-    assert "within 1 minute," in told(alert, 14.5)[2]
-    assert told(alert, 15)[2] == (
-        "No one has marked it as handled within 15 minutes, so it is due to go to the "
-        "program's on-call contact now."
+def test_a_skipped_item_9_is_not_called_thoughts_of_harm(emails: World) -> None:
+    status, body = submit(emails, [*PHQ9_ITEM9[:8], None])
+    assert status == 400
+    assert [a["code"] for a in body["alerts"]] == ["suicide-screen-incomplete"]
+    assert body["what_happens"][0] == (
+        "A question about your safety was left unanswered, or its answer could not be read; "
+        "your care team will ask it with you."
     )
+    assert THOUGHTS not in body["what_happens"]
+    assert body["what_happens"][-1] == DANGER
 
 
-def test_after_the_escalation(alert: SafetyAlert) -> None:
-    logged(alert, "sent")
-    alert.escalated_at = RAISED + dt.timedelta(minutes=15)
-    alert.save(update_fields=["escalated_at"])
-    assert told(alert, 20)[2] == (
-        "No one marked it as handled within 15 minutes, so the program's on-call contact "
-        "has been emailed too."
-    )
+def test_the_portal_words_a_skipped_safety_question_the_same(client: Client, emails: World) -> None:
+    client.force_login(emails.alex_user)
+    posted = {f"phq9-{n}": "1" for n in range(1, 9)}
+    html = client.post("/portal/questionnaires/phq9/", posted).content.decode()
+    assert (
+        "A question about your safety was left unanswered, or its answer could not be read; "
+        "your care team will ask it with you."
+    ) in html
+    assert "thoughts of harming yourself" not in html
+    assert "An alert has gone to your care team" not in html
 
 
-@pytest.mark.parametrize(
-    ("statuses", "sentence"),
-    [
-        (["no-address"], "No email could be sent to your care team (no address on file)."),
-        (["failed", "no-address"], "The email to your care team could not be sent."),
-        ([], "No one is on your care team in Clonacare yet, so no email could be sent."),
-    ],
-)
-def test_when_no_email_went_out_it_says_why(
-    alert: SafetyAlert, statuses: list[str], sentence: str
-) -> None:
-    assert told(logged(alert, *statuses), 1)[1] == sentence
-
-
-def test_a_repeat_says_it_joined_the_open_alert(alert: SafetyAlert) -> None:
-    logged(alert, "sent")
-    alert.repeats = 1
-    alert.save(update_fields=["repeats"])
-    assert told(alert, 3)[1] == (
-        "Your care team was emailed when this alert was first raised; it is still open, and "
-        "your newest answer has been added to it."
-    )
-
-
-def test_without_anyone_to_escalate_to_it_promises_nothing(
-    world: World, alert: SafetyAlert
-) -> None:
-    world.riverside.on_call_email = ""
-    world.riverside.save(update_fields=["on_call_email"])
-    assert told(logged(alert, "sent"), 1) == [
+def test_with_no_one_on_the_care_team_it_says_so_and_escalates_at_once(emails: World) -> None:
+    CareTeamMember.objects.filter(patient=emails.alex).delete()
+    _, body = submit(emails, PHQ9_ITEM9)
+    assert body["what_happens"][1:4] == [
         STORED,
-        "Your care team has been emailed about it now.",
-        NOT_AT_ONCE,
+        "No one is on your care team in Clonacare yet, so no email could be sent.",
+        # Escalated once the submission committed, not 15 minutes later.
+        "Because no email reached your care team, the program's on-call contact has been "
+        "emailed instead.",
     ]
-    world.riverside_admin.email = "admin@riverside.example"
-    world.riverside_admin.save(update_fields=["email"])
-    assert told(alert, 1)[2] == (
-        "If no one marks it as handled within 14 minutes, the program's admins are emailed."
+    alert = SafetyAlert.objects.get()
+    assert alert.escalated_at is not None
+    client = Client()
+    client.force_login(emails.alex_user)
+    html = client.get(f"/portal/responses/{body['id']}/").content.decode().replace("&#x27;", "'")
+    assert (
+        "Because no email reached your care team, the program's on-call contact has been "
+        "emailed instead."
+    ) in html
+
+
+def test_after_the_escalation_time_it_names_who_was_emailed(emails: World) -> None:
+    _, body = submit(emails, PHQ9_ITEM9)
+    alert = SafetyAlert.objects.get()
+    assert alert.notified_at is not None
+    deliver(alert.notified_at + dt.timedelta(minutes=15))
+    client = Client()
+    client.force_login(emails.alex_user)
+    html = client.get(f"/portal/responses/{body['id']}/").content.decode().replace("&#x27;", "'")
+    assert (
+        "No one marked it as handled within 15 minutes, so the program's on-call contact has "
+        "been emailed."
+    ) in html
+    assert "An alert has gone to your care team" not in html
+
+
+def test_a_result_page_describes_its_own_alert_not_the_newest(
+    client: Client, emails: World
+) -> None:
+    _, first = submit(emails, PHQ9_ITEM9)
+    handled = SafetyAlert.objects.get()
+    acknowledged = ApiClient(emails.kim).post(
+        f"/alerts/{handled.pk}/acknowledge", {"note": "Called Alex; safety plan made."}
     )
-
-
-def test_an_acknowledged_alert(world: World, alert: SafetyAlert) -> None:
-    alert.acknowledged_at = RAISED + dt.timedelta(minutes=4)
-    alert.acknowledged_by = world.kim
-    alert.save()
-    assert told(alert, 5) == ["Your care team has marked this alert as handled."]
-
-
-def test_it_always_ends_with_whom_to_call_in_danger_now(alert: SafetyAlert) -> None:
-    alert.raised_at = timezone.now()
-    alert.save(update_fields=["raised_at"])
-    lines = what_the_patient_is_told(logged(alert, "sent"))
-    assert lines[0] == "An alert has gone to your care team."
-    assert lines[-1] == "If you are in danger now, call 988 or 911."
+    assert acknowledged.status_code == 200
+    _, second = submit(emails, PHQ9_ITEM9)  # a new, open alert of the same code
+    client.force_login(emails.alex_user)
+    old = client.get(f"/portal/responses/{first['id']}/").content.decode()
+    new = client.get(f"/portal/responses/{second['id']}/").content.decode()
+    assert "Your care team has marked this alert as handled." in old
+    assert "Your care team has been emailed about it now." not in old
+    assert "Your care team has been emailed about it now." in new

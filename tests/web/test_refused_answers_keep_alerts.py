@@ -171,3 +171,71 @@ class TestClinicRating:
         assert client.post(self.url(world, "asq"), four_nos | {"asq-5": "yes"}).status_code == 302
         assert InstrumentResponse.objects.first().band == "acute positive"  # type: ignore[union-attr]
         assert stored_codes(world) == ["suicide-risk", "suicide-risk-imminent"]
+
+
+class TestRefusalsBeforeScoringKeepItem9:
+    """Refusals that used to come before any answer was read (issue 8 review)."""
+
+    def test_an_answer_given_as_an_object_is_not_an_answer(self, world: World) -> None:
+        answers: list[object] = [0, 0, 0, 0, 0, 0, 0, {"x": 1}, 3]
+        status, body = submit(world.alex_user, world.alex.pk, "phq9", answers)
+        assert status == 400
+        assert body["detail"] == (
+            "field 'answers': answer 8 is {'x': 1}; each answer is a code (a string or a whole "
+            "number) or null."
+        )
+        assert [a["code"] for a in body["alerts"]] == ["suicide-risk"]
+        assert [r["contact"] for r in body["crisis_resources"]] == CRISIS_CONTACTS
+        assert body["what_happens"][0] == (
+            "Some of your answers tell us you may be having thoughts of harming yourself."
+        )
+        assert not InstrumentResponse.objects.exists()
+
+    def test_an_undeclared_condition_still_raises_item_9(self, world: World) -> None:
+        response = ApiClient(world.alex_user).post(
+            f"/patients/{world.alex.pk}/assessments",
+            {"instrument": "phq9", "answers": [0] * 8 + [3], "conditions": ["nope"]},
+        )
+        assert response.status_code == 400
+        body = response.json()
+        assert body["detail"] == "Unknown condition 'nope' for phq9; phq9 declares no conditions."
+        assert [a["code"] for a in body["alerts"]] == ["suicide-risk"]
+        assert not InstrumentResponse.objects.exists()
+        assert stored_codes(world) == ["suicide-risk"]
+
+    def test_an_unknown_field_still_raises_item_9(self, world: World) -> None:
+        response = ApiClient(world.alex_user).post(
+            f"/patients/{world.alex.pk}/assessments",
+            {"instrument": "phq9", "answers": [0] * 8 + [3], "comment": "hi"},
+        )
+        assert response.status_code == 400
+        body = response.json()
+        assert body["detail"] == "unknown field 'comment'."
+        assert [a["code"] for a in body["alerts"]] == ["suicide-risk"]
+        assert not InstrumentResponse.objects.exists()
+
+    def test_eleven_answers_raise_an_incomplete_screen(self, world: World) -> None:
+        status, body = submit(world.alex_user, world.alex.pk, "phq9", [1] * 8 + [2, 0, 1])
+        assert status == 400
+        assert body["detail"] == "phq9 takes 9 to 10 answers; got 11."
+        assert [a["code"] for a in body["alerts"]] == ["suicide-screen-incomplete"]
+        assert [r["contact"] for r in body["crisis_resources"]] == CRISIS_CONTACTS
+        (alert,) = SafetyAlert.objects.all()
+        assert alert.trigger == (
+            "phq9: the answers could not be read (phq9 takes 9 to 10 answers; got 11.)"
+        )
+
+    def test_an_unreadable_acuity_answer_raises_an_incomplete_screen(self, world: World) -> None:
+        status, body = submit(world.alex_user, world.alex.pk, "asq", ["no"] * 4 + ["maybe"])
+        assert status == 400
+        assert body["detail"].startswith("asq item 5: 'maybe' is not an answer; choose one of ")
+        assert [a["code"] for a in body["alerts"]] == ["suicide-screen-incomplete"]
+        assert SafetyAlert.objects.get().trigger == "asq item 5: unreadable answer 'maybe'"
+
+    def test_a_stored_response_says_what_happens(self, world: World) -> None:
+        status, body = submit(world.alex_user, world.alex.pk, "phq9", [0] * 8 + [3])
+        assert status == 201
+        assert body["what_happens"][0] == (
+            "Some of your answers tell us you may be having thoughts of harming yourself."
+        )
+        assert body["what_happens"][-1] == "If you are in danger now, call 988 or 911."

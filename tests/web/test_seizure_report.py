@@ -79,12 +79,11 @@ class TestThePortal:
         html = client.get(response["Location"]).content.decode().replace("&#x27;", "'")
         assert "<strong>If a seizure is happening now, call 911 now.</strong>" in html
         assert (
-            "You told us about a seizure. An alert has gone to your care team. It is stored "
-            "for your care team and shows on their screens in Clonacare until one of them "
-            "marks it as handled. Your care team has been emailed about it now. If no one "
-            "marks it as handled within 15 minutes, the program's on-call contact is "
-            "emailed. An email may not be read at once, so do not wait for a reply if you "
-            "need help."
+            "You told us about a seizure. It is stored for your care team and shows on their "
+            "screens in Clonacare until one of them marks it as handled. Your care team has "
+            "been emailed about it now. If no one marks it as handled within 15 minutes, the "
+            "program's on-call contact is emailed. An email may not be read at once, so do "
+            "not wait for a reply if you need help."
         ) in html
         assert "<strong>If you are in danger now, call 988 or 911.</strong>" in html
         assert "988 Suicide &amp; Crisis Lifeline" in html
@@ -102,24 +101,41 @@ class TestThePortal:
         assert "No email could be sent to your care team (no address on file)." in html
         assert "<strong>If you are in danger now, call 988 or 911.</strong>" in html
 
-    def test_the_form_asks_whether_it_is_happening_now(self, client: Client, world: World) -> None:
-        response = portal(client, world.alex_user).post("/portal/seizure/", {"note": "x"})
+    @pytest.mark.parametrize("when", [None, "maybe"])
+    def test_a_report_without_a_readable_when_raises_the_alert_first(
+        self, client: Client, world: World, when: str | None
+    ) -> None:
+        posted = {"note": "x"} | ({"when": when} if when else {})
+        response = portal(client, world.alex_user).post("/portal/seizure/", posted)
         assert response.status_code == 400
+        html = response.content.decode().replace("&#x27;", "'")
         assert (
-            "Say whether the seizure is happening now or has stopped." in response.content.decode()
-        )
-        assert not SafetyAlert.objects.exists()
+            '<p class="form-error" role="alert">Say whether the seizure is happening now or has '
+            "stopped; until you do, your care team treats it as possibly happening now.</p>"
+        ) in html
+        # Possibly happening now: the call to action comes first.
+        assert "<strong>If a seizure is happening now, call 911 now.</strong>" in html
+        assert "You told us about a seizure." in html
+        alert = SafetyAlert.objects.get()
+        assert alert.trigger == "patient report: seizure (possibly happening now: not said)"
+        report = SeizureReport.objects.get()
+        assert (report.happening_now, report.note) == (None, "x")
 
-    def test_a_note_too_long_is_refused(self, client: Client, world: World) -> None:
+    def test_a_note_too_long_is_refused_after_the_alert(self, client: Client, world: World) -> None:
         response = portal(client, world.alex_user).post(
             "/portal/seizure/", {"when": "stopped", "note": "n" * 401}
         )
         assert response.status_code == 400
+        html = response.content.decode()
         assert (
-            "The note is at most 400 characters; this one has 401. Shorten it and send again."
-            in response.content.decode()
-        )
-        assert not SeizureReport.objects.exists()
+            "The note is at most 400 characters; this one has 401. The report was sent "
+            "without it: shorten it and send it again."
+        ) in html
+        assert "call 911 now" not in html
+        assert "<strong>If you are in danger now, call 988 or 911.</strong>" in html
+        report = SeizureReport.objects.get()
+        assert (report.happening_now, report.note) == (False, "")
+        assert SafetyAlert.objects.get().seizure_report_id == report.pk
 
     def test_staff_do_not_get_the_page(self, client: Client, world: World) -> None:
         assert portal(client, world.avery).get("/portal/seizure/").status_code == 404
@@ -175,7 +191,7 @@ class TestTheApi:
         assert body["alert"]["notified_at"] is not None
         assert body["what_happens"] == [
             "If a seizure is happening now, call 911 now.",
-            "An alert has gone to your care team.",
+            "You told us about a seizure.",
             "It is stored for your care team and shows on their screens in Clonacare until "
             "one of them marks it as handled.",
             "Your care team has been emailed about it now.",
@@ -198,8 +214,24 @@ class TestTheApi:
         assert second["alert"]["last_trigger"] == "patient report: seizure (happening now)"
         assert SafetyAlert.objects.count() == 1
         assert SeizureReport.objects.count() == 2
-        assert len(mail.outbox) == 2  # the first report's mails only
+        # Happening now after one that stopped is more urgent: the care team is emailed again.
+        assert len(mail.outbox) == 4
+        assert mail.outbox[2].subject == (
+            "[Clonacare] Raised again: safety alert (seizure) for a Riverside Recovery patient"
+        )
         assert second["what_happens"][3] == (
+            "It was already open; your care team has been emailed again about your newest answer."
+        )
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_second_report_that_is_no_more_urgent_joins_silently(self, emails: World) -> None:
+        client = ApiClient(emails.alex_user)
+        path = f"/patients/{emails.alex.pk}/seizure-reports"
+        client.post(path, {"happening_now": True})
+        second = client.post(path, {"happening_now": False}).json()
+        assert second["alert"]["repeats"] == 1
+        assert len(mail.outbox) == 2  # the first report's mails only
+        assert second["what_happens"][2] == (
             "Your care team was emailed when this alert was first raised; it is still open, "
             "and your newest answer has been added to it."
         )
@@ -223,12 +255,48 @@ class TestTheApi:
         assert (response.status_code, response.content) == (404, missing.content)
         assert not SafetyAlert.objects.exists()
 
-    def test_whether_it_is_happening_now_is_required(self, world: World) -> None:
+    @pytest.mark.parametrize(
+        "body", [{"note": "x"}, {"happening_now": "maybe"}, {"happening_now": None}]
+    )
+    def test_a_missing_or_unreadable_happening_now_raises_the_alert_then_400(
+        self, world: World, body: dict[str, object]
+    ) -> None:
         response = ApiClient(world.alex_user).post(
-            f"/patients/{world.alex.pk}/seizure-reports", {"note": "x"}
+            f"/patients/{world.alex.pk}/seizure-reports", body
         )
         assert response.status_code == 400
-        assert response.json() == {"detail": "missing field 'happening_now'."}
+        refused = response.json()
+        assert refused["detail"] == (
+            "Say whether the seizure is happening now or has stopped; until you do, your care "
+            "team treats it as possibly happening now."
+        )
+        assert refused["happening_now"] is None
+        assert refused["alert"]["code"] == "seizure"
+        assert refused["what_happens"][:2] == [
+            "If a seizure is happening now, call 911 now.",
+            "You told us about a seizure.",
+        ]
+        assert refused["what_happens"][-1] == "If you are in danger now, call 988 or 911."
+        assert [r["contact"] for r in refused["crisis_resources"]] == [
+            "988",
+            "911",
+            "1-800-662-4357",
+        ]
+        assert SafetyAlert.objects.get().code == "seizure"
+
+    def test_a_note_too_long_is_refused_after_the_alert(self, world: World) -> None:
+        response = ApiClient(world.alex_user).post(
+            f"/patients/{world.alex.pk}/seizure-reports",
+            {"happening_now": False, "note": "n" * 401},
+        )
+        assert response.status_code == 400
+        refused = response.json()
+        assert refused["detail"] == (
+            "The note is at most 400 characters; this one has 401. The report was sent "
+            "without it: shorten it and send it again."
+        )
+        assert (refused["happening_now"], refused["alert"]["code"]) == (False, "seizure")
+        assert SeizureReport.objects.get().note == ""
 
     def test_the_patient_sees_the_alert_in_their_list(self, world: World) -> None:
         client = ApiClient(world.alex_user)

@@ -158,14 +158,13 @@ def access_seizure_report_by_id(actor: Actor, report_id: int, *, purpose: str) -
     )
 
 
-def alert_of_seizure_report(report: SeizureReport) -> SafetyAlert | None:
-    """The ``seizure`` alert ``report`` (already read through its gate) raised or joined:
-    the newest raised at or before it. For what the patient is told happened to their
-    report (emailed, escalated); when it joined an alert the care team raised from a
-    clinician's record, the pages show its delivery only, not the alert itself."""
-    return (
+def alerts_of_seizure_report(report: SeizureReport) -> list[SafetyAlert]:
+    """The ``seizure`` alert ``report`` (already read through its gate) raised or
+    joined, as a list (empty when neither is found). For what the patient is told
+    happened to their report (emailed, escalated); when it joined an alert the care team
+    raised from a clinician's record, the pages show its delivery only, not the alert."""
+    return list(
         SafetyAlert.objects.select_related("patient__program")
-        .filter(patient_id=report.patient_id, code="seizure", raised_at__lte=report.reported_at)
-        .order_by("-raised_at", "-id")
-        .first()
+        .filter(Q(seizure_report=report) | Q(repeat_log__seizure_report=report))
+        .distinct()
     )

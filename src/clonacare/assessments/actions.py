@@ -6,21 +6,23 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from clonacare.accounts.models import Role
+from clonacare.assessments.escalation import renotify_reason
 from clonacare.assessments.models import (
+    AlertNotification,
     AlertRepeat,
     InstrumentResponse,
     LevelOfCareAssessment,
     SafetyAlert,
     SeizureReport,
 )
-from clonacare.assessments.notify import notify_care_team
+from clonacare.assessments.notify import last_mail_at, queue_care_team, queue_escalation
 from clonacare.assessments.triggers import instrument_trigger, level_of_care_trigger
 from clonacare.audit.log import Actor, record
 from clonacare.core.assessment import assess, load_settings, parse_assessment
@@ -36,6 +38,7 @@ from clonacare.core.instruments import (
     instrument,
     score,
     shipped_ids,
+    unreadable_screen,
 )
 from clonacare.core.instruments import (
     alert as alert_definition,
@@ -43,6 +46,8 @@ from clonacare.core.instruments import (
 from clonacare.core.instruments.definition import SCREEN_INCOMPLETE
 from clonacare.patients.access import may_record_clinical_data
 from clonacare.patients.models import Patient
+
+Reason = AlertNotification.Reason
 
 
 class IncompleteResponse(ClinicalError):
@@ -59,10 +64,12 @@ class IncompleteResponse(ClinicalError):
         alerts: tuple[dict[str, str], ...],
         crisis_resources: tuple[dict[str, str], ...],
         code: str = "incomplete",
+        alert_ids: tuple[int, ...] = (),
     ) -> None:
         super().__init__(code, message)
         self.alerts = alerts
         self.crisis_resources = crisis_resources
+        self.alert_ids = alert_ids
 
 
 def crisis_resources() -> CrisisResources:
@@ -91,6 +98,63 @@ def _signed_in(actor: Actor) -> int:
     return actor.user_id
 
 
+def _more_urgent(open_alert: SafetyAlert, seizure_report: SeizureReport | None) -> bool:
+    """A seizure happening now (or possibly: not said) joining an alert whose reports
+    all said it had stopped, or that no report raised (a clinician's record)."""
+    if seizure_report is None or seizure_report.happening_now is False:
+        return False
+    reports = SeizureReport.objects.filter(
+        Q(alerts=open_alert) | Q(alert_repeats__alert=open_alert)
+    ).exclude(pk=seizure_report.pk)
+    return not reports.exclude(happening_now=False).exists()
+
+
+def _join(
+    actor: Actor,
+    patient: Patient,
+    open_alert: SafetyAlert,
+    trigger: str,
+    now: dt.datetime,
+    *,
+    response: InstrumentResponse | None,
+    level_of_care: LevelOfCareAssessment | None,
+    seizure_report: SeizureReport | None,
+) -> None:
+    """A repeat joins ``open_alert`` and, when ``renotify_reason`` says so, emails the
+    care team again (and, for an alert already escalated, escalates it again)."""
+    reason = renotify_reason(
+        escalated=open_alert.escalated_at is not None,
+        more_urgent=_more_urgent(open_alert, seizure_report),
+        last_mail_at=last_mail_at(open_alert),
+        escalation_minutes=patient.program.escalation_minutes,
+        now=now,
+    )
+    open_alert.repeats += 1
+    open_alert.last_raised_at = now
+    open_alert.last_trigger = trigger
+    fields = ["repeats", "last_raised_at", "last_trigger"]
+    if reason == "escalated":
+        open_alert.escalated_at = now
+        fields.append("escalated_at")
+    open_alert.save(update_fields=fields)
+    AlertRepeat.objects.create(
+        alert=open_alert,
+        response=response,
+        level_of_care=level_of_care,
+        seizure_report=seizure_report,
+        trigger=trigger,
+        raised_at=now,
+    )
+    detail: dict[str, object] = {"code": open_alert.code, "repeats": open_alert.repeats}
+    if reason:
+        detail["renotify"] = reason
+    record(actor, "alert.repeat", patient=patient, target=open_alert, detail=detail)
+    if reason:
+        queue_care_team([open_alert], now, Reason.AGAIN)
+    if reason == "escalated":
+        queue_escalation(open_alert, now, Reason.AGAIN)
+
+
 def _raise_alerts(
     actor: Actor,
     patient: Patient,
@@ -102,56 +166,69 @@ def _raise_alerts(
     seizure_report: SeizureReport | None = None,
     instrument_id: str | None = None,
     answers: Mapping[str, Any] | None = None,
+    first_step: Collection[int] = (),
+    trigger_text: str = "",
 ) -> list[SafetyAlert]:
-    """Store each alert the core fired, for the care team, audit it, and email the care
-    team once the transaction commits (``assessments.notify``). Returns the alerts.
+    """Store each alert the core fired, for the care team, audit it, and queue the care
+    team's mails (``assessments.notify``: sent once the transaction commits). Returns
+    the alerts.
 
     Each alert says which answer raised it (``trigger``): from the response's answers
-    (or ``instrument_id`` and ``answers`` of a form that was not stored), from the
-    level-of-care reasons, or from the patient's seizure report. A repeat of an open
-    alert (same patient, same code, not acknowledged) joins it instead of making a copy:
-    ``repeats`` counts it, ``last_raised_at`` and ``last_trigger`` show the newest
-    answer, ``AlertRepeat`` keeps each repeat with the record that raised it, it is
-    audited as ``alert.repeat``, and no second email is sent (the care team was emailed
-    about the open alert, and escalation runs from its first raising).
+    (or ``instrument_id`` and ``answers`` of a form that was not stored, a refused
+    answer included), from the level-of-care reasons, or
+    from the patient's seizure report. A repeat of an open alert (same patient, same
+    code, not acknowledged) joins it instead of making a copy: ``repeats`` counts it,
+    ``last_raised_at`` and ``last_trigger`` show the newest answer, ``AlertRepeat``
+    keeps each repeat with the record that raised it, it is audited as
+    ``alert.repeat``, and the care team is emailed again only as
+    ``escalation.renotify_reason`` says (docs/records.md, "A repeat").
+    ``first_step``: ids of the alerts the first step of this same screen raised (the
+    portal's ASQ): such an alert is completed by the stored response (it is linked to
+    it), not counted as a repeat.
     The patient's row is locked first, so two submissions at the same moment join one
     alert rather than making two.
     """
     raised: list[SafetyAlert] = []
-    new: list[int] = []
+    new: list[SafetyAlert] = []
     if not alerts:
         return raised
     with transaction.atomic():
         Patient.objects.select_for_update().filter(pk=patient.pk).exists()
         for fired in alerts:
-            trigger = _trigger(fired.code, response, level_of_care, seizure_report)
+            trigger = trigger_text or _trigger(fired.code, response, level_of_care, seizure_report)
             if not trigger and instrument_id is not None and answers is not None:
                 trigger = instrument_trigger(instrument_id, answers, fired.code)
             open_alert = (
                 SafetyAlert.objects.select_for_update()
+                .select_related("patient__program")
                 .filter(patient=patient, code=fired.code, acknowledged_at__isnull=True)
                 .order_by("raised_at", "id")
                 .first()
             )
+            if (
+                open_alert is not None
+                and open_alert.pk in first_step
+                and open_alert.response_id is None
+                and open_alert.repeats == 0
+            ):
+                # The same screen, asked again or completed by its second step: the
+                # alert gets its response (when stored), and it is not a repeat.
+                if response is not None:
+                    open_alert.response = response
+                    open_alert.trigger = trigger or open_alert.trigger
+                    open_alert.save(update_fields=["response", "trigger"])
+                raised.append(open_alert)
+                continue
             if open_alert is not None:
-                open_alert.repeats += 1
-                open_alert.last_raised_at = now
-                open_alert.last_trigger = trigger
-                open_alert.save(update_fields=["repeats", "last_raised_at", "last_trigger"])
-                AlertRepeat.objects.create(
-                    alert=open_alert,
+                _join(
+                    actor,
+                    patient,
+                    open_alert,
+                    trigger,
+                    now,
                     response=response,
                     level_of_care=level_of_care,
                     seizure_report=seizure_report,
-                    trigger=trigger,
-                    raised_at=now,
-                )
-                record(
-                    actor,
-                    "alert.repeat",
-                    patient=patient,
-                    target=open_alert,
-                    detail={"code": fired.code, "repeats": open_alert.repeats},
                 )
                 raised.append(open_alert)
                 continue
@@ -166,12 +243,12 @@ def _raise_alerts(
                 raised_at=now,
             )
             record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
-            new.append(alert.pk)
+            new.append(alert)
             raised.append(alert)
         if new:
             # One mail per member for the alerts raised together (an ASQ acuity yes
-            # raises two), once the write is committed.
-            transaction.on_commit(partial(notify_care_team, tuple(new)))
+            # raises two), sent once the write is committed.
+            queue_care_team(new, now)
     return raised
 
 
@@ -222,10 +299,12 @@ def _refuse(
 ) -> NoReturn:
     """Refuse a form for ``reason``: store and raise the alerts its valid answers fired
     (safety first: the response is not stored, its alerts are, for the care team), then
-    raise IncompleteResponse carrying them and the crisis resources."""
+    raise IncompleteResponse carrying them (and the ids of the alerts stored or joined)
+    and the crisis resources."""
+    stored: list[SafetyAlert] = []
     if result.alerts:
         with transaction.atomic():
-            _raise_alerts(
+            stored = _raise_alerts(
                 actor,
                 patient,
                 result.alerts,
@@ -238,6 +317,7 @@ def _refuse(
         alerts=tuple(a.as_dict() for a in result.alerts),
         crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
         code=reason.code,
+        alert_ids=tuple(a.pk for a in stored),
     )
 
 
@@ -269,8 +349,13 @@ def do_submit_response(
     *,
     now: dt.datetime,
     conditions: Collection[str] = (),
+    first_step: Collection[int] = (),
 ) -> InstrumentResponse:
     """Score and store one completed instrument, raising its safety alerts.
+
+    ``first_step``: the ids of the alerts the first step of this same screen raised
+    (``do_raise_first_step_alerts``): the stored response completes them rather than
+    repeating them.
 
     ``conditions`` are ids of circumstances the instrument declares (``taken-as-prescribed``
     for dsm5-sud); they are stored with the response. Refuses (ClinicalError, nothing
@@ -282,9 +367,19 @@ def do_submit_response(
     """
     user_id = _signed_in(actor)
     definition = _completable(actor, instrument_id)
-    applied = _declared_conditions(definition, conditions)
     crisis = crisis_resources()
     given = {k: (None if v in ("", None) else str(v)) for k, v in answers.items()}
+    try:
+        applied = _declared_conditions(definition, conditions)
+    except ClinicalError as unknown:
+        # The valid answers still raise their safety alerts (conditions change no alert).
+        try:
+            unconditioned = score(
+                definition, given, crisis=crisis, settings=load_settings().instrument_settings()
+            )
+        except AnswersRefused as refused:
+            unconditioned = refused.result
+        _refuse(actor, patient, definition, given, unconditioned, now, unknown)
     try:
         result = score(
             definition,
@@ -319,7 +414,7 @@ def do_submit_response(
             entered_by_id=user_id,
             submitted_at=now,
         )
-        _raise_alerts(actor, patient, result.alerts, now, response=response)
+        _raise_alerts(actor, patient, result.alerts, now, response=response, first_step=first_step)
         record(
             actor,
             "assessment.submit",
@@ -335,6 +430,65 @@ def do_submit_response(
     return response
 
 
+def do_refuse_with_alerts(
+    actor: Actor,
+    patient: Patient,
+    instrument_id: str,
+    answers: Mapping[str, Any],
+    reason: ClinicalError,
+    *,
+    now: dt.datetime,
+    conditions: Collection[str] = (),
+) -> NoReturn:
+    """Refuse a form for ``reason`` found outside the answers' scoring (an unknown field,
+    an answer that is not a code): nothing is stored but the safety alerts its readable
+    answers fire (IncompleteResponse with ``reason``'s code and message, carrying them).
+    Refuses first what ``do_submit_response`` refuses before scoring."""
+    _signed_in(actor)
+    definition = _completable(actor, instrument_id)
+    declared = {c.id for c in definition.conditions}
+    given = {k: (None if v in ("", None) else str(v)) for k, v in answers.items()}
+    try:
+        result = score(
+            definition,
+            given,
+            crisis=crisis_resources(),
+            settings=load_settings().instrument_settings(),
+            conditions=frozenset(c for c in conditions if c in declared),
+        )
+    except AnswersRefused as refused:
+        result = refused.result
+    _refuse(actor, patient, definition, given, result, now, reason)
+
+
+def do_refuse_unmatched_answers(
+    actor: Actor, patient: Patient, instrument_id: str, reason: ClinicalError, *, now: dt.datetime
+) -> NoReturn:
+    """Refuse answers that cannot be matched to the items (more answers than items:
+    which answer is which is unknown): nothing is scored; an instrument with a suicide
+    question raises ``suicide-screen-incomplete`` (the screen could not be read), and
+    the refusal (IncompleteResponse with ``reason``) always carries the crisis resources."""
+    _signed_in(actor)
+    definition = _completable(actor, instrument_id)
+    result = unreadable_screen(definition, crisis=crisis_resources())
+    stored: list[SafetyAlert] = []
+    if result.alerts:
+        stored = _raise_alerts(
+            actor,
+            patient,
+            result.alerts,
+            now,
+            trigger_text=f"{definition.id}: the answers could not be read ({reason.message})",
+        )
+    raise IncompleteResponse(
+        reason.message,
+        alerts=tuple(a.as_dict() for a in result.alerts),
+        crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
+        code=reason.code,
+        alert_ids=tuple(a.pk for a in stored),
+    )
+
+
 @dataclass(frozen=True)
 class FirstStepAlerts:
     """The alerts the first step of a questionnaire asked in steps has raised, as the
@@ -342,6 +496,7 @@ class FirstStepAlerts:
 
     alerts: tuple[dict[str, str], ...]
     crisis_resources: tuple[dict[str, str], ...]
+    alert_ids: tuple[int, ...] = ()
 
 
 def do_raise_first_step_alerts(
@@ -351,6 +506,7 @@ def do_raise_first_step_alerts(
     answers: Mapping[str, str | None],
     *,
     now: dt.datetime,
+    first_step: Collection[int] = (),
 ) -> FirstStepAlerts:
     """The first step of a questionnaire asked in steps (the portal's ASQ: questions 1–4,
     then the acuity question after a yes). Nothing is stored but the safety alerts its
@@ -358,6 +514,8 @@ def do_raise_first_step_alerts(
     question is not lost; the incomplete-screen alert is left out while only the
     follow-up questions, being asked now, are unanswered. Refuses (ClinicalError) what
     ``do_submit_response`` refuses before scoring, and an answer that is not an option.
+    ``first_step``: the alerts this screen's first step raised before (the patient went
+    back to change an answer): not counted again.
     """
     _signed_in(actor)
     definition = _completable(actor, instrument_id)
@@ -369,18 +527,21 @@ def do_raise_first_step_alerts(
     )
     asking_now = all(item.enabled_when is not None for item in result.missing)
     alerts = [a for a in result.alerts if not (asking_now and a.code == SCREEN_INCOMPLETE)]
+    stored: list[SafetyAlert] = []
     if alerts:
-        _raise_alerts(
+        stored = _raise_alerts(
             actor,
             patient,
             alerts,
             now,
             instrument_id=definition.id,
             answers={k: v for k, v in answers.items() if v is not None},
+            first_step=first_step,
         )
     return FirstStepAlerts(
         alerts=tuple(a.as_dict() for a in alerts),
         crisis_resources=tuple(r.as_dict() for r in result.crisis_resources) if alerts else (),
+        alert_ids=tuple(a.pk for a in stored),
     )
 
 
@@ -435,6 +596,7 @@ def do_record_level_of_care(
     return assessment
 
 
+ACKNOWLEDGEMENT_NOTE_MAX = 400
 ACKNOWLEDGEMENT_NOTE_REQUIRED = (
     "Say what was done: an acknowledgement needs a note (for example "
     "'Called the patient; safety plan made')."
@@ -446,7 +608,8 @@ def do_acknowledge_alert(
 ) -> SafetyAlert:
     """A clinician acknowledges an open alert with a note of what was done; refuses
     patients and program admins (``not-allowed``), closed alerts
-    (``already-acknowledged``) and an empty note (``note-required``).
+    (``already-acknowledged``), an empty note (``note-required``) and a note over
+    ACKNOWLEDGEMENT_NOTE_MAX characters (``note-too-long``: refused, never cut).
 
     Refused (``already-acknowledged``) also when another clinician acknowledged it a
     moment earlier: the acknowledgement is written only on an alert that has none, so
@@ -460,31 +623,71 @@ def do_acknowledge_alert(
     note = note.strip()
     if not note:
         raise ClinicalError("note-required", ACKNOWLEDGEMENT_NOTE_REQUIRED)
+    if len(note) > ACKNOWLEDGEMENT_NOTE_MAX:
+        raise ClinicalError(
+            "note-too-long",
+            f"The note is at most {ACKNOWLEDGEMENT_NOTE_MAX} characters; this one has "
+            f"{len(note)}. Shorten it and acknowledge again.",
+        )
     with transaction.atomic():
         acknowledged = SafetyAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by_id=actor.user_id, acknowledged_at=now, acknowledgement_note=note[:400]
+            acknowledged_by_id=actor.user_id, acknowledged_at=now, acknowledgement_note=note
         )
         if not acknowledged:
             raise already
         alert.acknowledged_by_id = actor.user_id
         alert.acknowledged_at = now
-        alert.acknowledgement_note = note[:400]
+        alert.acknowledgement_note = note
         record(actor, "alert.acknowledge", patient=alert.patient, target=alert)
     return alert
 
 
 SEIZURE_NOTE_MAX = 400
+SEIZURE_WHEN_REQUIRED = (
+    "Say whether the seizure is happening now or has stopped; until you do, your care "
+    "team treats it as possibly happening now."
+)
+
+
+def seizure_note_too_long(length: int) -> str:
+    return (
+        f"The note is at most {SEIZURE_NOTE_MAX} characters; this one has {length}. The "
+        "report was sent without it: shorten it and send it again."
+    )
+
+
+class SeizureReportRefused(ClinicalError):
+    """A seizure report with a bad or missing field (``when-required``,
+    ``note-too-long``, ``note-not-text``): the report is stored anyway with what could
+    be read (``happening_now`` None: not said, treated as possibly happening now; no
+    note) and ``seizure`` is raised first; this refusal carries them (``report``,
+    ``alert``) and the crisis resources."""
+
+    def __init__(
+        self, code: str, message: str, *, report: SeizureReport, alert: SafetyAlert
+    ) -> None:
+        super().__init__(code, message)
+        self.report = report
+        self.alert = alert
+        self.alert_ids = (alert.pk,)
+        self.alerts = ({"code": alert.code, "message": alert.message},)
+        self.crisis_resources = tuple(r.as_dict() for r in crisis_resources().resources)
 
 
 def do_report_seizure(
-    actor: Actor, patient: Patient, *, happening_now: bool, note: str, now: dt.datetime
+    actor: Actor, patient: Patient, *, happening_now: object, note: object, now: dt.datetime
 ) -> tuple[SeizureReport, SafetyAlert]:
     """The patient reports a seizure: stores the report, raises ``seizure`` at once
-    (emailing the care team, or joining an open ``seizure`` alert) and audits
+    (queueing the care team's mails, or joining an open ``seizure`` alert) and audits
     ``seizure.report``; returns the report and its alert (an open one it joined, or a
-    new one). Only the patient themselves (``not-allowed`` for anyone else:
-    clinicians record a seizure with the CIWA-B or a level-of-care assessment); a note
-    over 400 characters is refused (``note-too-long``) and nothing is written."""
+    new one). Only the patient themselves (``not-allowed`` for anyone else, nothing
+    written: clinicians record a seizure with the CIWA-B or a level-of-care assessment).
+
+    Any report the patient sends raises the alert first, whatever its fields say:
+    ``happening_now`` other than True or False (missing, "maybe") is stored as not said
+    and treated as possibly happening now; a note that is not text or is over
+    SEIZURE_NOTE_MAX characters is left out. Then SeizureReportRefused names the first
+    bad field (the report and alert are stored)."""
     user_id = _signed_in(actor)
     if actor.role != Role.PATIENT or patient.user_id != actor.user_id:
         raise ClinicalError(
@@ -492,17 +695,22 @@ def do_report_seizure(
             "Only the patient reports a seizure here; clinicians record one with the "
             "CIWA-B or a level-of-care assessment.",
         )
-    note = note.strip()
-    if len(note) > SEIZURE_NOTE_MAX:
-        raise ClinicalError(
-            "note-too-long",
-            f"The note is at most {SEIZURE_NOTE_MAX} characters; this one has {len(note)}.",
-        )
+    problems: list[tuple[str, str]] = []
+    now_flag: bool | None = happening_now if isinstance(happening_now, bool) else None
+    if now_flag is None:
+        problems.append(("when-required", SEIZURE_WHEN_REQUIRED))
+    text = ""
+    if note is not None and not isinstance(note, str):
+        problems.append(("note-not-text", "The note must be text. The report was sent without it."))
+    elif isinstance(note, str) and len(note.strip()) > SEIZURE_NOTE_MAX:
+        problems.append(("note-too-long", seizure_note_too_long(len(note.strip()))))
+    elif isinstance(note, str):
+        text = note.strip()
     with transaction.atomic():
         report = SeizureReport.objects.create(
             patient=patient,
-            happening_now=happening_now,
-            note=note,
+            happening_now=now_flag,
+            note=text,
             reported_by_id=user_id,
             reported_at=now,
         )
@@ -511,9 +719,12 @@ def do_report_seizure(
             "seizure.report",
             patient=patient,
             target=report,
-            detail={"happening_now": happening_now},
+            detail={"happening_now": now_flag},
         )
         (alert,) = _raise_alerts(
             actor, patient, (alert_definition("seizure"),), now, seizure_report=report
         )
+    if problems:
+        code, message = problems[0]
+        raise SeizureReportRefused(code, message, report=report, alert=alert)
     return report, alert

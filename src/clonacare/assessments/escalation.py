@@ -1,105 +1,77 @@
-"""Escalating safety alerts no one acknowledged within the program's escalation time.
+"""When a safety alert no one acknowledged goes to the program's on-call contact and
+admins: a pure rule of explicit values and an explicit ``now`` (no database here; the
+pass that applies it is ``assessments.delivery``).
 
-The rule is a pure function of explicit values and an explicit ``now``
-(``due_for_escalation``): an alert is due when it is still open, has not been escalated
-yet, and its program's escalation time (``Program.escalation_minutes``, 15 by default,
-a Clonacare operational default and not a clinical number) has passed since it was
-first raised. A repeat that joined the alert does not restart the clock.
-
-``escalate_due_alerts(now)`` applies it to the database once (``clonacare escalate``,
-for cron); ``EscalationScheduler`` runs it every minute in a thread of ``clonacare
-serve``, so escalation needs no one to type a command. Each alert is escalated once:
-the write that marks it is conditional, so two passes at the same moment (two server
-processes, or cron beside the server) send it once.
+An alert is due when it is still open, has not been escalated yet, and either its
+program's escalation time (``Program.escalation_minutes``, 15 by default, a Clonacare
+operational default and not a clinical number) has passed since the care team's mails
+were queued (``notified_at``: when it was raised, or, for an alert stored before
+delivery existed, the first delivery pass), or no care-team mail could be sent at all
+(every send failed, no one has an address, or no one is on the care team): then there
+is no reason to wait. A repeat that joined the alert does not restart the clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-log = logging.getLogger(__name__)
-
-CHECK_EVERY_SECONDS = 60
 
 
 @dataclass(frozen=True)
 class WaitingAlert:
-    """What the rule needs to know of one alert."""
+    """What the rule needs to know of one alert. ``notified_at``: when the care team's
+    mails were queued; ``care_team_unreached``: no care-team mail was sent and none is
+    waiting to be tried for the first time."""
 
     alert_id: int
-    raised_at: dt.datetime
+    notified_at: dt.datetime
     escalation_minutes: int
     acknowledged_at: dt.datetime | None = None
     escalated_at: dt.datetime | None = None
+    care_team_unreached: bool = False
 
     @property
     def due_at(self) -> dt.datetime:
-        return self.raised_at + dt.timedelta(minutes=self.escalation_minutes)
+        return self.notified_at + dt.timedelta(minutes=self.escalation_minutes)
 
 
 def due_for_escalation(alerts: Iterable[WaitingAlert], now: dt.datetime) -> list[int]:
-    """The ids of the alerts to escalate at ``now``, oldest due first: open (not
-    acknowledged), not escalated before, and ``now`` at or after ``raised_at`` plus the
-    escalation time. ``now`` must be an aware datetime (ValueError otherwise)."""
+    """The ids of the alerts to escalate at ``now``: open (not acknowledged), not
+    escalated before, and either unreached or at or after ``due_at``; the unreached
+    first, then the oldest due. ``now`` must be an aware datetime (ValueError otherwise)."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (UTC).")
     due = [
         a
         for a in alerts
-        if a.acknowledged_at is None and a.escalated_at is None and now >= a.due_at
+        if a.acknowledged_at is None
+        and a.escalated_at is None
+        and (a.care_team_unreached or now >= a.due_at)
     ]
-    return [a.alert_id for a in sorted(due, key=lambda a: (a.due_at, a.alert_id))]
+    return [
+        a.alert_id
+        for a in sorted(due, key=lambda a: (not a.care_team_unreached, a.due_at, a.alert_id))
+    ]
 
 
-def escalate_due_alerts(now: dt.datetime) -> list[int]:
-    """Escalate every alert due at ``now`` (once each); returns their ids."""
-    from clonacare.assessments.models import SafetyAlert
-    from clonacare.assessments.notify import notify_escalation
-
-    waiting = SafetyAlert.objects.filter(
-        acknowledged_at__isnull=True, escalated_at__isnull=True, raised_at__lte=now
-    ).values_list("pk", "raised_at", "patient__program__escalation_minutes")
-    due = due_for_escalation(
-        (WaitingAlert(pk, raised_at, minutes) for pk, raised_at, minutes in waiting), now
-    )
-    escalated: list[int] = []
-    for alert_id in due:
-        claimed = SafetyAlert.objects.filter(
-            pk=alert_id, acknowledged_at__isnull=True, escalated_at__isnull=True
-        ).update(escalated_at=now)
-        if not claimed:  # acknowledged, or escalated by another pass, a moment ago
-            continue
-        alert = SafetyAlert.objects.select_related("patient__program").get(pk=alert_id)
-        notify_escalation(alert, now=now)
-        escalated.append(alert_id)
-    return escalated
-
-
-class EscalationScheduler(threading.Thread):
-    """Runs ``escalate_due_alerts`` at start and then every ``interval`` seconds until
-    ``stop()``. A failing pass is logged and the next one runs as planned."""
-
-    def __init__(self, interval: float = CHECK_EVERY_SECONDS) -> None:
-        super().__init__(name="clonacare-escalation", daemon=True)
-        self.interval = interval
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        from django.db import close_old_connections
-        from django.utils import timezone
-
-        while not self._stopped.is_set():
-            try:
-                escalate_due_alerts(timezone.now())
-            except Exception:
-                log.exception("the alert escalation pass failed; it runs again in a minute")
-            finally:
-                close_old_connections()
-            self._stopped.wait(self.interval)
-
-    def stop(self) -> None:
-        self._stopped.set()
+def renotify_reason(
+    *,
+    escalated: bool,
+    more_urgent: bool,
+    last_mail_at: dt.datetime | None,
+    escalation_minutes: int,
+    now: dt.datetime,
+) -> str:
+    """Why a repeat that joins an open alert emails the care team again, or "" when it
+    does not: ``escalated`` (the alert was already escalated: it is escalated again
+    too), ``more-urgent`` (the new trigger is more urgent than the ones before: a
+    seizure happening now after one that stopped), ``stale`` (the last mail about the
+    alert is older than the program's escalation time, or there was none)."""
+    if escalated:
+        return "escalated"
+    if more_urgent:
+        return "more-urgent"
+    if last_mail_at is None or now - last_mail_at >= dt.timedelta(minutes=escalation_minutes):
+        return "stale"
+    return ""

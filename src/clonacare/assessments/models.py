@@ -80,7 +80,9 @@ class SeizureReport(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="seizure_reports")
     happening_now = models.BooleanField(
-        help_text="The seizure is happening now (the patient says)."
+        null=True,
+        help_text="The seizure is happening now (the patient says); empty when the report "
+        "did not say (treated as possibly happening now).",
     )
     note = models.CharField(max_length=400, blank=True, help_text="What happened, if told.")
     reported_by = models.ForeignKey(
@@ -97,18 +99,24 @@ class SeizureReport(models.Model):
     @property
     def trigger(self) -> str:
         """What the alert says raised it."""
-        when = "happening now" if self.happening_now else "it has stopped"
+        if self.happening_now is None:
+            when = "possibly happening now: not said"
+        else:
+            when = "happening now" if self.happening_now else "it has stopped"
         return f"patient report: seizure ({when})"
 
 
 class SafetyAlert(models.Model):
     """An alert for the care team (suicide risk, seizure...), open until acknowledged.
 
-    Delivery (``assessments.notify``): the care team is emailed when it is raised
-    (``notified_at``), and, when no one acknowledges it within the program's escalation
-    time, the on-call address and the program admins once (``escalated_at``). A repeat
-    of the same code for the same patient while it is open joins it (``repeats``,
-    ``last_raised_at``, ``last_trigger``) instead of making a copy.
+    Delivery (``assessments.notify`` and ``assessments.delivery``): the care team's mails
+    are queued when it is raised (``notified_at``, which starts the escalation clock),
+    and, when no one acknowledges it within the program's escalation time (at once when
+    no care-team mail could be sent), the on-call address and the program admins
+    (``escalated_at``). A repeat of the same code for the same patient while it is open
+    joins it (``repeats``, ``last_raised_at``, ``last_trigger``) instead of making a
+    copy, and emails the care team again when the rule of ``notify.renotify_reason``
+    says so.
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
@@ -139,7 +147,9 @@ class SafetyAlert(models.Model):
     last_raised_at = models.DateTimeField(null=True, blank=True)
     last_trigger = models.CharField(max_length=400, blank=True)
     notified_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the care team's emails went out."
+        null=True,
+        blank=True,
+        help_text="When the care team's emails were queued (the escalation clock starts).",
     )
     escalated_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was sent to the on-call address and admins."
@@ -159,6 +169,26 @@ class SafetyAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def escalated_to(self) -> str:
+        """Whom the newest escalation emailed (``on-call and 2 admins``, ``on-call``),
+        ``no one (no address)`` when it reached no one; empty when not escalated. Reads
+        ``notifications`` (prefetch them for a list)."""
+        if self.escalated_at is None:
+            return ""
+        rows = [
+            n
+            for n in self.notifications.all()
+            if n.kind == AlertNotification.Kind.ESCALATED and n.at == self.escalated_at
+        ]
+        reached = [n for n in rows if n.status != AlertNotification.Status.NO_ADDRESS]
+        on_call = any(n.recipient_id is None for n in reached)
+        admins = sum(1 for n in reached if n.recipient_id is not None)
+        parts = ["on-call"] if on_call else []
+        if admins:
+            parts.append(f"{admins} admin{'s' if admins > 1 else ''}")
+        return " and ".join(parts) or "no one (no address)"
 
     @property
     def latest_trigger(self) -> str:
@@ -222,7 +252,10 @@ class AlertNotification(models.Model):
     """One email about a safety alert, to one address, or why none could be sent.
 
     The notification log: every care-team member and every escalation recipient gets a
-    row, so "kim has no email address" is on the record as plainly as a sent email.
+    row, so "kim has no email address" is on the record as plainly as a sent email. A
+    row is written ``pending`` in the transaction that raises the alert and sent after
+    it (``assessments.delivery``); a failed send is tried again on later passes, up to
+    ``notify.MAX_ATTEMPTS`` times in all (``attempts``).
     """
 
     class Kind(models.TextChoices):
@@ -230,9 +263,16 @@ class AlertNotification(models.Model):
         ESCALATED = "escalated", "Escalated: on-call and program admins"
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
         SENT = "sent", "Sent"
         NO_ADDRESS = "no-address", "No email address"
         FAILED = "failed", "Sending failed"
+
+    class Reason(models.TextChoices):
+        NEW = "new", "Raised"
+        AGAIN = "again", "Raised again while open"
+        OVERDUE = "overdue", "Not acknowledged within the escalation time"
+        UNREACHED = "unreached", "No one on the care team could be emailed"
 
     alert = models.ForeignKey(SafetyAlert, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -246,8 +286,15 @@ class AlertNotification(models.Model):
     )
     address = models.CharField(max_length=254, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
+    reason = models.CharField(
+        max_length=20, choices=Reason.choices, default=Reason.NEW, help_text="Why it is sent."
+    )
     error = models.CharField(max_length=400, blank=True)
-    at = models.DateTimeField()
+    at = models.DateTimeField(help_text="When it was queued (the mails queued together).")
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times sending was tried."
+    )
+    attempted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["at", "id"]

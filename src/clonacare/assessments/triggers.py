@@ -26,8 +26,9 @@ def _clip(text: str) -> str:
 def instrument_trigger(instrument_id: str, answers: Mapping[str, Any], code: str) -> str:
     """The answers that make ``code`` fire on ``instrument_id``: each item a rule for
     ``code`` reads, with the answer given and its label (``asq item 5: yes (Yes)``), or
-    ``not answered`` for a rule that fires on an unanswered item. Empty when none is
-    found (an unknown instrument, answers not kept)."""
+    ``not answered`` for a rule that fires on an unanswered item, or ``unreadable
+    answer 'maybe'`` when the answer given there is not one of its options (the form
+    was refused). Empty when none is found (an unknown instrument, answers not kept)."""
     try:
         definition = instrument(instrument_id)
     except ClinicalError:
@@ -48,6 +49,12 @@ def instrument_trigger(instrument_id: str, answers: Mapping[str, Any], code: str
             for item_id in rule.unanswered:
                 item = items.get(item_id)
                 if item is None or item.id in given:
+                    continue
+                raw = answers.get(item_id)
+                if raw is not None and str(raw).strip():
+                    parts.append(
+                        f"{item_name(definition, item)}: unreadable answer {str(raw).strip()!r}"
+                    )
                     continue
                 if item.enabled_when is not None and not item.enabled_when.holds(given):
                     continue  # a follow-up question the answers given do not ask

@@ -41,8 +41,8 @@ COMMANDS: dict[str, Command] = {
     "demo": Command("server", "apply migrations and load the demo data"),
     "escalate": Command(
         "server",
-        "send the safety alerts no one acknowledged in time to the on-call address and "
-        "program admins (one pass, for cron)",
+        "one pass of alert delivery, for cron: send or retry the care team's alert mails "
+        "and escalate the alerts no one acknowledged in time",
     ),
     "score": Command(
         "score",

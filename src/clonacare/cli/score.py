@@ -25,6 +25,7 @@ from clonacare.core.instruments import (
     load_licensed_pack,
     score,
     shipped_ids,
+    unreadable_screen,
 )
 
 CRISIS_ENV_VAR = "CLONACARE_CRISIS_FILE"
@@ -120,14 +121,16 @@ def _text(chosen: Instrument, result: ScoreResult) -> str:
 
 
 def _refuse(args: argparse.Namespace, chosen: Instrument, message: str, result: ScoreResult) -> int:
-    """Refuse an incomplete form or a bad answer: exit 2, the reason on stderr, and no
-    total. The alerts the valid answers fired are never swallowed: they follow the reason
-    on stderr with the crisis resources and, in JSON, are printed on stdout as the result
-    with ``refused`` set to the reason."""
+    """Refuse an incomplete form, a bad answer or more answers than items: exit 2, the
+    reason on stderr, and no total. The alerts the valid answers fired (for more answers
+    than items, ``suicide-screen-incomplete`` on an instrument with a suicide question)
+    are never swallowed: they follow the reason on stderr with the crisis resources and,
+    in JSON, are printed on stdout as the result with ``refused`` set to the reason
+    (also when only the crisis resources are left to print)."""
     print(f"clonacare score: {message}", file=sys.stderr)
     for line in _alert_lines(result):
         print(line, file=sys.stderr)
-    if args.format == "json" and result.alerts:
+    if args.format == "json" and (result.alerts or result.crisis_resources):
         body = {**result.as_dict(), "title": chosen.title, "refused": message}
         print(json.dumps(body, indent=2, ensure_ascii=False))
     return 2
@@ -150,9 +153,16 @@ def score_command(args: argparse.Namespace) -> int:
         raise ClinicalError("usage", "--taken-as-prescribed applies only to dsm5-sud.")
     settings = load_settings(args.settings or os.environ.get(SETTINGS_ENV_VAR) or None)
     try:
+        answers = answers_from_tokens(chosen, args.answers.split(","))
+    except ClinicalError as unmatched:
+        # Which answer is which is unknown: a suicide screen could not be read.
+        return _refuse(
+            args, chosen, unmatched.message, unreadable_screen(chosen, crisis=crisis_resources())
+        )
+    try:
         result = score(
             chosen,
-            answers_from_tokens(chosen, args.answers.split(",")),
+            answers,
             crisis=crisis_resources(),
             settings=settings.instrument_settings(),
             conditions=conditions,

@@ -25,8 +25,9 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--no-escalation",
         action="store_true",
-        help="do not run the alert escalation scheduler in this process (run "
-        "`clonacare escalate` from cron, or another server, instead)",
+        help="do not run the alert delivery thread in this process: alert mails are then "
+        "sent in the request that raises them, and `clonacare escalate` from cron (or "
+        "another server) must retry and escalate",
     )
     serve.set_defaults(handler=serve_command)
 
@@ -49,12 +50,13 @@ def serve_command(args: argparse.Namespace) -> int:
 
     scheduler = None
     if not args.no_escalation:
-        from clonacare.assessments.escalation import CHECK_EVERY_SECONDS, EscalationScheduler
+        from clonacare.assessments.delivery import CHECK_EVERY_SECONDS, AlertDelivery
 
-        scheduler = EscalationScheduler()
+        scheduler = AlertDelivery()
         scheduler.start()
         print(
-            f"Alert escalation: checking every {CHECK_EVERY_SECONDS} seconds "
+            "Alert delivery: alert mails are sent in the background as soon as they are "
+            f"queued; retries and escalation are checked every {CHECK_EVERY_SECONDS} seconds "
             "(mails go to the configured email backend).",
             flush=True,
         )
@@ -71,9 +73,9 @@ def escalate_command(args: argparse.Namespace) -> int:
     _django_setup()
     from django.utils import timezone
 
-    from clonacare.assessments.escalation import escalate_due_alerts
+    from clonacare.assessments.delivery import deliver
 
-    escalated = escalate_due_alerts(timezone.now())
+    escalated = deliver(timezone.now())
     if not escalated:
         print("No safety alert is due for escalation.")
     else:

@@ -17,6 +17,9 @@ from clonacare.core.instruments import AnswerOption, Instrument, Item
 STEP_FIELD = "step"
 FOLLOW_UP = "follow-up"  # the second step was posted
 CHANGE = "change"  # back to the first step, with its answers kept
+# The ids of the alerts the first step raised, posted with the second step so that the
+# stored response completes them instead of counting the same screen as a repeat.
+FIRST_STEP_ALERTS_FIELD = "first-step-alerts"
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,11 @@ def follow_up_fields(definition: Instrument, data: QueryDict | None) -> list[Ite
         )
         for item in follow_up_items(definition, answers)
     ]
+
+
+def first_step_alert_ids(data: QueryDict | None) -> tuple[int, ...]:
+    """The alert ids the first step raised, as posted with the second step (anything
+    that is not a whole number is ignored: the ids only ever link the patient's own open
+    alert of the same code, ``actions._raise_alerts``)."""
+    raw = data.get(FIRST_STEP_ALERTS_FIELD, "") if data is not None else ""
+    return tuple(int(part) for part in raw.split(",") if part.strip().isdigit())

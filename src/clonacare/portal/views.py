@@ -13,12 +13,13 @@ from clonacare.assessments.access import (
     SeizureReportNotFound,
     access_result_by_id,
     access_seizure_report_by_id,
-    alert_of_seizure_report,
+    alerts_of_seizure_report,
     results_visible_to,
 )
 from clonacare.assessments.actions import (
     FirstStepAlerts,
     IncompleteResponse,
+    SeizureReportRefused,
     do_raise_first_step_alerts,
     do_report_seizure,
     do_submit_response,
@@ -131,12 +132,22 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
         try:
             if step == steps.FOLLOW_UP or not follow_up:
                 response = do_submit_response(
-                    actor, patient, instrument_id, answers, now=timezone.now()
+                    actor,
+                    patient,
+                    instrument_id,
+                    answers,
+                    now=timezone.now(),
+                    first_step=steps.first_step_alert_ids(posted),
                 )
                 return redirect("portal:response", response_id=response.pk)
             # A yes calls for the follow-up question: its alerts are raised now.
             first_step = do_raise_first_step_alerts(
-                actor, patient, instrument_id, answers, now=timezone.now()
+                actor,
+                patient,
+                instrument_id,
+                answers,
+                now=timezone.now(),
+                first_step=steps.first_step_alert_ids(posted),
             )
             safety = first_step if first_step.alerts else None
         except ClinicalError as exc:
@@ -157,6 +168,15 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
         "change_step": steps.CHANGE,
         "error": error,
         "safety": safety,
+        "first_step_field": steps.FIRST_STEP_ALERTS_FIELD,
+        "first_step_alerts": ",".join(
+            str(i)
+            for i in (
+                safety.alert_ids
+                if isinstance(safety, FirstStepAlerts)
+                else steps.first_step_alert_ids(posted)
+            )
+        ),
     }
     return render(request, "portal/questionnaire.html", context, status=400 if error else 200)
 
@@ -179,26 +199,35 @@ def response(request: HttpRequest, response_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @patient_required
 def report_seizure(request: HttpRequest) -> HttpResponse:
-    """The patient reports a seizure: raises ``seizure`` for the care team at once."""
+    """The patient reports a seizure: any report sent raises ``seizure`` for the care
+    team at once; a missing answer to "happening now?" or a note too long is then
+    refused (400) on the form, with the alert's notice and the crisis resources."""
     actor = actor_from_request(request)
     patient = _own_patient(request, "portal.seizure-form")
-    form = SeizureReportForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report, _alert = do_report_seizure(
-                actor,
-                patient,
-                happening_now=form.happening_now,
-                note=form.cleaned_data["note"],
-                now=timezone.now(),
-            )
-        except ClinicalError as exc:
-            error = exc.message
-        else:
-            return redirect("portal:seizure-reported", report_id=report.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "portal/seizure.html", {"form": form, "error": error}, status=status)
+    if request.method != "POST":
+        return render(request, "portal/seizure.html", {"form": SeizureReportForm()})
+    when = request.POST.get("when")
+    try:
+        report, _alert = do_report_seizure(
+            actor,
+            patient,
+            happening_now={"now": True, "stopped": False}.get(when or "", when),
+            note=request.POST.get("note", ""),
+            now=timezone.now(),
+        )
+    except SeizureReportRefused as refused:
+        context = {
+            "form": SeizureReportForm(request.POST),
+            "error": refused.message,
+            "seizure_report": refused.report,
+            "seizure_alerts": [refused.alert],
+            "possibly_now": refused.report.happening_now is None,
+        }
+        return render(request, "portal/seizure.html", context, status=400)
+    except ClinicalError as exc:
+        context = {"form": SeizureReportForm(request.POST), "error": exc.message}
+        return render(request, "portal/seizure.html", context, status=400)
+    return redirect("portal:seizure-reported", report_id=report.pk)
 
 
 @require_GET
@@ -211,5 +240,9 @@ def seizure_reported(request: HttpRequest, report_id: int) -> HttpResponse:
         )
     except SeizureReportNotFound:
         raise Http404("No such report.") from None
-    context = {"seizure_report": report, "seizure_alert": alert_of_seizure_report(report)}
+    context = {
+        "seizure_report": report,
+        "seizure_alerts": alerts_of_seizure_report(report),
+        "possibly_now": report.happening_now is None,
+    }
     return render(request, "portal/seizure_reported.html", context)

@@ -19,11 +19,12 @@ from clonacare.assessments.access import (
     shows_acknowledgement_note,
 )
 from clonacare.assessments.actions import (
+    SeizureReportRefused,
     crisis_resources,
     do_acknowledge_alert,
     do_report_seizure,
 )
-from clonacare.assessments.models import SafetyAlert
+from clonacare.assessments.models import SafetyAlert, SeizureReport
 from clonacare.assessments.notice import what_the_patient_is_told
 from clonacare.audit.log import Actor
 from clonacare.patients.access import access_patient_by_id, list_patients
@@ -58,7 +59,9 @@ class AlertOut(Schema):
     repeats: int = Field(..., description="Times it was raised again while open (joined).")
     last_raised_at: dt.datetime | None = Field(..., description="The newest repeat.")
     last_trigger: str = Field(..., description="Which answer raised the newest repeat.")
-    notified_at: dt.datetime | None = Field(..., description="When the care team was emailed.")
+    notified_at: dt.datetime | None = Field(
+        ..., description="When the care team's mails were queued (the escalation clock starts)."
+    )
     escalated_at: dt.datetime | None = Field(
         ..., description="When it was sent to the on-call address and the program admins."
     )
@@ -97,15 +100,22 @@ class AlertQuery(PageQuery):
 
 class AcknowledgeIn(Schema):
     note: str = Field(
-        "", max_length=400, description="What was done about it: required, not empty."
+        "",
+        description="What was done about it: required, not empty, at most 400 characters "
+        "(a longer one is refused, never cut).",
     )
 
 
 class SeizureReportIn(Schema):
-    happening_now: bool = Field(
-        ..., description="true: the seizure is happening now; false: it has stopped."
+    # Loose on purpose: any report raises ``seizure`` first, and a bad field is refused
+    # after (do_report_seizure), with the alert and the crisis resources.
+    happening_now: Any = Field(
+        None,
+        description="true: the seizure is happening now; false: it has stopped. Missing "
+        "or anything else: treated as possibly happening now, and refused after the "
+        "alert is raised.",
     )
-    note: str = Field("", max_length=400, description="What happened (optional).")
+    note: Any = Field("", description="What happened (optional, at most 400 characters).")
 
 
 class CrisisResourceOut(Schema):
@@ -118,7 +128,7 @@ class CrisisResourceOut(Schema):
 class SeizureReportOut(Schema):
     id: int
     patient_id: int
-    happening_now: bool
+    happening_now: bool | None = Field(..., description="null: not said.")
     reported_at: dt.datetime
     alert: AlertOut | None = Field(
         ...,
@@ -130,6 +140,10 @@ class SeizureReportOut(Schema):
         ..., description="What the patient is told happens next, each sentence true of the alert."
     )
     crisis_resources: list[CrisisResourceOut]
+
+
+class SeizureRefusalOut(SeizureReportOut):
+    detail: str = Field(..., description="The field that was refused; the report is stored.")
 
 
 def _alerts(actor: Actor, patients: QuerySet[Patient], filters: AlertQuery) -> Any:
@@ -182,7 +196,7 @@ def acknowledge(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> 
 
 @router.post(
     "/patients/{int:patient_id}/seizure-reports",
-    response={201: SeizureReportOut, **WRITE_ERRORS},
+    response={201: SeizureReportOut, **WRITE_ERRORS, 400: SeizureRefusalOut | ErrorOut},
     summary="Report a seizure (the patient)",
 )
 def report_seizure(
@@ -190,24 +204,37 @@ def report_seizure(
 ) -> Status[dict[str, object]]:
     """The patient reports a seizure on their own record: raises ``seizure`` at once
     and emails the care team (or joins their open ``seizure`` alert). 403 for anyone
-    but the patient. A seizure happening now: call emergency services first."""
+    but the patient. A seizure happening now: call emergency services first. Any report
+    raises the alert: a missing or unreadable ``happening_now`` is stored as not said
+    (possibly happening now), a bad note is left out; then 400 names the field, with
+    the stored report, its alert, the crisis resources and ``what_happens``."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="seizure-reports.write")
-    report, alert = do_report_seizure(
-        actor, patient, happening_now=payload.happening_now, note=payload.note, now=timezone.now()
-    )
-    return Status(
-        201,
-        {
-            "id": report.pk,
-            "patient_id": patient.pk,
-            "happening_now": report.happening_now,
-            "reported_at": report.reported_at,
-            "alert": alerts_visible_to(actor, Patient.objects.filter(pk=patient.pk))
-            .select_related("acknowledged_by")
-            .filter(pk=alert.pk)
-            .first(),
-            "what_happens": what_the_patient_is_told(alert, report),
-            "crisis_resources": [r.as_dict() for r in crisis_resources().resources],
-        },
-    )
+    now = timezone.now()
+    try:
+        report, alert = do_report_seizure(
+            actor, patient, happening_now=payload.happening_now, note=payload.note, now=now
+        )
+    except SeizureReportRefused as refused:
+        body = _report_body(actor, patient, refused.report, refused.alert, now)
+        return Status(400, {"detail": refused.message, **body})
+    return Status(201, _report_body(actor, patient, report, alert, now))
+
+
+def _report_body(
+    actor: Actor, patient: Patient, report: SeizureReport, alert: SafetyAlert, now: dt.datetime
+) -> dict[str, object]:
+    return {
+        "id": report.pk,
+        "patient_id": patient.pk,
+        "happening_now": report.happening_now,
+        "reported_at": report.reported_at,
+        "alert": alerts_visible_to(actor, Patient.objects.filter(pk=patient.pk))
+        .select_related("acknowledged_by")
+        .filter(pk=alert.pk)
+        .first(),
+        "what_happens": what_the_patient_is_told(
+            [alert], now, seizure_report=report, possibly_now=report.happening_now is None
+        ),
+        "crisis_resources": [r.as_dict() for r in crisis_resources().resources],
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,16 +13,26 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 
-from clonacare.api.schemas import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, PageQuery, page_of
+from clonacare.api.schemas import (
+    AUTH_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    PageQuery,
+    page_of,
+)
 from clonacare.api.security import caller
 from clonacare.assessments.access import results_visible_to
 from clonacare.assessments.actions import (
     IncompleteResponse,
+    do_refuse_unmatched_answers,
+    do_refuse_with_alerts,
     do_submit_response,
     instruments_for,
     is_self_report,
 )
 from clonacare.assessments.models import AlertRepeat, InstrumentResponse, SafetyAlert
+from clonacare.assessments.notice import what_the_patient_is_told
 from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
@@ -39,7 +50,7 @@ Answer = StrictStr | StrictInt | None
 # What the request may hold in place of an answer: anything JSON has but an object, so
 # that an answer that is not a code is refused by the endpoint with the alerts of the
 # others rather than by the schema before them.
-AnyAnswer = StrictStr | StrictInt | StrictFloat | StrictBool | list[Any] | None
+AnyAnswer = StrictStr | StrictInt | StrictFloat | StrictBool | list[Any] | dict[str, Any] | None
 
 
 class OptionOut(Schema):
@@ -165,6 +176,36 @@ class AssessmentOut(Schema):
         return response.result.get("notes", [])
 
 
+class SubmittedAssessmentOut(AssessmentOut):
+    what_happens: list[str] = Field(
+        ...,
+        description="What the patient is told about its alerts, as on the result page "
+        "(empty without an alert).",
+    )
+
+    @staticmethod
+    def resolve_what_happens(response: InstrumentResponse) -> list[str]:
+        alerts = AssessmentOut.resolve_alerts(response)
+        return what_the_patient_is_told(alerts, timezone.now()) if alerts else []
+
+
+class AlertCodeOut(Schema):
+    code: str
+    message: str
+    source: str = ""
+
+
+class RefusalOut(Schema):
+    detail: str = Field(..., description="What was refused: the first bad or missing answer.")
+    alerts: list[AlertCodeOut] = Field(
+        ..., description="The alerts the readable answers raised (stored for the care team)."
+    )
+    crisis_resources: list[CrisisResourceOut]
+    what_happens: list[str] = Field(
+        ..., description="What the patient is told about those alerts, as on the page."
+    )
+
+
 class AssessmentPage(Schema):
     items: list[AssessmentOut]
     count: int
@@ -175,9 +216,10 @@ class AssessmentQuery(PageQuery):
 
 
 class AssessmentIn(Schema):
-    # An unknown field is refused by name rather than dropped: a misspelt "conditions"
-    # would otherwise score tolerance and withdrawal that should not count.
-    model_config = ConfigDict(extra="forbid")
+    # An unknown field is refused by name rather than dropped (a misspelt "conditions"
+    # would otherwise score tolerance and withdrawal that should not count), by the
+    # endpoint, after the answers have raised their safety alerts.
+    model_config = ConfigDict(extra="allow")
 
     instrument: str = Field(..., max_length=40, examples=["phq9"])
     answers: list[AnyAnswer] | dict[str, AnyAnswer] = Field(
@@ -197,7 +239,7 @@ class AssessmentIn(Schema):
     @classmethod
     def answers_are_a_list_or_an_object(cls, value: object) -> object:
         """A list or an object; an answer that is not a code (a decimal, a boolean, a
-        list...) is refused by the endpoint, after the answers that are codes have
+        list, an object...) is refused by the endpoint, after the answers that are codes have
         raised their safety alerts (a bad answer never hides a safety answer)."""
         if not isinstance(value, list | dict):
             raise ValueError(
@@ -293,51 +335,71 @@ def assessments(
 
 @router.post(
     "/patients/{int:patient_id}/assessments",
-    response={201: AssessmentOut, **WRITE_ERRORS},
+    response={201: SubmittedAssessmentOut, **WRITE_ERRORS, 400: RefusalOut | ErrorOut},
     summary="Submit a completed instrument and get its score",
 )
-def submit_assessment(
-    request: HttpRequest, patient_id: int, payload: AssessmentIn
-) -> Status[InstrumentResponse]:
+def submit_assessment(request: HttpRequest, patient_id: int, payload: AssessmentIn) -> Status[Any]:
     """Scores with the clinical core and stores the result with any safety alerts. A
     patient may submit self-report instruments for their own record only (403 for a
-    clinician-rated one); an incomplete form, an answer that is not one of an item's
-    options, a condition the instrument does not declare or an unknown field is refused
-    (400) and nothing is stored."""
+    clinician-rated one). An incomplete form, an answer that is not one of an item's
+    options (or not a code), a condition the instrument does not declare, an unknown
+    field or more answers than items is refused (400) and no response is stored; the
+    alerts the readable answers raise are stored and returned with the crisis
+    resources and ``what_happens`` (more answers than items: which is which is unknown,
+    so an instrument with a suicide question raises ``suicide-screen-incomplete``)."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="assessments.write")
-    bad = _not_a_code(payload)
-    if bad is not None:
-        name, answer = bad
-        message = (
-            f"field 'answers': {name} is {answer!r}; each answer is a code (a string or a "
-            f"whole number) or null."
-        )
-        try:  # the answers that are codes still raise their safety alerts
-            do_submit_response(
+    now = timezone.now()
+    try:
+        problem = _problem(request, payload)
+        try:
+            answers = _answers_by_item(payload)
+        except ClinicalError as unmatched:
+            do_refuse_unmatched_answers(actor, patient, payload.instrument, unmatched, now=now)
+        if problem is not None:
+            do_refuse_with_alerts(
                 actor,
                 patient,
                 payload.instrument,
-                _answers_by_item(payload),
-                now=timezone.now(),
+                answers,
+                problem,
+                now=now,
                 conditions=payload.conditions,
             )
-        except IncompleteResponse as refused:
-            raise IncompleteResponse(
-                message,
-                alerts=refused.alerts,
-                crisis_resources=refused.crisis_resources,
-                code="answer-not-a-code",
-            ) from None
-        except ClinicalError:
-            pass
-        raise ClinicalError("answer-not-a-code", message)
-    response = do_submit_response(
-        actor,
-        patient,
-        payload.instrument,
-        _answers_by_item(payload),
-        now=timezone.now(),
-        conditions=payload.conditions,
-    )
+        response = do_submit_response(
+            actor, patient, payload.instrument, answers, now=now, conditions=payload.conditions
+        )
+    except IncompleteResponse as refused:
+        if not refused.alerts and not refused.crisis_resources:
+            raise
+        alerts = list(SafetyAlert.objects.filter(pk__in=refused.alert_ids))
+        return Status(
+            400,
+            {
+                "detail": refused.message,
+                "alerts": list(refused.alerts),
+                "crisis_resources": list(refused.crisis_resources),
+                "what_happens": what_the_patient_is_told(alerts, now) if alerts else [],
+            },
+        )
     return Status(201, _responses(actor, patient).get(pk=response.pk))
+
+
+def _problem(request: HttpRequest, payload: AssessmentIn) -> ClinicalError | None:
+    """What the schema lets through but the endpoint refuses after scoring the readable
+    answers: an unknown field (read from the body: the schema keeps its own fields),
+    then an answer that is not a code."""
+    body = json.loads(request.body or b"{}")
+    known = set(AssessmentIn.model_fields)
+    extra = sorted(k for k in body if k not in known) if isinstance(body, dict) else []
+    if extra:
+        return ClinicalError("unknown-field", f"unknown field {extra[0]!r}.")
+    bad = _not_a_code(payload)
+    if bad is None:
+        return None
+    name, answer = bad
+    return ClinicalError(
+        "answer-not-a-code",
+        f"field 'answers': {name} is {answer!r}; each answer is a code (a string or a "
+        f"whole number) or null.",
+    )

@@ -1,9 +1,12 @@
-"""``{% patient_alert_notice as notice %}``: what the patient is told will happen after
-a safety alert (``_crisis_alert.html``), in the words of ``assessments.notice``."""
+"""``{% patient_alert_notice as notice %}``: what the patient is told about the alerts
+the page is about (``_crisis_alert.html``), in the words of ``assessments.notice``.
+
+The alerts are the page's own, never the patient's newest: a result page's are those its
+response raised or joined (``response``), a refused form's those the refusal raised or
+joined (``safety.alert_ids``), a seizure report's those it raised or joined
+(``seizure_alerts``); each read through the patient's gate."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import template
 from django.conf import settings
@@ -11,8 +14,8 @@ from django.utils import timezone
 
 from clonacare.accounts.models import Role, membership_of
 from clonacare.assessments.access import alerts_visible_to
-from clonacare.assessments.models import SafetyAlert
-from clonacare.assessments.notice import delivery_sentences
+from clonacare.assessments.models import InstrumentResponse
+from clonacare.assessments.notice import Notice, patient_notice
 from clonacare.audit.log import actor_from_request
 from clonacare.core.crisis import load_crisis_resources
 from clonacare.patients.access import patients_visible_to
@@ -20,41 +23,47 @@ from clonacare.patients.access import patients_visible_to
 register = template.Library()
 
 
-def _codes(context: template.Context) -> set[str]:
-    """The alert codes the page shows: the include's ``alerts`` or the result's."""
-    shown = context.get("alerts") or (context.get("result") or {}).get("alerts") or []
-    return {str(a.get("code")) for a in shown if isinstance(a, dict) and a.get("code")}
+def _alert_ids(context: template.Context) -> list[int]:
+    """The ids of the alerts the page is about."""
+    shown = context.get("seizure_alerts")
+    if shown is not None:
+        return [a.pk for a in shown]
+    safety = context.get("safety")
+    if safety is not None:
+        return list(getattr(safety, "alert_ids", ()))
+    response = context.get("response")
+    if isinstance(response, InstrumentResponse):
+        return [
+            *response.alerts.values_list("pk", flat=True),
+            *response.alert_repeats.values_list("alert_id", flat=True),
+        ]
+    return []
 
 
 @register.simple_tag(takes_context=True)
-def patient_alert_notice(context: template.Context) -> dict[str, Any]:
-    """``lines`` (what happens, as ``delivery_sentences``), ``danger_now`` (``988 or
-    911``), ``seizure_now`` (``911`` when the patient says a seizure is happening now,
-    else empty). Without a signed-in patient: the danger-now line alone."""
+def patient_alert_notice(context: template.Context) -> Notice:
+    """``call_now`` (``911`` when a seizure is or may be happening now), ``lines`` (what
+    the alerts are and what happens, as ``notice.patient_notice``), ``danger_now``
+    (``988 or 911``). Without a signed-in patient: the danger-now line alone."""
     crisis = load_crisis_resources(settings.CRISIS_FILE or None)
-    notice: dict[str, Any] = {"lines": [], "danger_now": crisis.danger_now, "seizure_now": ""}
     request = context.get("request")
     user = getattr(request, "user", None)
     membership = membership_of(user)
     if request is None or membership is None or membership.role != Role.PATIENT:
-        return notice
-    # The alert a seizure report raised or joined, found by the page that read the
-    # report through its gate; otherwise the patient's own alerts of the codes shown.
-    newest: SafetyAlert | None = context.get("seizure_alert")
-    if newest is None:
-        actor = actor_from_request(request)
-        alerts = alerts_visible_to(actor, patients_visible_to(actor)).select_related(
-            "patient__program"
-        )
-        codes = _codes(context)
-        if codes:
-            alerts = alerts.filter(code__in=codes)
-        newest = alerts.filter(acknowledged_at__isnull=True).order_by("-raised_at", "-id").first()
-        newest = newest or alerts.order_by("-raised_at", "-id").first()
-    if newest is None:
-        return notice
-    notice["lines"] = delivery_sentences(newest, timezone.now())
+        return Notice(danger_now=crisis.danger_now)
+    actor = actor_from_request(request)
+    alerts = list(
+        alerts_visible_to(actor, patients_visible_to(actor))
+        .select_related("patient__program")
+        .filter(pk__in=_alert_ids(context))
+    )
     report = context.get("seizure_report")
-    if report is not None and report.happening_now:
-        notice["seizure_now"] = crisis.emergency
+    notice = patient_notice(
+        alerts,
+        timezone.now(),
+        seizure_report=report,
+        possibly_now=bool(context.get("possibly_now")),
+    )
+    if not alerts and report is None:
+        return Notice(danger_now=crisis.danger_now)
     return notice

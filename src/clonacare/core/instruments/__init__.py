@@ -36,6 +36,7 @@ from clonacare.core.instruments.engine import (
     incomplete_message,
     item_name,
     score,
+    unreadable_screen,
 )
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "load_licensed_pack",
     "score",
     "shipped_ids",
+    "unreadable_screen",
 ]

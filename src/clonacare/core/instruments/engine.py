@@ -17,7 +17,14 @@ from typing import Any
 from clonacare.core.crisis import CrisisResource, CrisisResources
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments.alerts import Alert, alert
-from clonacare.core.instruments.definition import AnswerOption, Band, Instrument, Item, Report
+from clonacare.core.instruments.definition import (
+    SCREEN_INCOMPLETE,
+    AnswerOption,
+    Band,
+    Instrument,
+    Item,
+    Report,
+)
 
 
 @dataclass(frozen=True)
@@ -111,9 +118,10 @@ def answers_from_tokens(instrument: Instrument, tokens: Sequence[str]) -> dict[s
 
 def _parse(
     instrument: Instrument, answers: Mapping[str, str | int | None]
-) -> tuple[dict[str, AnswerOption], list[ClinicalError]]:
-    """The valid answers, by item id, and a refusal for each answer that is not valid
-    (an unknown item first, then answers outside their options, in item order)."""
+) -> tuple[dict[str, AnswerOption], list[ClinicalError], set[str]]:
+    """The valid answers, by item id, a refusal for each answer that is not valid (an
+    unknown item first, then answers outside their options, in item order), and the ids
+    of the items whose answer was refused (unreadable)."""
     known = {i.id for i in instrument.items}
     refusals = [
         ClinicalError(
@@ -124,6 +132,7 @@ def _parse(
         if key not in known
     ]
     chosen: dict[str, AnswerOption] = {}
+    unreadable: set[str] = set()
     for item in instrument.items:
         raw = answers.get(item.id)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -137,9 +146,10 @@ def _parse(
                     f"choose one of {', '.join(item.codes)}.",
                 )
             )
+            unreadable.add(item.id)
             continue
         chosen[item.id] = option
-    return chosen, refusals
+    return chosen, refusals, unreadable
 
 
 def _setting(instrument: Instrument, settings: Mapping[str, int], name: str) -> int:
@@ -220,7 +230,7 @@ def score(
         )
     for name in instrument.settings:
         _setting(instrument, settings, name)
-    chosen, refusals = _parse(instrument, answers)
+    chosen, refusals, unreadable = _parse(instrument, answers)
 
     counted: list[tuple[Item, AnswerOption]] = []
     scores: dict[str, int] = {}
@@ -264,7 +274,9 @@ def score(
         else None
     )
     band = _band(instrument, total, scores, settings) if complete else None
-    unanswered = {i.id for i in missing}
+    # An unreadable answer to a watched question counts as unanswered whether or not the
+    # question applies (an ASQ acuity "maybe"): the screen could not be read.
+    unanswered = {i.id for i in missing} | unreadable
     fired: list[Alert] = []
     for rule in instrument.alerts:
         holds = (
@@ -294,6 +306,29 @@ def score(
         refused = replace(result, complete=False, total=None, band=None)
         raise AnswersRefused(first.code, first.message, refused)
     return result
+
+
+def unreadable_screen(instrument: Instrument, *, crisis: CrisisResources) -> ScoreResult:
+    """What is left of a form whose answers cannot be matched to items (more answers
+    than items: which is which is unknown): no total, ``suicide-screen-incomplete`` for
+    an instrument that watches a suicide question (the screen could not be read), and
+    always the crisis resources."""
+    watches = any(rule.code == SCREEN_INCOMPLETE for rule in instrument.alerts)
+    return ScoreResult(
+        instrument=instrument.id,
+        title=instrument.title,
+        report=instrument.report,
+        score_range=instrument.score_range,
+        complete=False,
+        total=None,
+        band=None,
+        missing=(),
+        alerts=(alert(SCREEN_INCOMPLETE),) if watches else (),
+        crisis_resources=crisis.resources,
+        answers=(),
+        conditions=(),
+        notes=(),
+    )
 
 
 def _alarming(instrument: Instrument, item: Item, option: AnswerOption) -> bool:
