@@ -143,7 +143,10 @@ class TestApi:
 
     def test_conditions_must_be_strings(self, world: World) -> None:
         status, body = submit(world.avery, world.alex.pk, {"answers": ANSWERS, "conditions": [1]})
-        assert (status, body) == (400, {"detail": "field 'conditions[0]' must be a valid string."})
+        assert (status, body) == (
+            400,
+            {"detail": "field 'conditions' must be a list of condition ids (strings)."},
+        )
 
     def test_a_patient_cannot_set_a_condition_on_an_instrument_they_may_not_complete(
         self, world: World

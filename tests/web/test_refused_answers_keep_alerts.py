@@ -239,3 +239,31 @@ class TestRefusalsBeforeScoringKeepItem9:
             "Some of your answers tell us you may be having thoughts of harming yourself."
         )
         assert body["what_happens"][-1] == "If you are in danger now, call 988 or 911."
+
+
+@pytest.mark.parametrize("conditions", [{"zz": 1}, [1], "taken-as-prescribed"])
+def test_malformed_conditions_keep_the_item_9_alert(world: World, conditions: object) -> None:
+    response = ApiClient(world.alex_user).post(
+        f"/patients/{world.alex.pk}/assessments",
+        {"instrument": "phq9", "answers": [0, 0, 0, 0, 0, 0, 0, 0, 3], "conditions": conditions},
+    )
+    body = response.json()
+    assert response.status_code == 400
+    assert body["detail"] == "field 'conditions' must be a list of condition ids (strings)."
+    assert [a["code"] for a in body["alerts"]] == ["suicide-risk"]
+    assert [r["contact"] for r in body["crisis_resources"]] == CRISIS_CONTACTS
+    assert body["what_happens"]
+    assert not InstrumentResponse.objects.exists()
+    assert stored_codes(world) == ["suicide-risk"]
+
+
+def test_malformed_conditions_without_a_safety_answer_are_refused(world: World) -> None:
+    response = ApiClient(world.alex_user).post(
+        f"/patients/{world.alex.pk}/assessments",
+        {"instrument": "gad7", "answers": [0] * 7, "conditions": {"zz": 1}},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "field 'conditions' must be a list of condition ids (strings)."
+    )
+    assert not InstrumentResponse.objects.exists()

@@ -228,11 +228,14 @@ class AssessmentIn(Schema):
         "or an object of item id to answer code.",
         examples=[[1, 2, 0, 3, 1, 0, 2, 1, 0], {"phq9-1": "1", "phq9-2": "2"}],
     )
-    conditions: list[StrictStr] = Field(
+    # Checked by the endpoint (a list of strings), after the answers have raised their
+    # safety alerts: a malformed condition never hides a safety answer.
+    conditions: Any = Field(
         default_factory=list,
         description="Ids of conditions the instrument declares (GET /instruments), e.g. "
         '"taken-as-prescribed" for dsm5-sud: tolerance and withdrawal then do not count.',
         examples=[["taken-as-prescribed"]],
+        json_schema_extra={"type": "array", "items": {"type": "string"}},
     )
 
     @field_validator("answers", mode="before")
@@ -364,7 +367,7 @@ def submit_assessment(request: HttpRequest, patient_id: int, payload: Assessment
                 answers,
                 problem,
                 now=now,
-                conditions=payload.conditions,
+                conditions=_conditions(payload) or (),
             )
         response = do_submit_response(
             actor, patient, payload.instrument, answers, now=now, conditions=payload.conditions
@@ -385,6 +388,14 @@ def submit_assessment(request: HttpRequest, patient_id: int, payload: Assessment
     return Status(201, _responses(actor, patient).get(pk=response.pk))
 
 
+def _conditions(payload: AssessmentIn) -> list[str] | None:
+    """The conditions sent, or None when they are not a list of strings."""
+    sent = payload.conditions
+    if isinstance(sent, list) and all(isinstance(c, str) for c in sent):
+        return sent
+    return None
+
+
 def _problem(request: HttpRequest, payload: AssessmentIn) -> ClinicalError | None:
     """What the schema lets through but the endpoint refuses after scoring the readable
     answers: an unknown field (read from the body: the schema keeps its own fields),
@@ -394,6 +405,10 @@ def _problem(request: HttpRequest, payload: AssessmentIn) -> ClinicalError | Non
     extra = sorted(k for k in body if k not in known) if isinstance(body, dict) else []
     if extra:
         return ClinicalError("unknown-field", f"unknown field {extra[0]!r}.")
+    if _conditions(payload) is None:
+        return ClinicalError(
+            "invalid", "field 'conditions' must be a list of condition ids (strings)."
+        )
     bad = _not_a_code(payload)
     if bad is None:
         return None
