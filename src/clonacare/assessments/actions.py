@@ -155,6 +155,20 @@ def _join(
         queue_escalation(open_alert, now, Reason.AGAIN)
 
 
+def _refusal(
+    reason: ClinicalError, result: ScoreResult, stored: Sequence[SafetyAlert]
+) -> IncompleteResponse:
+    """The refusal of a form for ``reason``, carrying the alerts its readable answers
+    raised (``result``, stored as ``stored``) and the crisis resources."""
+    return IncompleteResponse(
+        reason.message,
+        alerts=tuple(a.as_dict() for a in result.alerts),
+        crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
+        code=reason.code,
+        alert_ids=tuple(a.pk for a in stored),
+    )
+
+
 def _raise_alerts(
     actor: Actor,
     patient: Patient,
@@ -312,13 +326,7 @@ def _refuse(
                 instrument_id=definition.id,
                 answers={k: v for k, v in answers.items() if v is not None},
             )
-    raise IncompleteResponse(
-        reason.message,
-        alerts=tuple(a.as_dict() for a in result.alerts),
-        crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
-        code=reason.code,
-        alert_ids=tuple(a.pk for a in stored),
-    )
+    raise _refusal(reason, result, stored)
 
 
 def _completable(actor: Actor, instrument_id: str) -> Instrument:
@@ -480,13 +488,7 @@ def do_refuse_unmatched_answers(
             now,
             trigger_text=f"{definition.id}: the answers could not be read ({reason.message})",
         )
-    raise IncompleteResponse(
-        reason.message,
-        alerts=tuple(a.as_dict() for a in result.alerts),
-        crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
-        code=reason.code,
-        alert_ids=tuple(a.pk for a in stored),
-    )
+    raise _refusal(reason, result, stored)
 
 
 @dataclass(frozen=True)
