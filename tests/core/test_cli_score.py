@@ -236,17 +236,29 @@ def test_too_many_answers_exit_2_with_the_crisis_resources() -> None:
 
 
 def test_too_many_answers_to_a_suicide_screen_raise_an_incomplete_screen() -> None:
-    done = run("phq9", "--answers", "1,1,1,1,1,1,1,1,2,0,1")
+    done = run("phq9", "--answers", "1,1,1,1,1,1,1,1,0,0,1")
     assert done.returncode == 2
     assert done.stderr.startswith(
         "clonacare score: phq9 takes 9 to 10 answers; got 11.\nALERT suicide-screen-incomplete: "
     )
     assert done.stderr.endswith(CRISIS_LINES)
+
+
+def test_too_many_answers_keep_the_item_9_answer() -> None:
+    # Read in order from the first answer, item 9 is the 2: its alert is raised too.
+    done = run("phq9", "--answers", "1,1,1,1,1,1,1,1,2,0,1")
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        "clonacare score: phq9 takes 9 to 10 answers; got 11.\nALERT suicide-risk: "
+    )
+    assert "\nALERT suicide-screen-incomplete: " in done.stderr
+    assert done.stderr.endswith(CRISIS_LINES)
     json_run = run("phq9", "--answers", "1,1,1,1,1,1,1,1,2,0,1", "--format", "json")
     assert json_run.returncode == 2
     body = json.loads(json_run.stdout)
     assert body["refused"] == "phq9 takes 9 to 10 answers; got 11."
-    assert [a["code"] for a in body["alerts"]] == ["suicide-screen-incomplete"]
+    assert [a["code"] for a in body["alerts"]] == ["suicide-risk", "suicide-screen-incomplete"]
+    assert body["alerts"][0]["source"].startswith("PHQ-9 item 9 above 0")
     assert "988" in json.dumps(body["crisis_resources"])
 
 

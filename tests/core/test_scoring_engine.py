@@ -13,10 +13,13 @@ from clonacare.core.crisis import load_crisis_resources
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
     Instrument,
+    TooManyAnswers,
+    alert,
     answers_from_tokens,
     instrument,
     score,
     shipped_ids,
+    unreadable_screen,
 )
 from clonacare.core.instruments.catalogue import DATA_DIR
 from clonacare.core.instruments.definition import parse_instrument
@@ -91,6 +94,56 @@ def test_it_says_how_many_answers_an_instrument_with_optional_items_takes() -> N
     with pytest.raises(ClinicalError) as exc:
         answers_from_tokens(instrument("phq9"), ["0"] * 11)
     assert exc.value.message == "phq9 takes 9 to 10 answers; got 11."
+
+
+@pytest.mark.parametrize(
+    ("tokens", "codes"),
+    [
+        # The ninth answer is item 9 when read from the first answer.
+        (["0"] * 8 + ["2", "0", "0"], ["suicide-risk", "suicide-screen-incomplete"]),
+        # One answer added at the start: read from the last, item 9 is the 3.
+        (["0"] * 9 + ["3", "0"], ["suicide-risk", "suicide-screen-incomplete"]),
+        # Neither reading has a suicide answer: the screen is still not negative.
+        (["0"] * 11, ["suicide-screen-incomplete"]),
+        # An unreadable answer does not stop the other answers being read.
+        (["x"] * 8 + ["1", "x", "x"], ["suicide-risk", "suicide-screen-incomplete"]),
+    ],
+)
+def test_more_answers_than_items_are_read_both_ways_for_safety(
+    tokens: list[str], codes: list[str]
+) -> None:
+    phq9 = instrument("phq9")
+    with pytest.raises(TooManyAnswers) as exc:
+        answers_from_tokens(phq9, tokens)
+    assert exc.value.code == "too-many-answers"
+    result = unreadable_screen(phq9, crisis=load_crisis_resources(), tokens=exc.value.tokens)
+    assert [a.code for a in result.alerts] == codes
+    assert (result.complete, result.total, result.band) == (False, None, None)
+    assert any(r.contact == "988" for r in result.crisis_resources)
+
+
+def test_too_many_answers_without_a_suicide_question_raise_no_alert() -> None:
+    with pytest.raises(TooManyAnswers) as exc:
+        answers_from_tokens(instrument("gad7"), ["3"] * 8)
+    result = unreadable_screen(
+        instrument("gad7"), crisis=load_crisis_resources(), tokens=exc.value.tokens
+    )
+    assert result.alerts == ()
+    assert any(r.contact == "988" for r in result.crisis_resources)
+
+
+def test_each_instrument_gives_its_own_source_for_suicide_risk() -> None:
+    crisis = load_crisis_resources()
+    phq9 = score(instrument("phq9"), {"phq9-9": "1"}, crisis=crisis)
+    asq = score(instrument("asq"), {"asq-1": "yes"}, crisis=crisis)
+    (phq9_alert,) = [a for a in phq9.alerts if a.code == "suicide-risk"]
+    (asq_alert,) = [a for a in asq.alerts if a.code == "suicide-risk"]
+    assert phq9_alert.source.startswith("PHQ-9 item 9 above 0 calls for")
+    assert "ASQ" not in phq9_alert.source
+    assert asq_alert.source.startswith("Any ASQ yes is a positive screen")
+    assert "PHQ-9" not in asq_alert.source
+    # The message is the catalogue's, whichever instrument raised it.
+    assert phq9_alert.message == asq_alert.message == alert("suicide-risk").message
 
 
 def test_it_refuses_an_unknown_item() -> None:
@@ -176,3 +229,9 @@ def test_an_alert_outside_the_catalogue_is_refused() -> None:
         "test.toml: alert 'panic' is not one of suicide-risk, suicide-risk-imminent, "
         "suicide-screen-incomplete, seizure."
     )
+
+
+def test_an_alert_source_that_is_not_text_is_refused() -> None:
+    data = copy.deepcopy(load_toml(DATA_DIR / "phq9.toml"))
+    data["alerts"][0]["source"] = ""
+    assert _load_error(data) == "test.toml alert: an alert's 'source' must be non-empty text."

@@ -60,8 +60,8 @@ class TestSubmitting:
         assert alert["message"].startswith("Possible suicide risk")
         assert alert["open"] is True
         assert alert["source"] == (
-            "PHQ-9 item 9 above 0 and any ASQ yes call for a same-day safety assessment "
-            "whatever the total (clinical reference, Instruments: PHQ-9, ASQ; NIMH ASQ toolkit)"
+            "PHQ-9 item 9 above 0 calls for a same-day suicide-risk assessment whatever the "
+            "total (clinical reference, Instruments: PHQ-9)"
         )
         assert [r["contact"] for r in body["crisis_resources"]][:1] == ["988"]
         assert SafetyAlert.objects.get(pk=alert["id"]).patient_id == world.alex.pk
@@ -273,7 +273,7 @@ class TestListing:
         body = ApiClient(world.kim).get(f"/patients/{world.blair.pk}/assessments").json()
         (alert,) = body["items"][0]["alerts"]
         assert alert["source"].startswith(
-            "PHQ-9 item 9 above 0 and any ASQ yes call for a same-day safety assessment"
+            "PHQ-9 item 9 above 0 calls for a same-day suicide-risk assessment"
         )
 
     @pytest.mark.usefixtures("history")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
+from clonacare.accounts.models import Membership, Program
 from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment
 from clonacare.patients.models import Patient
 from clonacare.web.demo import DEMO_PASSWORD, load_demo_data
@@ -56,3 +58,33 @@ def test_loading_the_demo_twice_changes_nothing(demo: list[str]) -> None:
     again = list(load_demo_data())
     assert "Demo programs already exist; left as they are." in again
     assert Patient.objects.count() == 3
+
+
+def test_loading_the_demo_again_fills_addresses_an_older_demo_lacks(demo: list[str]) -> None:
+    # A data directory from before alerts were emailed: no staff or on-call addresses.
+    User.objects.filter(username__in=["dr.avery", "nurse.kim", "admin"]).update(email="")
+    Program.objects.filter(slug="riverside").update(on_call_email="")
+    User.objects.filter(username="dr.brook").update(email="brook@clinic.example")
+    again = list(load_demo_data())
+    assert again[1:] == [
+        "Demo programs already exist; left as they are.",
+        "Filled 4 missing demo email addresses (demo data made before alerts were emailed), "
+        "so safety alerts reach the demo care teams and on-call addresses.",
+    ]
+    emails = dict(User.objects.values_list("username", "email"))
+    assert emails["dr.avery"] == "dr.avery@riverside.example"
+    assert emails["nurse.kim"] == "nurse.kim@riverside.example"
+    assert emails["admin"] == "admin@clonacare.example"
+    assert emails["dr.brook"] == "brook@clinic.example"  # an address that is set is kept
+    assert Program.objects.get(slug="riverside").on_call_email == "on-call@riverside.example"
+    assert Patient.objects.count() == 3
+
+
+def test_a_namesake_outside_the_demo_program_gets_no_demo_address(demo: list[str]) -> None:
+    Membership.objects.filter(user__username="counsel.lee").update(
+        program=Program.objects.get(slug="northgate")
+    )
+    User.objects.filter(username="counsel.lee").update(email="")
+    again = list(load_demo_data())
+    assert again[-1] == "Demo programs already exist; left as they are."
+    assert User.objects.get(username="counsel.lee").email == ""

@@ -214,16 +214,36 @@ class TestRefusalsBeforeScoringKeepItem9:
         assert [a["code"] for a in body["alerts"]] == ["suicide-risk"]
         assert not InstrumentResponse.objects.exists()
 
-    def test_eleven_answers_raise_an_incomplete_screen(self, world: World) -> None:
+    def test_eleven_answers_keep_item_9_and_raise_an_incomplete_screen(self, world: World) -> None:
+        # Read in order, the ninth answer (2) is item 9: more answers than items never
+        # hide a suicide answer.
         status, body = submit(world.alex_user, world.alex.pk, "phq9", [1] * 8 + [2, 0, 1])
         assert status == 400
         assert body["detail"] == "phq9 takes 9 to 10 answers; got 11."
-        assert [a["code"] for a in body["alerts"]] == ["suicide-screen-incomplete"]
+        assert [a["code"] for a in body["alerts"]] == ["suicide-risk", "suicide-screen-incomplete"]
         assert [r["contact"] for r in body["crisis_resources"]] == CRISIS_CONTACTS
-        (alert,) = SafetyAlert.objects.all()
-        assert alert.trigger == (
-            "phq9: the answers could not be read (phq9 takes 9 to 10 answers; got 11.)"
+        assert stored_codes(world) == ["suicide-risk", "suicide-screen-incomplete"]
+        trigger = SafetyAlert.objects.get(code="suicide-risk").trigger
+        assert trigger == (
+            "phq9: the answers could not be read (phq9 takes 9 to 10 answers; got 11.); its "
+            "safety answers were read in order from the first and from the last answer: "
+            "1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 1"
         )
+
+    def test_an_answer_added_at_the_start_still_raises_item_9(self, world: World) -> None:
+        # Read from the last answer, item 9 is the 3: one extra answer at the start.
+        status, body = submit(world.alex_user, world.alex.pk, "phq9", [0] * 9 + [3, 0])
+        assert status == 400
+        assert [a["code"] for a in body["alerts"]] == ["suicide-risk", "suicide-screen-incomplete"]
+        assert not InstrumentResponse.objects.exists()
+
+    def test_a_very_long_list_keeps_its_trigger_within_the_field(self, world: World) -> None:
+        status, body = submit(world.alex_user, world.alex.pk, "phq9", [0] * 200)
+        assert status == 400
+        assert [a["code"] for a in body["alerts"]] == ["suicide-screen-incomplete"]
+        trigger = SafetyAlert.objects.get().trigger
+        assert len(trigger) <= 400
+        assert trigger.endswith("last answer: " + "0, " * 50 + "…")
 
     def test_an_unreadable_acuity_answer_raises_an_incomplete_screen(self, world: World) -> None:
         status, body = submit(world.alex_user, world.alex.pk, "asq", ["no"] * 4 + ["maybe"])

@@ -34,6 +34,7 @@ from clonacare.core.instruments import (
     AnswersRefused,
     Instrument,
     ScoreResult,
+    TooManyAnswers,
     incomplete_message,
     instrument,
     score,
@@ -470,23 +471,32 @@ def do_refuse_with_alerts(
 
 
 def do_refuse_unmatched_answers(
-    actor: Actor, patient: Patient, instrument_id: str, reason: ClinicalError, *, now: dt.datetime
+    actor: Actor, patient: Patient, instrument_id: str, reason: TooManyAnswers, *, now: dt.datetime
 ) -> NoReturn:
     """Refuse answers that cannot be matched to the items (more answers than items:
-    which answer is which is unknown): nothing is scored; an instrument with a suicide
-    question raises ``suicide-screen-incomplete`` (the screen could not be read), and
-    the refusal (IncompleteResponse with ``reason``) always carries the crisis resources."""
+    which answer is which is unknown): nothing is scored, but the safety answers are read
+    both ways the answers could line up (core ``unreadable_screen``) and the alerts they
+    fire are raised, with ``suicide-screen-incomplete`` for an instrument with a suicide
+    question (the screen could not be read for sure). The refusal (IncompleteResponse
+    with ``reason``) always carries the crisis resources."""
     _signed_in(actor)
     definition = _completable(actor, instrument_id)
-    result = unreadable_screen(definition, crisis=crisis_resources())
+    result = unreadable_screen(definition, crisis=crisis_resources(), tokens=reason.tokens)
     stored: list[SafetyAlert] = []
     if result.alerts:
+        given = ", ".join(t.strip() or "(blank)" for t in reason.tokens)
+        if len(given) > 150:  # the trigger is 400 characters at most
+            given = f"{given[:150].rsplit(', ', 1)[0]}, …"
         stored = _raise_alerts(
             actor,
             patient,
             result.alerts,
             now,
-            trigger_text=f"{definition.id}: the answers could not be read ({reason.message})",
+            trigger_text=(
+                f"{definition.id}: the answers could not be read ({reason.message}); "
+                f"its safety answers were read in order from the first and from the last "
+                f"answer: {given}"
+            ),
         )
     raise _refusal(reason, result, stored)
 

@@ -17,6 +17,7 @@ from clonacare.core.instruments import (
     AnswersRefused,
     Instrument,
     ScoreResult,
+    TooManyAnswers,
     answers_from_tokens,
     incomplete_message,
     instrument,
@@ -154,11 +155,10 @@ def score_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings or os.environ.get(SETTINGS_ENV_VAR) or None)
     try:
         answers = answers_from_tokens(chosen, args.answers.split(","))
-    except ClinicalError as unmatched:
-        # Which answer is which is unknown: a suicide screen could not be read.
-        return _refuse(
-            args, chosen, unmatched.message, unreadable_screen(chosen, crisis=crisis_resources())
-        )
+    except TooManyAnswers as unmatched:
+        # Which answer is which is unknown: the safety answers are read both ways.
+        unread = unreadable_screen(chosen, crisis=crisis_resources(), tokens=unmatched.tokens)
+        return _refuse(args, chosen, unmatched.message, unread)
     try:
         result = score(
             chosen,

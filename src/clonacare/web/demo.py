@@ -90,7 +90,14 @@ def load_demo_data() -> Iterator[str]:
     from clonacare.accounts.models import Program
 
     if Program.objects.filter(slug="riverside").exists():
+        filled = _fill_missing_addresses()
         yield "Demo programs already exist; left as they are."
+        if filled:
+            yield (
+                f"Filled {filled} missing demo email address{'es' if filled > 1 else ''} "
+                "(demo data made before alerts were emailed), so safety alerts reach the "
+                "demo care teams and on-call addresses."
+            )
         return
     with transaction.atomic():
         _create()
@@ -105,6 +112,30 @@ def load_demo_data() -> Iterator[str]:
         "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
         "admin.riverside, pat.alex, pat.blair, dr.brook, pat.casey, admin."
     )
+
+
+def _fill_missing_addresses() -> int:
+    """Give demo staff and demo programs that have no email address (a data directory
+    from before alerts were emailed) the addresses a fresh demo has; never overwrite one
+    that is set. Returns how many were filled."""
+    from clonacare.accounts.models import Membership, Program
+
+    filled = 0
+    with transaction.atomic():
+        for slug, address in ON_CALL.items():
+            filled += Program.objects.filter(slug=slug, on_call_email="").update(
+                on_call_email=address
+            )
+        for username, *_, program in STAFF:
+            user = User.objects.filter(username=username, email="").first()
+            if user is None:
+                continue
+            where = {"program__slug": program} if program else {"program__isnull": True}
+            if Membership.objects.filter(user=user, **where).exists():  # the demo's account
+                user.email = demo_email(username, program)
+                user.save(update_fields=["email"])
+                filled += 1
+    return filled
 
 
 def _create() -> None:

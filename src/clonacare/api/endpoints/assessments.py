@@ -37,6 +37,7 @@ from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import (
     Instrument,
+    TooManyAnswers,
     answers_from_tokens,
     instrument,
     shipped_ids,
@@ -349,7 +350,8 @@ def submit_assessment(request: HttpRequest, patient_id: int, payload: Assessment
     field or more answers than items is refused (400) and no response is stored; the
     alerts the readable answers raise are stored and returned with the crisis
     resources and ``what_happens`` (more answers than items: which is which is unknown,
-    so an instrument with a suicide question raises ``suicide-screen-incomplete``)."""
+    so the safety answers are read from the first and from the last answer, and an
+    instrument with a suicide question also raises ``suicide-screen-incomplete``)."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="assessments.write")
     now = timezone.now()
@@ -357,7 +359,7 @@ def submit_assessment(request: HttpRequest, patient_id: int, payload: Assessment
         problem = _problem(request, payload)
         try:
             answers = _answers_by_item(payload)
-        except ClinicalError as unmatched:
+        except TooManyAnswers as unmatched:
             do_refuse_unmatched_answers(actor, patient, payload.instrument, unmatched, now=now)
         if problem is not None:
             do_refuse_with_alerts(

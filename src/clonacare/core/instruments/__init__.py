@@ -32,6 +32,7 @@ from clonacare.core.instruments.definition import (
 from clonacare.core.instruments.engine import (
     AnswersRefused,
     ScoreResult,
+    TooManyAnswers,
     answers_from_tokens,
     incomplete_message,
     item_name,
@@ -49,6 +50,7 @@ __all__ = [
     "Item",
     "LicensedInstrument",
     "ScoreResult",
+    "TooManyAnswers",
     "alert",
     "answers_from_tokens",
     "incomplete_message",

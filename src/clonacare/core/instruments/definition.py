@@ -102,11 +102,14 @@ class Band:
 @dataclass(frozen=True)
 class AlertRule:
     """Fires ``code`` when an answer given meets ``when``, or (``unanswered``) when one of
-    the named items applies and has no valid answer."""
+    the named items applies and has no valid answer. ``source``: why this instrument's
+    answer raises it, shown instead of the alert catalogue's general source (PHQ-9 item 9
+    and the ASQ raise ``suicide-risk`` on different evidence)."""
 
     code: str
     when: Condition | None = None
     unanswered: tuple[str, ...] = ()
+    source: str | None = None
 
     def items(self) -> tuple[str, ...]:
         return self.when.any_of if self.when is not None else self.unanswered
@@ -225,12 +228,16 @@ def _condition(raw: Any, where: str, item_ids: set[str]) -> Condition:
 
 
 def _alert_rule(raw: Any, where: str, item_ids: set[str]) -> AlertRule:
-    """``{ code, any_of, above }`` (an answer given) or ``{ code, unanswered_any_of }``."""
+    """``{ code, any_of, above }`` (an answer given) or ``{ code, unanswered_any_of }``,
+    each with an optional ``source`` naming this instrument's evidence for the alert."""
     if not isinstance(raw, Mapping):
         raise _fail(where, "an alert is a table { code, any_of, above }.")
     code = _str(raw, "code", where)
+    source = raw.get("source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise _fail(where, "an alert's 'source' must be non-empty text.")
     if "unanswered_any_of" not in raw:
-        return AlertRule(code=code, when=_condition(raw, where, item_ids))
+        return AlertRule(code=code, when=_condition(raw, where, item_ids), source=source)
     if "any_of" in raw or "above" in raw:
         raise _fail(where, "an alert has either 'any_of' and 'above' or 'unanswered_any_of'.")
     unanswered = _str_list(raw, "unanswered_any_of", where)
@@ -239,7 +246,7 @@ def _alert_rule(raw: Any, where: str, item_ids: set[str]) -> AlertRule:
         raise _fail(
             where, f"'unanswered_any_of' must name items of this instrument; unknown: {unknown}."
         )
-    return AlertRule(code=code, unanswered=unanswered)
+    return AlertRule(code=code, unanswered=unanswered, source=source)
 
 
 def _options(raw: Any, where: str) -> tuple[AnswerOption, ...]:

@@ -19,6 +19,7 @@ from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments.alerts import Alert, alert
 from clonacare.core.instruments.definition import (
     SCREEN_INCOMPLETE,
+    AlertRule,
     AnswerOption,
     Band,
     Instrument,
@@ -94,11 +95,21 @@ def incomplete_message(instrument: Instrument, missing: Sequence[Item]) -> str:
     return f"no {what}: {names} {verb} not answered; a {what} needs every item that applies."
 
 
+class TooManyAnswers(ClinicalError):
+    """More answers in item order than the instrument has items (``too-many-answers``).
+    ``tokens`` keeps every answer given, so the safety answers can still be read."""
+
+    def __init__(self, message: str, tokens: Sequence[str]) -> None:
+        super().__init__("too-many-answers", message)
+        self.tokens = tuple(tokens)
+
+
 def answers_from_tokens(instrument: Instrument, tokens: Sequence[str]) -> dict[str, str | None]:
     """Map answers given in item order (as on the command line) to item ids.
 
     An empty token, or a list shorter than the items, leaves those items unanswered.
-    Raises ClinicalError("too-many-answers") when there are more tokens than items.
+    Raises TooManyAnswers (a ClinicalError, ``too-many-answers``) when there are more
+    tokens than items.
     """
     if len(tokens) > len(instrument.items):
         required = instrument.required_count
@@ -107,9 +118,11 @@ def answers_from_tokens(instrument: Instrument, tokens: Sequence[str]) -> dict[s
             if required == len(instrument.items)
             else f"{required} to {len(instrument.items)} answers"
         )
-        raise ClinicalError(
-            "too-many-answers", f"{instrument.id} takes {takes}; got {len(tokens)}."
-        )
+        raise TooManyAnswers(f"{instrument.id} takes {takes}; got {len(tokens)}.", tokens)
+    return _by_position(instrument, tokens)
+
+
+def _by_position(instrument: Instrument, tokens: Sequence[str]) -> dict[str, str | None]:
     return {
         item.id: (tokens[n].strip() or None) if n < len(tokens) else None
         for n, item in enumerate(instrument.items)
@@ -284,8 +297,8 @@ def score(
             if rule.when is not None
             else any(i in unanswered for i in rule.unanswered)
         )
-        if holds and rule.code not in {a.code for a in fired}:
-            fired.append(alert(rule.code))
+        if holds:
+            _fire(fired, rule)
     result = ScoreResult(
         instrument=instrument.id,
         title=instrument.title,
@@ -308,12 +321,28 @@ def score(
     return result
 
 
-def unreadable_screen(instrument: Instrument, *, crisis: CrisisResources) -> ScoreResult:
+def unreadable_screen(
+    instrument: Instrument, *, crisis: CrisisResources, tokens: Sequence[str] = ()
+) -> ScoreResult:
     """What is left of a form whose answers cannot be matched to items (more answers
-    than items: which is which is unknown): no total, ``suicide-screen-incomplete`` for
-    an instrument that watches a suicide question (the screen could not be read), and
-    always the crisis resources."""
-    watches = any(rule.code == SCREEN_INCOMPLETE for rule in instrument.alerts)
+    than items: which is which is unknown). There is no total. The safety answers are
+    read both ways the answers could line up with the items, the first ones and the last
+    ones (an answer added at the start or at the end), and every alert either reading
+    fires is kept: a suicide answer is never lost to a miscount. An instrument that
+    watches a suicide question also raises ``suicide-screen-incomplete`` (the screen
+    could not be read for sure), and the crisis resources always come with it."""
+    count = len(instrument.items)
+    readings = [tokens[:count], tokens[-count:]] if tokens else []
+    fired: list[Alert] = []
+    for reading in readings:
+        chosen, _, _ = _parse(instrument, _by_position(instrument, reading))
+        given = {item_id: option.score for item_id, option in chosen.items()}
+        for rule in instrument.alerts:
+            if rule.when is not None and rule.when.holds(given):
+                _fire(fired, rule)
+    for rule in instrument.alerts:
+        if rule.code == SCREEN_INCOMPLETE:
+            _fire(fired, rule)
     return ScoreResult(
         instrument=instrument.id,
         title=instrument.title,
@@ -323,12 +352,20 @@ def unreadable_screen(instrument: Instrument, *, crisis: CrisisResources) -> Sco
         total=None,
         band=None,
         missing=(),
-        alerts=(alert(SCREEN_INCOMPLETE),) if watches else (),
+        alerts=tuple(fired),
         crisis_resources=crisis.resources,
         answers=(),
         conditions=(),
         notes=(),
     )
+
+
+def _fire(fired: list[Alert], rule: AlertRule) -> None:
+    """Add ``rule``'s alert to ``fired`` once, with the rule's own source when it names one."""
+    if rule.code in {a.code for a in fired}:
+        return
+    found = alert(rule.code)
+    fired.append(found if rule.source is None else replace(found, source=rule.source))
 
 
 def _alarming(instrument: Instrument, item: Item, option: AnswerOption) -> bool:
