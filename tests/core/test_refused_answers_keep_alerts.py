@@ -12,6 +12,7 @@ from clonacare.core.assessment import load_settings
 from clonacare.core.crisis import load_crisis_resources
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import AnswersRefused, instrument, score, shipped_ids
+from clonacare.core.instruments.definition import SCREEN_INCOMPLETE
 
 CRISIS = load_crisis_resources()
 SETTINGS = load_settings().instrument_settings()
@@ -39,7 +40,15 @@ def test_a_refusal_carries_the_alerts_of_every_valid_answer(
         score(chosen, answers, crisis=CRISIS, settings=SETTINGS)
     without_it = score(chosen, answers | {bad: None}, crisis=CRISIS, settings=SETTINGS)
     result = refused.value.result
-    assert result.alerts == without_it.alerts
+    # Every alert the valid answers fire is kept; an unreadable answer to a suicide
+    # question adds the incomplete screen even where the question does not apply (an
+    # ASQ acuity "maybe" after four no's): the screen could not be read.
+    watched = {i for r in chosen.alerts if r.code == SCREEN_INCOMPLETE for i in r.unanswered}
+    expected = {a.code for a in without_it.alerts} | (
+        {SCREEN_INCOMPLETE} if bad in watched else set()
+    )
+    assert set(without_it.alerts) <= set(result.alerts)
+    assert {a.code for a in result.alerts} == expected
     assert result.crisis_resources == (CRISIS.resources if result.alerts else ())
     assert (result.complete, result.total, result.band) == (False, None, None)
 

@@ -121,18 +121,22 @@ def test_a_revision_can_be_revised_again() -> None:
 @pytest.mark.parametrize(
     ("on", "action", "message"),
     [
-        (START, Pause(days=7), "--on 2027-01-04 must be after the plan's start (2027-01-04)."),
+        (
+            START,
+            Pause(days=7),
+            "The adjustment date 2027-01-04 must be after the plan's start (2027-01-04).",
+        ),
         (
             ON,
             SlowInterval(days=14),
-            "--slow-interval 14 days is not slower than the plan's 14 days; the engine never "
+            "The slower interval 14 days is not slower than the plan's 14 days; the engine never "
             "speeds a plan up.",
         ),
         (
             ON,
             SlowStep(step=Decimal(10)),
-            "--slow-step must be more than 0 and smaller than the plan's step (10%); the engine "
-            "never speeds a plan up.",
+            "The smaller step must be more than 0 and smaller than the plan's step (10%); the "
+            "engine never speeds a plan up.",
         ),
         (date(2027, 1, 10), StepBack(), "There is no earlier dose to step back to on 2027-01-10."),
         (
@@ -143,8 +147,8 @@ def test_a_revision_can_be_revised_again() -> None:
         (
             ON,
             Pause(days=0),
-            "--pause must be 1 to 365 days (Clonacare configuration: a typo guard, not a "
-            "guideline value); to hold a dose for longer, plan again with --end-dose.",
+            "The pause must be 1 to 365 days (Clonacare configuration: a typo guard, not a "
+            "guideline value); to hold a dose for longer, plan again with the end dose.",
         ),
     ],
 )
@@ -158,8 +162,8 @@ def test_it_refuses_a_smaller_step_for_the_bands_method() -> None:
     with pytest.raises(ClinicalError) as exc:
         adjust_plan(running_plan(method="bands", step=None), ON, SlowStep(step=Decimal(1)))
     assert exc.value.message == (
-        "--slow-step applies to --method percent or fixed, not bands; use --slow-interval or "
-        "--pause."
+        "The smaller step applies to the percent or fixed method, not bands; use the slower "
+        "interval or the pause."
     )
 
 
@@ -220,8 +224,8 @@ def test_a_slower_interval_for_bands_names_the_option() -> None:
     with pytest.raises(ClinicalError) as exc:
         adjust_plan(plan, date(2027, 1, 28), SlowInterval(days=35))
     assert exc.value.message == (
-        "--slow-interval for --method bands must be 7 to 28 days (NICE CKS (every 1–2 weeks) "
-        "and ASAM 2025 Rec 6 (every 2–4 weeks)); use --pause to hold the dose for longer."
+        "The slower interval for the bands method must be 7 to 28 days (NICE CKS (every 1–2 weeks) "
+        "and ASAM 2025 Rec 6 (every 2–4 weeks)); use the pause to hold the dose for longer."
     )
     slower = adjust_plan(plan, date(2027, 1, 28), SlowInterval(days=28))
     assert slower.request.interval_days == 28

@@ -151,7 +151,7 @@ def test_it_refuses_an_equivalent_outside_the_range() -> None:
             request(drug="estazolam", doses=(("night", Decimal(2)),), equivalent_mg=Decimal(3))
         )
     assert exc.value.message == (
-        "--equivalent-mg: The Ashton (2002/2007) table gives estazolam 1–2 mg as equal to "
+        "The equivalent dose: The Ashton (2002/2007) table gives estazolam 1–2 mg as equal to "
         "diazepam 10 mg; 3 mg is outside it."
     )
 
@@ -161,16 +161,25 @@ def test_it_refuses_an_equivalent_outside_the_range() -> None:
     [
         (
             {"switch_to": None, "crossover_order": ("night",)},
-            "--crossover-order needs --switch-to diazepam.",
+            "The order of the crossover needs a switch to diazepam.",
         ),
-        ({"switch_to": None, "crossover_days": 7}, "--crossover-days needs --switch-to diazepam."),
+        (
+            {"switch_to": None, "crossover_days": 7},
+            "The length of a crossover step needs a switch to diazepam.",
+        ),
         (
             {"drug": "diazepam", "doses": (("night", Decimal(10)),)},
-            "--switch-to diazepam: the patient already takes diazepam.",
+            "A switch to diazepam: the patient already takes diazepam.",
         ),
-        ({"switch_to": "lorazepam"}, "--switch-to: only diazepam is supported."),
-        ({"crossover_order": ("midday",)}, "--crossover-order: there is no midday dose to switch."),
-        ({"crossover_order": ("night", "night")}, "--crossover-order: a dose time is named twice."),
+        ({"switch_to": "lorazepam"}, "The drug to switch to: only diazepam is supported."),
+        (
+            {"crossover_order": ("midday",)},
+            "The order of the crossover: there is no midday dose to switch.",
+        ),
+        (
+            {"crossover_order": ("night", "night")},
+            "The order of the crossover: a dose time is named twice.",
+        ),
     ],
 )
 def test_it_refuses_bad_crossover_options(kw: dict[str, object], message: str) -> None:

@@ -116,9 +116,9 @@ def test_an_overridden_stop_at_the_formulary_floor_says_so() -> None:
         "The formulary 'US default' cannot make a clonazepam dose below 0.375 mg/day within "
         "25% in 14 days (the nearest dose below, 0.25 mg/day, would be a 33.3% cut): the plan "
         "stops from 0.375 mg/day, a last step of 100% (7.5 mg diazepam-equivalent). Ways out: "
-        "finish on diazepam (--switch-to diazepam, or --switch-at MG to switch once the daily "
-        "dose is at or below MG mg diazepam-equivalent, with MG 7.5 or more), a liquid or "
-        "compounded form in a site formulary (--formulary FILE)."
+        "finish on diazepam (a switch to diazepam, or a later switch to switch once the daily "
+        "dose is at or below the switch point, with the switch point at 7.5 or more), a liquid or "
+        "compounded form in a site formulary."
     )
     # It never takes a larger cut earlier to get there.
     cuts = list(plan.steps[1:-1])
@@ -208,8 +208,7 @@ def test_a_drug_with_no_product_for_its_dose_needs_a_switch_or_a_site_formulary(
     assert exc.value.code == "formulary"
     assert exc.value.message == (
         "The formulary 'US default' cannot make estazolam 1.5 mg (night) (its estazolam "
-        "products: 2 mg tablet, 1 mg tablet); use --switch-to diazepam or a site formulary "
-        "(--formulary FILE)."
+        "products: 2 mg tablet, 1 mg tablet); use a switch to diazepam or a site formulary."
     )
     plan = plan_taper(
         request(
@@ -259,8 +258,7 @@ source = "site"
     with pytest.raises(ClinicalError) as exc:
         plan_taper(request(switch_to="diazepam", formulary_path=path))
     assert exc.value.message == (
-        "The formulary 'No diazepam' has no diazepam product; use a site formulary "
-        "(--formulary FILE) that lists one."
+        "The formulary 'No diazepam' has no diazepam product; use a site formulary that lists one."
     )
 
 
@@ -283,8 +281,8 @@ source = "gov.scot 2024"
     with pytest.raises(ClinicalError) as exc:
         plan_taper(request(formulary_path=path))
     assert exc.value.message == (
-        "The formulary 'Diazepam 2 mg only' has no clonazepam product; use --switch-to "
-        "diazepam (it lists diazepam) or a site formulary (--formulary FILE) that lists one."
+        "The formulary 'Diazepam 2 mg only' has no clonazepam product; use a switch to "
+        "diazepam (it lists diazepam) or a site formulary that lists one."
     )
     plan = plan_taper(
         request(formulary_path=path, switch_to="diazepam", override_reason="stop from 3 mg")
@@ -313,12 +311,12 @@ def test_a_plan_that_could_only_stop_at_once_is_refused() -> None:
     )
     assert refused.value.message.endswith(
         "No reduction can be made before that stop, so this plan would stop the drug at "
-        "once. Ways out: finish on diazepam (--switch-to diazepam, or --switch-at MG to "
-        "switch once the daily dose is at or below MG mg diazepam-equivalent, with MG 30 or "
-        "more), a liquid or compounded form in a site formulary (--formulary FILE); or give "
-        "--override-reason TEXT to plan the stop anyway."
+        "once. Ways out: finish on diazepam (a switch to diazepam, or a later switch to "
+        "switch once the daily dose is at or below the switch point, with the switch point "
+        "at 30 or more), a liquid or compounded form in a site formulary; or give "
+        "an override reason to plan the stop anyway."
     )
-    assert "--switch-to diazepam" in refused.value.message
+    assert "a switch to diazepam" in refused.value.message
 
 
 def test_an_immediate_stop_is_planned_only_with_an_override_reason() -> None:

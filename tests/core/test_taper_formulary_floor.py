@@ -126,35 +126,35 @@ def test_a_switch_point_below_the_floor_is_refused(capsys: pytest.CaptureFixture
         (
             {"switch_at_de_mg": Decimal(10)},
             "bad-option",
-            "--switch-at needs --switch-to diazepam.",
+            "The switch point needs a switch to diazepam.",
         ),
         (
             {"switch_to": "diazepam", "switch_at_de_mg": Decimal("0.5")},
             "bad-option",
-            "--switch-at 0.5 mg diazepam-equivalent must be above the discontinuation dose "
+            "The switch point 0.5 mg diazepam-equivalent must be above the discontinuation dose "
             "(0.5 mg diazepam-equivalent): the switch to diazepam has to come before the stop.",
         ),
         (
             {"switch_to": "diazepam", "switch_at_de_mg": Decimal(0)},
             "bad-option",
-            "--switch-at must be more than 0 mg.",
+            "The switch point must be more than 0 mg.",
         ),
         (
             {"switch_to": "diazepam", "switch_at_de_mg": Decimal(5000)},
             "implausible-dose",
-            "--switch-at 5000 mg is above the 1000 mg diazepam-equivalent this tool accepts "
+            "The switch point 5000 mg is above the 1000 mg diazepam-equivalent this tool accepts "
             "(Clonacare configuration: a typo guard, not a guideline value); check the value.",
         ),
         (
             {"switch_to": "diazepam", "switch_at_de_mg": Decimal(10), "method": "fixed"},
             "bad-option",
-            "--switch-at does not apply to --method fixed: its cut is in mg of diazepam after "
-            "the switch; use --method percent or bands, or switch at the start.",
+            "The switch point does not apply to the fixed method: its cut is in mg of diazepam "
+            "after the switch; use the percent or bands method, or switch at the start.",
         ),
         (
             {"switch_to": "diazepam", "switch_at_de_mg": Decimal(10), "method": "custom"},
             "bad-option",
-            "--switch-at does not apply to --method custom: the prescriber's steps give the "
+            "The switch point does not apply to the custom method: the prescriber's steps give the "
             "doses after the switch.",
         ),
     ],

@@ -55,10 +55,10 @@ def test_it_refuses_a_percentage_above_the_ceiling() -> None:
     error = refusal(step=Decimal(30))
     assert error.code == "rate-limit"
     assert error.message == (
-        "Refused (rate-limit): --step 30 every 14 days cuts more than 25% in 14 days: from 20 mg "
+        "Refused (rate-limit): The step 30 every 14 days cuts more than 25% in 14 days: from 20 mg "
         "diazepam-equivalent/day on 2027-01-04 to 14 on 2027-01-18 (−30%) "
-        f"{CEILING}. Choose a smaller --step or a longer --interval, or give "
-        "--override-reason TEXT to plan it anyway."
+        f"{CEILING}. Choose a smaller step or a longer interval, or give "
+        "an override reason to plan it anyway."
     )
 
 
@@ -66,10 +66,10 @@ def test_it_refuses_parameters_that_break_the_ceiling_over_two_steps() -> None:
     # 15% every 7 days: two cuts fall in one 14-day window, 1 − 0.85² = 27.75%.
     error = refusal(step=Decimal(15), interval_days=7)
     assert error.message == (
-        "Refused (rate-limit): --step 15 every 7 days cuts more than 25% in 14 days: from 20 mg "
+        "Refused (rate-limit): The step 15 every 7 days cuts more than 25% in 14 days: from 20 mg "
         "diazepam-equivalent/day on 2027-01-04 to 14.45 on 2027-01-18 (−27.75%) "
-        f"{CEILING}. Choose a smaller --step or a longer --interval, or give "
-        "--override-reason TEXT to plan it anyway."
+        f"{CEILING}. Choose a smaller step or a longer interval, or give "
+        "an override reason to plan it anyway."
     )
 
 
@@ -78,8 +78,8 @@ def test_it_refuses_a_fixed_cut_naming_the_first_step_that_breaks_the_ceiling() 
     assert error.message == (
         "Refused (rate-limit): step 8 (2027-04-26) cuts more than 25% in 14 days: 6 mg "
         "diazepam-equivalent/day on 2027-04-12 to 4 on 2027-04-26 (−33.33%) "
-        f"{CEILING}. Use --method percent or a smaller --step from step 8, or give "
-        "--override-reason TEXT to plan it anyway."
+        f"{CEILING}. Use the percent method or a smaller step from step 8, or give "
+        "an override reason to plan it anyway."
     )
 
 
@@ -116,7 +116,7 @@ def test_it_refuses_the_label_schedule_for_long_term_use() -> None:
     assert error.code == "rate-limit"
     assert error.message == (
         "Refused (rate-limit): step 0 (2027-01-04) lasts 3 days: a dose step shorter than 7 days "
-        f"{MIN_STEP}. Use steps of 7 days or more, or give --override-reason TEXT to plan "
+        f"{MIN_STEP}. Use steps of 7 days or more, or give an override reason to plan "
         "it anyway."
     )
 
@@ -148,8 +148,8 @@ def test_it_refuses_a_custom_cut_above_the_ceiling() -> None:
     assert error.message == (
         "Refused (rate-limit): step 1 (2027-01-18) cuts more than 25% in 14 days: 20 mg "
         "diazepam-equivalent/day on 2027-01-04 to 14 on 2027-01-18 (−30%) "
-        f"{CEILING}. Make the cut at step 1 smaller or later, or give --override-reason "
-        "TEXT to plan it anyway."
+        f"{CEILING}. Make the cut at step 1 smaller or later, or give an override reason "
+        "to plan it anyway."
     )
 
 
@@ -194,7 +194,7 @@ def test_it_blocks_until_a_clinician_confirms() -> None:
         "Pregnancy: a taper involves obstetric care; "
         "late-pregnancy use can cause neonatal sedation and withdrawal, and stopping abruptly "
         "is unsafe for the pregnancy. [FDA labels (benzodiazepine class text)] Give "
-        "--confirmed-by NAME once the responsible clinician has confirmed."
+        "the confirming prescriber once the responsible clinician has confirmed."
     )
 
 
@@ -261,8 +261,8 @@ def test_it_escalates_a_starting_dose_above_the_label_maximum() -> None:
         "Plan blocked until a clinician confirms: Diazepam 60 mg/day is above the label "
         "maximum (40 mg/day for anxiety): the prescriber confirms this starting dose before "
         "the plan is made; it may include use beyond the prescription. [FDA labels: DailyMed "
-        "prescribing information] Give --confirmed-by NAME once the responsible clinician has "
-        "confirmed."
+        "prescribing information] Give the confirming prescriber once the responsible "
+        "clinician has confirmed."
     )
     plan = plan_taper(
         request(
@@ -349,9 +349,9 @@ def test_it_refuses_an_implausibly_large_dose() -> None:
     error = refusal(drug="clonazepam", doses=(("night", Decimal(100)),))
     assert error.code == "implausible-dose"
     assert error.message == (
-        "--dose: clonazepam 100 mg/day is 2000 mg diazepam-equivalent, above the 1000 mg this tool "
-        "accepts (Clonacare configuration: a typo guard, not a guideline value); check the "
-        "dose."
+        "The current dose: clonazepam 100 mg/day is 2000 mg diazepam-equivalent, above the "
+        "1000 mg this tool accepts (Clonacare configuration: a typo guard, not a guideline "
+        "value); check the dose."
     )
 
 
@@ -375,7 +375,11 @@ def test_it_refuses_an_implausibly_large_dose() -> None:
             "bad-dose",
             "The night dose must be more than 0 mg (got -1).",
         ),
-        ({"doses": ()}, "bad-dose", "Give the current dose: --dose TIME=MG, one per dose time."),
+        (
+            {"doses": ()},
+            "bad-dose",
+            "Give the current dose: the dose of each dose time in mg, one per dose time.",
+        ),
         (
             {"doses": (("night", Decimal(1)), ("night", Decimal(2)))},
             "bad-dose",

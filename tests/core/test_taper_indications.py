@@ -15,8 +15,8 @@ from clonacare.core.taper import PatientFactors, TaperRequest, plan_taper
 BLOCKED = (
     "Plan blocked until a clinician confirms: Clonazepam or another benzodiazepine treating "
     "a seizure disorder: the taper needs the patient's neurologist. [NHS Scotland 2024 "
-    "(Right Decisions, quality prescribing)] Give --confirmed-by NAME once the responsible "
-    "clinician has confirmed."
+    "(Right Decisions, quality prescribing)] Give the confirming prescriber once the "
+    "responsible clinician has confirmed."
 )
 
 

@@ -144,7 +144,7 @@ def test_it_refuses_a_bands_interval_outside_7_to_28_days() -> None:
     with pytest.raises(ClinicalError) as exc:
         plan_taper(request(method="bands", step=None, interval_days=35))
     assert exc.value.message == (
-        "--interval for --method bands must be 7 to 28 days (NICE CKS (every 1–2 weeks) "
+        "The interval for the bands method must be 7 to 28 days (NICE CKS (every 1–2 weeks) "
         "and ASAM 2025 Rec 6 (every 2–4 weeks))."
     )
 
@@ -222,7 +222,7 @@ def test_a_discontinuation_dose_above_the_default_needs_an_override() -> None:
     assert daily(plan.steps[-2]) <= 2 < daily(plan.steps[-3])
     assert plan.steps[-1].note == (
         "Stops: the daily dose, 2 mg (2 mg diazepam-equivalent), is at or below the "
-        "discontinuation dose (2 mg diazepam-equivalent, set by --discontinuation-dose)."
+        "discontinuation dose (2 mg diazepam-equivalent, chosen by the prescriber)."
     )
 
 
@@ -274,28 +274,32 @@ def test_it_warns_when_custom_steps_raise_the_dose() -> None:
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
-        ({"method": "percent", "step": None}, "--method percent needs --step (a percentage)."),
-        ({"method": "fixed", "step": None}, "--method fixed needs --step (mg)."),
-        ({"step": Decimal(100)}, "--step for --method percent must be more than 0 and below 100."),
+        ({"method": "percent", "step": None}, "The percent method needs the step (a percentage)."),
+        ({"method": "fixed", "step": None}, "The fixed method needs the step (mg)."),
+        (
+            {"step": Decimal(100)},
+            "The step for the percent method must be more than 0 and below 100.",
+        ),
         (
             {"method": "fixed", "step": Decimal(0)},
-            "--step for --method fixed must be more than 0 mg.",
+            "The step for the fixed method must be more than 0 mg.",
         ),
-        ({"method": "bands"}, "--step does not apply to --method bands."),
-        ({"method": "custom", "step": None}, "--method custom needs --steps."),
+        ({"method": "bands"}, "The step does not apply to the bands method."),
+        ({"method": "custom", "step": None}, "The custom method needs the custom steps."),
         ({"method": "slowest"}, "Unknown method 'slowest'; use percent, fixed, bands, custom."),
         (
             {"end_dose_mg": Decimal(20)},
-            "--end-dose 20 mg must be below the diazepam dose the taper starts from (20 mg/day).",
+            "The end dose 20 mg must be below the diazepam dose the taper starts from (20 mg/day).",
         ),
         (
             {"end_dose_mg": Decimal(0)},
-            "--end-dose must be more than 0 mg (to stop the drug, leave it out).",
+            "The end dose must be more than 0 mg (to stop the drug, leave it out).",
         ),
-        ({"interval_days": 0}, "--interval must be 1 to 365 days."),
+        ({"interval_days": 0}, "The interval must be 1 to 365 days."),
         (
             {"reduce_first": ("noon",)},
-            "--reduce-first: unknown dose time 'noon'; use morning, midday, evening, night.",
+            "The order of reduction: unknown dose time 'noon'; use morning, midday, evening, "
+            "night.",
         ),
         (
             {

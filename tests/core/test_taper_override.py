@@ -41,8 +41,8 @@ def test_the_refusal_names_the_first_breach_of_a_literal_cut() -> None:
     assert exc.value.message == (
         "Refused (rate-limit): step 2 (2027-02-01) cuts more than 25% in 14 days: 15 mg "
         "diazepam-equivalent/day on 2027-01-18 to 10 on 2027-02-01 (−33.33%) "
-        f"{CEILING}. Use --method percent or a smaller --step from step 2, or give "
-        "--override-reason TEXT to plan it anyway."
+        f"{CEILING}. Use the percent method or a smaller step from step 2, or give "
+        "an override reason to plan it anyway."
     )
 
 
@@ -105,7 +105,7 @@ def test_an_overridden_percentage_has_one_rate_limit_warning() -> None:
     )
     (warning,) = [w for w in plan.warnings if w.code == "rate-limit"]
     assert warning.message.startswith(
-        "Overridden (inpatient unit): --step 15 every 7 days cuts more than 25% in 14 days: "
+        "Overridden (inpatient unit): The step 15 every 7 days cuts more than 25% in 14 days: "
         "from 20 mg diazepam-equivalent/day on 2027-01-04 to 14.45 on 2027-01-18 (−27.75%) "
         f"{CEILING}; the steps that break a limit: step 2 (2027-01-18) cuts more than 25% "
         "in 14 days: 20 mg diazepam-equivalent/day on 2027-01-04 to 14.5 on 2027-01-18 "
@@ -129,5 +129,5 @@ def test_a_revision_keeps_one_rate_limit_warning() -> None:
     revised = adjust_plan(plan, date(2027, 2, 10), Pause(days=7))
     (warning,) = [w for w in revised.warnings if w.code == "rate-limit"]
     assert warning.message.startswith(
-        "Overridden (inpatient unit): --step 15 every 7 days cuts more than 25% in 14 days"
+        "Overridden (inpatient unit): The step 15 every 7 days cuts more than 25% in 14 days"
     )

@@ -66,7 +66,7 @@ def plan_or_parameter_refusal(request: TaperRequest) -> TaperPlan | None:
         assert "small enough to switch to diazepam gradually" in message
         return None
     assert code == "rate-limit"
-    assert message.startswith("Refused (rate-limit): --step ")
+    assert message.startswith("Refused (rate-limit): The step ")
     return None
 
 

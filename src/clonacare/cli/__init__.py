@@ -2,8 +2,10 @@
 
 Each subcommand is listed in ``COMMANDS`` with the module whose ``register(subparsers)``
 adds it; only that module is imported when the subcommand runs. Its handler takes the
-parsed arguments and returns the exit code. Errors the user can
-fix exit 2 with one line on stderr and no traceback. Output cut short by its reader
+parsed arguments and returns the exit code. A refusal (core/errors.py) is one line on
+stderr and no traceback, with the exit code of its kind (2); the clinical terms of its
+message are worded as the subcommand's flags (``flag_names``, set with
+``set_defaults``: ``{"step": "--step"}``). Output cut short by its reader
 (``clonacare score ... | head -1``) ends quietly with exit 1.
 """
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from clonacare import __version__
-from clonacare.core.errors import ClinicalError
+from clonacare.core.errors import Refusal
 
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 1
@@ -91,9 +93,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     try:
         code: int = handler(args)
-    except ClinicalError as exc:
-        print(f"clonacare {args.command}: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE
+    except Refusal as exc:
+        message = exc.worded(getattr(args, "flag_names", None))
+        print(f"clonacare {args.command}: {message}", file=sys.stderr)
+        return exc.kind.exit_code
     except KeyboardInterrupt:
         return 130
     return code

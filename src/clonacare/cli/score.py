@@ -64,7 +64,8 @@ def register(subparsers: Any) -> None:
         help=f"assessment settings file (default: ${SETTINGS_ENV_VAR} or the shipped file)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.set_defaults(handler=score_command)
+    # The core's refusals name where a licensed pack comes from as a term (``pack_file``).
+    parser.set_defaults(handler=score_command, flag_names={"pack_file": " (--pack FILE)"})
 
 
 def crisis_resources() -> CrisisResources:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from clonacare.cli import COMMANDS
+from clonacare.core.drugs import load_formulary
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper import (
     DOSE_TIMES,
@@ -30,6 +31,61 @@ from clonacare.core.taper import (
     plan_from_dict,
     plan_taper,
     render,
+    request_formulary,
+    with_capitals,
+)
+
+# The engine's messages name clinical terms (core/taper/terms.py); the command line
+# words each as the flag, or the flag and its value, that sets it.
+FLAG_NAMES: dict[str, str] = with_capitals(
+    {
+        "a_later_switch": "--switch-at MG",
+        "a_switch_to_diazepam": "--switch-to diazepam",
+        "age": "--age",
+        "an_end_dose": "an --end-dose",
+        "an_equivalent_dose": "--equivalent-mg MG",
+        "an_override_reason": "--override-reason TEXT",
+        "another_adjustment_date": "--on",
+        "another_pause": "another --pause",
+        "band_cut": "--band-cut",
+        "bands_method": "--method bands",
+        "confirming_prescriber": "--confirmed-by NAME",
+        "crossover_days": "--crossover-days",
+        "crossover_order": "--crossover-order",
+        "current_dose": "--dose",
+        "custom_method": "--method custom",
+        "custom_steps": "--steps",
+        "discontinuation_dose": "--discontinuation-dose",
+        "discontinuation_dose_of": "--discontinuation-dose",
+        "discontinuation_set": "set by --discontinuation-dose",
+        "dose_at_each_time": "--dose TIME=MG",
+        "end_dose": "--end-dose",
+        "equivalent_dose": "--equivalent-mg",
+        "final_hold": "--final-hold",
+        "fixed_method": "--method fixed",
+        "interval": "--interval",
+        "interval_length": "--interval",
+        "new_plan_command": " (clonacare taper plan)",
+        "pause": "--pause",
+        "pause_length": "--pause",
+        "percent_method": "--method percent",
+        "percent_or_bands": "--method percent or bands",
+        "percent_or_fixed": "--method percent or fixed",
+        "reduce_first": "--reduce-first",
+        "site_formulary_file": " (--formulary FILE)",
+        "slow_interval": "--slow-interval",
+        "slow_interval_length": "--slow-interval",
+        "slow_step": "--slow-step",
+        "slow_step_size": "--slow-step",
+        "start_date": "--start",
+        "step": "--step",
+        "step_size": "--step",
+        "switch_point": "--switch-at",
+        "switch_point_at": "MG",
+        "switch_point_de": "MG mg diazepam-equivalent",
+        "switch_to": "--switch-to",
+        "the_adjustment_date": "--on",
+    }
 )
 
 
@@ -164,7 +220,7 @@ def register(subparsers: Any) -> None:
     )
     plan.add_argument("--format", required=True, choices=FORMATS)
     plan.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
-    plan.set_defaults(handler=plan_command)
+    plan.set_defaults(handler=plan_command, flag_names=FLAG_NAMES)
 
     adjust = actions.add_parser(
         "adjust",
@@ -196,7 +252,7 @@ def register(subparsers: Any) -> None:
     )
     adjust.add_argument("--format", required=True, choices=FORMATS)
     adjust.add_argument("--output", "-o", metavar="FILE")
-    adjust.set_defaults(handler=adjust_command)
+    adjust.set_defaults(handler=adjust_command, flag_names=FLAG_NAMES)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -304,8 +360,11 @@ def _emit(text: str, output: str | None) -> int:
 
 
 def plan_command(args: argparse.Namespace) -> int:
-    plan = plan_taper(build_request(args))
-    return _emit(render(plan, args.format, datetime.now(UTC)), args.output)
+    request = build_request(args)
+    # The core plans with loaded data: the formulary file named is read here, once. The
+    # request keeps its path, so that the plan's JSON says which formulary it used.
+    plan = plan_taper(request, request_formulary(request))
+    return _emit(render(plan, args.format, datetime.now(UTC), FLAG_NAMES), args.output)
 
 
 def adjust_command(args: argparse.Namespace) -> int:
@@ -326,11 +385,10 @@ def adjust_command(args: argparse.Namespace) -> int:
         action = SlowStep(step=args.slow_step)
     else:
         action = StepBack()
-    formulary = None
-    if args.formulary:
-        from clonacare.core.drugs import load_formulary
-
-        formulary = load_formulary(args.formulary)
+    # The formulary named, else the stored plan's own, read here and given as an object.
+    formulary = (
+        load_formulary(args.formulary) if args.formulary else request_formulary(plan.request)
+    )
     revised = adjust_plan(
         plan,
         args.on,
@@ -340,4 +398,4 @@ def adjust_command(args: argparse.Namespace) -> int:
         override_reason=args.override_reason,
         confirmed_by=args.confirmed_by,
     )
-    return _emit(render(revised, args.format, datetime.now(UTC)), args.output)
+    return _emit(render(revised, args.format, datetime.now(UTC), FLAG_NAMES), args.output)

@@ -89,7 +89,7 @@ class AssessmentResult:
     notes: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``clonacare assess --format json``."""
+        """The JSON shape of the result (what ``clonacare assess`` prints as JSON)."""
         return {
             "level": self.level,
             "level_description": self.level_description,

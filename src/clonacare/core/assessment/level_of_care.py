@@ -17,7 +17,14 @@ from clonacare.core.assessment.settings import AssessmentSettings
 from clonacare.core.drugs import LabelMaximum, applicable_label_maximums, plain_mg
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments.alerts import alert
-from clonacare.core.sourced import load_toml, require_source, to_decimal
+from clonacare.core.sourced import (
+    load_toml,
+    one_of,
+    require_source,
+    required_text,
+    table,
+    to_decimal,
+)
 
 DATA_FILE = Path(__file__).parent / "data" / "level-of-care.toml"
 _SETTINGS = {"failed_tapers_at_least"}
@@ -261,20 +268,11 @@ def _rule(raw: Any, where: str, levels: tuple[str, ...]) -> Rule:
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
-    raw = data.get(name)
-    if not isinstance(raw, dict):
-        raise ClinicalError("data-file", f"{where}: the [{name}] table is missing.")
+    """The table ``[name]``, with its ``code`` and ``message``."""
+    raw = table(data, name, where)
     for key in ("code", "message"):
-        if not isinstance(raw.get(key), str) or not raw[key]:
-            raise ClinicalError("data-file", f"{where} [{name}]: '{key}' is missing.")
+        required_text(raw, key, f"{where} [{name}]")
     return raw
-
-
-def _level(raw: dict[str, Any], key: str, at: str, levels: tuple[str, ...]) -> str:
-    level = raw.get(key)
-    if level not in levels:
-        raise ClinicalError("data-file", f"{at}: '{key}' must be one of {', '.join(levels)}.")
-    return str(level)
 
 
 @cache
@@ -303,7 +301,7 @@ def level_of_care_rules() -> LevelOfCareRules:
         )
     above = LabelMaximumRule(
         code=str(raw_label["code"]),
-        level=_level(raw_label, "level", label_at, levels),
+        level=one_of(raw_label, "level", label_at, levels),
         message=str(raw_label["message"]),
         source=require_source(raw_label, label_at),
         label_indications={str(k): str(v) for k, v in indications.items()},
@@ -312,7 +310,7 @@ def level_of_care_rules() -> LevelOfCareRules:
     combined_at = f"{where} [combined]"
     combined = CombinedRule(
         code=str(raw_combined["code"]),
-        counts_level=_level(raw_combined, "counts_level", combined_at, levels[:-1]),
+        counts_level=one_of(raw_combined, "counts_level", combined_at, levels[:-1]),
         message=str(raw_combined["message"]),
         source=require_source(raw_combined, combined_at),
     )

@@ -18,14 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, cast
 
+from clonacare.core.age import BOUNDS_FILE, read_upper_bound
+from clonacare.core.age import UpperBound as UpperBound  # the record's bounds are this type
 from clonacare.core.errors import ClinicalError
-from clonacare.core.sourced import load_toml, require_source, to_decimal
-
-BOUNDS_FILE = Path(__file__).parent / "data" / "record.toml"
+from clonacare.core.sourced import load_toml
 
 # "incomplete": no completed screen (not done, refused, or stopped part way). It is never
 # read as negative: it raises the suicide-screen-incomplete alert (level-of-care.toml).
@@ -152,15 +151,6 @@ MONTHS_PER_YEAR = 12
 SHOWN_DIGITS = 24  # a longer number is shown in scientific notation in messages
 
 
-@dataclass(frozen=True)
-class UpperBound:
-    """The largest value a record may give a field (a typo guard), with its source."""
-
-    field: str
-    max: Decimal
-    source: str
-
-
 @cache
 def record_bounds() -> Mapping[str, UpperBound]:
     """The upper bounds of ``data/record.toml``, by field name, and ``duration_months``
@@ -174,12 +164,7 @@ def record_bounds() -> Mapping[str, UpperBound]:
         where = f"{BOUNDS_FILE.name} [{name}]"
         if name not in FIELDS or FIELDS[name] not in ("non-negative", "count"):
             raise ClinicalError("data-file", f"{where}: not a numeric field of the record.")
-        if not isinstance(raw, dict) or "max" not in raw:
-            raise ClinicalError("data-file", f"{where}: 'max' is missing.")
-        most = to_decimal(raw["max"], f"{where} max")
-        if most <= 0:
-            raise ClinicalError("data-file", f"{where}: 'max' must be more than 0.")
-        bounds[name] = UpperBound(field=name, max=most, source=require_source(raw, where))
+        bounds[name] = read_upper_bound(name, raw, where)
     if "age" not in bounds:
         raise ClinicalError("data-file", f"{BOUNDS_FILE.name}: the [age] bound is missing.")
     # Nobody has taken a drug for longer than the oldest age accepted.

@@ -1,7 +1,7 @@
 """Assessment settings: thresholds the sources leave open, as documented configuration.
 
 The shipped file (``data/settings.toml``) holds the defaults with their sources; a site
-supplies its own copy through ``CLONACARE_ASSESSMENT_SETTINGS`` or ``--settings``.
+supplies its own copy through ``CLONACARE_ASSESSMENT_SETTINGS`` (or the CLI's option).
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
-from clonacare.core.sourced import load_toml, require_source
+from clonacare.core.sourced import load_toml, require_source, true_or_false, whole_number
 
+CODE = "settings"  # the refusal code of a malformed settings file
 DEFAULT_FILE = Path(__file__).parent / "data" / "settings.toml"
 ENV_VAR = "CLONACARE_ASSESSMENT_SETTINGS"
 _SCHEMA = {
@@ -40,26 +40,6 @@ class AssessmentSettings:
     def instrument_settings(self) -> dict[str, int]:
         """The values instrument definitions ask for by name."""
         return {"sds_dependence_cutoff": self.sds_dependence_cutoff}
-
-
-def _whole(table: dict[str, Any], key: str, where: str, low: int, high: int | None) -> int:
-    value = table.get(key)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-        raise ClinicalError("settings", f"{where}: '{key}' must be a whole number {span}.")
-    return value
-
-
-def _switch(table: dict[str, Any], key: str, where: str) -> bool:
-    value = table.get(key)
-    if not isinstance(value, bool):
-        raise ClinicalError("settings", f"{where}: '{key}' must be true or false.")
-    return value
 
 
 @cache
@@ -91,8 +71,8 @@ def load_settings(path: Path | str | None = None) -> AssessmentSettings:
     if "combined_findings" in data:
         where = f"{name} [combined_findings]"
         combined = data["combined_findings"]
-        combined_enabled = _switch(combined, "enabled", where)
-        combined_at_least = _whole(combined, "at_least", where, 2, None)
+        combined_enabled = true_or_false(combined, "enabled", where, code=CODE)
+        combined_at_least = whole_number(combined, "at_least", where, 2, None, code=CODE)
         combined_source = require_source(combined, where)
     else:
         shipped = load_settings()
@@ -102,9 +82,13 @@ def load_settings(path: Path | str | None = None) -> AssessmentSettings:
     # A cut-off must leave both bands possible: above the lowest SDS total, at most its top.
     low, high = instrument("sds").score_range or (0, 0)
     return AssessmentSettings(
-        sds_dependence_cutoff=_whole(sds, "dependence_cutoff", f"{name} [sds]", low + 1, high),
+        sds_dependence_cutoff=whole_number(
+            sds, "dependence_cutoff", f"{name} [sds]", low + 1, high, code=CODE
+        ),
         sds_source=require_source(sds, f"{name} [sds]"),
-        failed_tapers_at_least=_whole(tapers, "at_least", f"{name} [failed_tapers]", 1, None),
+        failed_tapers_at_least=whole_number(
+            tapers, "at_least", f"{name} [failed_tapers]", 1, None, code=CODE
+        ),
         failed_tapers_source=require_source(tapers, f"{name} [failed_tapers]"),
         file=str(file),
         combined_findings_enabled=combined_enabled,

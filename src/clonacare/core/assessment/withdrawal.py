@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from clonacare.core.errors import ClinicalError
-from clonacare.core.sourced import load_toml, require_source, to_decimal
+from clonacare.core.sourced import load_toml, number, require_source
 
 DATA_FILE = Path(__file__).parent / "data" / "withdrawal-risk.toml"
 
@@ -63,11 +63,11 @@ def withdrawal_rules() -> WithdrawalRules:
     if not isinstance(tiers, dict) or not isinstance(messages, dict):
         raise ClinicalError("data-file", f"{where}: [dose_tiers] and [messages] are required.")
     rules = WithdrawalRules(
-        rare_at_most_days_per_week=to_decimal(data.get("rare_at_most_days_per_week"), where),
-        short_below_months=to_decimal(data.get("short_below_months"), where),
-        long_at_least_months=to_decimal(data.get("long_at_least_months"), where),
-        low_at_most_mg=to_decimal(tiers.get("low_at_most_mg"), where),
-        moderate_at_most_mg=to_decimal(tiers.get("moderate_at_most_mg"), where),
+        rare_at_most_days_per_week=number(data, "rare_at_most_days_per_week", where),
+        short_below_months=number(data, "short_below_months", where),
+        long_at_least_months=number(data, "long_at_least_months", where),
+        low_at_most_mg=number(tiers, "low_at_most_mg", f"{where} [dose_tiers]"),
+        moderate_at_most_mg=number(tiers, "moderate_at_most_mg", f"{where} [dose_tiers]"),
         messages={str(k): str(v) for k, v in messages.items()},
         source=require_source(data, where),
     )

@@ -22,9 +22,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from clonacare.core.drugs.facts import known_drugs
 from clonacare.core.errors import ClinicalError
-from clonacare.core.sourced import load_toml, require_source, to_decimal
+from clonacare.core.sourced import (
+    load_toml,
+    one_of,
+    optional_text,
+    require_source,
+    required_text,
+    to_decimal,
+    true_or_false,
+)
 
+CODE = "formulary"  # the refusal code of a malformed formulary file
 DEFAULT_FILE = Path(__file__).parent / "data" / "formulary-us.toml"
 FORMS = ("tablet", "odt", "capsule", "liquid")
 FORM_NAMES = {
@@ -95,23 +105,17 @@ def _product(raw: Any, where: str, known_drugs: frozenset[str] | None) -> Produc
     unknown = set(raw) - _PRODUCT_KEYS
     if unknown:
         raise ClinicalError("formulary", f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
-    drug = raw.get("drug")
-    if not isinstance(drug, str) or not drug:
-        raise ClinicalError("formulary", f"{where}: 'drug' is required.")
+    drug = required_text(raw, "drug", where, code=CODE)
     if known_drugs is not None and drug not in known_drugs:
         raise ClinicalError("formulary", f"{where}: unknown drug {drug!r}.")
-    form = raw.get("form")
-    if form not in FORMS:
-        raise ClinicalError("formulary", f"{where}: 'form' must be one of {', '.join(FORMS)}.")
+    form = one_of(raw, "form", where, FORMS, code=CODE)
     key = "concentration_mg_per_ml" if form == "liquid" else "strength_mg"
     if key not in raw:
         raise ClinicalError("formulary", f"{where}: a {form} needs '{key}'.")
     mg = to_decimal(raw[key], f"{where} {key}")
     if not mg.is_finite() or mg <= 0:
         raise ClinicalError("formulary", f"{where}: '{key}' must be a positive number.")
-    scored = raw.get("scored", False)
-    if not isinstance(scored, bool):
-        raise ClinicalError("formulary", f"{where}: 'scored' must be true or false.")
+    scored = true_or_false(raw, "scored", where, default=False, code=CODE)
     if scored and form != "tablet":
         raise ClinicalError("formulary", f"{where}: only tablets can be scored.")
     return Product(
@@ -120,7 +124,7 @@ def _product(raw: Any, where: str, known_drugs: frozenset[str] | None) -> Produc
         mg_per_unit=mg,
         scored=scored,
         source=require_source(raw, where),
-        label=raw.get("label"),
+        label=optional_text(raw, "label", where, code=CODE),
     )
 
 
@@ -140,8 +144,6 @@ def _default_formulary() -> Formulary:
 
 
 def _load(path: Path) -> Formulary:
-    from clonacare.core.drugs.facts import known_drugs
-
     try:
         data = load_toml(path)
     except ClinicalError as exc:

@@ -54,10 +54,12 @@ def instrument(instrument_id: str) -> Instrument:
     ClinicalError("unknown-instrument") listing the known ids for anything else.
     """
     if instrument_id in licensed_ids():
+        # ``pack_file``: how a face says where the pack comes from (the CLI: its --pack).
         raise ClinicalError(
             "licensed-instrument",
-            f"{instrument_id} is licensed and not shipped; load your site's licensed pack "
-            f"(--pack FILE).",
+            f"{instrument_id} is licensed and not shipped; load your site's licensed "
+            "pack{pack_file}.",
+            terms={"pack_file": ""},
         )
     if instrument_id not in shipped_ids():
         raise ClinicalError(

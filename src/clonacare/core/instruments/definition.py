@@ -16,6 +16,15 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from clonacare.core.errors import ClinicalError
+from clonacare.core.sourced import (
+    fail,
+    one_of,
+    optional_text,
+    required_text,
+    text_list,
+    true_or_false,
+    whole_number,
+)
 
 Scoring = Literal["sum", "none"]
 Report = Literal["bands", "total", "trend", "classification"]
@@ -172,78 +181,33 @@ class Instrument:
 # --- loading ---------------------------------------------------------------------------
 
 
-def _fail(where: str, message: str) -> ClinicalError:
-    return ClinicalError("data-file", f"{where}: {message}")
-
-
-def _str(raw: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
-    value = raw.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(where, f"'{key}' must be a non-empty string.")
-    return value
-
-
-def _opt_str(raw: Mapping[str, Any], key: str, where: str) -> str | None:
-    if key not in raw:
-        return None
-    return _str(raw, key, where)
-
-
-def _int(raw: Mapping[str, Any], key: str, where: str) -> int:
-    value = raw.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(where, f"'{key}' must be a whole number.")
-    return value
-
-
-def _bool(raw: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
-    value = raw.get(key, default)
-    if not isinstance(value, bool):
-        raise _fail(where, f"'{key}' must be true or false.")
-    return value
-
-
-def _choice(raw: Mapping[str, Any], key: str, where: str, choices: tuple[str, ...]) -> str:
-    value = _str(raw, key, where)
-    if value not in choices:
-        raise _fail(where, f"'{key}' must be one of {', '.join(choices)}; got {value!r}.")
-    return value
-
-
-def _str_list(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise _fail(where, f"'{key}' must be a list of strings.")
-    return tuple(value)
-
-
 def _condition(raw: Any, where: str, item_ids: set[str]) -> Condition:
     if not isinstance(raw, Mapping):
-        raise _fail(where, "a condition is a table { any_of = [...], above = N }.")
-    any_of = _str_list(raw, "any_of", where)
+        raise fail(where, "a condition is a table { any_of = [...], above = N }.")
+    any_of = text_list(raw, "any_of", where)
     unknown = [i for i in any_of if i not in item_ids]
     if not any_of or unknown:
-        raise _fail(where, f"'any_of' must name items of this instrument; unknown: {unknown}.")
-    return Condition(any_of=any_of, above=_int(raw, "above", where))
+        raise fail(where, f"'any_of' must name items of this instrument; unknown: {unknown}.")
+    return Condition(any_of=any_of, above=whole_number(raw, "above", where))
 
 
 def _alert_rule(raw: Any, where: str, item_ids: set[str]) -> AlertRule:
     """``{ code, any_of, above }`` (an answer given) or ``{ code, unanswered_any_of }``,
     each with an optional ``source`` naming this instrument's evidence for the alert."""
     if not isinstance(raw, Mapping):
-        raise _fail(where, "an alert is a table { code, any_of, above }.")
-    code = _str(raw, "code", where)
+        raise fail(where, "an alert is a table { code, any_of, above }.")
+    code = required_text(raw, "code", where)
     source = raw.get("source")
     if source is not None and (not isinstance(source, str) or not source.strip()):
-        raise _fail(where, "an alert's 'source' must be non-empty text.")
+        raise fail(where, "an alert's 'source' must be non-empty text.")
     if "unanswered_any_of" not in raw:
         return AlertRule(code=code, when=_condition(raw, where, item_ids), source=source)
     if "any_of" in raw or "above" in raw:
-        raise _fail(where, "an alert has either 'any_of' and 'above' or 'unanswered_any_of'.")
-    unanswered = _str_list(raw, "unanswered_any_of", where)
+        raise fail(where, "an alert has either 'any_of' and 'above' or 'unanswered_any_of'.")
+    unanswered = text_list(raw, "unanswered_any_of", where)
     unknown = [i for i in unanswered if i not in item_ids]
     if not unanswered or unknown:
-        raise _fail(
+        raise fail(
             where, f"'unanswered_any_of' must name items of this instrument; unknown: {unknown}."
         )
     return AlertRule(code=code, unanswered=unanswered, source=source)
@@ -251,101 +215,101 @@ def _alert_rule(raw: Any, where: str, item_ids: set[str]) -> AlertRule:
 
 def _options(raw: Any, where: str) -> tuple[AnswerOption, ...]:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("options"), list):
-        raise _fail(where, "an option set is a table with an 'options' list.")
+        raise fail(where, "an option set is a table with an 'options' list.")
     options = []
     for n, entry in enumerate(raw["options"], start=1):
         at = f"{where} option {n}"
         if not isinstance(entry, Mapping):
-            raise _fail(at, "an option is a table { code, score, label }.")
+            raise fail(at, "an option is a table { code, score, label }.")
         options.append(
             AnswerOption(
-                code=_str(entry, "code", at),
-                score=_int(entry, "score", at),
-                label=_str(entry, "label", at),
-                aliases=_str_list(entry, "aliases", at),
+                code=required_text(entry, "code", at),
+                score=whole_number(entry, "score", at),
+                label=required_text(entry, "label", at),
+                aliases=text_list(entry, "aliases", at),
             )
         )
     tokens = [t.lower() for o in options for t in (o.code, *o.aliases)]
     if len(tokens) != len(set(tokens)):
-        raise _fail(where, "option codes and aliases must be distinct.")
+        raise fail(where, "option codes and aliases must be distinct.")
     if not options or min(o.score for o in options) < 0:
-        raise _fail(where, "an option set needs options with scores of 0 or more.")
+        raise fail(where, "an option set needs options with scores of 0 or more.")
     return tuple(options)
 
 
 def _items(data: Mapping[str, Any], where: str, condition_ids: set[str]) -> tuple[Item, ...]:
     raw_sets = data.get("option_sets", {})
     if not isinstance(raw_sets, Mapping):
-        raise _fail(where, "'option_sets' must be a table.")
+        raise fail(where, "'option_sets' must be a table.")
     sets = {name: _options(raw, f"{where} option set {name!r}") for name, raw in raw_sets.items()}
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
-        raise _fail(where, "an instrument needs [[items]].")
+        raise fail(where, "an instrument needs [[items]].")
     ids = {str(r.get("id")) for r in raw_items if isinstance(r, Mapping)}
     items: list[Item] = []
     seen: set[str] = set()
     for number, raw in enumerate(raw_items, start=1):
         at = f"{where} item {number}"
         if not isinstance(raw, Mapping):
-            raise _fail(at, "an item is a table.")
-        item_id = _str(raw, "id", at)
+            raise fail(at, "an item is a table.")
+        item_id = required_text(raw, "id", at)
         if not _ITEM_ID.match(item_id):
-            raise _fail(at, f"item id {item_id!r} must be letters, digits and hyphens.")
-        set_name = _str(raw, "options", at)
+            raise fail(at, f"item id {item_id!r} must be letters, digits and hyphens.")
+        set_name = required_text(raw, "options", at)
         if set_name not in sets:
-            raise _fail(at, f"option set {set_name!r} is not defined in [option_sets].")
-        excluded_when = _opt_str(raw, "excluded_when", at)
+            raise fail(at, f"option set {set_name!r} is not defined in [option_sets].")
+        excluded_when = optional_text(raw, "excluded_when", at)
         if excluded_when is not None and excluded_when not in condition_ids:
-            raise _fail(at, f"'excluded_when' names an undeclared condition {excluded_when!r}.")
+            raise fail(at, f"'excluded_when' names an undeclared condition {excluded_when!r}.")
         enabled = raw.get("enabled_when")
-        scored = _bool(raw, "scored", at, True)
+        scored = true_or_false(raw, "scored", at, True)
         items.append(
             Item(
                 id=item_id,
                 number=number,
-                text=_str(raw, "text", at),
+                text=required_text(raw, "text", at),
                 options=sets[set_name],
                 scored=scored,
-                required=_bool(raw, "required", at, True),
-                loinc=_opt_str(raw, "loinc", at),
+                required=true_or_false(raw, "required", at, True),
+                loinc=optional_text(raw, "loinc", at),
                 # skip logic may only look back: an item depends on answers already given
                 enabled_when=None if enabled is None else _condition(enabled, at, seen),
                 excluded_when=excluded_when,
-                rater=_choice(raw, "rater", at, ("self", "observer", "clinician"))
+                rater=one_of(raw, "rater", at, ("self", "observer", "clinician"))
                 if "rater" in raw
                 else "self",
-                note=_opt_str(raw, "note", at),
+                note=optional_text(raw, "note", at),
             )
         )
         seen.add(item_id)
     if len(ids) != len(items):
-        raise _fail(where, "item ids must be unique.")
+        raise fail(where, "item ids must be unique.")
     return tuple(items)
 
 
 def _bands(raw_bands: Any, where: str, item_ids: set[str], settings: set[str]) -> tuple[Band, ...]:
     if not isinstance(raw_bands, list):
-        raise _fail(where, "'bands' must be a list of tables.")
+        raise fail(where, "'bands' must be a list of tables.")
     bands = []
     for n, raw in enumerate(raw_bands, start=1):
         at = f"{where} band {n}"
         if not isinstance(raw, Mapping):
-            raise _fail(at, "a band is a table.")
-        min_setting = _opt_str(raw, "min_setting", at)
-        max_below = _opt_str(raw, "max_below_setting", at)
+            raise fail(at, "a band is a table.")
+        min_setting = optional_text(raw, "min_setting", at)
+        max_below = optional_text(raw, "max_below_setting", at)
         for name in (min_setting, max_below):
             if name is not None and name not in settings:
-                raise _fail(at, f"setting {name!r} is not declared in 'settings'.")
+                raise fail(at, f"setting {name!r} is not declared in 'settings'.")
         when = raw.get("when")
         bands.append(
             Band(
-                label=_str(raw, "label", at),
-                min=_int(raw, "min", at) if "min" in raw else None,
-                max=_int(raw, "max", at) if "max" in raw else None,
+                label=required_text(raw, "label", at),
+                min=whole_number(raw, "min", at) if "min" in raw else None,
+                max=whole_number(raw, "max", at) if "max" in raw else None,
                 min_setting=min_setting,
                 max_below_setting=max_below,
                 when=None if when is None else _condition(when, at, item_ids),
-                otherwise=_bool(raw, "otherwise", at, False),
+                otherwise=true_or_false(raw, "otherwise", at, False),
             )
         )
     return tuple(bands)
@@ -355,11 +319,11 @@ def _check_consistency(instrument: Instrument, where: str) -> None:
     """Refuse a file whose numbers do not agree with each other."""
     if instrument.scoring == "sum":
         if instrument.score_range is None:
-            raise _fail(where, "a summed instrument needs 'score_range'.")
+            raise fail(where, "a summed instrument needs 'score_range'.")
         low, high = instrument.score_range
         can_reach = sum(i.max_score for i in instrument.items if i.scored)
         if low != 0 or high != can_reach:
-            raise _fail(
+            raise fail(
                 where,
                 f"'score_range' is [{low}, {high}] but the scored items add up to 0–{can_reach}.",
             )
@@ -371,29 +335,29 @@ def _check_consistency(instrument: Instrument, where: str) -> None:
             covered: list[int] = []
             for band in fixed:
                 if band.min is None or band.max is None or band.min > band.max:
-                    raise _fail(where, f"band {band.label!r} needs min ≤ max.")
+                    raise fail(where, f"band {band.label!r} needs min ≤ max.")
                 covered.extend(range(band.min, band.max + 1))
             if instrument.score_range is None:
-                raise _fail(where, "an instrument reported in bands needs 'score_range'.")
+                raise fail(where, "an instrument reported in bands needs 'score_range'.")
             expected = list(range(instrument.score_range[0], instrument.score_range[1] + 1))
             if sorted(covered) != expected:
-                raise _fail(where, "bands must cover the score range once, without gaps.")
+                raise fail(where, "bands must cover the score range once, without gaps.")
     if instrument.report == "classification" and not (
         instrument.bands and instrument.bands[-1].otherwise
     ):
-        raise _fail(where, "a classification needs a last band with 'otherwise = true'.")
+        raise fail(where, "a classification needs a last band with 'otherwise = true'.")
     if instrument.report in ("trend", "total") and instrument.bands:
-        raise _fail(where, f"an instrument reported as a {instrument.report} has no bands.")
+        raise fail(where, f"an instrument reported as a {instrument.report} has no bands.")
     for rule in instrument.alerts:
         if rule.code not in ALERT_CODES:
-            raise _fail(where, f"alert {rule.code!r} is not one of {', '.join(ALERT_CODES)}.")
+            raise fail(where, f"alert {rule.code!r} is not one of {', '.join(ALERT_CODES)}.")
     suicide_items = {
         i for r in instrument.alerts if r.code in SUICIDE_ANSWER_CODES for i in r.items()
     }
     watched = {i for r in instrument.alerts if r.code == SCREEN_INCOMPLETE for i in r.unanswered}
     unwatched = [i.id for i in instrument.items if i.id in suicide_items - watched]
     if unwatched:
-        raise _fail(
+        raise fail(
             where,
             f"suicide item {unwatched[0]!r} needs an alert {SCREEN_INCOMPLETE!r} with "
             f"'unanswered_any_of' naming it: an unanswered suicide question is never negative.",
@@ -406,23 +370,21 @@ def parse_instrument(data: Mapping[str, Any], where: str, *, licensed: bool = Fa
     ``where`` names the file in error messages. Raises ClinicalError("data-file") naming
     the field for anything missing, mistyped or inconsistent.
     """
-    instrument_id = _str(data, "id", where)
+    instrument_id = required_text(data, "id", where)
     if not _ID.match(instrument_id):
-        raise _fail(
-            where, f"instrument id {instrument_id!r} must be lower-case letters, digits, -."
-        )
+        raise fail(where, f"instrument id {instrument_id!r} must be lower-case letters, digits, -.")
     raw_conditions = data.get("conditions", [])
     if not isinstance(raw_conditions, list):
-        raise _fail(where, "'conditions' must be a list of tables.")
+        raise fail(where, "'conditions' must be a list of tables.")
     conditions = tuple(
         InstrumentCondition(
-            id=_str(c, "id", f"{where} condition"),
-            label=_str(c, "label", f"{where} condition"),
-            source=_str(c, "source", f"{where} condition"),
+            id=required_text(c, "id", f"{where} condition"),
+            label=required_text(c, "label", f"{where} condition"),
+            source=required_text(c, "source", f"{where} condition"),
         )
         for c in raw_conditions
     )
-    settings = _str_list(data, "settings", where)
+    settings = text_list(data, "settings", where)
     items = _items(data, where, {c.id for c in conditions})
     item_ids = {i.id for i in items}
     raw_range = data.get("score_range")
@@ -433,33 +395,33 @@ def parse_instrument(data: Mapping[str, Any], where: str, *, licensed: bool = Fa
             or len(raw_range) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw_range)
         ):
-            raise _fail(where, "'score_range' must be [low, high].")
+            raise fail(where, "'score_range' must be [low, high].")
         score_range = (raw_range[0], raw_range[1])
     raw_alerts = data.get("alerts", [])
     if not isinstance(raw_alerts, list):
-        raise _fail(where, "'alerts' must be a list of tables.")
+        raise fail(where, "'alerts' must be a list of tables.")
     alerts = tuple(_alert_rule(a, f"{where} alert", item_ids) for a in raw_alerts)
     raw_loinc = data.get("loinc")
     loinc = None
     if raw_loinc is not None:
         if not isinstance(raw_loinc, Mapping):
-            raise _fail(where, "'loinc' must be a table.")
+            raise fail(where, "'loinc' must be a table.")
         loinc = Loinc(
-            panel=_opt_str(raw_loinc, "panel", f"{where} loinc"),
-            total=_opt_str(raw_loinc, "total", f"{where} loinc"),
-            source=_str(raw_loinc, "source", f"{where} loinc"),
+            panel=optional_text(raw_loinc, "panel", f"{where} loinc"),
+            total=optional_text(raw_loinc, "total", f"{where} loinc"),
+            source=required_text(raw_loinc, "source", f"{where} loinc"),
         )
     instrument = Instrument(
         id=instrument_id,
-        title=_str(data, "title", where),
-        short_title=_str(data, "short_title", where),
-        construct=_str(data, "construct", where),
-        source=_str(data, "source", where),
-        licence=_str(data, "licence", where),
-        wording=cast(Wording, _choice(data, "wording", where, WORDINGS)),
-        stem=_str(data, "stem", where),
-        scoring=cast(Scoring, _choice(data, "scoring", where, SCORINGS)),
-        report=cast(Report, _choice(data, "report", where, REPORTS)),
+        title=required_text(data, "title", where),
+        short_title=required_text(data, "short_title", where),
+        construct=required_text(data, "construct", where),
+        source=required_text(data, "source", where),
+        licence=required_text(data, "licence", where),
+        wording=cast(Wording, one_of(data, "wording", where, WORDINGS)),
+        stem=required_text(data, "stem", where),
+        scoring=cast(Scoring, one_of(data, "scoring", where, SCORINGS)),
+        report=cast(Report, one_of(data, "report", where, REPORTS)),
         score_range=score_range,
         items=items,
         bands=_bands(data.get("bands", []), where, item_ids, set(settings)),
@@ -467,7 +429,7 @@ def parse_instrument(data: Mapping[str, Any], where: str, *, licensed: bool = Fa
         conditions=conditions,
         settings=settings,
         loinc=loinc,
-        notes=_str_list(data, "notes", where),
+        notes=text_list(data, "notes", where),
         licensed=licensed,
     )
     _check_consistency(instrument, where)

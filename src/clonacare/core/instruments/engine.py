@@ -52,7 +52,7 @@ class ScoreResult:
     notes: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``clonacare score --format json``."""
+        """The JSON shape of the result (what ``clonacare score`` prints as JSON)."""
         return {
             "instrument": self.instrument,
             "total": self.total,

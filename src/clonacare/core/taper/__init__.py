@@ -10,12 +10,19 @@ Public API::
     adjust_plan(plan, date(2027, 3, 1), Pause(days=14), reason="insomnia")
     render(plan, "table", stamp)         # json | table | csv | ics | svg | dispensing
 
+The data are passed as loaded objects (``plan_taper(request, formulary, rules=...,
+table=...)``); ``request_formulary(request)`` loads the formulary a request names by path.
+
 Errors are ClinicalError with a stable code ("rate-limit", "confirmation-required",
-"formulary", "bad-dose", "bad-option", "unknown-drug", "bad-plan", ...).
+"formulary", "bad-dose", "bad-option", "unknown-drug", "bad-plan", ...). Their messages,
+the warnings and the step notes name clinical terms ("the step", "an override
+reason"); a face words them in its own names with ``ClinicalError.worded(names)``,
+``plan_to_dict(plan, names)`` and ``render(plan, fmt, stamp, names)`` (terms.py).
 """
 
 from __future__ import annotations
 
+from clonacare.core.taper.context import request_formulary
 from clonacare.core.taper.model import (
     DOSE_TIMES,
     METHODS,
@@ -41,11 +48,13 @@ from clonacare.core.taper.revisions import (
 )
 from clonacare.core.taper.rules import Rules, load_rules
 from clonacare.core.taper.serialize import plan_from_dict, plan_to_dict
+from clonacare.core.taper.terms import TERMS, with_capitals
 
 __all__ = [
     "DOSE_TIMES",
     "FORMATS",
     "METHODS",
+    "TERMS",
     "Adjustment",
     "CustomStep",
     "Dose",
@@ -67,4 +76,6 @@ __all__ = [
     "plan_taper",
     "plan_to_dict",
     "render",
+    "request_formulary",
+    "with_capitals",
 ]

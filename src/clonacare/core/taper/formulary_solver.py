@@ -10,6 +10,7 @@ forms. It uses up to two solid products, three only when two cannot make the dos
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -21,7 +22,8 @@ from clonacare.core.taper.model import ProductQuantity
 
 _FORM_RANK = {"tablet": 0, "capsule": 1, "odt": 2, "liquid": 3}
 _HALF = Decimal("0.5")
-_Found = tuple[tuple[Decimal, ...], tuple[tuple[Product, Decimal], ...]]
+_Parts = tuple[tuple[Product, Decimal], ...]  # (product, quantity) pairs
+_Found = tuple[tuple[Decimal, ...], _Parts]
 
 
 def _piece_mg(product: Product, resolution_ml: Decimal) -> Decimal:
@@ -35,6 +37,26 @@ def _quantity_step(product: Product, resolution_ml: Decimal) -> Decimal:
     if product.form == "liquid":
         return resolution_ml
     return _HALF if product.scored else Decimal(1)
+
+
+def _preference(parts: _Parts, liquid: Product | None) -> tuple[Decimal, ...]:
+    """How much the solver prefers a way to make a dose, smallest first: no liquid, fewer
+    half tablets, the weakest liquid and the smallest volume of it, fewer units, fewer
+    different products, the regular tablet over other forms."""
+    halves = sum(1 for p, q in parts if p.form != "liquid" and q % 1 != 0)
+    units = sum(
+        int(q.to_integral_value(rounding="ROUND_CEILING")) for p, q in parts if p.form != "liquid"
+    )
+    volume = parts[-1][1] if liquid is not None else Decimal(0)
+    return (
+        Decimal(int(liquid is not None)),
+        Decimal(halves),
+        liquid.mg_per_unit if liquid is not None else Decimal(0),  # weakest liquid
+        volume,  # tablets make what they can, liquid the rest
+        Decimal(units),
+        Decimal(len(parts)),
+        Decimal(sum(_FORM_RANK[p.form] for p, _ in parts)),
+    )
 
 
 def _fraction_gcd(values: list[Fraction]) -> Fraction:
@@ -119,73 +141,67 @@ class DoseMaker:
     def _fill(
         self, mg: Decimal, solids: tuple[Product, ...], liquid: Product | None
     ) -> _Found | None:
-        """Best way to make ``mg`` using every product given (each at least one piece)."""
+        """Best way to make ``mg`` using every product given (each at least one piece):
+        the first, in the order tried, of the ways the solver prefers most."""
         best: _Found | None = None
-
-        def finish(remaining: Decimal, chosen: list[tuple[Product, Decimal]]) -> None:
-            nonlocal best
-            parts = list(chosen)
-            if liquid is not None:
-                if remaining <= 0:
-                    return
-                volume = remaining / liquid.mg_per_unit
-                if volume % self.resolution_ml != 0:
-                    return
-                parts.append((liquid, volume))
-            elif remaining != 0:
-                return
-            halves = sum(1 for p, q in parts if p.form != "liquid" and q % 1 != 0)
-            units = sum(
-                int(q.to_integral_value(rounding="ROUND_CEILING"))
-                for p, q in parts
-                if p.form != "liquid"
-            )
-            volume = parts[-1][1] if liquid is not None else Decimal(0)
-            key = (
-                Decimal(int(liquid is not None)),
-                Decimal(halves),
-                liquid.mg_per_unit if liquid is not None else Decimal(0),  # weakest liquid
-                volume,  # tablets make what they can, liquid the rest
-                Decimal(units),
-                Decimal(len(parts)),
-                Decimal(sum(_FORM_RANK[p.form] for p, _ in parts)),
-            )
+        for parts in self._ways(mg, solids, liquid, ()):
+            key = _preference(parts, liquid)
             if best is None or key < best[0]:
-                best = (key, tuple(parts))
-
-        def place(index: int, remaining: Decimal, chosen: list[tuple[Product, Decimal]]) -> None:
-            if index == len(solids):
-                finish(remaining, chosen)
-                return
-            product = solids[index]
-            step = _quantity_step(product, self.resolution_ml)
-            last_solid = index == len(solids) - 1 and liquid is None
-            if last_solid:
-                quantity = remaining / product.mg_per_unit
-                if quantity >= step and quantity % step == 0:
-                    place(index + 1, Decimal(0), [*chosen, (product, quantity)])
-                return
-            if index == len(solids) - 1 and liquid is not None:
-                # The liquid makes the rest: only the largest quantities can win (the
-                # smallest volume), one whole and one with a half tablet.
-                for quantity in self._largest_before_liquid(product, remaining, liquid):
-                    place(
-                        index + 1,
-                        remaining - quantity * product.mg_per_unit,
-                        [*chosen, (product, quantity)],
-                    )
-                return
-            quantity = step
-            while quantity * product.mg_per_unit <= remaining:
-                place(
-                    index + 1,
-                    remaining - quantity * product.mg_per_unit,
-                    [*chosen, (product, quantity)],
-                )
-                quantity += step
-
-        place(0, mg, [])
+                best = (key, parts)
         return best
+
+    def _ways(
+        self,
+        remaining: Decimal,
+        solids: tuple[Product, ...],
+        liquid: Product | None,
+        chosen: _Parts,
+    ) -> Iterator[_Parts]:
+        """Every way to make ``remaining`` with a quantity of each of ``solids`` (in
+        order, smallest quantities first) and the ``liquid``, if any, making the rest."""
+        if not solids:
+            done = self._with_liquid(remaining, liquid, chosen)
+            if done is not None:
+                yield done
+            return
+        product, rest = solids[0], solids[1:]
+        exact = not rest and liquid is None  # the last solid makes the rest exactly
+        for quantity in self._quantities(product, remaining, liquid, last=not rest):
+            left = Decimal(0) if exact else remaining - quantity * product.mg_per_unit
+            yield from self._ways(left, rest, liquid, (*chosen, (product, quantity)))
+
+    def _quantities(
+        self, product: Product, remaining: Decimal, liquid: Product | None, *, last: bool
+    ) -> list[Decimal]:
+        """The quantities of ``product`` worth trying with ``remaining`` mg to make."""
+        step = _quantity_step(product, self.resolution_ml)
+        if last and liquid is None:
+            quantity = remaining / product.mg_per_unit
+            return [quantity] if quantity >= step and quantity % step == 0 else []
+        if last and liquid is not None:
+            # The liquid makes the rest: only the largest quantities can win (the
+            # smallest volume), one whole and one with a half tablet.
+            return self._largest_before_liquid(product, remaining, liquid)
+        quantities = []
+        quantity = step
+        while quantity * product.mg_per_unit <= remaining:
+            quantities.append(quantity)
+            quantity += step
+        return quantities
+
+    def _with_liquid(
+        self, remaining: Decimal, liquid: Product | None, chosen: _Parts
+    ) -> _Parts | None:
+        """``chosen`` and the volume of ``liquid`` that makes ``remaining``, measurable at
+        the formulary's resolution; without a liquid, ``chosen`` when nothing remains."""
+        if liquid is None:
+            return chosen if remaining == 0 else None
+        if remaining <= 0:
+            return None
+        volume = remaining / liquid.mg_per_unit
+        if volume % self.resolution_ml != 0:
+            return None
+        return (*chosen, (liquid, volume))
 
     def _largest_before_liquid(
         self, product: Product, remaining: Decimal, liquid: Product

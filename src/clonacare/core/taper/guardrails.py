@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 from clonacare.core.drugs import SEIZURE_DISORDERS, applicable_label_maximums, drug_facts
-from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.model import (
+    CUSTOM,
     DISCONTINUATION,
     END_DOSE,
+    REDUCTION,
     PatientFactors,
     PlanWarning,
+    Step,
+    TaperRequest,
 )
+from clonacare.core.taper.numbers import clean, mg_text
 from clonacare.core.taper.rules import Rules
+from clonacare.core.taper.terms import refused, verbatim
 
 
 @dataclass(frozen=True)
@@ -174,11 +180,13 @@ def require_confirmation(unconfirmed: list[PlanWarning]) -> None:
     """Refuse a plan with blocking warnings no clinician has confirmed."""
     if not unconfirmed:
         return
-    reasons = "; ".join(f"{w.message} [{w.source}]" for w in unconfirmed)
-    raise ClinicalError(
+    reasons = "; ".join(
+        f"{w.template or verbatim(w.message)} [{verbatim(w.source)}]" for w in unconfirmed
+    )
+    raise refused(
         "confirmation-required",
         f"Plan blocked until a clinician confirms: {reasons} "
-        "Give --confirmed-by NAME once the responsible clinician has confirmed.",
+        "Give {confirming_prescriber} once the responsible clinician has confirmed.",
     )
 
 
@@ -266,3 +274,106 @@ def stop_breaches(levels: list[Level], threshold_de: Fraction) -> list[Breach]:
 
 def _mg(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+# The step kinds that cut the dose (the first of them opens the initial pace's window).
+CUT_KINDS = (REDUCTION, CUSTOM, END_DOSE)
+
+
+def confirmed_start(
+    request: TaperRequest, rules: Rules
+) -> tuple[list[PlanWarning], PlanWarning | None]:
+    """The patient's warnings and the starting dose's ``label-maximum`` warning (or None).
+
+    Refuses (ClinicalError "confirmation-required") while a blocking one has no
+    ``confirmed_by``: a plan and each revision of it are held the same way.
+    """
+    warnings, unconfirmed = patient_warnings(request.patient, request.drug, rules)
+    daily = sum((clean(mg) for _, mg in request.doses), Decimal(0))
+    seizure = any(w.code == "seizure-disorder" for w in warnings)
+    label = label_maximum_warning(
+        request.drug,
+        daily,
+        seizure,
+        request.patient.indication,
+        starting_dose=True,
+        confirmed_by=request.patient.confirmed_by,
+    )
+    if label is not None and label.confirmed_by is None:
+        unconfirmed.append(label)
+    require_confirmation(unconfirmed)
+    return warnings, label
+
+
+def no_worse_than(breach: Breach, stored: list[Breach]) -> bool:
+    """Is ``breach`` one the stored plan already had, or a milder one of the same rule?
+    A stop from a dose no higher, a cut in the window no deeper, a step no shorter."""
+    for old in stored:
+        if old.rule != breach.rule:
+            continue
+        if breach.rule == "stop" and breach.from_de <= old.from_de:
+            return True
+        if breach.rule == "min-step" and breach.days >= old.days:
+            return True
+        if breach.rule == "ceiling" and breach.to_de * old.from_de >= old.to_de * breach.from_de:
+            return True
+    return False
+
+
+def initial_cut_warning(rules: Rules, steps: tuple[Step, ...]) -> PlanWarning | None:
+    """``initial-cut`` when the cuts of the first days of reductions (the rules' window,
+    14 days, from the first cut) take more than ASAM's usual 5–10% together."""
+    first = next((i for i, s in enumerate(steps) if s.kind in CUT_KINDS and s.change_pct < 0), None)
+    if first is None or first == 0:
+        return None
+    before = steps[first - 1].diazepam_equivalent_mg
+    if before <= 0:
+        return None
+    end = steps[first].start + timedelta(days=rules.initial_cut_window_days)
+    # The stop is judged by the stop rule, not as a cut of the initial pace.
+    window = [s for s in steps[first:] if s.start < end and s.kind != DISCONTINUATION]
+    lowest = min(s.diazepam_equivalent_mg for s in window)
+    total = (before - lowest) / before * 100
+    if total <= Fraction(rules.initial_cut_high_pct):
+        return None
+    usual = f"{mg_text(rules.initial_cut_low_pct)}–{mg_text(rules.initial_cut_high_pct)}%"
+    cuts = [s for s in window if s.change_pct < 0]
+    shown = signed_pct(-total / 100).lstrip("−")
+    if len(cuts) == 1:
+        step = cuts[0]
+        message = (
+            f"The first cut (step {step.number}, {step.start.isoformat()}) is {shown}%, "
+            f"above the usual initial {usual}."
+        )
+        source = rules.initial_cut_source
+    else:
+        last_day = end - timedelta(days=1)
+        message = (
+            f"The cuts in the first {rules.initial_cut_window_days} days of reductions "
+            f"(steps {cuts[0].number}–{cuts[-1].number}, {steps[first].start.isoformat()} "
+            f"to {last_day.isoformat()}) take {shown}% together, above the usual initial "
+            f"{usual}."
+        )
+        source = f"{rules.initial_cut_source}; {rules.initial_cut_window_source}"
+    return PlanWarning(code="initial-cut", message=message, source=source)
+
+
+def signed_pct(change: Fraction) -> str:
+    """A change as a signed percentage to 2 places: "+5", "−30", "−12.5"."""
+    value = round(float(change) * 100, 2)
+    return f"{value:+.2f}".rstrip("0").rstrip(".").replace("-", "−")
+
+
+def limit_sources(rules: Rules, rules_broken: set[str]) -> str:
+    """The sources of the limits broken ("ceiling", "min-step", "stop", "switch"), each
+    part once ("ASAM 2025 Rec 6 …" is in both the ceiling's and the stop's)."""
+    parts: list[str] = []
+    for rule, source in (
+        ("ceiling", rules.ceiling_source),
+        ("min-step", rules.min_step_source),
+        ("stop", rules.stop_source),
+        ("switch", rules.crossover_portion_source),
+    ):
+        if rule in rules_broken:
+            parts.extend(p for p in source.split("; ") if p not in parts)
+    return "; ".join(parts)

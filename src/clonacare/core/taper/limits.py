@@ -1,8 +1,10 @@
 """The bounds on a plan's inputs: doses, steps, lengths, dates and age.
 
-Each refusal is a ClinicalError whose message names the option at fault. The limits come
+Each refusal is a ClinicalError whose message names the input at fault in clinical terms
+(core/taper/terms.py). The limits come
 from ``rules.toml`` (typo guards and engineering limits, each with its source) and, for
-age, from the assessment record's bound, so every part of Clonacare accepts the same ages.
+age, from the bound the assessment record shares (core/age.py), so every part of
+Clonacare accepts the same ages.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from clonacare.core.age import age_bound
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.model import DOSE_TIMES, TaperRequest
 from clonacare.core.taper.numbers import a_or_an, clean, mg_text
 from clonacare.core.taper.rules import Rules
+from clonacare.core.taper.terms import refused, verbatim
 
 if TYPE_CHECKING:
     from clonacare.core.taper.context import PlanContext
@@ -30,63 +34,64 @@ def most_mg(context: PlanContext, drug: str) -> Decimal:
     return clean(context.rules.max_daily_de_mg * equivalent / 10)
 
 
-def check_mg(context: PlanContext, value: Decimal, option: str, drug: str) -> None:
-    """Refuse an amount of ``drug`` above the plausibility limit, naming ``option``."""
+def check_mg(context: PlanContext, value: Decimal, what: str, drug: str) -> None:
+    """Refuse an amount of ``drug`` above the plausibility limit, naming ``what`` (a
+    template naming the engine's terms: ``"{End_dose}"``)."""
     most = most_mg(context, drug)
     if value > most:
         rules = context.rules
-        raise ClinicalError(
+        raise refused(
             "implausible-dose",
-            f"{option} {mg_text(value)} mg is above the {mg_text(most)} mg of {drug} this tool "
+            f"{what} {mg_text(value)} mg is above the {mg_text(most)} mg of {drug} this tool "
             f"accepts ({mg_text(rules.max_daily_de_mg)} mg diazepam-equivalent; "
-            f"{rules.plausibility_source}); check the value.",
+            f"{verbatim(rules.plausibility_source)}); check the value.",
         )
 
 
 def check_taper_amounts(context: PlanContext) -> None:
-    """The daily dose, --step (fixed) and --end-dose against the plausibility limit, and
-    --step against the smallest step this tool accepts."""
+    """The daily dose, the step (fixed) and the end dose against the plausibility limit,
+    and the step against the smallest step this tool accepts."""
     request = context.request
     rules = context.rules
     daily = sum((mg for _, mg in request.doses), Decimal(0))
     if daily > most_mg(context, request.drug):
-        raise ClinicalError(
+        raise refused(
             "implausible-dose",
-            f"--dose: {request.drug} {mg_text(daily)} mg/day is "
+            f"{{Current_dose}}: {verbatim(request.drug)} {mg_text(daily)} mg/day is "
             f"{mg_text(context.de(request.drug, daily))} mg diazepam-equivalent, above the "
             f"{mg_text(rules.max_daily_de_mg)} mg this tool accepts "
-            f"({rules.plausibility_source}); check the dose.",
+            f"({verbatim(rules.plausibility_source)}); check the dose.",
         )
     drug = context.taper_drug
     if request.end_dose_mg is not None:
-        check_mg(context, request.end_dose_mg, "--end-dose", drug)
+        check_mg(context, request.end_dose_mg, "{End_dose}", drug)
     step = request.step
     if step is None:
         return
     if request.method == "fixed":
-        check_mg(context, step, "--step", drug)
+        check_mg(context, step, "{Step}", drug)
         start = daily if drug == request.drug else context.de(request.drug, daily)
         if step >= start:
-            raise ClinicalError(
+            raise refused(
                 "bad-option",
-                f"--step {mg_text(step)} mg is the whole {drug} daily dose "
+                f"{{Step}} {mg_text(step)} mg is the whole {drug} daily dose "
                 f"({mg_text(start)} mg): the first cut would stop it at once, which is not a "
-                "taper; choose a smaller --step.",
+                "taper; choose a smaller {step_size}.",
             )
         quantum = context.maker(drug).quantum
         if quantum is not None and step < quantum:
-            raise ClinicalError(
+            raise refused(
                 "bad-option",
-                f"--step {mg_text(step)} mg is smaller than the smallest change the formulary "
-                f"'{context.formulary.name}' can make to {a_or_an(drug)} dose "
+                f"{{Step}} {mg_text(step)} mg is smaller than the smallest change the formulary "
+                f"'{verbatim(context.formulary.name)}' can make to {a_or_an(drug)} dose "
                 f"({mg_text(quantum)} mg); "
-                f"choose --step {mg_text(quantum)} or more.",
+                f"choose {{step}} {mg_text(quantum)} or more.",
             )
     elif request.method == "percent" and step < rules.min_percent_step:
-        raise ClinicalError(
+        raise refused(
             "bad-option",
-            f"--step for --method percent must be at least {mg_text(rules.min_percent_step)} "
-            f"({rules.min_percent_step_source}).",
+            f"{{Step}} for {{percent_method}} must be at least "
+            f"{mg_text(rules.min_percent_step)} ({verbatim(rules.min_percent_step_source)}).",
         )
 
 
@@ -98,10 +103,10 @@ def latest_start(rules: Rules) -> date:
 def check_start(request: TaperRequest, rules: Rules) -> None:
     latest = latest_start(rules)
     if request.start > latest:
-        raise ClinicalError(
+        raise refused(
             "bad-option",
-            f"--start {request.start.isoformat()} is too late: a plan may last up to "
-            f"{rules.max_plan_days} days ({rules.max_plan_days_source}) and the calendar "
+            f"{{Start_date}} {request.start.isoformat()} is too late: a plan may last up to "
+            f"{rules.max_plan_days} days ({verbatim(rules.max_plan_days_source)}) and the calendar "
             f"ends on {date.max.isoformat()}; start on or before {latest.isoformat()}.",
         )
 
@@ -110,23 +115,20 @@ def check_age(request: TaperRequest) -> None:
     age = request.patient.age
     if age is None:
         return
-    # The assessment record's bound on age (a typo guard with its source), reused so the
-    # clinic form, `clonacare assess` and the taper accept the same ages. Imported here:
-    # the assessment package imports the taper rules.
-    from clonacare.core.assessment.record import record_bounds
-
-    bound = record_bounds()["age"]
+    # The assessment record's bound on age (a typo guard with its source), shared so the
+    # clinic form, `clonacare assess` and the taper accept the same ages.
+    bound = age_bound()
     if not 0 <= age <= bound.max:
-        raise ClinicalError(
+        raise refused(
             "bad-option",
-            f"--age must be a whole number of years from 0 to {mg_text(bound.max)} "
-            f"({bound.source}); got {age}.",
+            f"{{Age}} must be a whole number of years from 0 to {mg_text(bound.max)} "
+            f"({verbatim(bound.source)}); got {age}.",
         )
 
 
 def check_doses(request: TaperRequest) -> None:
     if not request.doses:
-        raise ClinicalError("bad-dose", "Give the current dose: --dose TIME=MG, one per dose time.")
+        raise refused("bad-dose", "Give the current dose: {dose_at_each_time}, one per dose time.")
     seen: set[str] = set()
     for time, mg in request.doses:
         if time not in DOSE_TIMES:
@@ -148,26 +150,28 @@ def check_method_options(request: TaperRequest, rules: Rules) -> None:
     if method in ("percent", "fixed"):
         if step is None:
             unit = "a percentage" if method == "percent" else "mg"
-            raise ClinicalError("bad-option", f"--method {method} needs --step ({unit}).")
+            method_term = f"{method.capitalize()}_method"
+            raise refused("bad-option", f"{{{method_term}}} needs {{step}} ({unit}).")
         if method == "percent" and not Decimal(0) < step < Decimal(100):
-            raise ClinicalError(
-                "bad-option", "--step for --method percent must be more than 0 and below 100."
+            raise refused(
+                "bad-option", "{Step} for {percent_method} must be more than 0 and below 100."
             )
         if method == "fixed" and step <= 0:
-            raise ClinicalError("bad-option", "--step for --method fixed must be more than 0 mg.")
+            raise refused("bad-option", "{Step} for {fixed_method} must be more than 0 mg.")
     elif step is not None:
-        raise ClinicalError("bad-option", f"--step does not apply to --method {method}.")
+        raise refused("bad-option", f"{{Step}} does not apply to {{{method}_method}}.")
     if method == "custom":
         if not request.custom_steps:
-            raise ClinicalError("bad-option", "--method custom needs --steps.")
+            raise refused("bad-option", "{Custom_method} needs {custom_steps}.")
         if request.end_dose_mg is not None:
-            raise ClinicalError(
+            raise refused(
                 "bad-option",
-                "--end-dose does not apply to --method custom: end --steps with the dose to hold.",
+                "{End_dose} does not apply to {custom_method}: end {custom_steps} with the dose "
+                "to hold.",
             )
     elif request.custom_steps:
-        raise ClinicalError("bad-option", "--steps applies to --method custom only.")
+        raise refused("bad-option", "{Custom_steps} applies to {custom_method} only.")
     if request.end_dose_mg is not None and request.end_dose_mg <= 0:
-        raise ClinicalError(
-            "bad-option", "--end-dose must be more than 0 mg (to stop the drug, leave it out)."
+        raise refused(
+            "bad-option", "{End_dose} must be more than 0 mg (to stop the drug, leave it out)."
         )

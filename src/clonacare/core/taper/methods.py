@@ -2,18 +2,26 @@
 
 The planner then picks a dose the formulary can make inside the limits: for percent
 and bands the smallest at or above the target, for fixed the nearest to it.
-Targets are exact Fractions in mg of the drug being tapered.
+Targets are exact Fractions in mg of the drug being tapered. The custom method takes
+the prescriber's own steps (:func:`custom`); :class:`MethodSettings` holds the method
+and its parameters as the reductions use them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal, localcontext
 from fractions import Fraction
 
 from clonacare.core.errors import ClinicalError
+from clonacare.core.taper.context import Draft, PlanContext
+from clonacare.core.taper.limits import check_mg
+from clonacare.core.taper.model import CUSTOM, DISCONTINUATION, DOSE_TIMES, END_DOSE
+from clonacare.core.taper.numbers import clean, mg_text
 from clonacare.core.taper.rules import Band, Rules
+from clonacare.core.taper.terms import refused
 
 ToMg = Callable[[Fraction], Fraction]
 
@@ -70,3 +78,100 @@ def band_for(daily_de: Fraction, rules: Rules) -> Band:
     if not rules.bands:
         raise ClinicalError("data-file", "rules.toml: the bands method needs [[bands.band]].")
     return rules.bands[-1]
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    """The method and its parameters for the reductions (revisions may change them)."""
+
+    method: str
+    step: Decimal | None
+    interval_days: int
+    end_dose_mg: Decimal | None
+    final_hold_days: int | None
+
+
+def method_settings(context: PlanContext) -> MethodSettings:
+    request = context.request
+    return MethodSettings(
+        method=request.method,
+        step=request.step,
+        interval_days=context.interval_days,
+        end_dose_mg=request.end_dose_mg,
+        final_hold_days=request.final_hold_days,
+    )
+
+
+def custom(context: PlanContext, drafts: list[Draft]) -> str:
+    """Append the prescriber's own steps; returns the outcome."""
+    request = context.request
+    maker = context.maker(context.taper_drug)
+    outcome = "end-dose"
+    for number, step in enumerate(request.custom_steps, start=1):
+        last = drafts[-1]
+        if last.kind == DISCONTINUATION:
+            raise ClinicalError(
+                "bad-option",
+                f"Custom step {number - 1} stops the drug; it must be the last step.",
+            )
+        day = (step.start - request.start).days
+        if day <= last.day:
+            previous = request.start + timedelta(days=last.day)
+            raise ClinicalError(
+                "bad-option",
+                f"Custom step {number} ({step.start.isoformat()}) must come after "
+                f"{previous.isoformat()}; list the steps in date order.",
+            )
+        last.days = day - last.day
+        seen: set[str] = set()
+        doses: list[tuple[str, str, Decimal]] = []
+        for time, mg in step.doses:
+            if time not in DOSE_TIMES:
+                raise ClinicalError(
+                    "bad-option",
+                    f"Custom step {number}: unknown dose time {time!r}; "
+                    f"use {', '.join(DOSE_TIMES)}.",
+                )
+            if time in seen:
+                raise ClinicalError(
+                    "bad-option", f"Custom step {number}: the {time} dose is given twice."
+                )
+            seen.add(time)
+            if mg < 0:
+                raise ClinicalError(
+                    "bad-option", f"Custom step {number}: the {time} dose cannot be negative."
+                )
+            if mg == 0:
+                continue
+            check_mg(
+                context,
+                mg,
+                f"{{Custom_steps}}: step {number} ({step.start.isoformat()}) {time}",
+                context.taper_drug,
+            )
+            if not maker.can_make(mg):
+                raise ClinicalError(
+                    "formulary",
+                    f"Custom step {number} ({step.start.isoformat()}): the formulary "
+                    f"'{context.formulary.name}' cannot make {context.taper_drug} "
+                    f"{mg_text(mg)} mg ({time}).",
+                )
+            doses.append((time, context.taper_drug, clean(mg)))
+        regimen = tuple(sorted(doses, key=lambda d: DOSE_TIMES.index(d[0])))
+        if not regimen:
+            drafts.append(Draft(day=day, days=0, kind=DISCONTINUATION, regimen=()))
+            outcome = "discontinued"
+            continue
+        drafts.append(Draft(day=day, days=context.interval_days, kind=CUSTOM, regimen=regimen))
+    last = drafts[-1]
+    if last.kind == DISCONTINUATION:
+        if request.final_hold_days is not None:
+            raise refused(
+                "bad-option",
+                "{Final_hold} does not apply to {custom_method}: set the dates in {custom_steps}.",
+            )
+        return outcome
+    last.kind = END_DOSE
+    last.days = request.final_hold_days or context.interval_days
+    last.note = "End dose: hold this dose; review rather than stop."
+    return outcome

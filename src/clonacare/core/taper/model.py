@@ -137,6 +137,9 @@ class Step:
     planned_daily_mg: Decimal | None = None
     note: str = ""
     cut_short: bool = False
+    # ``note`` as a template naming the engine's terms (core/taper/terms.py), for a face
+    # to word in its own names; None when the note names none.
+    note_template: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def end(self) -> date:
@@ -152,13 +155,18 @@ class Step:
 
 @dataclass(frozen=True)
 class PlanWarning:
-    """A warning with a stable ``code`` and the source it rests on."""
+    """A warning with a stable ``code`` and the source it rests on.
+
+    ``message`` is in clinical words; ``template`` is the same message naming the engine's
+    terms (core/taper/terms.py) for a face to word in its own names (None when it names
+    none)."""
 
     code: str
     message: str
     source: str
     blocking: bool = False
     confirmed_by: str | None = None
+    template: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

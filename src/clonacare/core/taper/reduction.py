@@ -16,23 +16,18 @@ from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor, log
 
-from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.context import Draft, PlanContext, Regimen
 from clonacare.core.taper.guardrails import Level, keep_fraction, lowest_allowed_de
-from clonacare.core.taper.methods import Target, bands_target, fixed_target, percent_target
+from clonacare.core.taper.methods import (
+    MethodSettings,
+    Target,
+    bands_target,
+    fixed_target,
+    percent_target,
+)
 from clonacare.core.taper.model import DISCONTINUATION, DOSE_TIMES, END_DOSE, REDUCTION, PlanWarning
 from clonacare.core.taper.numbers import a_or_an, clean, mg_text
-
-
-@dataclass(frozen=True)
-class MethodSettings:
-    """The method and its parameters for the reductions (revisions may change them)."""
-
-    method: str
-    step: Decimal | None
-    interval_days: int
-    end_dose_mg: Decimal | None
-    final_hold_days: int | None
+from clonacare.core.taper.terms import clinical, refused, termed_warning, verbatim
 
 
 @dataclass
@@ -180,11 +175,13 @@ def cuts_literally(context: PlanContext, settings: MethodSettings) -> bool:
 
 
 def too_long_way_out(method: str) -> str:
+    """What to change when a plan of ``method`` runs too long: a template naming the
+    engine's terms (core/taper/terms.py)."""
     if method in ("percent", "fixed"):
-        return "choose a larger --step, a shorter --interval or an --end-dose."
+        return "choose a larger {step_size}, a shorter {interval_length} or {an_end_dose}."
     if method == "bands":
-        return "choose a shorter --interval or an --end-dose."
-    return "end --steps earlier."
+        return "choose a shorter {interval_length} or {an_end_dose}."
+    return "end {custom_steps} earlier."
 
 
 def reduce(
@@ -224,112 +221,166 @@ def reduce(
     as the stored plan's.
 
     ClinicalError("plan-too-long") when the plan would run past the longest plan
-    (``too_long`` says what to change, by default the method's options; ``what`` names
+    (``too_long``, a template naming the engine's terms, says what to change, by default
+    the method's parameters; ``what`` names
     the plan in the message).
     """
-    result = ReductionResult(outcome="discontinued")
-    levels = [level_of(context, d) for d in drafts]
-    interval = settings.interval_days
-    end = Fraction(settings.end_dose_mg) if settings.end_dose_mg is not None else None
-    literal = cuts_literally(context, settings)
-    way_out = too_long or too_long_way_out(settings.method)
-    warned_above = False
-    held = 1  # intervals the current dose has lasted, for the method's target
-    _check_percent_reaches_its_goal(context, drafts[-1], settings, way_out, what)
-    while True:
-        if len(drafts) > context.rules.max_steps:
-            raise ClinicalError(
+    reduction = _Reduction(
+        context=context,
+        drafts=drafts,
+        settings=settings,
+        levels=[level_of(context, d) for d in drafts],
+        end=Fraction(settings.end_dose_mg) if settings.end_dose_mg is not None else None,
+        literal=cuts_literally(context, settings),
+        way_out=too_long or too_long_way_out(settings.method),
+        what=what,
+        switch_at_mg=switch_at_mg,
+        accept_floor_stop=accept_floor_stop,
+    )
+    _check_percent_reaches_its_goal(context, drafts[-1], settings, reduction.way_out, what)
+    while not reduction.next_step():
+        pass
+    return reduction.result
+
+
+@dataclass
+class _Reduction:
+    """The state of :func:`reduce`: the drafts and their levels, the warnings so far, how
+    many intervals the current dose has lasted (for the method's target)."""
+
+    context: PlanContext
+    drafts: list[Draft]
+    settings: MethodSettings
+    levels: list[Level]
+    end: Fraction | None  # the end dose to hold, in mg of the taper drug
+    literal: bool  # the method's cut is taken as asked (fixed), not chosen
+    way_out: str
+    what: str
+    switch_at_mg: Fraction | None
+    accept_floor_stop: bool
+    result: ReductionResult = field(default_factory=lambda: ReductionResult("discontinued"))
+    held: int = 1
+    warned_above: bool = False
+
+    def next_step(self) -> bool:
+        """Plan one more step (or hold the current dose longer); True once the plan ends."""
+        context = self.context
+        if len(self.drafts) > context.rules.max_steps:
+            raise refused(
                 "bad-option",
                 f"This plan would need more than {context.rules.max_steps} steps "
-                f"({context.rules.plausibility_source}); choose a larger --step.",
+                f"({verbatim(context.rules.plausibility_source)}); choose a larger "
+                "{step_size}.",
             )
-        last = drafts[-1]
+        last = self.drafts[-1]
         day = last.day + last.days
-        context.check_length(day, way_out, what)
+        context.check_length(day, self.way_out, self.what)
         alloc = allocation(context, last.regimen)
         current = Fraction(sum(alloc.values(), Decimal(0)))
-        if switch_at_mg is not None:
-            if current <= switch_at_mg:
-                result.outcome = "switch"
-                return result
-        elif end is not None and current <= end:
-            _hold_end(last, settings, levels, context)
-            result.outcome = "end-dose"
-            return result
-        elif end is None and current <= context.discontinuation_mg:
-            _discontinue(context, drafts, levels, settings, _stop_note(context, current))
-            return result
-        target = _target(context, settings, current, held)
-        if target.above_bands and not warned_above:
-            warned_above = True
-            result.warnings.append(_above_bands_warning(context, current))
-        lowest = context.to_taper_mg(lowest_allowed_de(levels, day, interval, context.rules))
-        wish = target.mg
-        if wish < lowest:
-            if literal:
-                lowest = Fraction(0)  # the cut asked for breaks the ceiling: judged afterwards
-            else:
-                wish = lowest  # methods that choose their cuts stay inside the ceiling
-        if end is not None:
-            wish = max(wish, end)
-            lowest = max(lowest, end)
-        elif literal and wish <= 0:
+        if self._reached_the_end(last, current):
+            return True
+        wish, lowest = self._wish(day, current)
+        if self.end is None and self.literal and wish <= 0:
             # The literal cut takes the whole dose: a stop, judged by the guardrails.
-            _discontinue(
-                context, drafts, levels, settings, _literal_stop_note(context, current, wish)
-            )
-            return result
-        if literal:
+            self._discontinue(_literal_stop_note(context, current, wish))
+            return True
+        if self.literal:
             new = choose(context, alloc, wish, lowest)
         else:
             new = choose_at_least(context, alloc, wish)
         if new is None:
-            floor_mg = current * keep_fraction(context.rules)
-            if end is not None:
-                floor_mg = max(floor_mg, end)
-            if choose(context, alloc, floor_mg, floor_mg) is not None:
-                # A makeable dose lies within the ceiling: wait one interval, until the
-                # method's target or the earlier cuts of this window allow it.
-                last.days += interval
-                held += 1
-                levels[-1] = level_of(context, last)
-                continue
-            if switch_at_mg is not None:
-                _refuse_the_switch_point(context, alloc, current, switch_at_mg)
-            warning = _floor_warning(context, alloc, current, end)
-            if end is not None:
-                _hold_end(last, settings, levels, context)
-                result.outcome = "end-dose"
-                result.warnings.append(warning)
-                return result
-            if context.override is None and not accept_floor_stop:
-                _refuse_the_floor(context, drafts, alloc, current)
-            _discontinue(
-                context,
-                drafts,
-                levels,
-                settings,
-                "Stops at the formulary's floor: see the formulary-floor and rate-limit warnings.",
-            )
-            result.warnings.append(warning)
-            return result
-        held = 1
+            return self._at_the_floor(last, alloc, current)
+        self.held = 1
         daily = Fraction(sum(new.values(), Decimal(0)))
         if daily == 0:
             # A literal cut the products can only give as a stop.
-            _discontinue(
-                context, drafts, levels, settings, _literal_stop_note(context, current, wish)
-            )
-            return result
+            self._discontinue(_literal_stop_note(context, current, wish))
+            return True
         draft = Draft(
             day=day,
-            days=interval,
+            days=self.settings.interval_days,
             kind=REDUCTION,
             regimen=regimen_of(context, new),
             planned=wish,
         )
-        drafts.append(draft)
-        levels.append(level_of(context, draft))
+        self.drafts.append(draft)
+        self.levels.append(level_of(context, draft))
+        return False
+
+    def _reached_the_end(self, last: Draft, current: Fraction) -> bool:
+        """Has the dose reached the switch point, the end dose or the discontinuation
+        dose? Ends the plan accordingly."""
+        if self.switch_at_mg is not None:
+            if current <= self.switch_at_mg:
+                self.result.outcome = "switch"
+                return True
+            return False
+        if self.end is not None:
+            if current <= self.end:
+                _hold_end(last, self.settings, self.levels, self.context)
+                self.result.outcome = "end-dose"
+                return True
+            return False
+        if current <= self.context.discontinuation_mg:
+            self._discontinue(_stop_note(self.context, current))
+            return True
+        return False
+
+    def _wish(self, day: int, current: Fraction) -> tuple[Fraction, Fraction]:
+        """The daily dose the method asks for next, and the lowest the ceiling allows
+        (0 for a literal cut that breaks it: judged afterwards)."""
+        context = self.context
+        target = _target(context, self.settings, current, self.held)
+        if target.above_bands and not self.warned_above:
+            self.warned_above = True
+            self.result.warnings.append(_above_bands_warning(context, current))
+        lowest = context.to_taper_mg(
+            lowest_allowed_de(self.levels, day, self.settings.interval_days, context.rules)
+        )
+        wish = target.mg
+        if wish < lowest:
+            if self.literal:
+                lowest = Fraction(0)  # the cut asked for breaks the ceiling: judged afterwards
+            else:
+                wish = lowest  # methods that choose their cuts stay inside the ceiling
+        if self.end is not None:
+            wish = max(wish, self.end)
+            lowest = max(lowest, self.end)
+        return wish, lowest
+
+    def _at_the_floor(self, last: Draft, alloc: dict[str, Decimal], current: Fraction) -> bool:
+        """No makeable dose for the next cut: hold the dose one more interval when a
+        makeable one lies within the ceiling, else the formulary's floor (hold the end
+        dose, or stop, refused unless overridden). True once the plan ends."""
+        context = self.context
+        floor_mg = current * keep_fraction(context.rules)
+        if self.end is not None:
+            floor_mg = max(floor_mg, self.end)
+        if choose(context, alloc, floor_mg, floor_mg) is not None:
+            # A makeable dose lies within the ceiling: wait one interval, until the
+            # method's target or the earlier cuts of this window allow it.
+            last.days += self.settings.interval_days
+            self.held += 1
+            self.levels[-1] = level_of(context, last)
+            return False
+        if self.switch_at_mg is not None:
+            _refuse_the_switch_point(context, alloc, current, self.switch_at_mg)
+        warning = _floor_warning(context, alloc, current, self.end)
+        if self.end is not None:
+            _hold_end(last, self.settings, self.levels, context)
+            self.result.outcome = "end-dose"
+            self.result.warnings.append(warning)
+            return True
+        if context.override is None and not self.accept_floor_stop:
+            _refuse_the_floor(context, self.drafts, alloc, current)
+        self._discontinue(
+            "Stops at the formulary's floor: see the formulary-floor and rate-limit warnings."
+        )
+        self.result.warnings.append(warning)
+        return True
+
+    def _discontinue(self, note: str) -> None:
+        _discontinue(self.context, self.drafts, self.levels, self.settings, note)
 
 
 def _check_percent_reaches_its_goal(
@@ -376,19 +427,27 @@ def _discontinue(
     settings: MethodSettings,
     note: str,
 ) -> None:
+    """End the plan with a stop; ``note`` is a template naming the engine's terms."""
     last = drafts[-1]
     if settings.final_hold_days is not None:
         last.days = settings.final_hold_days
         levels[-1] = level_of(context, last)
     drafts.append(
-        Draft(day=last.day + last.days, days=0, kind=DISCONTINUATION, regimen=(), note=note)
+        Draft(
+            day=last.day + last.days,
+            days=0,
+            kind=DISCONTINUATION,
+            regimen=(),
+            note=clinical(note),
+            note_template=note,
+        )
     )
     levels.append(level_of(context, drafts[-1]))
 
 
 def _discontinuation_text(context: PlanContext) -> str:
     chosen = (
-        "set by --discontinuation-dose"
+        "{discontinuation_set}"
         if context.request.discontinuation_de_mg is not None
         else "a Clonacare default, not a guideline value"
     )
@@ -444,7 +503,8 @@ def _nearest_below(context: PlanContext, alloc: dict[str, Decimal], current: Fra
 def _cannot_go_below(context: PlanContext, alloc: dict[str, Decimal], current: Fraction) -> str:
     rules = context.rules
     return (
-        f"The formulary '{context.formulary.name}' cannot make {a_or_an(context.taper_drug)} dose "
+        f"The formulary '{verbatim(context.formulary.name)}' cannot make "
+        f"{a_or_an(context.taper_drug)} dose "
         f"below {mg_text(current)} mg/day within {mg_text(rules.max_cut_pct)}% in "
         f"{rules.window_days} days{_nearest_below(context, alloc, current)}"
     )
@@ -460,17 +520,17 @@ def _ways_out(context: PlanContext, current: Fraction, alloc: dict[str, Decimal]
         de = mg_text(context.de(context.taper_drug, current))
         if switch_can_be_gradual(context, alloc):
             ways.append(
-                "finish on diazepam (--switch-to diazepam, or --switch-at MG to switch once "
-                f"the daily dose is at or below MG mg diazepam-equivalent, with MG {de} or "
-                "more)"
+                "finish on diazepam ({a_switch_to_diazepam}, or {a_later_switch} to switch "
+                "once the daily dose is at or below {switch_point_de}, with "
+                f"{{switch_point_at}} {de} or more)"
             )
         else:
             ways.append(
-                "finish on diazepam in one step with --switch-to diazepam and "
-                f"--override-reason TEXT ({de} mg diazepam-equivalent at once: the products "
+                "finish on diazepam in one step with {a_switch_to_diazepam} and "
+                f"{{an_override_reason}} ({de} mg diazepam-equivalent at once: the products "
                 "make no smaller portion)"
             )
-    ways.append("a liquid or compounded form in a site formulary (--formulary FILE)")
+    ways.append("a liquid or compounded form in a site formulary{site_formulary_file}")
     return ways
 
 
@@ -510,14 +570,14 @@ def _refuse_the_floor(
         if any(d.kind == REDUCTION for d in drafts)
         else " No reduction can be made before that stop, so this plan would stop the drug at once."
     )
-    raise ClinicalError(
+    raise refused(
         "formulary-floor",
         f"Refused (formulary-floor): {_cannot_go_below(context, alloc, current)}: the plan "
         f"would stop from {mg_text(current)} mg/day, a 100% cut ({mg_text(de)} mg "
         "diazepam-equivalent), above the discontinuation dose "
         f"({mg_text(context.stop_threshold_de)} mg diazepam-equivalent).{immediate} Ways "
-        f"out: {', '.join(_ways_out(context, current, alloc))}; or give --override-reason TEXT to "
-        "plan the stop anyway.",
+        f"out: {', '.join(_ways_out(context, current, alloc))}; or give {{an_override_reason}} "
+        "to plan the stop anyway.",
     )
 
 
@@ -528,13 +588,13 @@ def _refuse_the_switch_point(
     begin earlier than the clinician asked, which the engine never does by itself."""
     drug = context.taper_drug
     de = mg_text(context.de(drug, current))
-    raise ClinicalError(
+    raise refused(
         "formulary-floor",
         f"Refused (formulary-floor): {_cannot_go_below(context, alloc, current)}, so the "
         f"dose cannot reach the switch point ({mg_text(context.de(drug, switch_at_mg))} mg "
-        f"diazepam-equivalent, {drug} {mg_text(switch_at_mg)} mg/day). Give --switch-at "
+        f"diazepam-equivalent, {drug} {mg_text(switch_at_mg)} mg/day). Give {{switch_point}} "
         f"{de} or more (the switch then begins at {mg_text(current)} mg/day), or "
-        "--switch-to diazepam without --switch-at.",
+        "{a_switch_to_diazepam} without {switch_point}.",
     )
 
 
@@ -551,13 +611,11 @@ def _floor_warning(
             f"the plan stops from {mg_text(current)} mg/day, a last step of 100% "
             f"({mg_text(de_now)} mg diazepam-equivalent)"
         )
-    return PlanWarning(
-        code="formulary-floor",
-        message=(
-            f"{_cannot_go_below(context, alloc, current)}: {outcome}. Ways out: "
-            f"{', '.join(_ways_out(context, current, alloc))}."
-        ),
-        source=context.rules.sources["formulary_floor"],
+    return termed_warning(
+        "formulary-floor",
+        f"{_cannot_go_below(context, alloc, current)}: {outcome}. Ways out: "
+        f"{', '.join(_ways_out(context, current, alloc))}.",
+        context.rules.sources["formulary_floor"],
     )
 
 

@@ -8,12 +8,12 @@ is cut short where the new revision begins. The engine never speeds a plan up: a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from clonacare.core.drugs import Formulary
+from clonacare.core.drugs import EquivalenceTable, Formulary
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.context import (
     Draft,
@@ -22,6 +22,9 @@ from clonacare.core.taper.context import (
     build_context,
     equivalence_warnings,
 )
+from clonacare.core.taper.guardrails import Breach, confirmed_start
+from clonacare.core.taper.judging import Parameter, judge, plan_breaches, plan_parameters
+from clonacare.core.taper.methods import method_settings
 from clonacare.core.taper.model import (
     CROSSOVER,
     DISCONTINUATION,
@@ -36,19 +39,15 @@ from clonacare.core.taper.model import (
 )
 from clonacare.core.taper.numbers import a_or_an, mg_text
 from clonacare.core.taper.planner import (
-    Parameter,
     build_steps,
-    confirmed_start,
-    crossover,
-    judge,
-    method_settings,
-    plan_breaches,
-    plan_parameters,
     planned_dose_warnings,
     step_warnings,
     taper_before_the_switch,
 )
 from clonacare.core.taper.reduction import reduce
+from clonacare.core.taper.rules import Rules
+from clonacare.core.taper.switch import crossover
+from clonacare.core.taper.terms import refused, verbatim
 
 # Warnings that come from how the plan was computed, kept unless the rest is re-planned.
 _CARRIED = ("formulary-floor", "bands-above-range", "formulary-current-dose", "dose-increase")
@@ -82,22 +81,23 @@ class StepBack:
 
 Adjustment = Pause | SlowInterval | SlowStep | StepBack
 
-# What to change when a revision would run past the longest plan this tool makes.
+# What to change when a revision would run past the longest plan this tool makes
+# (templates naming the engine's terms, core/taper/terms.py).
 _TOO_LONG: dict[type, str] = {
-    Pause: "choose a shorter --pause.",
-    SlowInterval: "choose a shorter --slow-interval.",
-    SlowStep: "choose a larger --slow-step.",
-    StepBack: "plan again with a larger --step or an --end-dose.",
+    Pause: "choose a shorter {pause_length}.",
+    SlowInterval: "choose a shorter {slow_interval_length}.",
+    SlowStep: "choose a larger {slow_step_size}.",
+    StepBack: "plan again with a larger {step_size} or {an_end_dose}.",
 }
 
 
-# A revision refused for a breach of its own names only the options of ``taper adjust``.
-_OVERRIDE = "or give --override-reason TEXT to adjust the plan anyway."
+# A revision refused for a breach of its own names only what an adjustment may change.
+_OVERRIDE = "or give {an_override_reason} to adjust the plan anyway."
 _ADJUST_WAY_OUT: dict[type, str] = {
-    Pause: f"Choose another --pause or --on, {_OVERRIDE}",
-    SlowInterval: f"Choose a longer --slow-interval, {_OVERRIDE}",
-    SlowStep: f"Choose a smaller --slow-step or use --slow-interval, {_OVERRIDE}",
-    StepBack: f"Use --pause or --slow-interval instead, {_OVERRIDE}",
+    Pause: f"Choose {{another_pause}} or {{another_adjustment_date}}, {_OVERRIDE}",
+    SlowInterval: f"Choose a longer {{slow_interval_length}}, {_OVERRIDE}",
+    SlowStep: f"Choose a smaller {{slow_step_size}} or use {{slow_interval}}, {_OVERRIDE}",
+    StepBack: f"Use {{pause}} or {{slow_interval}} instead, {_OVERRIDE}",
 }
 
 _STEP_BACK = "step back to the previous dose"
@@ -137,8 +137,13 @@ def adjust_plan(
     *,
     override_reason: str | None = None,
     confirmed_by: str | None = None,
+    rules: Rules | None = None,
+    table: EquivalenceTable | None = None,
 ) -> TaperPlan:
     """The next revision of ``plan`` with ``action`` taking effect on ``on``.
+
+    The data are loaded objects: ``formulary`` (default: the one the stored plan names),
+    ``rules`` and the equivalence ``table`` (defaults: the shipped ones).
 
     Only what the adjustment changes is judged: a breach no worse than one the stored
     plan already had (a plan made before a limit applied, an old stop from above the
@@ -154,151 +159,38 @@ def adjust_plan(
     without an override reason (naming only this function's options).
     """
     stored = plan_breaches(
-        build_context(plan.request, formulary), [_draft(plan, step) for step in plan.steps]
+        build_context(plan.request, formulary, rules=rules, table=table),
+        [_draft(plan, step) for step in plan.steps],
     )
     request = _with_confirmation(plan.request, override_reason, confirmed_by)
-    context = build_context(request, formulary)
+    context = build_context(request, formulary, rules=rules, table=table)
     confirmed_start(request, context.rules)
     drafts = [_draft(plan, step) for step in plan.steps]
     day = (on - request.start).days
-    current = _current_index(plan, drafts, day, on)
-    replanned_warnings: list[PlanWarning] | None = None
-    settings = method_settings(context)
-    rules = context.rules
-    crossover_mix: str | None = None
-    oversized: list[Parameter] = []  # switch steps larger than allowed, overridden
-
+    revising = _Revising(
+        plan=plan,
+        on=on,
+        day=day,
+        current=_current_index(plan, drafts, day, on),
+        drafts=drafts,
+        context=context,
+        stored=stored,
+        formulary=formulary,
+        table=table,
+    )
     if isinstance(action, Pause):
-        if not 1 <= action.days <= rules.max_interval_days:
-            raise ClinicalError(
-                "bad-option",
-                f"--pause must be 1 to {rules.max_interval_days} days "
-                f"({rules.max_interval_source}); to hold a dose for longer, plan again "
-                "with --end-dose.",
-            )
-        remaining = drafts[current].day + drafts[current].days - day
-        _cut_at(drafts, current, day)
-        pause = Draft(
-            day=day,
-            days=action.days + max(remaining, 0),
-            kind=PAUSE,
-            regimen=drafts[current].regimen,
-            note=f"Paused on {on.isoformat()} for {action.days} days.",
-        )
-        drafts.insert(current + 1, pause)
-        _redate(drafts, current + 1)
+        _pause(revising, action)
     elif isinstance(action, SlowInterval):
-        if action.days <= context.interval_days:
-            raise ClinicalError(
-                "bad-option",
-                f"--slow-interval {action.days} days is not slower than the plan's "
-                f"{context.interval_days} days; the engine never speeds a plan up.",
-            )
-        if action.days > rules.max_interval_days:
-            raise ClinicalError(
-                "bad-option",
-                f"--slow-interval must be at most {rules.max_interval_days} days "
-                f"({rules.max_interval_source}).",
-            )
-        if request.method == "bands" and action.days > rules.bands_interval_max_days:
-            raise ClinicalError(
-                "bad-option",
-                f"--slow-interval for --method bands must be {rules.bands_interval_min_days} "
-                f"to {rules.bands_interval_max_days} days ({rules.bands_interval_source}); "
-                "use --pause to hold the dose for longer.",
-            )
-        for index in range(current, len(drafts)):
-            draft = drafts[index]
-            if draft.kind not in (DISCONTINUATION, CROSSOVER):
-                draft.days = max(draft.days, action.days)
-        _redate(drafts, current)
-        request = replace(request, interval_days=action.days)
+        _slow_interval(revising, action)
     elif isinstance(action, SlowStep):
-        method = request.method
-        if method not in ("percent", "fixed") or request.step is None:
-            raise ClinicalError(
-                "bad-option",
-                f"--slow-step applies to --method percent or fixed, not {method}; "
-                "use --slow-interval or --pause.",
-            )
-        unit = "%" if method == "percent" else " mg"
-        if not Decimal(0) < action.step < request.step:
-            raise ClinicalError(
-                "bad-option",
-                f"--slow-step must be more than 0 and smaller than the plan's step "
-                f"({mg_text(request.step)}{unit}); the engine never speeds a plan up.",
-            )
-        smallest = (
-            rules.min_percent_step
-            if method == "percent"
-            else context.maker(context.taper_drug).quantum
-        )
-        if smallest is not None and action.step < smallest:
-            why = (
-                rules.min_percent_step_source
-                if method == "percent"
-                else f"the smallest change the formulary '{context.formulary.name}' can make "
-                f"to {a_or_an(context.taper_drug)} dose"
-            )
-            raise ClinicalError(
-                "bad-option",
-                f"--slow-step must be at least {mg_text(smallest)}{unit} ({why}).",
-            )
-        request = replace(request, step=action.step)
-        context = build_context(request, formulary)
-        settings = method_settings(context)
-        keep = current
-        while keep + 1 < len(drafts) and drafts[keep + 1].kind in (START, CROSSOVER):
-            keep += 1
-        del drafts[keep + 1 :]
-        replanned_warnings = []
-        if any(drug != context.taper_drug for _, drug, _ in drafts[-1].regimen):
-            # Before a tail switch: cut the drug taken now to the switch point, then switch.
-            replanned_warnings += taper_before_the_switch(context, drafts, settings)
-            replanned_warnings += crossover(context, drafts, oversized)
-        result = reduce(
-            context,
-            drafts,
-            settings,
-            too_long=_TOO_LONG[SlowStep],
-            what="The revised plan",
-            accept_floor_stop=any(b.rule == "stop" for b in stored),
-        )
-        replanned_warnings += result.warnings
-        plan = replace(plan, outcome=result.outcome)
+        _slow_step(revising, action)
     else:
-        if current == 0 or not drafts[current - 1].regimen:
-            raise ClinicalError(
-                "bad-option",
-                f"There is no earlier dose to step back to on {on.isoformat()}.",
-            )
-        original_days = drafts[current].days
-        retry = replace(drafts[current], days=original_days, cut_short=False)
-        _cut_at(drafts, current, day)
-        previous = drafts[current - 1].regimen
-        note = f"Stepped back on {on.isoformat()} to the dose of step {current - 1}."
-        if drafts[current].kind == CROSSOVER:
-            # Same diazepam-equivalent, an earlier mix: the switch, not the dose, steps back.
-            crossover_mix = _mix_text(previous)
-            note = (
-                f"Stepped back on {on.isoformat()} to step {current - 1}'s mix during the "
-                f"switch to diazepam ({crossover_mix}, the same diazepam-equivalent), for a "
-                "patient who did not tolerate the switch; then the switch is tried again."
-            )
-        back = Draft(
-            day=day,
-            days=context.interval_days,
-            kind=STEP_BACK,
-            regimen=previous,
-            note=note,
-        )
-        drafts[current + 1 : current + 1] = [back, retry]
-        _redate(drafts, current + 1)
-
-    context = build_context(request, formulary) if request is not plan.request else context
+        _step_back(revising)
+    plan, context, current = revising.plan, revising.context, revising.current
+    oversized = revising.oversized
     last = drafts[-1]
     context.check_length(last.day + last.days, _TOO_LONG[type(action)], "The revised plan")
-    warnings = _warnings(context, plan, replanned_warnings)
+    warnings = _warnings(context, plan, revising.replanned_warnings)
     warnings.extend(planned_dose_warnings(context, drafts, warnings))
     before_cuts = max(i for i, d in enumerate(drafts) if d.kind in (START, CROSSOVER))
     # The parameters come from the stored plan (a slower one breaks no more): never
@@ -324,7 +216,7 @@ def adjust_plan(
     number = plan.revision + 1
     return replace(
         plan,
-        request=request,
+        request=context.request,
         steps=steps,
         warnings=tuple(warnings),
         revision=number,
@@ -333,11 +225,182 @@ def adjust_plan(
             Revision(
                 number=number,
                 on=on,
-                action=_describe(action, context, crossover_mix),
+                action=_describe(action, context, revising.crossover_mix),
                 reason=reason,
             ),
         ),
     )
+
+
+@dataclass
+class _Revising:
+    """A revision being made: the stored plan's steps as drafts, changed in place by one
+    adjustment, and what the adjustment found (a context with its new request, warnings
+    of a re-planned part, the switch steps it made larger than allowed)."""
+
+    plan: TaperPlan
+    on: date
+    day: int  # ``on``, in days from the plan's start
+    current: int  # the draft running on ``on``
+    drafts: list[Draft]
+    context: PlanContext
+    stored: list[Breach]  # the stored plan's own breaches
+    formulary: Formulary | None
+    table: EquivalenceTable | None
+    replanned_warnings: list[PlanWarning] | None = None
+    oversized: list[Parameter] = field(default_factory=list)
+    crossover_mix: str | None = None
+
+    def with_request(self, request: TaperRequest) -> None:
+        """Plan on from ``request`` (a changed interval or step)."""
+        self.context = build_context(
+            request, self.formulary, rules=self.context.rules, table=self.table
+        )
+
+
+def _pause(revising: _Revising, action: Pause) -> None:
+    """Hold the dose running on the day for ``action.days`` more days, then go on."""
+    rules = revising.context.rules
+    if not 1 <= action.days <= rules.max_interval_days:
+        raise refused(
+            "bad-option",
+            f"{{Pause}} must be 1 to {rules.max_interval_days} days "
+            f"({verbatim(rules.max_interval_source)}); to hold a dose for longer, plan "
+            "again with {end_dose}.",
+        )
+    drafts, current, day = revising.drafts, revising.current, revising.day
+    remaining = drafts[current].day + drafts[current].days - day
+    _cut_at(drafts, current, day)
+    pause = Draft(
+        day=day,
+        days=action.days + max(remaining, 0),
+        kind=PAUSE,
+        regimen=drafts[current].regimen,
+        note=f"Paused on {revising.on.isoformat()} for {action.days} days.",
+    )
+    drafts.insert(current + 1, pause)
+    _redate(drafts, current + 1)
+
+
+def _slow_interval(revising: _Revising, action: SlowInterval) -> None:
+    """Make every step from the running one last at least ``action.days``."""
+    context = revising.context
+    rules = context.rules
+    if action.days <= context.interval_days:
+        raise refused(
+            "bad-option",
+            f"{{Slow_interval}} {action.days} days is not slower than the plan's "
+            f"{context.interval_days} days; the engine never speeds a plan up.",
+        )
+    if action.days > rules.max_interval_days:
+        raise refused(
+            "bad-option",
+            f"{{Slow_interval}} must be at most {rules.max_interval_days} days "
+            f"({verbatim(rules.max_interval_source)}).",
+        )
+    if context.request.method == "bands" and action.days > rules.bands_interval_max_days:
+        raise refused(
+            "bad-option",
+            f"{{Slow_interval}} for {{bands_method}} must be "
+            f"{rules.bands_interval_min_days} to {rules.bands_interval_max_days} days "
+            f"({verbatim(rules.bands_interval_source)}); use {{pause}} to hold the dose for "
+            "longer.",
+        )
+    drafts = revising.drafts
+    for draft in drafts[revising.current :]:
+        if draft.kind not in (DISCONTINUATION, CROSSOVER):
+            draft.days = max(draft.days, action.days)
+    _redate(drafts, revising.current)
+    revising.with_request(replace(context.request, interval_days=action.days))
+
+
+def _slow_step(revising: _Revising, action: SlowStep) -> None:
+    """Re-plan the cuts after the running step with the smaller ``action.step``."""
+    context = revising.context
+    rules = context.rules
+    request = context.request
+    method = request.method
+    if method not in ("percent", "fixed") or request.step is None:
+        raise refused(
+            "bad-option",
+            f"{{Slow_step}} applies to {{percent_or_fixed}}, not {method}; "
+            "use {slow_interval} or {pause}.",
+        )
+    unit = "%" if method == "percent" else " mg"
+    if not Decimal(0) < action.step < request.step:
+        raise refused(
+            "bad-option",
+            f"{{Slow_step}} must be more than 0 and smaller than the plan's step "
+            f"({mg_text(request.step)}{unit}); the engine never speeds a plan up.",
+        )
+    smallest = (
+        rules.min_percent_step if method == "percent" else context.maker(context.taper_drug).quantum
+    )
+    if smallest is not None and action.step < smallest:
+        why = (
+            rules.min_percent_step_source
+            if method == "percent"
+            else f"the smallest change the formulary '{context.formulary.name}' can make "
+            f"to {a_or_an(context.taper_drug)} dose"
+        )
+        raise refused(
+            "bad-option",
+            f"{{Slow_step}} must be at least {mg_text(smallest)}{unit} ({verbatim(why)}).",
+        )
+    revising.with_request(replace(request, step=action.step))
+    context = revising.context
+    settings = method_settings(context)
+    drafts = revising.drafts
+    keep = revising.current
+    while keep + 1 < len(drafts) and drafts[keep + 1].kind in (START, CROSSOVER):
+        keep += 1
+    del drafts[keep + 1 :]
+    warnings: list[PlanWarning] = []
+    if any(drug != context.taper_drug for _, drug, _ in drafts[-1].regimen):
+        # Before a tail switch: cut the drug taken now to the switch point, then switch.
+        warnings += taper_before_the_switch(context, drafts, settings)
+        warnings += crossover(context, drafts, revising.oversized)
+    result = reduce(
+        context,
+        drafts,
+        settings,
+        too_long=_TOO_LONG[SlowStep],
+        what="The revised plan",
+        accept_floor_stop=any(b.rule == "stop" for b in revising.stored),
+    )
+    revising.replanned_warnings = warnings + result.warnings
+    revising.plan = replace(revising.plan, outcome=result.outcome)
+
+
+def _step_back(revising: _Revising) -> None:
+    """Return to the previous step's dose for one interval, then retry the running one."""
+    drafts, current, day, on = revising.drafts, revising.current, revising.day, revising.on
+    if current == 0 or not drafts[current - 1].regimen:
+        raise ClinicalError(
+            "bad-option",
+            f"There is no earlier dose to step back to on {on.isoformat()}.",
+        )
+    retry = replace(drafts[current], days=drafts[current].days, cut_short=False)
+    _cut_at(drafts, current, day)
+    previous = drafts[current - 1].regimen
+    note = f"Stepped back on {on.isoformat()} to the dose of step {current - 1}."
+    if drafts[current].kind == CROSSOVER:
+        # Same diazepam-equivalent, an earlier mix: the switch, not the dose, steps back.
+        revising.crossover_mix = _mix_text(previous)
+        note = (
+            f"Stepped back on {on.isoformat()} to step {current - 1}'s mix during the "
+            f"switch to diazepam ({revising.crossover_mix}, the same diazepam-equivalent), "
+            "for a patient who did not tolerate the switch; then the switch is tried again."
+        )
+    back = Draft(
+        day=day,
+        days=revising.context.interval_days,
+        kind=STEP_BACK,
+        regimen=previous,
+        note=note,
+    )
+    drafts[current + 1 : current + 1] = [back, retry]
+    _redate(drafts, current + 1)
 
 
 def _with_confirmation(
@@ -361,15 +424,16 @@ def _draft(plan: TaperPlan, step: Step) -> Draft:
         regimen=tuple((d.time, d.drug, d.mg) for d in step.doses),
         planned=None if step.planned_daily_mg is None else Fraction(step.planned_daily_mg),
         note=step.note,
+        note_template=step.note_template,
         cut_short=step.cut_short,
     )
 
 
 def _current_index(plan: TaperPlan, drafts: list[Draft], day: int, on: date) -> int:
     if day <= 0:
-        raise ClinicalError(
+        raise refused(
             "bad-option",
-            f"--on {on.isoformat()} must be after the plan's start "
+            f"{{The_adjustment_date}} {on.isoformat()} must be after the plan's start "
             f"({plan.request.start.isoformat()}).",
         )
     current = max(i for i, d in enumerate(drafts) if d.day < day)

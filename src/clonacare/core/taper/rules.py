@@ -13,8 +13,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from clonacare.core.errors import ClinicalError
-from clonacare.core.sourced import load_toml, require_source, to_decimal
+from clonacare.core.sourced import (
+    fail,
+    load_toml,
+    number,
+    require_source,
+    required_text,
+    table,
+    text_list,
+    true_or_false,
+    whole_number,
+)
 
 DATA_FILE = Path(__file__).parent / "data" / "rules.toml"
 
@@ -104,30 +113,18 @@ class Rules:
         return tuple(word for terms in self.seizure_terms for word in terms.words)
 
 
-def _int(table: dict[str, Any], key: str, where: str) -> int:
-    value = table.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ClinicalError("data-file", f"{where}: '{key}' must be a whole number.")
-    return value
-
-
-def _text(table: dict[str, Any], key: str, where: str) -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ClinicalError("data-file", f"{where}: '{key}' must be text.")
-    return value
-
-
-def _indication_terms(table: dict[str, Any], where: str) -> tuple[IndicationTerms, ...]:
-    raw = table.get("indication_terms")
+def _indication_terms(raw: dict[str, Any], where: str) -> tuple[IndicationTerms, ...]:
+    entries = raw.get("indication_terms")
     here = f"{where} [[patient.seizure-disorder.indication_terms]]"
-    if not isinstance(raw, list) or not raw:
-        raise ClinicalError("data-file", f"{here}: at least one list of words is needed.")
+    if not isinstance(entries, list) or not entries:
+        raise fail(here, "at least one list of words is needed.")
     terms = []
-    for entry in raw:
-        words = entry.get("words") if isinstance(entry, dict) else None
-        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-            raise ClinicalError("data-file", f"{here}: 'words' must be a list of text.")
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise fail(here, "each entry is a table { words, source }.")
+        words = text_list(entry, "words", here)
+        if not words:
+            raise fail(here, "'words' must be a list of strings.")
         terms.append(
             IndicationTerms(
                 words=tuple(w.lower() for w in words), source=require_source(entry, here)
@@ -138,93 +135,94 @@ def _indication_terms(table: dict[str, Any], where: str) -> tuple[IndicationTerm
 
 @cache
 def load_rules() -> Rules:
-    """Load and check ``rules.toml``; ClinicalError("data-file") names a missing value."""
+    """Load and check ``rules.toml``; ClinicalError("data-file") names the table and key
+    of a missing or malformed value."""
     data = load_toml(DATA_FILE)
     name = DATA_FILE.name
-    try:
-        ceiling = data["ceiling"]
-        min_step = data["min_step"]
-        initial = data["initial_cut"]
-        interval = data["interval"]
-        bands = data["bands"]
-        disc = data["discontinuation"]
-        crossover = data["crossover"]
-        reduce_first = data["reduce_first"]
-        plaus = data["plausibility"]
-        patient_raw = data["patient"]
-        sources = data["sources"]
-    except KeyError as exc:
-        raise ClinicalError("data-file", f"{name}: missing table {exc}.") from None
+
+    def section(key: str) -> tuple[dict[str, Any], str]:
+        """The table ``[key]`` and how messages name it."""
+        return table(data, key, name), f"{name} [{key}]"
+
+    ceiling, at_ceiling = section("ceiling")
+    min_step, at_min_step = section("min_step")
+    initial, at_initial = section("initial_cut")
+    interval, at_interval = section("interval")
+    bands, at_bands = section("bands")
+    disc, at_disc = section("discontinuation")
+    crossover, at_crossover = section("crossover")
+    reduce_first, at_reduce_first = section("reduce_first")
+    plaus, at_plaus = section("plausibility")
+    patient_raw, at_patient = section("patient")
+    sources, _ = section("sources")
+    raw_bands = bands.get("band")
+    if not isinstance(raw_bands, list) or not raw_bands:
+        raise fail(at_bands, "at least one [[bands.band]] is needed.")
     band_list = tuple(
         Band(
-            above_mg=to_decimal(
-                b["above_mg"] if "above_mg" in b else b["at_least_mg"], f"{name} band"
-            ),
-            cut_low_mg=to_decimal(b["cut_low_mg"], f"{name} band"),
-            cut_high_mg=to_decimal(b["cut_high_mg"], f"{name} band"),
+            above_mg=number(b, "above_mg" if "above_mg" in b else "at_least_mg", at_bands),
+            cut_low_mg=number(b, "cut_low_mg", at_bands),
+            cut_high_mg=number(b, "cut_high_mg", at_bands),
             includes_bound="above_mg" not in b,
         )
-        for b in bands["band"]
+        for b in raw_bands
     )
     band_list = tuple(
         sorted(band_list, key=lambda b: (b.above_mg, not b.includes_bound), reverse=True)
     )
-    patient = {
-        code: PatientRule(
+    patient = {}
+    for code, raw in patient_raw.items():
+        where = f"{name} [patient.{code}]"
+        patient[code] = PatientRule(
             code=code,
-            blocking=bool(raw["blocking"]),
-            message=str(raw["message"]),
-            source=require_source(raw, f"{name} [patient.{code}]"),
+            blocking=true_or_false(raw, "blocking", where),
+            message=required_text(raw, "message", where),
+            source=require_source(raw, where),
         )
-        for code, raw in patient_raw.items()
-    }
+    older, at_older = table(patient_raw, "older-adult", at_patient), f"{name} [patient.older-adult]"
     return Rules(
-        max_cut_pct=to_decimal(ceiling["max_cut_pct"], f"{name} ceiling"),
-        window_days=_int(ceiling, "window_days", name),
-        ceiling_source=require_source(ceiling, f"{name} [ceiling]"),
-        min_step_days=_int(min_step, "days", name),
-        min_step_source=require_source(min_step, f"{name} [min_step]"),
-        initial_cut_low_pct=to_decimal(initial["usual_low_pct"], f"{name} initial_cut"),
-        initial_cut_high_pct=to_decimal(initial["usual_high_pct"], f"{name} initial_cut"),
-        initial_cut_source=require_source(initial, f"{name} [initial_cut]"),
-        initial_cut_window_days=_int(initial, "window_days", name),
-        initial_cut_window_source=_text(initial, "window_source", name),
-        default_interval_days=_int(interval, "default_days", name),
-        interval_source=require_source(interval, f"{name} [interval]"),
-        max_interval_days=_int(interval, "max_days", name),
-        max_interval_source=_text(interval, "max_days_source", name),
+        max_cut_pct=number(ceiling, "max_cut_pct", at_ceiling),
+        window_days=whole_number(ceiling, "window_days", at_ceiling),
+        ceiling_source=require_source(ceiling, at_ceiling),
+        min_step_days=whole_number(min_step, "days", at_min_step),
+        min_step_source=require_source(min_step, at_min_step),
+        initial_cut_low_pct=number(initial, "usual_low_pct", at_initial),
+        initial_cut_high_pct=number(initial, "usual_high_pct", at_initial),
+        initial_cut_source=require_source(initial, at_initial),
+        initial_cut_window_days=whole_number(initial, "window_days", at_initial),
+        initial_cut_window_source=required_text(initial, "window_source", at_initial),
+        default_interval_days=whole_number(interval, "default_days", at_interval),
+        interval_source=require_source(interval, at_interval),
+        max_interval_days=whole_number(interval, "max_days", at_interval),
+        max_interval_source=required_text(interval, "max_days_source", at_interval),
         bands=band_list,
-        bands_top_mg=to_decimal(bands["top_mg"], f"{name} bands"),
-        bands_interval_min_days=_int(bands, "interval_min_days", name),
-        bands_interval_max_days=_int(bands, "interval_max_days", name),
-        bands_source=require_source(bands, f"{name} [bands]"),
-        bands_interval_source=str(bands["interval_source"]),
-        discontinuation_de_mg=to_decimal(
-            disc["default_diazepam_equivalent_mg"], f"{name} discontinuation"
-        ),
-        discontinuation_source=require_source(disc, f"{name} [discontinuation]"),
-        stop_source=_text(disc, "stop_source", name),
-        crossover_days=_int(crossover, "default_days", name),
-        crossover_source=require_source(crossover, f"{name} [crossover]"),
-        crossover_order=tuple(crossover["default_order"]),
-        crossover_order_source=str(crossover["order_source"]),
-        crossover_max_share=to_decimal(crossover["max_share_per_step"], f"{name} crossover"),
-        crossover_min_steps=_int(crossover, "min_steps", name),
-        crossover_min_step_days=_int(crossover, "min_step_days", name),
-        crossover_portion_source=_text(crossover, "portion_source", name),
-        reduce_first_order=tuple(reduce_first["default_order"]),
-        reduce_first_source=require_source(reduce_first, f"{name} [reduce_first]"),
-        max_daily_de_mg=to_decimal(
-            plaus["max_daily_diazepam_equivalent_mg"], f"{name} plausibility"
-        ),
-        max_steps=_int(plaus, "max_steps", name),
-        plausibility_source=require_source(plaus, f"{name} [plausibility]"),
-        max_plan_days=_int(plaus, "max_plan_days", name),
-        max_plan_days_source=_text(plaus, "max_plan_days_source", name),
-        min_percent_step=to_decimal(plaus["min_percent_step"], f"{name} plausibility"),
-        min_percent_step_source=_text(plaus, "min_percent_step_source", name),
+        bands_top_mg=number(bands, "top_mg", at_bands),
+        bands_interval_min_days=whole_number(bands, "interval_min_days", at_bands),
+        bands_interval_max_days=whole_number(bands, "interval_max_days", at_bands),
+        bands_source=require_source(bands, at_bands),
+        bands_interval_source=required_text(bands, "interval_source", at_bands),
+        discontinuation_de_mg=number(disc, "default_diazepam_equivalent_mg", at_disc),
+        discontinuation_source=require_source(disc, at_disc),
+        stop_source=required_text(disc, "stop_source", at_disc),
+        crossover_days=whole_number(crossover, "default_days", at_crossover),
+        crossover_source=require_source(crossover, at_crossover),
+        crossover_order=text_list(crossover, "default_order", at_crossover),
+        crossover_order_source=required_text(crossover, "order_source", at_crossover),
+        crossover_max_share=number(crossover, "max_share_per_step", at_crossover),
+        crossover_min_steps=whole_number(crossover, "min_steps", at_crossover),
+        crossover_min_step_days=whole_number(crossover, "min_step_days", at_crossover),
+        crossover_portion_source=required_text(crossover, "portion_source", at_crossover),
+        reduce_first_order=text_list(reduce_first, "default_order", at_reduce_first),
+        reduce_first_source=require_source(reduce_first, at_reduce_first),
+        max_daily_de_mg=number(plaus, "max_daily_diazepam_equivalent_mg", at_plaus),
+        max_steps=whole_number(plaus, "max_steps", at_plaus),
+        plausibility_source=require_source(plaus, at_plaus),
+        max_plan_days=whole_number(plaus, "max_plan_days", at_plaus),
+        max_plan_days_source=required_text(plaus, "max_plan_days_source", at_plaus),
+        min_percent_step=number(plaus, "min_percent_step", at_plaus),
+        min_percent_step_source=required_text(plaus, "min_percent_step_source", at_plaus),
         patient=patient,
-        older_adult_age=_int(patient_raw["older-adult"], "age_years", name),
-        seizure_terms=_indication_terms(patient_raw["seizure-disorder"], name),
+        older_adult_age=whole_number(older, "age_years", at_older),
+        seizure_terms=_indication_terms(table(patient_raw, "seizure-disorder", at_patient), name),
         sources={str(k): str(v) for k, v in sources.items()},
     )

@@ -7,6 +7,7 @@ request, so that ``adjust`` can continue a plan from its JSON alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -27,6 +28,7 @@ from clonacare.core.taper.model import (
     TaperRequest,
 )
 from clonacare.core.taper.numbers import clean
+from clonacare.core.taper.terms import worded_plan
 
 SCHEMA = "clonacare.taper-plan/1"
 
@@ -39,7 +41,10 @@ def _mg(value: Decimal) -> float:
     return _num(value, 4)
 
 
-def plan_to_dict(plan: TaperPlan) -> dict[str, Any]:
+def plan_to_dict(plan: TaperPlan, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The plan's JSON object. ``names``: a face's own names for the terms its warnings
+    and notes name (the CLI's flags, core/taper/terms.py); without them, clinical words."""
+    plan = worded_plan(plan, names)
     last = plan.revisions[-1] if plan.revisions else None
     return {
         "schema": SCHEMA,

@@ -4,6 +4,7 @@ dispensing summary (pharmacy) and an SVG chart (matplotlib)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 from clonacare.core.taper.model import TaperPlan
@@ -12,6 +13,7 @@ from clonacare.core.taper.render.chart import render_svg
 from clonacare.core.taper.render.dispensing import render_dispensing
 from clonacare.core.taper.render.table import render_csv, render_table
 from clonacare.core.taper.serialize import plan_to_dict
+from clonacare.core.taper.terms import worded_plan
 
 FORMATS = ("json", "table", "csv", "ics", "svg", "dispensing")
 
@@ -20,9 +22,14 @@ def render_json(plan: TaperPlan) -> str:
     return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
 
 
-def render(plan: TaperPlan, fmt: str, stamp: datetime) -> str:
+def render(
+    plan: TaperPlan, fmt: str, stamp: datetime, names: Mapping[str, str] | None = None
+) -> str:
     """Render ``plan`` as ``fmt`` (one of FORMATS). ``stamp`` (an aware datetime) is the
-    creation time written into the iCalendar file; the other formats ignore it."""
+    creation time written into the iCalendar file; the other formats ignore it.
+    ``names``: a face's own names for the terms its warnings and notes name (the CLI's
+    flags, core/taper/terms.py); without them, clinical words."""
+    plan = worded_plan(plan, names)
     if fmt == "json":
         return render_json(plan)
     if fmt == "table":

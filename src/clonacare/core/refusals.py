@@ -1,0 +1,199 @@
+"""The registry of refusals: every stable code a refusal may carry, its kind and its
+meaning, in one place (docs/api.md lists it; a test keeps the two the same).
+
+A kind says what sort of refusal it is, and so the HTTP status of the pages and the API
+and the exit code of the CLI. A code not listed here is an ``invalid`` refusal (400,
+exit 2): most codes are, and each names the input it refuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What sort of refusal: each kind has one HTTP status and one exit code."""
+
+    INVALID = "invalid"
+    """The input cannot be accepted as given (a value out of range, a missing field)."""
+    CONFIRMATION_REQUIRED = "confirmation-required"
+    """Acceptable only with a reason or a named confirmation that was not given."""
+    NOT_SIGNED_IN = "not-signed-in"
+    """No valid sign-in (or token) came with the request."""
+    NOT_ALLOWED = "not-allowed"
+    """The caller's role may not do this, whoever the record belongs to."""
+    FORBIDDEN_AS_MISSING = "forbidden-as-missing"
+    """Not the caller's to see, or not there: answered the same way, as not found."""
+    CONFLICT = "conflict"
+    """The record's present state does not allow it (already ended, already signed)."""
+    LOCKED = "locked"
+    """Too many attempts: refused for a while whatever is sent."""
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of a refusal of this kind, on the pages and in the API."""
+        return _STATUS[self]
+
+    @property
+    def exit_code(self) -> int:
+        """The exit code of a refusal of this kind on the command line: 2 (what was
+        asked cannot be done as asked) for every kind."""
+        return 2
+
+
+_STATUS = {
+    Kind.INVALID: 400,
+    Kind.CONFIRMATION_REQUIRED: 400,
+    Kind.NOT_SIGNED_IN: 401,
+    Kind.NOT_ALLOWED: 403,
+    Kind.FORBIDDEN_AS_MISSING: 404,
+    Kind.CONFLICT: 409,
+    Kind.LOCKED: 429,
+}
+
+
+@dataclass(frozen=True)
+class Code:
+    kind: Kind
+    meaning: str
+
+
+REGISTRY: dict[str, Code] = {
+    "answer-out-of-range": Code(Kind.INVALID, "an answer is not one of its item's options"),
+    "assessment-field": Code(
+        Kind.INVALID, "a field of an assessment record is missing or out of its bounds"
+    ),
+    "bad-dose": Code(
+        Kind.INVALID, "a dose is not a positive amount in mg, or not one the products can make"
+    ),
+    "bad-option": Code(
+        Kind.INVALID, "a taper parameter is missing, malformed or out of its bounds"
+    ),
+    "bad-plan": Code(Kind.INVALID, "a stored plan cannot be read or adjusted as asked"),
+    "confirmation-required": Code(
+        Kind.CONFIRMATION_REQUIRED, "a blocking warning needs the prescriber who confirms it"
+    ),
+    "crisis-resources": Code(Kind.INVALID, "the crisis resources file is missing or malformed"),
+    "data-file": Code(Kind.INVALID, "a clinical data file is malformed"),
+    "equivalence-range": Code(Kind.INVALID, "a dose is outside the equivalence table's range"),
+    "fhir-code": Code(Kind.INVALID, "a code cannot be exported to FHIR"),
+    "formulary": Code(Kind.INVALID, "the formulary has no product for the drug or dose"),
+    "formulary-floor": Code(
+        Kind.CONFIRMATION_REQUIRED,
+        "the products cannot make the next step within the limits: needs an override or a switch",
+    ),
+    "implausible-dose": Code(Kind.INVALID, "a dose is above the plausible bound (a typing guard)"),
+    "incomplete": Code(Kind.INVALID, "a form lacks an answer that a total or result needs"),
+    "licensed-instrument": Code(
+        Kind.INVALID, "a licensed instrument is asked for without its pack"
+    ),
+    "licensed-pack": Code(Kind.INVALID, "a licensed instrument pack is malformed"),
+    "missing-setting": Code(Kind.INVALID, "an instrument needs a setting the settings file lacks"),
+    "naive-datetime": Code(Kind.INVALID, "a date and time without a time zone"),
+    "plan-too-long": Code(Kind.INVALID, "the plan would take longer than the longest plan allowed"),
+    "rate-limit": Code(
+        Kind.CONFIRMATION_REQUIRED, "a cut is faster than the ceiling: needs an override reason"
+    ),
+    "setting-out-of-range": Code(Kind.INVALID, "a setting is outside the instrument's range"),
+    "settings": Code(Kind.INVALID, "the assessment settings file is malformed"),
+    "too-many-answers": Code(Kind.INVALID, "more answers than the instrument has items"),
+    "unknown-alert": Code(Kind.INVALID, "an alert code that is not in the catalogue"),
+    "unknown-condition": Code(Kind.INVALID, "a condition the instrument does not declare"),
+    "unknown-drug": Code(Kind.INVALID, "a drug that is not in the equivalence table"),
+    "unknown-equivalence-table": Code(Kind.INVALID, "an equivalence table that does not exist"),
+    "unknown-instrument": Code(Kind.INVALID, "an instrument that is not shipped (or not loaded)"),
+    "unknown-item": Code(Kind.INVALID, "an answer to an item the instrument does not have"),
+    "already-acknowledged": Code(Kind.CONFLICT, "the alert was acknowledged already"),
+    "note-required": Code(Kind.INVALID, "acknowledging an alert needs a note of what was done"),
+    "note-too-long": Code(Kind.INVALID, "the acknowledgement note is too long"),
+    "already-cosigned": Code(Kind.CONFLICT, "the verbal order was co-signed already"),
+    "already-ended": Code(Kind.CONFLICT, "the medication has ended already"),
+    "already-on-care-team": Code(Kind.CONFLICT, "the person is on the care team already"),
+    "care-team": Code(Kind.INVALID, "the person cannot join this care team"),
+    "ceiling": Code(Kind.CONFIRMATION_REQUIRED, "a dose change above the ceiling needs a reason"),
+    "consent": Code(
+        Kind.INVALID,
+        "a consent is incomplete or inconsistent; revoking one already revoked is a conflict (409)",
+    ),
+    "date": Code(Kind.INVALID, "a date is in the future or before the date of birth"),
+    "date-of-birth": Code(Kind.INVALID, "a date of birth is in the future or implausible"),
+    "dose": Code(Kind.INVALID, "a dose entry is not a dose"),
+    "dose-change-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such dose change in a record the caller may see"
+    ),
+    "medication-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such medication in a record the caller may see"
+    ),
+    "missing": Code(Kind.INVALID, "a required field is empty"),
+    "no-change": Code(Kind.INVALID, "the change would change nothing"),
+    "no-consent": Code(
+        Kind.CONFLICT, "a disclosure needs a consent in force that the patient has not given"
+    ),
+    "not-on-care-team": Code(
+        Kind.FORBIDDEN_AS_MISSING, "the staff member is not on this patient's care team"
+    ),
+    "not-pending": Code(Kind.CONFLICT, "the dose change is not waiting for a co-signature"),
+    "prescriber-name": Code(Kind.INVALID, "a verbal order must name its prescriber"),
+    "status": Code(Kind.INVALID, "a patient status that is not one of the statuses"),
+    "too-long": Code(Kind.INVALID, "a text is longer than its field"),
+    "verbal-order": Code(
+        Kind.INVALID, "a verbal or telephone order is not complete or not allowed"
+    ),
+    "already-active": Code(Kind.CONFLICT, "the account is active already"),
+    "already-inactive": Code(Kind.CONFLICT, "the account is deactivated already"),
+    "email": Code(Kind.INVALID, "an email address that is not one"),
+    "escalation_minutes": Code(Kind.INVALID, "an escalation time outside its bounds"),
+    "name": Code(Kind.INVALID, "a name is missing or taken"),
+    "no-device": Code(Kind.CONFLICT, "the account has no authenticator to reset"),
+    "on_call_email": Code(Kind.INVALID, "an on-call address that is not an email address"),
+    "own-account": Code(Kind.NOT_ALLOWED, "an admin may not do this to their own account"),
+    "password": Code(Kind.INVALID, "a password the site's validators refuse"),
+    "role": Code(Kind.INVALID, "a role that is not a staff role"),
+    "slug": Code(Kind.INVALID, "a program slug that is missing, malformed or taken"),
+    "staff-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such staff member in the caller's program"
+    ),
+    "username": Code(Kind.INVALID, "a username that is missing, malformed or taken"),
+    "not-allowed": Code(Kind.NOT_ALLOWED, "the caller's role may not do this"),
+    "patient-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such patient, or not one the caller may see"
+    ),
+    "alert-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such alert, or not one the caller may see"
+    ),
+    "result-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such result, or not one the caller may see"
+    ),
+    "seizure-report-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such seizure report, or not one the caller may see"
+    ),
+    "consent-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such consent, or not one the caller may see"
+    ),
+    "audit-log-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "the audit log, to anyone who may not read it"
+    ),
+    "answer-not-a-code": Code(
+        Kind.INVALID, "an API answer that is not a code (a string or a whole number)"
+    ),
+    "assessment-file": Code(Kind.INVALID, "the assessment file cannot be read"),
+    "invalid": Code(Kind.INVALID, "a request field is not valid"),
+    "not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such record or API resource, or not the caller's to see"
+    ),
+    "not-signed-in": Code(Kind.NOT_SIGNED_IN, "no valid sign-in or token"),
+    "conflict": Code(Kind.CONFLICT, "the API resource's state does not allow it"),
+    "locked-out": Code(Kind.LOCKED, "too many failed sign-ins: locked for a while"),
+    "output": Code(Kind.INVALID, "the CLI cannot write its output file"),
+    "unknown-field": Code(Kind.INVALID, "a request field the endpoint does not take"),
+    "usage": Code(Kind.INVALID, "the command line is incomplete"),
+}
+"""Every refusal code, by layer: the clinical core, assessments, patients' records,
+accounts, every layer, the faces (API, CLI)."""
+
+
+def kind_of(code: str) -> Kind | None:
+    """The registered kind of ``code``; None for a code not listed (an invalid input)."""
+    found = REGISTRY.get(code)
+    return found.kind if found is not None else None
