@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start, and the pieces of the second.
-.PHONY: serve test lint typecheck
+.PHONY: serve test lint typecheck screenshots
 
 serve:
 	scripts/serve.sh
@@ -13,3 +13,8 @@ lint:
 
 typecheck:
 	.venv/bin/mypy
+
+# The screenshots the docs link to: the browser tests that take them (into var/screenshots/,
+# ignored), then copied into docs/screenshots/. The list is CHOSEN in tests/browser/screenshots.py.
+screenshots:
+	env -u DATABASE_URL .venv/bin/python -m tests.browser.screenshots

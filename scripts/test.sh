@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
 scripts/system-deps.sh
 
-export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright's sync API beside the ORM in one test
 export PYTHONHASHSEED=0
 
 step() { printf '\n== %s\n' "$*"; }

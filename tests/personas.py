@@ -16,6 +16,7 @@ from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.test import Client
 
 from clonacare.accounts.models import Membership, Program, Role, SiteConfiguration
 from clonacare.patients.models import BenzodiazepineUse, CareTeamMember, Patient
@@ -45,6 +46,17 @@ class World:
 def password_hash() -> str:
     """PASSWORD hashed once (Argon2 is slow on purpose; every test reuses the hash)."""
     return make_password(PASSWORD)
+
+
+def signed_in(client: Client, who: str | User) -> Client:
+    """``client`` signed in as ``who`` (a persona's username or a user), and returned.
+
+    The shared way for a test to act as someone; it skips the login page (and two-factor),
+    so only tests whose subject is signing in post the login form themselves.
+    """
+    user = who if isinstance(who, User) else User.objects.get(username=who)
+    client.force_login(user)
+    return client
 
 
 def _user(username: str, role: Role, program: Program | None) -> User:

@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import REPO
+from tests.browser.screenshots import SCREENSHOTS
 from tests.personas import PASSWORD, World, make_world
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,19 +32,27 @@ VIEWPORTS = {
     "desktop": {"width": 1280, "height": 900},
     "phone": {"width": 390, "height": 844},
 }
-SCREENSHOTS = REPO / "docs" / "screenshots"
 BLOCKING_IMPACTS = {"serious", "critical"}
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the browser tests, closed when the last of them has run.
+
+    Playwright's sync API keeps an event loop running in the test thread while it is
+    open, and Django's ORM refuses to run beside one unless DJANGO_ALLOW_ASYNC_UNSAFE is
+    set. It is safe here (the loop only drives the browser), so the switch is on for
+    exactly as long as Playwright is: not for the core or web tests, before or after.
+    """
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: run scripts/system-deps.sh (installs Debian's chromium)"
         )
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        env.setenv(ASYNC_UNSAFE, "true")
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
@@ -95,7 +103,7 @@ class Visit:
         return int(self.page.evaluate("document.documentElement.scrollWidth")) - width
 
     def screenshot(self, name: str, *, upstream_layout: bool = False) -> Path:
-        """Save the whole page; first check that nothing spills sideways.
+        """Save the whole page to var/screenshots/; first check that nothing spills sideways.
 
         ``upstream_layout``: a third-party page (Swagger UI) whose layout is not ours.
         """

@@ -20,7 +20,7 @@ try:
 except SystemExit:
     pass
 watched = ["django", "matplotlib", "clonacare.cli.taper", "clonacare.cli.score",
-           "clonacare.cli.assess", "clonacare.cli.server", "clonacare.core.taper",
+           "clonacare.cli.assess", "clonacare.web.commands", "clonacare.core.taper",
            "clonacare.core.instruments", "clonacare.core.assessment"]
 sys.stderr.write("\\nIMPORTED " + json.dumps([m for m in watched if m in sys.modules]))
 """

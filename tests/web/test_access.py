@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from clonacare.audit.log import Actor, actor_for
+from clonacare.accounts.actors import actor_for
+from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.access import (
     PatientNotFound,
@@ -80,7 +81,7 @@ def test_forbidden_and_missing_raise_the_same_error(world: World) -> None:
     with pytest.raises(PatientNotFound) as missing:
         access_patient_by_id(actor(world.brook), 999_999, purpose="patient.view")
     assert type(forbidden.value) is type(missing.value)
-    assert str(forbidden.value) == str(world.alex.pk)
+    assert forbidden.value.record_id == world.alex.pk
 
 
 def test_every_read_is_audited_allowed_or_refused(world: World) -> None:

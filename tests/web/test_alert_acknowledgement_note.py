@@ -10,7 +10,7 @@ from django.utils import timezone
 from clonacare.assessments.models import SafetyAlert
 from clonacare.assessments.notify import queue_care_team, send_pending
 from clonacare.audit.models import AuditEvent
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def alert(world: World) -> SafetyAlert:
 def test_the_page_refuses_an_empty_note_with_a_clear_message(
     client: Client, world: World, alert: SafetyAlert, note: str
 ) -> None:
-    client.force_login(world.kim)
+    signed_in(client, world.kim)
     response = client.post(f"/clinic/alerts/{alert.pk}/acknowledge/", {"note": note})
     assert response.status_code == 400
     html = response.content.decode()
@@ -50,7 +50,7 @@ def test_the_page_refuses_an_empty_note_with_a_clear_message(
 def test_the_record_asks_for_the_note_and_says_what_raised_the_alert(
     client: Client, world: World, alert: SafetyAlert
 ) -> None:
-    client.force_login(world.kim)
+    signed_in(client, world.kim)
     html = client.get(f"/clinic/patients/{world.alex.pk}/").content.decode()
     assert f'id="alert-{alert.pk}"' in html
     assert 'placeholder="What was done (required)" maxlength="400" required>' in html
@@ -59,7 +59,7 @@ def test_the_record_asks_for_the_note_and_says_what_raised_the_alert(
 
 
 def test_a_note_acknowledges_it(client: Client, world: World, alert: SafetyAlert) -> None:
-    client.force_login(world.kim)
+    signed_in(client, world.kim)
     response = client.post(
         f"/clinic/alerts/{alert.pk}/acknowledge/", {"note": "  Called Alex; safe at home. "}
     )
@@ -75,7 +75,7 @@ def test_the_record_shows_who_was_emailed_and_who_has_no_address(
     world.kim.save(update_fields=["email"])
     queue_care_team([alert], alert.raised_at)
     send_pending(alert.raised_at)
-    client.force_login(world.kim)
+    signed_in(client, world.kim)
     html = client.get(f"/clinic/patients/{world.alex.pk}/").content.decode()
     assert (
         f"Care team emails ({alert.raised_at:%-d %b %Y %H:%M} UTC): avery: no email address; "

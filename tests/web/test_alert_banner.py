@@ -14,7 +14,7 @@ from clonacare.assessments.delivery import deliver
 from clonacare.assessments.models import SafetyAlert
 from clonacare.patients.models import CareTeamMember, Patient
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ BANNER = '<section class="alert-banner"'
 
 
 def page(client: Client, user: User, path: str = "/clinic/") -> str:
-    client.force_login(user)
+    signed_in(client, user)
     return client.get(path).content.decode()
 
 
@@ -136,7 +136,7 @@ def test_it_takes_the_same_queries_however_many_alerts(client: Client, world: Wo
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(world.avery)
+    signed_in(client, world.avery)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -10,14 +10,9 @@ from django.test import Client
 
 from clonacare.accounts.models import Program
 from clonacare.audit.models import AuditEvent
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 def test_a_new_program_escalates_after_15_minutes_to_its_admins(world: World) -> None:

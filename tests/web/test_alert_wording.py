@@ -9,7 +9,7 @@ from django.test import Client
 
 from clonacare.assessments.models import SafetyAlert
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def test_the_acknowledge_page_shows_the_first_and_the_newest_trigger(
     phq9(world, 1)
     phq9(world, 3)
     alert = SafetyAlert.objects.get()
-    client.force_login(world.kim)
+    signed_in(client, world.kim)
     html = client.post(f"/clinic/alerts/{alert.pk}/acknowledge/", {"note": ""}).content.decode()
     html = html.replace("&times;", "×")
     assert "Raised by: phq9 item 9: 1 (Several days)." in html

@@ -13,10 +13,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from clonacare.assessments.actions import do_submit_response
+from clonacare.assessments.caseload import caseload
 from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment
 from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
-from clonacare.clinic.caseload import caseload
 from clonacare.core.instruments import instrument
 from clonacare.patients.access import patients_visible_to
 from clonacare.patients.models import Patient

@@ -17,7 +17,7 @@ from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import Consent, Disclosure, Patient
 from clonacare.patients.part2 import part2
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -65,7 +65,7 @@ def make_consent(world: World, patient: Patient | None = None, **changes: Any) -
 
 def page_says(client: Client, user: User, path: str, form: dict[str, str], message: str) -> bool:
     """Whether the clinic's page, given the same input, shows the same message."""
-    client.force_login(user)
+    signed_in(client, user)
     shown = html.escape(message) in client.post(path, form).content.decode()
     client.logout()
     return shown

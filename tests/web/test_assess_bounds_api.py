@@ -17,7 +17,7 @@ from django.test import Client
 
 from clonacare.assessments.models import LevelOfCareAssessment
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 from tests.samples import ALICE_RECORD
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_a_number_too_large_for_a_float_is_a_400_naming_the_field(world: World) 
 
 
 def test_the_clinic_form_shows_the_dose_refusal(client: Client, world: World) -> None:
-    client.force_login(world.avery)
+    signed_in(client, world.avery)
     data = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in ALICE_RECORD.items()}
     data |= {"daily_dose_mg": "9999", "equivalence": "ashton"}
     response = client.post(f"/clinic/patients/{world.alex.pk}/level-of-care/", data)
@@ -106,7 +106,7 @@ def test_the_clinic_form_shows_the_dose_refusal(client: Client, world: World) ->
 def test_the_clinic_form_bounds_age_and_duration_as_the_core_does(
     client: Client, world: World
 ) -> None:
-    client.force_login(world.avery)
+    signed_in(client, world.avery)
     data = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in ALICE_RECORD.items()}
     data |= {"age": "121", "duration_months": "1441", "equivalence": "ashton"}
     html = client.post(f"/clinic/patients/{world.alex.pk}/level-of-care/", data).content.decode()

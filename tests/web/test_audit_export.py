@@ -13,7 +13,7 @@ from django.test import Client
 
 from clonacare.audit.models import AuditEvent
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def rows(response: Any) -> list[list[str]]:
 
 
 def page_export(client: Client, world: World, **query: str) -> list[list[str]]:
-    client.force_login(world.riverside_admin)
+    signed_in(client, world.riverside_admin)
     return rows(client.get("/clinic/audit/export.csv", query))
 
 
@@ -145,7 +145,7 @@ def test_it_names_a_wrong_filter(world: World) -> None:
 def test_the_page_exports_nothing_when_a_filter_is_wrong(
     client: Client, world: World, query: dict[str, str], message: str
 ) -> None:
-    client.force_login(world.riverside_admin)
+    signed_in(client, world.riverside_admin)
     response = client.get("/clinic/audit/export.csv", query)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")

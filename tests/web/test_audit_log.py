@@ -13,12 +13,7 @@ from django.test import Client
 from clonacare.audit.log import Actor, record
 from clonacare.audit.models import AppendOnlyError, AuditEvent
 from tests.api_client import ApiClient
-from tests.personas import World
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
+from tests.personas import World, signed_in
 
 
 @pytest.fixture

@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from clonacare.accounts.converters import MAX_ID
 from clonacare.audit.models import AuditEvent
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 BEYOND = "99999999999999999999"  # above 2**64
 JUST_BEYOND = str(MAX_ID + 1)
@@ -29,12 +28,6 @@ IN_RANGE = [str(MAX_ID), "3000000000"]
 MISSING = "999999"
 PATIENT_NOT_FOUND = {"detail": "Patient not found."}
 MAX_OFFSET_MESSAGE = "field 'offset' must be less than or equal to 9223372036854775807."
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def same_page(a: bytes, b: bytes) -> bool:
@@ -51,7 +44,7 @@ def same_page(a: bytes, b: bytes) -> bool:
 def test_a_patient_page_answers_like_a_missing_patient(
     world: World, number: str, path: str
 ) -> None:
-    admin = signed_in("riverside_admin")
+    admin = signed_in(Client(), "riverside_admin")
     response = admin.get(path.format(number))
     missing = admin.get(path.format(MISSING))
     assert response.status_code == missing.status_code == 404
@@ -60,7 +53,7 @@ def test_a_patient_page_answers_like_a_missing_patient(
 
 @pytest.mark.parametrize("number", [BEYOND, JUST_BEYOND])
 def test_a_care_team_removal_answers_404(world: World, number: str) -> None:
-    response = signed_in("riverside_admin").post(
+    response = signed_in(Client(), "riverside_admin").post(
         f"/clinic/patients/{world.alex.pk}/care-team/{number}/remove/"
     )
     assert response.status_code == 404
@@ -84,7 +77,7 @@ def test_a_care_team_removal_answers_404(world: World, number: str) -> None:
 def test_every_page_with_an_id_answers_404(
     world: World, username: str, method: str, path: str
 ) -> None:
-    client = signed_in(username)
+    client = signed_in(Client(), username)
     response = getattr(client, method)(path.format(alex=world.alex.pk))
     assert response.status_code == 404
 

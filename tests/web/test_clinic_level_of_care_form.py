@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from clonacare.assessments.models import LevelOfCareAssessment
 from clonacare.audit.log import Actor
 from clonacare.patients.models import BenzodiazepineUse
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +45,6 @@ FILLED: dict[str, str] = {
     "support_at_home": "true",
     "equivalence": "ashton",
 }
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 def form_page(client: Client, world: World) -> str:

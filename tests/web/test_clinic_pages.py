@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -16,12 +15,7 @@ from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import Disclosure
 from tests.api_client import ApiClient
-from tests.personas import World
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
+from tests.personas import World, signed_in
 
 
 def same_page(a: bytes, b: bytes) -> bool:

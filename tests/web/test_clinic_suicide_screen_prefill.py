@@ -19,7 +19,7 @@ from clonacare.assessments.actions import (
 )
 from clonacare.assessments.models import LevelOfCareAssessment, SafetyAlert
 from clonacare.audit.log import Actor
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def refused(world: World, answers: dict[str, Any], at: dt.datetime) -> None:
 
 
 def page(client: Client, world: World) -> str:
-    client.force_login(world.avery)
+    signed_in(client, world.avery)
     response = client.get(FORM.format(world.alex.pk))
     assert response.status_code == 200
     return response.content.decode()

@@ -8,23 +8,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import Consent, Medication
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 TODAY = timezone.now().date()
 YESTERDAY = TODAY - dt.timedelta(days=1)
 CONFIRM = {"confirm": "yes"}
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 @pytest.fixture

@@ -6,22 +6,16 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import Consent, Disclosure
 from clonacare.patients.part2 import part2
-from tests.personas import World
+from tests.personas import World, signed_in
 
 TODAY = timezone.now().date()
 CONFIRM = {"confirm": "yes"}  # the confirmation page's button (test_confirmation_steps.py)
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def consent_form(**changes: str) -> dict[str, str]:

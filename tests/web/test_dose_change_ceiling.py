@@ -11,14 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import BenzodiazepineUse, DoseChange
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 TODAY = timezone.now().date()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -48,11 +47,6 @@ def over_ceiling(cut: str, high: str, new: str, vadod: str = "", switch: bool = 
         f"in 14 days ({SOURCE}); give the reason for this cut to record it."
         + (SWITCH if switch else "")
     )
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def days_ago(n: int) -> str:

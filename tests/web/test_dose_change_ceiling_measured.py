@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clonacare.patients.models import DoseChange
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ class TestSameDaySwitch:
         # Recording a stop first, the diazepam is not yet on the record: the cut is the
         # whole dose, and the refusal says to record the new drug first.
         client = Client()
-        client.force_login(User.objects.get(username="avery"))
+        signed_in(client, User.objects.get(username="avery"))
         response = client.post(
             f"/clinic/patients/{world.alex.pk}/benzodiazepine/",
             {

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clonacare.patients.models import CareTeamMember, DoseChange
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def api(world: World, user: User, **more: Any) -> tuple[int, Any]:
 
 
 def page(client: Client, world: World, user: User, **more: str) -> Any:
-    client.force_login(user)
+    signed_in(client, user)
     form = {"drug": "clonazepam", "morning_mg": "0.5", "night_mg": "0.75", "on": YESTERDAY}
     return client.post(f"/clinic/patients/{world.alex.pk}/benzodiazepine/", form | more)
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from clonacare.patients.models import BenzodiazepineUse
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def diazepam_10_mg(world: World) -> None:
 
 def test_the_dose_change_form_shows_10_mg_as_10(client: Client, world: World) -> None:
     diazepam_10_mg(world)
-    client.force_login(world.avery)
+    signed_in(client, world.avery)
     html = client.get(f"/clinic/patients/{world.alex.pk}/benzodiazepine/").content.decode()
     assert 'name="night_mg" value="10"' in html
     assert "E+" not in html
@@ -35,7 +35,7 @@ def test_the_dose_change_form_shows_10_mg_as_10(client: Client, world: World) ->
 
 def test_the_level_of_care_form_shows_10_mg_as_10(client: Client, world: World) -> None:
     diazepam_10_mg(world)
-    client.force_login(world.avery)
+    signed_in(client, world.avery)
     html = client.get(f"/clinic/patients/{world.alex.pk}/level-of-care/").content.decode()
     assert 'name="daily_dose_mg" value="10"' in html
     assert "E+" not in html

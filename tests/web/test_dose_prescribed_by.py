@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from clonacare.patients.models import BenzodiazepineUse, DoseChange
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_the_prescribers_own_name_is_accepted(world: World) -> None:
 
 def test_the_page_takes_the_name_from_the_order(client: Client, world: World) -> None:
     # The persona's record says "Dr. Avery" (registration history, free text).
-    client.force_login(world.avery)
+    signed_in(client, world.avery)
     url = f"/clinic/patients/{world.alex.pk}/benzodiazepine/"
     html = client.get(url).content.decode()
     assert "Dr. Avery" not in html

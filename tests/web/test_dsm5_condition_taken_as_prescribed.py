@@ -16,7 +16,7 @@ from django.test import Client
 from clonacare.assessments.models import InstrumentResponse
 from clonacare.core.instruments import instrument
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ class TestClinicForm:
     def test_the_form_shows_each_declared_condition_with_its_label_and_source(
         self, client: Client, world: World
     ) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         html = client.get(rate_url(world)).content.decode()
         assert f'<input type="checkbox" name="conditions" value="{PRESCRIBED}">' in html
         assert LABEL in html
@@ -60,19 +60,19 @@ class TestClinicForm:
     def test_an_instrument_without_conditions_shows_no_checkbox(
         self, client: Client, world: World
     ) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         html = client.get(f"/clinic/patients/{world.alex.pk}/instruments/ciwa-b/").content.decode()
         assert 'type="checkbox"' not in html
 
     def test_taken_as_prescribed_gives_mild_3(self, client: Client, world: World) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         response = client.post(rate_url(world), posted([PRESCRIBED]))
         assert response.status_code == 302, response.content.decode()[:2000]
         stored = world.alex.responses.get()
         assert (stored.total, stored.band, stored.conditions) == (3, "mild", [PRESCRIBED])
 
     def test_without_the_condition_it_is_moderate_5(self, client: Client, world: World) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         assert client.post(rate_url(world), posted([])).status_code == 302
         stored = world.alex.responses.get()
         assert (stored.total, stored.band, stored.conditions) == (5, "moderate", [])
@@ -80,13 +80,13 @@ class TestClinicForm:
     def test_the_patient_record_says_the_condition_applied(
         self, client: Client, world: World
     ) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         client.post(rate_url(world), posted([PRESCRIBED]))
         html = client.get(f"/clinic/patients/{world.alex.pk}/").content.decode()
         assert f'<td>mild<span class="hint">{LABEL}</span></td>' in html
 
     def test_an_unknown_condition_is_refused_naming_it(self, client: Client, world: World) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         response = client.post(rate_url(world), posted(["in-remission"]))
         assert response.status_code == 400
         assert (
@@ -96,7 +96,7 @@ class TestClinicForm:
         assert not InstrumentResponse.objects.exists()
 
     def test_a_refused_form_keeps_the_box_ticked(self, client: Client, world: World) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         body = posted([PRESCRIBED]) | {"A1": ""}
         html = client.post(rate_url(world), body).content.decode()
         assert f'value="{PRESCRIBED}" checked>' in html

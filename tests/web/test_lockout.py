@@ -11,7 +11,7 @@ from pytest_django import Settings
 from clonacare.accounts.auth import BAD_CREDENTIALS, LOCKED_OUT
 from clonacare.audit.models import AuditEvent
 from tests.api_client import ApiClient
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, signed_in
 
 CLINIC_NAT = "203.0.113.7"  # the one address a clinic's staff and patients share
 
@@ -109,7 +109,7 @@ class TestBehindAProxy:
     ) -> None:
         settings.PROXY_COUNT = 1
         client = Client(REMOTE_ADDR="10.0.0.2", headers={"X-Forwarded-For": "198.51.100.4"})
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         client.get(f"/clinic/patients/{world.alex.pk}/")
         api = ApiClient(world.avery)
         api.client = Client(REMOTE_ADDR="10.0.0.2", headers={"X-Forwarded-For": "198.51.100.5"})

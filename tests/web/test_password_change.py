@@ -9,15 +9,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from clonacare.audit.models import AuditEvent
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, signed_in
 
 URL = "/accounts/password/"
 NEW = "quiet-harbour-morning-17"
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def change(client: Client, old: str = PASSWORD, new: str = NEW, again: str = NEW) -> Any:

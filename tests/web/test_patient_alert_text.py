@@ -15,7 +15,7 @@ from clonacare.assessments.delivery import deliver
 from clonacare.assessments.models import SafetyAlert
 from clonacare.patients.models import CareTeamMember
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,7 +77,7 @@ def test_a_skipped_item_9_is_not_called_thoughts_of_harm(emails: World) -> None:
 
 
 def test_the_portal_words_a_skipped_safety_question_the_same(client: Client, emails: World) -> None:
-    client.force_login(emails.alex_user)
+    signed_in(client, emails.alex_user)
     posted = {f"phq9-{n}": "1" for n in range(1, 9)}
     html = client.post("/portal/questionnaires/phq9/", posted).content.decode()
     assert (
@@ -101,7 +101,7 @@ def test_with_no_one_on_the_care_team_it_says_so_and_escalates_at_once(emails: W
     alert = SafetyAlert.objects.get()
     assert alert.escalated_at is not None
     client = Client()
-    client.force_login(emails.alex_user)
+    signed_in(client, emails.alex_user)
     html = client.get(f"/portal/responses/{body['id']}/").content.decode().replace("&#x27;", "'")
     assert (
         "Because no email reached your care team, the program's on-call contact has been "
@@ -115,7 +115,7 @@ def test_after_the_escalation_time_it_names_who_was_emailed(emails: World) -> No
     assert alert.notified_at is not None
     deliver(alert.notified_at + dt.timedelta(minutes=15))
     client = Client()
-    client.force_login(emails.alex_user)
+    signed_in(client, emails.alex_user)
     html = client.get(f"/portal/responses/{body['id']}/").content.decode().replace("&#x27;", "'")
     assert (
         "No one marked it as handled within 15 minutes, so the program's on-call contact has "
@@ -134,7 +134,7 @@ def test_a_result_page_describes_its_own_alert_not_the_newest(
     )
     assert acknowledged.status_code == 200
     _, second = submit(emails, PHQ9_ITEM9)  # a new, open alert of the same code
-    client.force_login(emails.alex_user)
+    signed_in(client, emails.alex_user)
     old = client.get(f"/portal/responses/{first['id']}/").content.decode()
     new = client.get(f"/portal/responses/{second['id']}/").content.decode()
     assert "Your care team has marked this alert as handled." in old

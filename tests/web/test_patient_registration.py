@@ -13,16 +13,11 @@ from django.utils import timezone
 from clonacare.accounts.models import Membership
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import BenzodiazepineUse, CareTeamMember, Patient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 URL = "/clinic/patients/new/"
 TODAY = timezone.now().date()
 NEW_PASSWORD = "river-stone-lantern-42"
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def form(world: World, **changes: object) -> dict[str, object]:
@@ -288,7 +283,7 @@ def test_recovery_may_start_at_zero_mg(client: Client, world: World) -> None:
 
 
 def test_another_programs_clinician_cannot_join_the_care_team(client: Client, world: World) -> None:
-    from clonacare.audit.log import actor_for
+    from clonacare.accounts.actors import actor_for
     from clonacare.core.errors import ClinicalError
     from clonacare.patients.actions import Registration, do_register_patient
 

@@ -14,7 +14,7 @@ from clonacare.assessments.models import InstrumentResponse, SafetyAlert
 from clonacare.audit.models import AuditEvent
 from clonacare.core.instruments import instrument
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 from tests.samples import ALICE_RECORD
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ class TestPortal:
     def test_a_patient_opens_their_self_report_result(
         self, client: Client, world: World, records: dict[str, int]
     ) -> None:
-        client.force_login(world.alex_user)
+        signed_in(client, world.alex_user)
         response = client.get(f"/portal/responses/{records['phq9']}/")
         assert response.status_code == 200
         assert "PHQ9" in response.content.decode()
@@ -83,7 +83,7 @@ class TestPortal:
     def test_a_clinician_rated_result_is_not_found_on_the_portal(
         self, client: Client, world: World, records: dict[str, int], result: str
     ) -> None:
-        client.force_login(world.alex_user)
+        signed_in(client, world.alex_user)
         response = client.get(f"/portal/responses/{records[result]}/")
         missing = client.get("/portal/responses/999999/")
         assert response.status_code == 404
@@ -95,7 +95,7 @@ class TestPortal:
     def test_the_portal_lists_only_self_report_results(
         self, client: Client, world: World, records: dict[str, int]
     ) -> None:
-        client.force_login(world.alex_user)
+        signed_in(client, world.alex_user)
         html = client.get("/portal/").content.decode()
         assert f"/portal/responses/{records['phq9']}/" in html
         assert f"/portal/responses/{records['ciwa']}/" not in html

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 
 from clonacare.assessments.models import InstrumentResponse, SafetyAlert
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import Consent
-from tests.personas import World
+from tests.personas import World, signed_in
 
 PHQ9_ITEMS = [f"phq9-{n}" for n in range(1, 10)]
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def without_csrf(response: HttpResponse) -> str:

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from clonacare.assessments.models import AlertRepeat, InstrumentResponse, SafetyAlert
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ URL = "/portal/questionnaires/asq/"
 
 
 def test_the_second_step_completes_the_first_steps_alert(client: Client, world: World) -> None:
-    client.force_login(world.alex_user)
+    signed_in(client, world.alex_user)
     first = client.post(URL, {"asq-1": "no", "asq-2": "yes", "asq-3": "no", "asq-4": "no"})
     html = first.content.decode()
     alert = SafetyAlert.objects.get()
@@ -46,7 +46,7 @@ def test_the_second_step_completes_the_first_steps_alert(client: Client, world: 
 
 
 def test_an_id_of_another_alert_does_not_link_it(client: Client, world: World) -> None:
-    client.force_login(world.alex_user)
+    signed_in(client, world.alex_user)
     client.post(URL, {"asq-1": "yes", "asq-2": "no", "asq-3": "no", "asq-4": "no"})
     earlier = SafetyAlert.objects.get()
     # A later, separate screen posts no first-step id: it joins the open alert as a repeat.

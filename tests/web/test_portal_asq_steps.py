@@ -6,19 +6,13 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.models import User
 from django.test import Client
 
 from clonacare.assessments.models import InstrumentResponse, SafetyAlert
-from tests.personas import World
+from tests.personas import World, signed_in
 
 URL = "/portal/questionnaires/asq/"
 ACUITY = "Are you having thoughts of killing yourself right now?"
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def four(*answers: str) -> dict[str, str]:
@@ -47,7 +41,7 @@ def test_four_nos_store_a_negative_screen(client: Client, world: World) -> None:
 
 def test_a_yes_asks_the_acuity_question_keeping_the_answers(client: Client, world: World) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.alex_user)
+    signed_in(client, world.alex_user)
     page = client.get(URL)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert token is not None

@@ -23,10 +23,10 @@ from clonacare.accounts.actions import (
     do_set_program_two_factor,
 )
 from clonacare.accounts.models import Membership, Program, Role
+from clonacare.accounts.refusals import AccountRefusal
 from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
-from clonacare.core.errors import ClinicalError
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, signed_in
 
 NEW_PASSWORD = "quiet-harbour-morning-17"
 ADMIN = {
@@ -36,11 +36,6 @@ ADMIN = {
     "password": NEW_PASSWORD,
     "password_again": NEW_PASSWORD,
 }
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def text(response: Any) -> str:
@@ -187,10 +182,10 @@ def test_a_taken_or_invalid_name_or_slug_is_refused(
 
 def test_only_a_site_admin_creates_or_changes_programs(world: World) -> None:
     for user in (world.riverside_admin, world.avery):
-        with pytest.raises(ClinicalError) as refused:
+        with pytest.raises(AccountRefusal) as refused:
             do_create_program(actor(user), NewProgram("Lakeside", "lakeside"))
         assert (refused.value.code, refused.value.message) == ("not-allowed", PROGRAMS_NOT_ALLOWED)
-        with pytest.raises(ClinicalError) as refused:
+        with pytest.raises(AccountRefusal) as refused:
             do_set_program_two_factor(actor(user), world.riverside, True)
         assert refused.value.message == PROGRAMS_NOT_ALLOWED
     assert PROGRAMS_NOT_ALLOWED == (
@@ -294,7 +289,7 @@ def test_a_wrong_program_admin_is_refused_and_nothing_is_written(
 
 def test_a_site_admin_creates_no_other_staff(world: World) -> None:
     new = NewStaff("noor", "Noor", "Haddad", Role.NURSE, NEW_PASSWORD)
-    with pytest.raises(ClinicalError) as refused:
+    with pytest.raises(AccountRefusal) as refused:
         do_create_staff(actor(world.site_admin), world.northgate, new)
     assert (refused.value.code, refused.value.message) == ("not-allowed", CREATE_NOT_ALLOWED)
     assert CREATE_NOT_ALLOWED == (

@@ -12,8 +12,9 @@ from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from clonacare.accounts.actors import actor_for
 from clonacare.accounts.models import Membership, Role
-from clonacare.audit.log import Actor, actor_for
+from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.actions import (
@@ -27,7 +28,7 @@ from clonacare.patients.actions import (
     do_change_status,
 )
 from clonacare.patients.models import BenzodiazepineUse, CareTeamMember, Condition, Medication
-from tests.personas import World
+from tests.personas import World, signed_in
 
 TODAY = timezone.now().date()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -39,11 +40,6 @@ RECORD_PAGES = ("status/", "medications/new/", "conditions/new/")
 MAY_CHANGE_ALEX = ("avery", "kim", "lee", "riverside_admin")
 MAY_RECORD_DOSES_ALEX = ("avery", "kim")
 MAY_NOT = ("alex", "blair", "brook", "site_admin")
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def actor(user: User) -> Actor:

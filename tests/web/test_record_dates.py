@@ -9,7 +9,6 @@ import html
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -17,16 +16,11 @@ from clonacare.audit.models import AuditEvent
 from clonacare.core.assessment import record_bounds
 from clonacare.patients.models import Consent, Medication, Patient
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 TODAY = timezone.now().date()
 ALEX_BORN = dt.date(1982, 5, 14)
 AGE_SOURCE = record_bounds()["age"].source
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

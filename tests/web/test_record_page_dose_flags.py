@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from clonacare.patients.models import BenzodiazepineUse, DoseChange
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 from tests.samples import ALICE_RECORD
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def telephone_order(world: World) -> None:
 
 
 def html(client: Client, user: Any, path: str) -> str:
-    client.force_login(user)
+    signed_in(client, user)
     response = client.get(path)
     assert response.status_code == 200
     return response.content.decode().replace("&#x27;", "'")
@@ -69,7 +69,7 @@ def test_an_order_whose_prescriber_left_the_care_team_is_flagged(
 
 class TestStoppingADrugIsConfirmed:
     def stop(self, client: Client, world: World, **more: str) -> Any:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         form = {"drug": "diazepam", "night_mg": "0", "on": YESTERDAY}
         return client.post(f"/clinic/patients/{world.alex.pk}/benzodiazepine/", form | more)
 

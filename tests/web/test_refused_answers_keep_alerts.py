@@ -13,7 +13,7 @@ from django.test import Client
 
 from clonacare.assessments.models import InstrumentResponse, SafetyAlert
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ class TestClinicRating:
     def test_an_invalid_ciwa_b_answer_shows_and_stores_the_seizure(
         self, client: Client, world: World
     ) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         posted = dict.fromkeys(CIWA_B_IDS, "0") | {"ciwab-3": "8", "ciwab-seizure": "yes"}
         response = client.post(self.url(world, "ciwa-b"), posted)
         assert response.status_code == 400
@@ -154,7 +154,7 @@ class TestClinicRating:
     def test_an_unanswered_asq_question_asks_staff_to_complete_the_screen(
         self, client: Client, world: World
     ) -> None:
-        client.force_login(world.kim)
+        signed_in(client, world.kim)
         posted = {"asq-1": "no", "asq-2": "no", "asq-4": "no"}
         response = client.post(self.url(world, "asq"), posted)
         assert response.status_code == 400
@@ -164,7 +164,7 @@ class TestClinicRating:
         assert stored_codes(world) == ["suicide-screen-incomplete"]
 
     def test_the_rating_form_follows_the_asq_pathway(self, client: Client, world: World) -> None:
-        client.force_login(world.avery)
+        signed_in(client, world.avery)
         four_nos = {"asq-1": "no", "asq-2": "no", "asq-3": "no", "asq-4": "no"}
         assert client.post(self.url(world, "asq"), four_nos).status_code == 302
         assert InstrumentResponse.objects.get().band == "negative"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test import Client
 
-from clonacare.education.index import MAX_QUERY_CHARS, search
+from clonacare.education.index import MAX_QUERY_CHARS, rebuild_search_index, search
 
 pytestmark = pytest.mark.django_db
 
@@ -81,10 +84,39 @@ def test_search_syntax_in_a_query_is_only_ever_text(client: Client, query: str) 
     assert response.status_code == 200
 
 
-def test_a_snippet_escapes_the_article_text() -> None:
-    for hit in search("taper"):
-        assert "<script" not in hit.snippet
-        assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>")
+MARKUP_ARTICLE = """---
+title: "Quoting <b>markup</b> <script>alert('title')</script>"
+summary: "An article that quotes markup."
+section: basics
+order: 10
+sources: ["A test"]
+reviewed_by: ""
+reviewed_on: ""
+---
+## Markup as text
+
+Some pages quote markup such as `<script>alert('body')</script>` and `<b>bold</b>` near
+the word quillwort, which no shipped article uses.
+"""
+
+
+def test_a_snippet_escapes_the_article_text(
+    client: Client, content_dir: Callable[..., Path]
+) -> None:
+    content_dir("quoting-markup", text=MARKUP_ARTICLE)
+    assert rebuild_search_index() == 1
+    (hit,) = search("quillwort")
+    assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>") == 1
+    html = client.get("/search/", {"q": "quillwort"}).content.decode()
+    assert (
+        "Quoting &lt;b&gt;markup&lt;/b&gt; &lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;"
+        in html
+    )
+    assert "&lt;script&gt;alert(&#x27;body&#x27;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<mark>quillwort</mark>" in html
+    for planted in ("<b>markup", "<script>alert", "<b>bold"):
+        assert planted not in html
 
 
 def test_it_searches_with_the_databases_own_full_text_engine() -> None:

@@ -8,14 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
 from clonacare.assessments.models import SafetyAlert, SeizureReport
 from clonacare.audit.models import AuditEvent
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,27 +36,22 @@ def emails(world: World) -> World:
     return world
 
 
-def portal(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
-
-
 class TestThePortal:
     def test_the_form_says_to_call_911_first(self, client: Client, world: World) -> None:
-        html = portal(client, world.alex_user).get("/portal/seizure/").content.decode()
+        html = signed_in(client, world.alex_user).get("/portal/seizure/").content.decode()
         assert '<h1 id="seizure-title">Report a seizure</h1>' in html
         assert "<strong>Call 911 first.</strong>" in html
         assert "Is the seizure happening now?" in html
 
     def test_the_portal_home_links_to_it(self, client: Client, world: World) -> None:
-        html = portal(client, world.alex_user).get("/portal/").content.decode()
+        html = signed_in(client, world.alex_user).get("/portal/").content.decode()
         assert "If a seizure is happening now, call 911." in html
         assert 'href="/portal/seizure/"' in html
 
     def test_reporting_raises_the_alert_and_shows_what_happens(
         self, client: Client, emails: World, django_capture_on_commit_callbacks: Commit
     ) -> None:
-        client = portal(client, emails.alex_user)
+        client = signed_in(client, emails.alex_user)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post("/portal/seizure/", {"when": "now", "note": "At breakfast."})
         report = SeizureReport.objects.get()
@@ -91,7 +85,7 @@ class TestThePortal:
     def test_a_report_of_a_seizure_that_stopped(
         self, client: Client, world: World, django_capture_on_commit_callbacks: Commit
     ) -> None:
-        client = portal(client, world.alex_user)
+        client = signed_in(client, world.alex_user)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post("/portal/seizure/", {"when": "stopped"})
         html = client.get(response["Location"]).content.decode()
@@ -106,7 +100,7 @@ class TestThePortal:
         self, client: Client, world: World, when: str | None
     ) -> None:
         posted = {"note": "x"} | ({"when": when} if when else {})
-        response = portal(client, world.alex_user).post("/portal/seizure/", posted)
+        response = signed_in(client, world.alex_user).post("/portal/seizure/", posted)
         assert response.status_code == 400
         html = response.content.decode().replace("&#x27;", "'")
         assert (
@@ -122,7 +116,7 @@ class TestThePortal:
         assert (report.happening_now, report.note) == (None, "x")
 
     def test_a_note_too_long_is_refused_after_the_alert(self, client: Client, world: World) -> None:
-        response = portal(client, world.alex_user).post(
+        response = signed_in(client, world.alex_user).post(
             "/portal/seizure/", {"when": "stopped", "note": "n" * 401}
         )
         assert response.status_code == 400
@@ -138,13 +132,13 @@ class TestThePortal:
         assert SafetyAlert.objects.get().seizure_report_id == report.pk
 
     def test_staff_do_not_get_the_page(self, client: Client, world: World) -> None:
-        assert portal(client, world.avery).get("/portal/seizure/").status_code == 404
+        assert signed_in(client, world.avery).get("/portal/seizure/").status_code == 404
 
     def test_another_patients_report_is_not_found(self, client: Client, world: World) -> None:
-        portal(client, world.alex_user).post("/portal/seizure/", {"when": "stopped"})
+        signed_in(client, world.alex_user).post("/portal/seizure/", {"when": "stopped"})
         report = SeizureReport.objects.get()
         other = Client()
-        other.force_login(world.blair_user)
+        signed_in(other, world.blair_user)
         forbidden = other.get(f"/portal/seizure/{report.pk}/")
         missing = other.get("/portal/seizure/999999/")
         assert forbidden.status_code == missing.status_code == 404
@@ -155,7 +149,7 @@ class TestThePortal:
         ]
 
     def test_reporting_is_audited(self, client: Client, world: World) -> None:
-        portal(client, world.alex_user).post("/portal/seizure/", {"when": "now"})
+        signed_in(client, world.alex_user).post("/portal/seizure/", {"when": "now"})
         report = SeizureReport.objects.get()
         actions = list(
             AuditEvent.objects.filter(actor_username="alex")

@@ -20,16 +20,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clonacare.api.errors import TOKEN_INVALID
 from clonacare.audit.models import AuditEvent
 from tests.api_client import BASE, ApiClient
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, signed_in
 
 TOKEN_REFUSED = {"detail": TOKEN_INVALID}
 LOGIN = "/accounts/login/?next=/clinic/"
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def sessions_of(user: User) -> list[Session]:
@@ -74,11 +68,11 @@ def signed_in_with_code(username: str) -> Client:
 
 
 def test_deactivating_ends_the_web_session_for_good(world: World) -> None:
-    kim = signed_in("kim")
+    kim = signed_in(Client(), "kim")
     assert kim.get("/clinic/").status_code == 200
     cookie = kim.cookies[settings.SESSION_COOKIE_NAME].value
-    avery = signed_in("avery")
-    admin = signed_in("riverside_admin")
+    avery = signed_in(Client(), "avery")
+    admin = signed_in(Client(), "riverside_admin")
 
     response = admin.post(f"/accounts/staff/{world.kim.pk}/deactivate/")
 
@@ -100,8 +94,8 @@ def test_deactivating_ends_the_web_session_for_good(world: World) -> None:
 
 
 def test_every_session_of_the_account_ends(world: World) -> None:
-    browsers = [signed_in("kim"), signed_in("kim")]
-    signed_in("riverside_admin").post(f"/accounts/staff/{world.kim.pk}/deactivate/")
+    browsers = [signed_in(Client(), "kim"), signed_in(Client(), "kim")]
+    signed_in(Client(), "riverside_admin").post(f"/accounts/staff/{world.kim.pk}/deactivate/")
     for browser in browsers:
         assert browser.get("/clinic/")["Location"] == LOGIN
     assert AuditEvent.objects.get(action="staff.deactivate").detail["sessions_ended"] == 2
@@ -109,7 +103,7 @@ def test_every_session_of_the_account_ends(world: World) -> None:
 
 def test_an_inactive_account_is_anonymous_even_with_a_live_session(world: World) -> None:
     """Below the action: Django's ModelBackend refuses an inactive user's session too."""
-    kim = signed_in("kim")
+    kim = signed_in(Client(), "kim")
     User.objects.filter(pk=world.kim.pk).update(is_active=False)
     response = kim.get("/clinic/")
     assert (response.status_code, response["Location"]) == (302, LOGIN)
@@ -118,7 +112,7 @@ def test_an_inactive_account_is_anonymous_even_with_a_live_session(world: World)
 def test_deactivating_ends_the_api_tokens_for_good(world: World) -> None:
     api = ApiClient(world.kim)
     assert patch_status(api, world).status_code == 200
-    admin = signed_in("riverside_admin")
+    admin = signed_in(Client(), "riverside_admin")
     admin.post(f"/accounts/staff/{world.kim.pk}/deactivate/")
     admin.post(f"/accounts/staff/{world.kim.pk}/reactivate/")
     for response in (api.get("/me"), patch_status(api, world)):
@@ -135,7 +129,7 @@ def test_requiring_two_factor_ends_the_staffs_api_tokens(world: World) -> None:
     assert patch_status(avery, world).status_code == 200
     url = f"/accounts/programs/{world.riverside.pk}/two-factor/"
 
-    response = signed_in("site_admin").post(url, {"required": "on"}, follow=True)
+    response = signed_in(Client(), "site_admin").post(url, {"required": "on"}, follow=True)
 
     assert response.status_code == 200
     assert (
@@ -156,16 +150,16 @@ def test_no_longer_requiring_it_ends_no_token(world: World) -> None:
     world.riverside.save()
     avery = ApiClient(world.avery)  # as if issued with a code
     url = f"/accounts/programs/{world.riverside.pk}/two-factor/"
-    assert signed_in("site_admin").post(url, {"required": "off"}).status_code == 302
+    assert signed_in(Client(), "site_admin").post(url, {"required": "off"}).status_code == 302
     assert avery.get("/me").status_code == 200
     event = AuditEvent.objects.get(action="program.two-factor")
     assert event.detail == {"before": True, "after": False, "tokens_revoked": 0}
 
 
 def test_requiring_two_factor_sends_sessions_without_a_code_to_sign_in(world: World) -> None:
-    kim = signed_in("kim")
+    kim = signed_in(Client(), "kim")
     url = f"/accounts/programs/{world.riverside.pk}/two-factor/"
-    signed_in("site_admin").post(url, {"required": "on"})
+    signed_in(Client(), "site_admin").post(url, {"required": "on"})
     response = kim.get("/clinic/")
     assert (response.status_code, response["Location"]) == (302, LOGIN)
 
@@ -178,7 +172,7 @@ def test_a_reset_ends_the_members_api_tokens(world: World) -> None:
     kim, avery = ApiClient(world.kim), ApiClient(world.avery)
     assert patch_status(kim, world).status_code == 200
 
-    response = signed_in("riverside_admin").post(
+    response = signed_in(Client(), "riverside_admin").post(
         f"/accounts/staff/{world.kim.pk}/two-factor/reset/"
     )
 

@@ -24,11 +24,11 @@ from clonacare.accounts.actions import (
 )
 from clonacare.accounts.auth import BAD_CREDENTIALS
 from clonacare.accounts.models import Membership, Role
+from clonacare.accounts.refusals import AccountRefusal
 from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
-from clonacare.core.errors import ClinicalError
 from tests.api_client import ApiClient
-from tests.personas import PASSWORD, World, password_hash
+from tests.personas import PASSWORD, World, password_hash, signed_in
 
 NEW_PASSWORD = "quiet-harbour-morning-17"
 NURSE = {
@@ -39,11 +39,6 @@ NURSE = {
     "password": NEW_PASSWORD,
     "password_again": NEW_PASSWORD,
 }
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def text(response: Any) -> str:
@@ -310,7 +305,7 @@ def test_nothing_to_change_is_a_conflict(
 
 def test_only_a_program_admin_changes_staff(world: World) -> None:
     nurse = Actor(world.kim.pk, "kim", Role.NURSE, world.riverside.pk, None, "")
-    with pytest.raises(ClinicalError) as refused:
+    with pytest.raises(AccountRefusal) as refused:
         do_set_staff_active(nurse, world.avery.pk, active=False)
     assert (refused.value.code, refused.value.message) == ("not-allowed", STAFF_NOT_ALLOWED)
     assert STAFF_NOT_ALLOWED == "Only a program admin of this program can manage its staff."
@@ -322,7 +317,7 @@ def test_only_a_program_admin_changes_staff(world: World) -> None:
         None,
         "",
     )
-    with pytest.raises(ClinicalError) as refused:
+    with pytest.raises(AccountRefusal) as refused:
         do_set_staff_active(admin, world.brook.pk, active=False)
     assert (refused.value.code, refused.value.message) == ("staff-not-found", STAFF_NOT_FOUND)
     assert STAFF_NOT_FOUND == "No such staff member in your program."

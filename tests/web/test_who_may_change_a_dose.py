@@ -18,7 +18,7 @@ from clonacare.accounts.models import Membership, Role
 from clonacare.audit.models import AuditEvent
 from clonacare.patients.models import BenzodiazepineUse, CareTeamMember, DoseChange
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 TODAY = timezone.now().date()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -39,11 +39,6 @@ PRESCRIBER_OWN_ORDER = (
 NOT_READ_BACK = (
     "Read the order back to the prescriber and have them confirm it before recording it."
 )
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def record_url(world: World, page: str = "") -> str:

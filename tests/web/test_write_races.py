@@ -20,16 +20,18 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, connection, transaction
 from django.test import Client, RequestFactory
 from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from clonacare.accounts import actions as account_actions
+from clonacare.accounts.actors import actor_for
 from clonacare.accounts.models import Role
+from clonacare.accounts.refusals import AccountRefusal
 from clonacare.assessments.actions import do_acknowledge_alert
 from clonacare.assessments.models import SafetyAlert
-from clonacare.audit.log import Actor, actor_for
+from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.actions import (
@@ -50,7 +52,6 @@ from clonacare.patients.actions import (
     do_revoke_consent,
 )
 from clonacare.patients.actions import record as record_actions
-from clonacare.patients.actions import registration as registration_actions
 from clonacare.patients.models import (
     BenzodiazepineUse,
     Consent,
@@ -59,7 +60,7 @@ from clonacare.patients.models import (
     Patient,
 )
 from tests.api_client import ApiClient
-from tests.personas import World
+from tests.personas import World, signed_in
 
 NOW = timezone.now()
 TODAY = NOW.date()
@@ -90,8 +91,9 @@ def audited(action: str) -> int:
 
 
 def checked_before_the_first(monkeypatch: pytest.MonkeyPatch, name: str, stale: Any) -> None:
-    """The next call of ``record_actions.<name>`` answers ``stale`` (what the second
-    request read before the first wrote); later calls are the real function."""
+    """The next call of ``record_actions.<name>`` (one of the record's public reads the
+    actions check against) answers ``stale``, what the second request read before the
+    first wrote; later calls are the real function."""
     real = getattr(record_actions, name)
     answers: Iterator[Any] = iter([stale])
 
@@ -124,9 +126,9 @@ class TestBenzodiazepineChange:
         self, world: World, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # Both requests checked the record before either wrote: both saw the 2024 use.
-        stale = record_actions._plan_dose_change(world.alex, CHANGE)
+        stale = record_actions.plan_dose_change(world.alex, CHANGE)
         do_change_benzodiazepine(actor(world.avery), world.alex, CHANGE, now=NOW)
-        checked_before_the_first(monkeypatch, "_plan_dose_change", stale)
+        checked_before_the_first(monkeypatch, "plan_dose_change", stale)
         with pytest.raises(ClinicalError) as refused:
             do_change_benzodiazepine(
                 actor(world.kim), world.alex, taken_by_a_nurse(CHANGE, world), now=NOW
@@ -143,7 +145,7 @@ class TestBenzodiazepineChange:
     def test_the_api_answers_the_checks_message_not_a_server_error(
         self, world: World, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        stale = record_actions._plan_dose_change(world.alex, CHANGE)
+        stale = record_actions.plan_dose_change(world.alex, CHANGE)
         body = {
             "drug": "clonazepam",
             "doses": {"morning_mg": 0.5, "night_mg": 0.75},
@@ -151,7 +153,7 @@ class TestBenzodiazepineChange:
         }
         path = f"/patients/{world.alex.pk}/benzodiazepine-changes"
         assert ApiClient(world.avery).post(path, body).status_code == 201
-        checked_before_the_first(monkeypatch, "_plan_dose_change", stale)
+        checked_before_the_first(monkeypatch, "plan_dose_change", stale)
         response = ApiClient(world.avery).post(path, body)
         assert (response.status_code, response.json()) == (
             400,
@@ -170,10 +172,10 @@ class TestBenzodiazepineChange:
             "on": YESTERDAY.isoformat(),
         }
         url = f"/clinic/patients/{world.alex.pk}/benzodiazepine/"
-        stale = record_actions._plan_dose_change(world.alex, CHANGE)
-        client.force_login(world.avery)
+        stale = record_actions.plan_dose_change(world.alex, CHANGE)
+        signed_in(client, world.avery)
         assert client.post(url, form).status_code == 302
-        checked_before_the_first(monkeypatch, "_plan_dose_change", stale)
+        checked_before_the_first(monkeypatch, "plan_dose_change", stale)
         second = client.post(url, form)
         assert second.status_code == 400
         assert second.context["form"].errors["on"] == [NOT_AFTER_THE_CURRENT_USE]
@@ -205,7 +207,7 @@ class TestCoSignature:
         order = DoseChange.objects.get()
         stale = DoseChange.objects.select_related("ordered_by").get(pk=order.pk)  # unsigned
         first = do_cosign_dose_change(actor(world.avery), world.alex, order.pk, now=NOW)
-        checked_before_the_first(monkeypatch, "_dose_change_of", stale)
+        checked_before_the_first(monkeypatch, "dose_change_of", stale)
         later = NOW + dt.timedelta(minutes=1)
         with pytest.raises(ClinicalError) as refused:
             do_cosign_dose_change(actor(world.avery), world.alex, order.pk, now=later)
@@ -242,7 +244,7 @@ class TestEndingAMedication:
         stale = Medication.objects.get(pk=sertraline.pk)  # read by the second request
         first_end = TODAY - dt.timedelta(days=3)
         do_end_medication(actor(world.avery), world.alex, sertraline.pk, first_end, now=NOW)
-        checked_before_the_first(monkeypatch, "_medication_of", stale)
+        checked_before_the_first(monkeypatch, "medication_to_end", stale)
         with pytest.raises(ClinicalError) as refused:
             do_end_medication(actor(world.kim), world.alex, sertraline.pk, YESTERDAY, now=NOW)
         assert (refused.value.code, refused.value.message) == (
@@ -260,7 +262,7 @@ class TestEndingAMedication:
         path = f"/patients/{world.alex.pk}/medications/{sertraline.pk}/end"
         first_end = (TODAY - dt.timedelta(days=3)).isoformat()
         assert ApiClient(world.avery).post(path, {"ended_on": first_end}).status_code == 200
-        checked_before_the_first(monkeypatch, "_medication_of", stale)
+        checked_before_the_first(monkeypatch, "medication_to_end", stale)
         response = ApiClient(world.kim).post(path, {"ended_on": YESTERDAY.isoformat()})
         assert (response.status_code, response.json()) == (
             409,
@@ -320,7 +322,7 @@ class TestCareTeam:
     ) -> None:
         admin = actor(world.riverside_admin)
         do_add_care_team_member(admin, world.blair, world.lee.pk, now=NOW)
-        monkeypatch.setattr(record_actions, "_on_care_team", lambda patient, user: False)
+        monkeypatch.setattr(record_actions, "on_care_team", lambda patient, user: False)
         with pytest.raises(ClinicalError) as refused:
             do_add_care_team_member(admin, world.blair, world.lee.pk, now=NOW)
         assert refused.value.message == "lee is already on the care team."
@@ -333,22 +335,38 @@ class TestCareTeam:
         admin = actor(world.riverside_admin)
         stale = world.blair.care_team.select_related("user").get(user=world.kim)
         do_remove_care_team_member(admin, world.blair, world.kim.pk, now=NOW)
-        monkeypatch.setattr(record_actions, "_member_of", lambda patient, user_id: stale)
+        monkeypatch.setattr(record_actions, "care_team_member", lambda patient, user_id: stale)
         with pytest.raises(ClinicalError) as refused:
             do_remove_care_team_member(admin, world.blair, world.kim.pk, now=NOW)
         assert refused.value.message == "That person is not on this patient's care team."
         assert audited("record.care-team-remove") == 1
 
 
-def another_request_takes(username: str) -> Callable[..., None]:
-    """``validate_password`` that first lets another request create ``username``: it runs
-    after the action's own "is it taken?" check and before its write."""
+class TakenMeanwhile:
+    """A password validator that lets another request create ``username`` first. The
+    actions validate the password after their own "is it taken?" check and before their
+    write, so this is a request that got in between."""
 
-    def validate(password: str, user: Any = None) -> None:
-        User.objects.create_user(username)
-        validate_password(password, user=user)
+    def __init__(self, username: str) -> None:
+        self.username = username
 
-    return validate
+    def validate(self, password: str, user: Any = None) -> None:
+        User.objects.create_user(self.username)
+
+    def get_help_text(self) -> str:
+        return ""
+
+
+@pytest.fixture
+def another_request_takes(settings: SettingsWrapper) -> Callable[[str], None]:
+    """``another_request_takes(username)``: the next account created meets ``username``
+    created by another request after its check (the site's own validators still run)."""
+
+    def take(username: str) -> None:
+        taken = {"NAME": f"{__name__}.TakenMeanwhile", "OPTIONS": {"username": username}}
+        settings.AUTH_PASSWORD_VALIDATORS = [taken, *settings.AUTH_PASSWORD_VALIDATORS]
+
+    return take
 
 
 class TestUsernames:
@@ -361,15 +379,11 @@ class TestUsernames:
         ]
 
     def test_a_registration_whose_username_was_taken_meanwhile_is_refused(
-        self, client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+        self, client: Client, world: World, another_request_takes: Callable[[str], None]
     ) -> None:
-        monkeypatch.setattr(
-            registration_actions,
-            "validate_password",
-            another_request_takes("RACE.X"),
-        )
+        another_request_takes("RACE.X")
         users = User.objects.count()
-        client.force_login(world.riverside_admin)
+        signed_in(client, world.riverside_admin)
         response = client.post(
             "/clinic/patients/new/",
             {
@@ -390,12 +404,10 @@ class TestUsernames:
         assert not Patient.objects.filter(given_name="Dana").exists()
         assert audited("patient.register") == 0
 
-    def test_the_action_refuses_it_too(self, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(
-            registration_actions,
-            "validate_password",
-            another_request_takes("Race.X"),
-        )
+    def test_the_action_refuses_it_too(
+        self, world: World, another_request_takes: Callable[[str], None]
+    ) -> None:
+        another_request_takes("Race.X")
         registration = Registration(
             "Dana", "Reyes", dt.date(1975, 6, 30), login=PortalLogin("race.x", PASSWORD)
         )
@@ -408,13 +420,11 @@ class TestUsernames:
         assert not Patient.objects.filter(given_name="Dana").exists()
 
     def test_a_staff_account_whose_username_was_taken_meanwhile_is_refused(
-        self, world: World, monkeypatch: pytest.MonkeyPatch
+        self, world: World, another_request_takes: Callable[[str], None]
     ) -> None:
-        monkeypatch.setattr(
-            account_actions, "validate_password", another_request_takes("NEW.NURSE")
-        )
+        another_request_takes("NEW.NURSE")
         new = account_actions.NewStaff("new.nurse", "Noor", "Haddad", Role.NURSE, PASSWORD)
-        with pytest.raises(ClinicalError) as refused:
+        with pytest.raises(AccountRefusal) as refused:
             account_actions.do_create_staff(actor(world.riverside_admin), world.riverside, new)
         assert refused.value.message == "The username 'new.nurse' is taken; choose another."
         assert not User.objects.filter(username="new.nurse").exists()

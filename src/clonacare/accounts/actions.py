@@ -1,8 +1,8 @@
 """Writes to accounts: a person's own password, programs, and staff accounts.
 
 Each ``do_*`` action checks the actor's right (``accounts/access.py``), then the input,
-then writes and records the audit entry in one transaction. A refusal is a
-``ClinicalError`` whose message is one sentence, and nothing is written.
+then writes and records the audit entry in one transaction. A refusal is an
+``AccountRefusal`` (not clinical) whose message is one sentence, and nothing is written.
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ from clonacare.accounts.models import (
     Membership,
     Program,
 )
+from clonacare.accounts.refusals import AccountRefusal
 from clonacare.accounts.signouts import end_web_sessions, revoke_api_tokens
 from clonacare.audit.log import Actor, record
-from clonacare.core.errors import ClinicalError
+from clonacare.core.errors import Kind
 
 PROGRAMS_NOT_ALLOWED = "Only a site admin can create programs or change their sign-in rules."
 STAFF_NOT_ALLOWED = "Only a program admin of this program can manage its staff."
@@ -70,19 +71,19 @@ def do_create_program(actor: Actor, new: NewProgram) -> Program:
     """Create a program. Refused ("not-allowed") unless the actor is a site admin;
     refused ("name", "slug") for an empty, invalid or taken name or slug."""
     if not may_manage_programs(actor):
-        raise ClinicalError("not-allowed", PROGRAMS_NOT_ALLOWED)
+        raise AccountRefusal("not-allowed", PROGRAMS_NOT_ALLOWED)
     name = new.name.strip()
     slug = new.slug.strip().lower()
     if not name:
-        raise ClinicalError("name", "A program needs a name.")
+        raise AccountRefusal("name", "A program needs a name.")
     if not slug:
-        raise ClinicalError("slug", "A program needs a slug (letters, digits and hyphens).")
+        raise AccountRefusal("slug", "A program needs a slug (letters, digits and hyphens).")
     _run_field_validators(Program, "name", name)
     _run_field_validators(Program, "slug", slug)
     if Program.objects.filter(name__iexact=name).exists():
-        raise ClinicalError("name", f"A program named {name!r} exists already; choose another.")
+        raise AccountRefusal("name", f"A program named {name!r} exists already; choose another.")
     if Program.objects.filter(slug=slug).exists():
-        raise ClinicalError("slug", f"The slug {slug!r} is taken by another program.")
+        raise AccountRefusal("slug", f"The slug {slug!r} is taken by another program.")
     try:
         with transaction.atomic():
             program = Program.objects.create(
@@ -97,7 +98,7 @@ def do_create_program(actor: Actor, new: NewProgram) -> Program:
             )
     except IntegrityError:
         # Another request took the name or slug between the check and the write.
-        raise ClinicalError("slug", f"The slug {slug!r} is taken by another program.") from None
+        raise AccountRefusal("slug", f"The slug {slug!r} is taken by another program.") from None
     return program
 
 
@@ -112,7 +113,7 @@ def do_set_program_two_factor(actor: Actor, program: Program, required: bool) ->
     need a code, keep theirs. Returns the number of tokens revoked, which the audit
     entry records too."""
     if not may_manage_programs(actor):
-        raise ClinicalError("not-allowed", PROGRAMS_NOT_ALLOWED)
+        raise AccountRefusal("not-allowed", PROGRAMS_NOT_ALLOWED)
     with transaction.atomic():
         before = program.require_two_factor
         program.require_two_factor = required
@@ -152,10 +153,10 @@ def do_set_alert_delivery(actor: Actor, program: Program, new: AlertDelivery) ->
     admin or a site admin; ("escalation_minutes", "on_call_email") for a value out of
     range or an address that is not one. Audited as ``program.alert-delivery``."""
     if not may_set_alert_delivery(actor, program.pk):
-        raise ClinicalError("not-allowed", ALERT_DELIVERY_NOT_ALLOWED)
+        raise AccountRefusal("not-allowed", ALERT_DELIVERY_NOT_ALLOWED)
     low, high = ESCALATION_MINUTES_RANGE
     if not low <= new.escalation_minutes <= high:
-        raise ClinicalError(
+        raise AccountRefusal(
             "escalation_minutes",
             f"The escalation time is from {low} to {high} minutes; got {new.escalation_minutes}.",
         )
@@ -164,7 +165,7 @@ def do_set_alert_delivery(actor: Actor, program: Program, new: AlertDelivery) ->
         try:
             validate_email(address)
         except ValidationError:
-            raise ClinicalError("on_call_email", f"{address!r} is not an email address.") from None
+            raise AccountRefusal("on_call_email", f"{address!r} is not an email address.") from None
     with transaction.atomic():
         before = {
             "escalation_minutes": program.escalation_minutes,
@@ -208,25 +209,25 @@ def do_create_staff(actor: Actor, program: Program, new: NewStaff) -> User:
     shown to them on the pages but not emailed).
     """
     if new.role not in STAFF_ACCOUNT_ROLES:
-        raise ClinicalError("role", BAD_ROLE)
+        raise AccountRefusal("role", BAD_ROLE)
     if not may_create_staff(actor, program.pk, new.role):
         message = CREATE_NOT_ALLOWED if may_manage_programs(actor) else STAFF_NOT_ALLOWED
-        raise ClinicalError("not-allowed", message)
+        raise AccountRefusal("not-allowed", message)
     first_name, last_name = new.first_name.strip(), new.last_name.strip()
     if not first_name or not last_name:
-        raise ClinicalError("name", "Enter the staff member's first and last name.")
+        raise AccountRefusal("name", "Enter the staff member's first and last name.")
     username = new.username.strip()
     if not username:
-        raise ClinicalError("username", "A staff account needs a username.")
+        raise AccountRefusal("username", "A staff account needs a username.")
     _run_field_validators(User, "username", username, code="username")
     if User.objects.filter(username__iexact=username).exists():
-        raise ClinicalError("username", _taken(username))
+        raise AccountRefusal("username", _taken(username))
     email = _checked_email(new.email)
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     try:
         validate_password(new.password, user=user)
     except ValidationError as exc:
-        raise ClinicalError("password", " ".join(exc.messages)) from None
+        raise AccountRefusal("password", " ".join(exc.messages)) from None
     user.set_password(new.password)
     try:
         with transaction.atomic():
@@ -240,7 +241,7 @@ def do_create_staff(actor: Actor, program: Program, new: NewStaff) -> User:
                 detail={"username": username, "role": new.role},
             )
     except IntegrityError:
-        raise ClinicalError("username", _taken(username)) from None
+        raise AccountRefusal("username", _taken(username)) from None
     return user
 
 
@@ -269,12 +270,12 @@ def do_set_staff_active(actor: Actor, user_id: int, active: bool) -> User:
     "already-active" when there is nothing to change."""
     user = _staff_member(actor, user_id)
     if not active and user.pk == actor.user_id:
-        raise ClinicalError("own-account", OWN_ACCOUNT)
+        raise AccountRefusal("own-account", OWN_ACCOUNT)
     name = user.get_full_name() or user.username
     if user.is_active == active:
         if active:
-            raise ClinicalError("already-active", f"{name}'s account is already active.")
-        raise ClinicalError("already-inactive", f"{name}'s account is already deactivated.")
+            raise AccountRefusal("already-active", f"{name}'s account is already active.")
+        raise AccountRefusal("already-inactive", f"{name}'s account is already deactivated.")
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -302,11 +303,11 @@ def do_reset_two_factor(actor: Actor, user_id: int) -> User:
     "no-device" when there is nothing to reset."""
     user = _staff_member(actor, user_id)
     if user.pk == actor.user_id:
-        raise ClinicalError("own-account", OWN_TWO_FACTOR)
+        raise AccountRefusal("own-account", OWN_TWO_FACTOR)
     devices = TOTPDevice.objects.filter(user=user)
     if not devices.exists():
         name = user.get_full_name() or user.username
-        raise ClinicalError(
+        raise AccountRefusal(
             "no-device", f"{name} has not set up two-factor sign-in; there is nothing to reset."
         )
     with transaction.atomic():
@@ -327,22 +328,23 @@ def do_reset_two_factor(actor: Actor, user_id: int) -> User:
 
 
 def _staff_member(actor: Actor, user_id: int) -> User:
+    # A staff member the actor may not manage is answered as one that does not exist.
     if not may_manage_staff_of(actor, actor.program_id):
-        raise ClinicalError("not-allowed", STAFF_NOT_ALLOWED)
+        raise AccountRefusal("not-allowed", STAFF_NOT_ALLOWED, kind=Kind.FORBIDDEN_AS_MISSING)
     user = staff_of(actor.program_id, user_id)
     if user is None:
-        raise ClinicalError("staff-not-found", STAFF_NOT_FOUND)
+        raise AccountRefusal("staff-not-found", STAFF_NOT_FOUND)
     return user
 
 
 def _checked_email(address: str) -> str:
-    """``address`` stripped; ClinicalError("email") when it is not an email address."""
+    """``address`` stripped; AccountRefusal("email") when it is not an email address."""
     address = address.strip()
     if address:
         try:
             validate_email(address)
         except ValidationError:
-            raise ClinicalError("email", f"{address!r} is not an email address.") from None
+            raise AccountRefusal("email", f"{address!r} is not an email address.") from None
     return address
 
 
@@ -378,4 +380,4 @@ def _run_field_validators(model: type, field: str, value: str, code: str | None 
     try:
         model._meta.get_field(field).run_validators(value)  # type: ignore[attr-defined]
     except ValidationError as exc:
-        raise ClinicalError(code or field, " ".join(exc.messages)) from None
+        raise AccountRefusal(code or field, " ".join(exc.messages)) from None

@@ -6,7 +6,7 @@ from django import forms
 
 from clonacare.accounts.actions import AlertDelivery, NewProgram, NewStaff
 from clonacare.accounts.models import DEFAULT_ESCALATION_MINUTES, ESCALATION_MINUTES_RANGE, Role
-from clonacare.core.errors import ClinicalError
+from clonacare.core.errors import Refusal
 
 
 class LoginForm(forms.Form):
@@ -34,12 +34,12 @@ class EnrollForm(forms.Form):
 
 
 class RefusableForm(forms.Form):
-    """A form that shows an action's ClinicalError next to the field it concerns."""
+    """A form that shows an action's refusal next to the field it concerns."""
 
-    # ClinicalError code -> the field whose value it refuses (others go above the form).
+    # Refusal code -> the field whose value it refuses (others go above the form).
     refusal_fields: tuple[tuple[str, str], ...] = ()
 
-    def show_refusal(self, exc: ClinicalError) -> None:
+    def show_refusal(self, exc: Refusal) -> None:
         self.add_error(dict(self.refusal_fields).get(exc.code), exc.message)
 
 

@@ -29,6 +29,7 @@ from clonacare.accounts.actions import (
     do_set_staff_email,
     staff_of,
 )
+from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import (
     program_admin_required,
     site_admin_required,
@@ -42,16 +43,8 @@ from clonacare.accounts.forms import (
     StaffForm,
 )
 from clonacare.accounts.models import STAFF_ACCOUNT_ROLES, Membership, Program, Role
-from clonacare.audit.log import Actor, actor_from_request
-from clonacare.core.errors import ClinicalError
-
-# The HTTP status of a refused change on the staff list.
-REFUSAL_STATUS = {
-    "own-account": 403,
-    "already-active": 409,
-    "already-inactive": 409,
-    "no-device": 409,
-}
+from clonacare.audit.log import Actor
+from clonacare.core.errors import Kind, Refusal
 
 
 def _form_page(
@@ -90,7 +83,7 @@ def create_program(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             program = do_create_program(actor_from_request(request), form.new_program())
-        except ClinicalError as exc:
+        except Refusal as exc:
             form.show_refusal(exc)
         else:
             messages.success(request, f"{program.name} is created. Now add its program admin.")
@@ -113,7 +106,7 @@ def set_program_two_factor(request: HttpRequest, program_id: int) -> HttpRespons
     required = request.POST.get("required")
     if required not in {"on", "off"}:
         message = "Choose whether the program requires two-factor sign-in."
-        return render(request, "accounts/refused.html", {"message": message}, status=400)
+        return render(request, "refused.html", {"message": message}, status=400)
     revoked = do_set_program_two_factor(actor_from_request(request), program, required == "on")
     if required == "on":
         done = f"Staff of {program.name} must now sign in with an authenticator code."
@@ -134,7 +127,7 @@ def create_program_admin(request: HttpRequest, program_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = do_create_staff(actor_from_request(request), program, form.new_staff())
-        except ClinicalError as exc:
+        except Refusal as exc:
             form.show_refusal(exc)
         else:
             messages.success(request, f"{user.get_full_name()} is a program admin of {program}.")
@@ -192,7 +185,7 @@ def create_staff(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = do_create_staff(actor, program, form.new_staff())
-        except ClinicalError as exc:
+        except Refusal as exc:
             form.show_refusal(exc)
         else:
             role = user.membership.get_role_display().lower()
@@ -212,10 +205,10 @@ def create_staff(request: HttpRequest) -> HttpResponse:
 def _staff_change(request: HttpRequest, change: Any, done: str) -> HttpResponse:
     try:
         user = change(actor_from_request(request))
-    except ClinicalError as exc:
-        if exc.code in {"staff-not-found", "not-allowed"}:
+    except Refusal as exc:
+        if exc.kind is Kind.FORBIDDEN_AS_MISSING:
             raise Http404("No such page.") from None
-        return _staff_page(request, exc.message, REFUSAL_STATUS.get(exc.code, 400))
+        return _staff_page(request, exc.message, exc.kind.status)
     messages.success(request, done.format(name=user.get_full_name() or user.username))
     return redirect("accounts:staff")
 
@@ -274,7 +267,7 @@ def alert_delivery(request: HttpRequest, program_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             do_set_alert_delivery(actor, program, form.alert_delivery())
-        except ClinicalError as exc:
+        except Refusal as exc:
             form.show_refusal(exc)
         else:
             messages.success(
@@ -308,8 +301,8 @@ def staff_email(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             do_set_staff_email(actor, user_id, form.cleaned_data.get("email") or "")
-        except ClinicalError as exc:
-            if exc.code in {"staff-not-found", "not-allowed"}:
+        except Refusal as exc:
+            if exc.kind is Kind.FORBIDDEN_AS_MISSING:
                 raise Http404("No such page.") from None
             form.show_refusal(exc)
         else:

@@ -4,6 +4,9 @@ The actions that take away the ground a sign-in stood on call these, inside thei
 transaction and audit entry: a new password (``do_change_password``), a deactivated
 account (``do_set_staff_active``), a reset authenticator (``do_reset_two_factor``) and
 two-factor newly required by a program (``do_set_program_two_factor``).
+
+The API's tokens belong to the API, a layer above: the API connects its receiver to
+``tokens_revoked`` when it starts (``ApiConfig.ready``), so accounts never imports it.
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.dispatch import Signal
 
-from clonacare.api.models import ApiToken
+tokens_revoked = Signal()
+"""Sent with ``users`` (a QuerySet of User) when their tokens must end; each receiver
+deletes the tokens it keeps for them and returns how many it deleted."""
 
 
 def revoke_api_tokens(users: QuerySet[User]) -> int:
-    """Delete every API token of ``users`` (later requests with them answer 401); the
-    number of tokens deleted."""
-    revoked, _ = ApiToken.objects.filter(user__in=users.values("pk")).delete()
-    return revoked
+    """Delete every API token of ``users`` (later requests with them answer 401),
+    through the receivers of ``tokens_revoked``; the number of tokens deleted."""
+    answers = tokens_revoked.send(sender=User, users=users)
+    counts: list[object] = [count for _receiver, count in answers]
+    return sum(count for count in counts if isinstance(count, int))
 
 
 def end_web_sessions(user_ids: Collection[int], *, now: dt.datetime) -> int:

@@ -19,11 +19,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clonacare.accounts.actions import do_change_password
+from clonacare.accounts.actors import actor_from_request, program_of_username
 from clonacare.accounts.auth import check_credentials
 from clonacare.accounts.decorators import member_required
 from clonacare.accounts.forms import EnrollForm, LoginForm
 from clonacare.accounts.models import Role, membership_of
-from clonacare.audit.log import actor_from_request, program_of_username, record
+from clonacare.audit.log import record
 
 ENROLL_SESSION_KEY = "clonacare_enrolling_user"
 

@@ -17,12 +17,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from clonacare.assessments.access import AlertNotFound
 from clonacare.assessments.actions import IncompleteResponse
-from clonacare.audit.access import AuditLogNotFound
-from clonacare.core.errors import ClinicalError
-from clonacare.patients.access import PatientNotFound
-from clonacare.web.errors import CLINICAL_STATUS
+from clonacare.core.errors import Kind, Refusal
+from clonacare.patients.audit_access import AuditLogNotFound
 
 logger = logging.getLogger(__name__)
 
@@ -51,34 +48,40 @@ SERVER_ERROR = (
 JSON = "application/json; charset=utf-8"  # as django-ninja answers
 
 
-class ApiError(Exception):
-    """An answer other than success, raised by endpoints and the token check."""
+class ApiError(Refusal):
+    """A refusal only the API makes (a sign-in, a token, an API resource). Its kind, and
+    so its status, is the class's; ``code`` names it in the registry."""
 
-    status = 400
+    refusal_code = "invalid"
+    default_kind = Kind.INVALID
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(self.refusal_code, message, kind=self.default_kind)
 
 
 class NotAuthenticated(ApiError):
-    status = 401
+    refusal_code = "not-signed-in"
+    default_kind = Kind.NOT_SIGNED_IN
 
 
 class Forbidden(ApiError):
-    status = 403
+    refusal_code = "not-allowed"
+    default_kind = Kind.NOT_ALLOWED
 
 
 class NotFound(ApiError):
-    status = 404
+    refusal_code = "not-found"
+    default_kind = Kind.FORBIDDEN_AS_MISSING
 
 
 class Conflict(ApiError):
-    status = 409
+    refusal_code = "conflict"
+    default_kind = Kind.CONFLICT
 
 
 class LockedOut(ApiError):
-    status = 429
+    refusal_code = "locked-out"
+    default_kind = Kind.LOCKED
 
 
 class NotAnObject(ValueError):
@@ -154,11 +157,8 @@ def _answer(api: NinjaAPI, request: HttpRequest, status: int, message: str) -> H
     return api.create_response(request, {"detail": message}, status=status)
 
 
-def _api_error(request: HttpRequest, exc: ApiError, api: NinjaAPI) -> HttpResponse:
-    return _answer(api, request, exc.status, exc.message)
-
-
-def _clinical_error(request: HttpRequest, exc: ClinicalError, api: NinjaAPI) -> HttpResponse:
+def _refusal(request: HttpRequest, exc: Refusal, api: NinjaAPI) -> HttpResponse:
+    """Every refusal: its kind gives the status (core/refusals.py), its message the detail."""
     if isinstance(exc, IncompleteResponse) and exc.alerts:
         # A refusal that still carries safety alerts shows them, and the crisis resources.
         body = {
@@ -166,20 +166,13 @@ def _clinical_error(request: HttpRequest, exc: ClinicalError, api: NinjaAPI) -> 
             "alerts": list(exc.alerts),
             "crisis_resources": list(exc.crisis_resources),
         }
-        return api.create_response(request, body, status=400)
-    return _answer(api, request, CLINICAL_STATUS.get(exc.code, 400), exc.message)
-
-
-def _patient_not_found(request: HttpRequest, exc: PatientNotFound, api: NinjaAPI) -> HttpResponse:
-    return _answer(api, request, 404, PATIENT_NOT_FOUND)
-
-
-def _alert_not_found(request: HttpRequest, exc: AlertNotFound, api: NinjaAPI) -> HttpResponse:
-    return _answer(api, request, 404, ALERT_NOT_FOUND)
+        return api.create_response(request, body, status=exc.kind.status)
+    return _answer(api, request, exc.kind.status, exc.message)
 
 
 def _audit_not_found(request: HttpRequest, exc: AuditLogNotFound, api: NinjaAPI) -> HttpResponse:
-    return _answer(api, request, 404, NOT_FOUND)
+    # As for any path that is not an endpoint: the log is not there for this caller.
+    return _answer(api, request, exc.kind.status, NOT_FOUND)
 
 
 def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
@@ -213,10 +206,7 @@ def _unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResp
 
 
 HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
-    (ApiError, _api_error),
-    (ClinicalError, _clinical_error),
-    (PatientNotFound, _patient_not_found),
-    (AlertNotFound, _alert_not_found),
+    (Refusal, _refusal),
     (AuditLogNotFound, _audit_not_found),
     (ValidationError, _validation_error),
     (AuthenticationError, _not_authenticated),

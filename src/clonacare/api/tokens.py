@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from clonacare.accounts.actors import actor_for, program_of_username
 from clonacare.accounts.auth import check_credentials
 from clonacare.accounts.models import Membership, membership_of
 from clonacare.api.errors import (
@@ -27,7 +29,7 @@ from clonacare.api.errors import (
     NotAuthenticated,
 )
 from clonacare.api.models import ApiToken
-from clonacare.audit.log import Actor, actor_for, program_of_username, record
+from clonacare.audit.log import Actor, record
 
 TOKEN_BYTES = 32  # 256 bits of randomness, 43 characters once encoded
 
@@ -140,3 +142,10 @@ def do_revoke_token(caller: Caller) -> None:
     """End the caller's token now; later requests with it answer 401."""
     ApiToken.objects.filter(pk=caller.token_id).delete()
     record(caller.actor, "api.logout")
+
+
+def delete_tokens_of(users: QuerySet[User], **signal: object) -> int:
+    """``tokens_revoked`` receiver: delete every API token of ``users`` (later requests
+    with them answer 401); how many were deleted."""
+    revoked, _by_model = ApiToken.objects.filter(user__in=users.values("pk")).delete()
+    return revoked

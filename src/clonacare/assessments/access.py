@@ -26,20 +26,29 @@ from clonacare.assessments.models import (
 )
 from clonacare.audit.log import Actor
 from clonacare.core.instruments import instrument, shipped_ids
-from clonacare.patients.access import access_record_by_id, patients_visible_to
+from clonacare.patients.access import RecordNotFound, access_record_by_id, patients_visible_to
 from clonacare.patients.models import Patient
 
 
-class AlertNotFound(Exception):
+class AlertNotFound(RecordNotFound):
     """No alert with that id on a patient this actor may see (missing and forbidden alike)."""
 
+    refusal_code = "alert-not-found"
+    refusal_message = "Alert not found."
 
-class SeizureReportNotFound(Exception):
+
+class SeizureReportNotFound(RecordNotFound):
     """No seizure report with that id that this actor may see (missing and forbidden alike)."""
 
+    refusal_code = "seizure-report-not-found"
+    refusal_message = "Seizure report not found."
 
-class ResultNotFound(Exception):
+
+class ResultNotFound(RecordNotFound):
     """No result with that id that this actor may see (missing and forbidden alike)."""
+
+    refusal_code = "result-not-found"
+    refusal_message = "Result not found."
 
 
 @cache

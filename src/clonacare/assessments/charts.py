@@ -1,4 +1,10 @@
-"""Scores over time as an SVG chart with the instrument's bands, drawn by matplotlib."""
+"""Scores over time as an SVG chart with the instrument's bands, drawn by matplotlib.
+
+The server answers requests on several threads at once, so a chart is drawn with
+matplotlib's object API: a ``Figure`` of its own, saved through its own canvas. Nothing
+here touches ``pyplot``, whose current figure and figure registry are shared by every
+thread (nor does this module import it), and no rcParams change while drawing.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,18 @@ import io
 from collections.abc import Sequence
 
 import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from clonacare.assessments.models import InstrumentResponse
 from clonacare.core.instruments import Instrument
 
 BAND_COLOURS = ("#e3f1e6", "#f4f1d0", "#fbe3c4", "#f8d0c0", "#f1b9b9")
+
+# The SVG writer names clip paths with a hash salted by this setting (random when unset);
+# a fixed salt makes the same scores give the same chart. Set once here, at import, to
+# one value, so no drawing thread changes it under another.
+matplotlib.rcParams["svg.hashsalt"] = "clonacare"
 
 
 def band_ranges(definition: Instrument, settings: dict[str, int]) -> list[tuple[str, int, int]]:
@@ -45,43 +54,40 @@ def score_chart_data_uri(
         return None
     points.sort()
     low, high = definition.score_range
-    figure, axes = plt.subplots(figsize=(7.2, 2.8), dpi=100)
-    try:
-        for index, (label, band_low, band_high) in enumerate(band_ranges(definition, settings)):
-            axes.axhspan(
-                band_low - 0.5,
-                band_high + 0.5,
-                color=BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)],
-                zorder=0,
-            )
-            axes.text(
-                1.01,
-                (band_low + band_high) / 2,
-                label,
-                transform=axes.get_yaxis_transform(),
-                va="center",
-                fontsize=8,
-                color="#333333",
-            )
-        axes.plot(
-            [mdates.date2num(p[0]) for p in points],  # type: ignore[no-untyped-call]
-            [p[1] for p in points],
-            marker="o",
-            color="#0b5a6b",
-            linewidth=2,
-            zorder=3,
+    figure = Figure(figsize=(7.2, 2.8), dpi=100)
+    axes = figure.subplots()
+    for index, (label, band_low, band_high) in enumerate(band_ranges(definition, settings)):
+        axes.axhspan(
+            band_low - 0.5,
+            band_high + 0.5,
+            color=BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)],
+            zorder=0,
         )
-        axes.set_ylim(low - 0.5, high + 0.5)
-        axes.set_ylabel(f"{definition.short_title} total")
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))  # type: ignore[no-untyped-call]
-        axes.grid(axis="y", color="#ffffff", linewidth=0.6)
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        figure.autofmt_xdate()
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        plt.rcParams["svg.hashsalt"] = "clonacare"
-        figure.savefig(buffer, format="svg")
-    finally:
-        plt.close(figure)
+        axes.text(
+            1.01,
+            (band_low + band_high) / 2,
+            label,
+            transform=axes.get_yaxis_transform(),
+            va="center",
+            fontsize=8,
+            color="#333333",
+        )
+    axes.plot(
+        [mdates.date2num(p[0]) for p in points],  # type: ignore[no-untyped-call]
+        [p[1] for p in points],
+        marker="o",
+        color="#0b5a6b",
+        linewidth=2,
+        zorder=3,
+    )
+    axes.set_ylim(low - 0.5, high + 0.5)
+    axes.set_ylabel(f"{definition.short_title} total")
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))  # type: ignore[no-untyped-call]
+    axes.grid(axis="y", color="#ffffff", linewidth=0.6)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -1,4 +1,7 @@
-"""Writing to the audit log. Every read and write of patient data calls ``record``."""
+"""Writing to the audit log. Every read and write of patient data calls ``record``.
+
+This sits below the accounts and the domain apps: ``Actor`` is plain data, and the
+actor of a request is made by ``clonacare.accounts.actors`` (which knows roles)."""
 
 from __future__ import annotations
 
@@ -55,42 +58,6 @@ def client_address(request: HttpRequest) -> str | None:
     return _ip(forwarded[-proxies]) or remote
 
 
-def actor_from_request(request: HttpRequest) -> Actor:
-    """The actor of a page request: the signed-in user (session), or anonymous."""
-    return actor_for(request.user if request.user.is_authenticated else None, request)
-
-
-def actor_for(user: Any, request: HttpRequest) -> Actor:
-    """The actor for ``user`` (None: anonymous) calling from ``request``'s client.
-
-    The API authenticates by token rather than session and passes the token's user here.
-    """
-    from clonacare.accounts.models import membership_of
-
-    membership = membership_of(user) if user is not None else None
-    return Actor(
-        user_id=user.pk if user is not None else None,
-        username=user.get_username() if user is not None else "",
-        role=membership.role if membership is not None else "",
-        program_id=membership.program_id if membership is not None else None,
-        ip_address=client_address(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-    )
-
-
-def program_of_username(username: str) -> int | None:
-    """The program of the account named ``username``, if there is one.
-
-    A failed sign-in has no signed-in actor; filing it under the account's program lets
-    that program's admin see attempts on their people's accounts.
-    """
-    from clonacare.accounts.models import Membership
-
-    membership = Membership.objects.filter(user__username=username).values("program_id")
-    found = membership.first()
-    return found["program_id"] if found else None
-
-
 def record(
     actor: Actor,
     action: str,
@@ -137,7 +104,7 @@ def record_denied(
     the same whether the record exists or is forbidden. It is filed under the actor's
     program. ``owner_patient_id`` is the patient the record belongs to, when it exists:
     kept out of sight, it lets that patient's program find the attempt
-    (``audit.access``) without telling the actor's program whose record it was.
+    (``patients.audit_access``) without telling the actor's program whose record it was.
     An ``owner_patient_id`` too large for the log's id column (a number typed into a
     URL) names no patient whose reads the log could record, and is not kept there; the
     id asked for is still in ``object_id`` and the detail, as typed.

@@ -38,7 +38,7 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     # On a refused read (``<purpose>.denied``): the patient whose record was asked for,
     # when the gate knows one. It files the attempt with that patient's program too
-    # (audit.access), and is never shown: the actor's program may not learn from it
+    # (patients.audit_access), and is never shown: the actor's program may not learn from it
     # whether, or whose, the record is.
     attempted_patient_id = models.IntegerField(null=True, db_index=True)
 

@@ -1,7 +1,9 @@
 """The ``clonacare`` command.
 
 Each subcommand is listed in ``COMMANDS`` with the module whose ``register(subparsers)``
-adds it; only that module is imported when the subcommand runs. Its handler takes the
+adds it; only that module is imported when the subcommand runs. The commands that run
+the web app (``serve``, ``demo``, ``escalate``) live with it, in ``clonacare.web.commands``:
+the command line is a face beside the pages and the API, below the web app. Its handler takes the
 parsed arguments and returns the exit code. A refusal (core/errors.py) is one line on
 stderr and no traceback, with the exit code of its kind (2); the clinical terms of its
 message are worded as the subcommand's flags (``flag_names``, set with
@@ -28,8 +30,9 @@ EXIT_BROKEN_PIPE = 1
 
 @dataclass(frozen=True)
 class Command:
-    """A subcommand: the module under ``clonacare.cli`` whose ``register(subparsers)``
-    adds it, and the line ``clonacare --help`` shows for it."""
+    """A subcommand: the module whose ``register(subparsers)`` adds it (a name under
+    ``clonacare.cli``, or a full dotted path), and the line ``clonacare --help`` shows
+    for it."""
 
     module: str
     help: str
@@ -38,11 +41,12 @@ class Command:
 # Listed here rather than found by importing every module, so that a command imports
 # only its own module: `clonacare --version` loads no clinical data, no Django and no
 # matplotlib (docs/benchmarks.md, "CLI start-up").
+WEB_COMMANDS = "clonacare.web.commands"
 COMMANDS: dict[str, Command] = {
     "assess": Command("assess", "withdrawal risk and level of care from an assessment file"),
-    "demo": Command("server", "apply migrations and load the demo data"),
+    "demo": Command(WEB_COMMANDS, "apply migrations and load the demo data"),
     "escalate": Command(
-        "server",
+        WEB_COMMANDS,
         "one pass of alert delivery, for cron: send or retry the care team's alert mails "
         "and escalate the alerts no one acknowledged in time",
     ),
@@ -50,7 +54,7 @@ COMMANDS: dict[str, Command] = {
         "score",
         "score an instrument (PHQ-9, GAD-7, SDS, DSM-5 SUD, CIWA-B, ASQ, licensed packs)",
     ),
-    "serve": Command("server", "apply migrations and serve the web app"),
+    "serve": Command(WEB_COMMANDS, "apply migrations and serve the web app"),
     "taper": Command("taper", "plan or adjust a benzodiazepine taper"),
 }
 
@@ -75,7 +79,8 @@ def build_parser(argv: Sequence[str] = ()) -> Parser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     chosen = COMMANDS.get(_chosen(argv) or "")
     if chosen is not None:
-        module = importlib.import_module(f"{__name__}.{chosen.module}")
+        dotted = chosen.module if "." in chosen.module else f"{__name__}.{chosen.module}"
+        module = importlib.import_module(dotted)
         module.register(subparsers)
     for name, command in COMMANDS.items():
         if name not in subparsers.choices:

@@ -12,7 +12,6 @@ from django import forms
 from clonacare.accounts.converters import MAX_ID
 from clonacare.assessments.actions import ACKNOWLEDGEMENT_NOTE_REQUIRED
 from clonacare.assessments.screen_prefill import ScreenPrefill, suicide_screen_prefill
-from clonacare.audit.access import AuditSearch
 from clonacare.core.assessment import (
     INDICATIONS,
     OPTIONAL,
@@ -21,6 +20,7 @@ from clonacare.core.assessment import (
     record_bounds,
 )
 from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs, plain_mg
+from clonacare.patients.audit_access import AuditSearch
 from clonacare.patients.models import BenzodiazepineUse, Patient
 
 YES_NO = [("false", "No"), ("true", "Yes")]

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import staff_required
-from clonacare.audit.log import Actor, actor_from_request
+from clonacare.audit.log import Actor
 from clonacare.clinic.record_forms import (
     BenzodiazepineChangeForm,
     CareTeamForm,
@@ -30,7 +31,7 @@ from clonacare.clinic.record_forms import (
     dose_change_initial,
 )
 from clonacare.core.drugs import plain_mg
-from clonacare.core.errors import ClinicalError
+from clonacare.core.errors import ClinicalError, Refusal
 from clonacare.patients.access import (
     PatientNotFound,
     access_patient_by_id,
@@ -55,7 +56,6 @@ from clonacare.patients.actions import (
     medication_to_end,
 )
 from clonacare.patients.models import Medication, Patient
-from clonacare.web.errors import CLINICAL_STATUS
 
 
 def _editable(actor: Actor, patient_id: int, purpose: str) -> Patient:
@@ -137,10 +137,9 @@ def change_status(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-def _refused(request: HttpRequest, exc: ClinicalError) -> HttpResponse:
-    """An action's refusal on its own page, with the status the API gives it."""
-    status = CLINICAL_STATUS.get(exc.code, 400)
-    return render(request, "clinic/error.html", {"message": exc.message}, status=status)
+def _refused(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    """An action's refusal on its own page, with the status of its kind, as in the API."""
+    return render(request, "refused.html", {"message": exc.message}, status=exc.kind.status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -395,5 +394,5 @@ def remove_care_team_member(request: HttpRequest, patient_id: int, user_id: int)
     try:
         do_remove_care_team_member(actor, patient, user_id, now=timezone.now())
     except ClinicalError as exc:
-        return render(request, "clinic/error.html", {"message": exc.message}, status=404)
+        return _refused(request, exc)
     return redirect("clinic:care-team", patient_id=patient.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import staff_required
 from clonacare.accounts.models import Role
 from clonacare.assessments.access import AlertNotFound, access_alert_by_id
@@ -23,6 +24,7 @@ from clonacare.assessments.actions import (
     do_submit_response,
     instruments_for,
 )
+from clonacare.assessments.caseload import caseload as build_caseload
 from clonacare.assessments.forms import (
     condition_fields,
     item_fields,
@@ -33,11 +35,9 @@ from clonacare.assessments.history import score_history
 from clonacare.assessments.models import LevelOfCareAssessment
 from clonacare.assessments.schedule import instrument_intervals, level_of_care_interval
 from clonacare.assessments.screen_prefill import suicide_screen_prefill
-from clonacare.audit.access import AuditLogNotFound, may_read_audit_log, search_audit_log
 from clonacare.audit.export import csv_response
-from clonacare.audit.log import Actor, actor_from_request
+from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
-from clonacare.clinic.caseload import caseload as build_caseload
 from clonacare.clinic.forms import (
     AcknowledgeForm,
     AuditFilterForm,
@@ -49,7 +49,7 @@ from clonacare.clinic.forms import (
 )
 from clonacare.clinic.record_forms import EndMedicationForm
 from clonacare.core.assessment import label_indications_of, parse_assessment
-from clonacare.core.errors import ClinicalError
+from clonacare.core.errors import ClinicalError, Refusal
 from clonacare.core.instruments import instrument
 from clonacare.patients.access import (
     ConsentNotFound,
@@ -70,17 +70,16 @@ from clonacare.patients.actions import (
     do_disclose,
     do_revoke_consent,
 )
+from clonacare.patients.audit_access import AuditLogNotFound, may_read_audit_log, search_audit_log
 from clonacare.patients.models import Consent, Patient, label_maximum_exceeded
 from clonacare.patients.orders import orders_no_one_can_cosign
 from clonacare.patients.part2 import part2
-from clonacare.web.errors import CLINICAL_STATUS
 
 
-def _refused(request: HttpRequest, exc: ClinicalError, status: int | None = None) -> HttpResponse:
-    """An action's refusal, with the status the API gives it (``web.errors``' table of
-    ClinicalError codes: 403 not allowed, 409 a conflict with the record, 400 bad input)."""
-    code = status or CLINICAL_STATUS.get(exc.code, 400)
-    return render(request, "clinic/error.html", {"message": exc.message}, status=code)
+def _refused(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    """An action's refusal, with the status of its kind, as in the API (core/refusals.py:
+    403 not allowed, 409 a conflict with the record, 400 bad input)."""
+    return render(request, "refused.html", {"message": exc.message}, status=exc.kind.status)
 
 
 def _patient(actor: Actor, patient_id: int, purpose: str) -> Patient:
@@ -300,8 +299,7 @@ def revoke_consent(request: HttpRequest, patient_id: int, consent_id: int) -> Ht
             return render(request, "clinic/confirm.html", _revocation_page(found, consent))
         do_revoke_consent(actor, consent, now=timezone.now())
     except ClinicalError as exc:
-        # "consent" here is the consent already revoked: its state, not the input.
-        return _refused(request, exc, status=409 if exc.code == "consent" else None)
+        return _refused(request, exc)
     return redirect("clinic:patient", patient_id=found.pk)
 
 
@@ -334,7 +332,7 @@ def disclose(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = DisclosureForm(request.POST)
     if not form.is_valid():
         message = "Name the recipient to disclose to."
-        return render(request, "clinic/error.html", {"message": message}, status=400)
+        return render(request, "refused.html", {"message": message}, status=400)
     try:
         disclosure = do_disclose(
             actor,
@@ -391,5 +389,5 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     form = _audit_filters(request, actor)
     if not form.is_valid():
         message = form.refusal("exported")
-        return render(request, "clinic/error.html", {"message": message}, status=400)
+        return render(request, "refused.html", {"message": message}, status=400)
     return csv_response(_audit_search(actor, form, "audit.export"))

@@ -135,3 +135,9 @@ def _search_postgresql(terms: list[str], using: str, limit: int) -> list[SearchH
         .order_by("-rank", "slug")[:limit]
     )
     return [SearchHit(d.slug, d.title, d.summary, _mark(d.snippet)) for d in rows]
+
+
+def rebuild_after_migrate(sender: object, using: str = "default", **signal: object) -> None:
+    """``post_migrate`` receiver (connected in ``EducationConfig.ready``): rebuild the
+    index on the database just migrated."""
+    rebuild_search_index(using=using)

@@ -14,18 +14,37 @@ from django.db.models import Model, QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
 from clonacare.audit.log import Actor, record, record_denied
+from clonacare.core.errors import Kind, Refusal
 from clonacare.patients.models import Consent, Patient
 
 
-class PatientNotFound(Exception):
+class RecordNotFound(Refusal):
+    """A record that does not exist or that the actor may not see, answered alike (a
+    ``forbidden-as-missing`` refusal): the faces say "not found" whichever it was."""
+
+    refusal_code = "not-found"
+    refusal_message = "Not found."
+
+    def __init__(self, record_id: object = None) -> None:
+        super().__init__(self.refusal_code, self.refusal_message, kind=Kind.FORBIDDEN_AS_MISSING)
+        self.record_id = record_id
+
+
+class PatientNotFound(RecordNotFound):
     """No patient with that id that this actor may see (missing and forbidden alike)."""
+
+    refusal_code = "patient-not-found"
+    refusal_message = "Patient not found."
 
 
 Record = TypeVar("Record", bound=Model)
 
 
-class ConsentNotFound(Exception):
+class ConsentNotFound(RecordNotFound):
     """No consent with that id on that patient's record (missing and another's alike)."""
+
+    refusal_code = "consent-not-found"
+    refusal_message = "Consent not found."
 
 
 def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
@@ -75,7 +94,7 @@ def access_record_by_id(
     *,
     purpose: str,
     id_name: str,
-    not_found: type[Exception],
+    not_found: type[RecordNotFound],
 ) -> Record:
     """The record ``record_id`` among ``visible`` (what ``actor`` may see of a model whose
     rows belong to a patient); records the read as ``purpose`` with its patient.

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import patient_required
 from clonacare.assessments.access import (
     ResultNotFound,
@@ -27,7 +28,7 @@ from clonacare.assessments.actions import (
 )
 from clonacare.assessments.forms import posted_answers
 from clonacare.assessments.history import score_history
-from clonacare.audit.log import Actor, actor_from_request
+from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import (
     ConsentNotFound,
@@ -105,7 +106,7 @@ def revoke_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
             return render(request, "portal/revoke_consent.html", {"consent": consent})
         do_revoke_consent(actor, consent, now=timezone.now())
     except ClinicalError as exc:
-        return render(request, "clinic/error.html", {"message": exc.message}, status=409)
+        return render(request, "refused.html", {"message": exc.message}, status=exc.kind.status)
     return redirect("portal:home")
 
 

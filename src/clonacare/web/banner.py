@@ -21,9 +21,9 @@ from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.models import STAFF_ACCOUNT_ROLES, membership_of
 from clonacare.assessments.access import alerts_visible_to
-from clonacare.audit.log import actor_from_request
 from clonacare.patients.access import patients_visible_to
 
 BANNER_MAX = 5

@@ -18,21 +18,6 @@ from clonacare.core.crisis import load_crisis_resources
 
 log = logging.getLogger(__name__)
 
-# The HTTP status of a ClinicalError, the same on the pages and in the API: bad input is
-# a 400; these codes are a refusal or a conflict with the record's state.
-CLINICAL_STATUS = {
-    "not-allowed": 403,
-    "already-acknowledged": 409,
-    "already-cosigned": 409,
-    "dose-change-not-found": 404,
-    "not-pending": 409,
-    "already-ended": 409,
-    "already-on-care-team": 409,
-    "medication-not-found": 404,
-    "no-consent": 409,
-    "not-on-care-team": 404,
-}
-
 
 def _problem(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     context = {"title": title, "message": message, "status": status}

@@ -1,5 +1,5 @@
 """``/audit`` and ``/audit.csv``: a program admin searches and exports their program's
-audit log, under the same rule as the pages (``audit.access``)."""
+audit log, under the same rule as the pages (``patients.audit_access``)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pydantic import field_validator
 from clonacare.accounts.converters import MAX_ID
 from clonacare.api.schemas import READ_ERRORS, PageQuery, page_of
 from clonacare.api.security import caller
-from clonacare.audit.access import AuditSearch, search_audit_log
 from clonacare.audit.export import COLUMNS, csv_response
+from clonacare.patients.audit_access import AuditSearch, search_audit_log
 
 router = Router(tags=["Audit log"])
 

@@ -16,11 +16,10 @@ from ninja import Body, Field, Router, Status
 
 from clonacare.api.endpoints.patients import ConsentOut, DisclosureOut
 from clonacare.api.endpoints.record import StrictIn
-from clonacare.api.errors import CONSENT_NOT_FOUND, ApiError, Conflict, NotFound
+from clonacare.api.errors import ApiError
 from clonacare.api.schemas import WRITE_ERRORS, ErrorOut
 from clonacare.api.security import caller
-from clonacare.core.errors import ClinicalError
-from clonacare.patients.access import ConsentNotFound, access_consent_of, access_patient_by_id
+from clonacare.patients.access import access_consent_of, access_patient_by_id
 from clonacare.patients.actions import ConsentTerms, do_add_consent, do_disclose, do_revoke_consent
 from clonacare.patients.models import Consent, Disclosure
 
@@ -111,16 +110,8 @@ def revoke_consent(
     answers 404 like a missing one. No body, or an empty object."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="consents.write")
-    try:
-        consent = access_consent_of(actor, patient, consent_id, purpose="consent.revoke")
-    except ConsentNotFound:
-        raise NotFound(CONSENT_NOT_FOUND) from None
-    try:
-        do_revoke_consent(actor, consent, now=timezone.now())
-    except ClinicalError as exc:
-        if exc.code == "consent":  # already revoked: the consent's state, not the input
-            raise Conflict(exc.message) from None
-        raise
+    consent = access_consent_of(actor, patient, consent_id, purpose="consent.revoke")
+    do_revoke_consent(actor, consent, now=timezone.now())
     return _consent(consent.pk)
 
 

@@ -17,9 +17,9 @@ from clonacare.api.schemas import READ_ERRORS, PageQuery, ProgramOut, page_of
 from clonacare.api.security import caller
 from clonacare.assessments.access import alerts_visible_to
 from clonacare.assessments.actions import instruments_for
+from clonacare.assessments.caseload import CaseloadRow, caseload
 from clonacare.assessments.schedule import Interval, instrument_intervals, level_of_care_interval
 from clonacare.audit.log import Actor
-from clonacare.clinic.caseload import CaseloadRow, caseload
 from clonacare.patients.access import access_patient_by_id, list_patients
 from clonacare.patients.models import (
     DOSE_TIMES,

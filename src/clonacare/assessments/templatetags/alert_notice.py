@@ -12,11 +12,11 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.models import Role, membership_of
 from clonacare.assessments.access import alerts_visible_to
 from clonacare.assessments.models import InstrumentResponse
 from clonacare.assessments.notice import Notice, patient_notice
-from clonacare.audit.log import actor_from_request
 from clonacare.core.crisis import load_crisis_resources
 from clonacare.patients.access import patients_visible_to
 

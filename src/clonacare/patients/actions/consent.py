@@ -14,7 +14,7 @@ from django.db import transaction
 
 from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
-from clonacare.core.errors import ClinicalError
+from clonacare.core.errors import ClinicalError, Kind
 from clonacare.patients.actions import checks
 from clonacare.patients.models import Consent, Disclosure, Patient
 from clonacare.patients.part2 import part2
@@ -87,7 +87,7 @@ def check_revocable(consent: Consent) -> None:
     """Raise the refusal ``do_revoke_consent`` would give for a consent already revoked
     (``consent``), so a confirmation page can say so before asking."""
     if consent.revoked_at is not None:
-        raise ClinicalError("consent", ALREADY_REVOKED)
+        raise ClinicalError("consent", ALREADY_REVOKED, kind=Kind.CONFLICT)
 
 
 def do_revoke_consent(actor: Actor, consent: Consent, *, now: dt.datetime) -> Consent:
@@ -106,7 +106,7 @@ def do_revoke_consent(actor: Actor, consent: Consent, *, now: dt.datetime) -> Co
             revoked_at=now
         )
         if not revoked:
-            raise ClinicalError("consent", ALREADY_REVOKED)
+            raise ClinicalError("consent", ALREADY_REVOKED, kind=Kind.CONFLICT)
         consent.revoked_at = now
         record(actor, "consent.revoke", patient=consent.patient, target=consent)
     return consent

@@ -11,6 +11,11 @@ check that only one of them may: what depends on the record's current state is c
 inside the transaction, after locking the patient's row (``_locked``), or is a
 conditional update that changes nothing when another request got there first; the
 database's constraints back both, and their refusal becomes the check's message.
+
+The reads of the record those checks rest on are public (``plan_dose_change``,
+``dose_change_of``, ``medication_to_end``, ``on_care_team``, ``care_team_member``): a
+page asks with them before it writes, and the race tests (tests/web/test_write_races.py)
+stand one in for a read another request made before the first one wrote.
 """
 
 from __future__ import annotations
@@ -197,7 +202,7 @@ def _prescribed_by(order: _Order, given: str) -> str:
 
 
 @dataclass(frozen=True)
-class _DosePlan:
+class DosePlan:
     """What a checked dose change does: end ``current`` (if any), start a new use unless
     ``stopping``."""
 
@@ -206,12 +211,12 @@ class _DosePlan:
     cut: CeilingCut | None
 
 
-def _plan_dose_change(
+def plan_dose_change(
     patient: Patient,
     change: BenzodiazepineChange,
     reason: str = "",
     today: dt.date | None = None,
-) -> _DosePlan:
+) -> DosePlan:
     """Check ``change`` against the record as it is now (the current uses, the status,
     the dose history of the ceiling's window).
 
@@ -241,7 +246,7 @@ def _plan_dose_change(
     )
     if cut is not None and not reason:
         raise ClinicalError("ceiling", cut.message)
-    return _DosePlan(current=current, stopping=stopping, cut=cut)
+    return DosePlan(current=current, stopping=stopping, cut=cut)
 
 
 def _checked(
@@ -275,7 +280,7 @@ def check_benzodiazepine_change(
     writing nothing: for a page that asks for confirmation (a stop) before recording it.
     The action checks everything again when it records the change."""
     _, _, reason = _checked(actor, patient, change, now)
-    _plan_dose_change(patient, change, reason, now.date())
+    plan_dose_change(patient, change, reason, now.date())
 
 
 def do_change_benzodiazepine(
@@ -304,7 +309,7 @@ def do_change_benzodiazepine(
     above = label_maximum_exceeded(change.drug, change.doses.daily_mg)
     try:
         with transaction.atomic():
-            plan = _plan_dose_change(_locked(patient), change, reason, now.date())
+            plan = plan_dose_change(_locked(patient), change, reason, now.date())
             current = plan.current
             if current is not None:
                 current.ended_on = change.on - dt.timedelta(days=1)
@@ -361,7 +366,7 @@ def do_change_benzodiazepine(
         # A second current use of the drug (benzo_use_one_current_per_drug): a change
         # that got past the lock. Checked again against the record as it is now, it is
         # refused with the check's own message.
-        _plan_dose_change(Patient.objects.get(pk=patient.pk), change, reason, now.date())
+        plan_dose_change(Patient.objects.get(pk=patient.pk), change, reason, now.date())
         raise ClinicalError(
             "date",
             f"{change.drug} was changed on this record at the same moment; open the record "
@@ -370,7 +375,9 @@ def do_change_benzodiazepine(
     return new
 
 
-def _dose_change_of(patient: Patient, change_id: int) -> DoseChange:
+def dose_change_of(patient: Patient, change_id: int) -> DoseChange:
+    """The patient's dose change ``change_id``, with its prescriber; ``dose-change-not-found``
+    when it is not this patient's or there is none."""
     found = None
     if 0 < change_id <= MAX_ID:
         found = patient.dose_changes.select_related("ordered_by").filter(pk=change_id).first()
@@ -404,7 +411,7 @@ def do_cosign_dose_change(
     earlier: the signature is written only on an unsigned order, and audited once).
     Co-signing changes no dose and no date: the order was in effect from its date.
     """
-    change = _dose_change_of(patient, change_id)
+    change = dose_change_of(patient, change_id)
     prescriber = checks.display_name(change.ordered_by)
     if actor.user_id != change.ordered_by_id or not may_order_dose_change(actor, patient):
         raise ClinicalError(
@@ -570,7 +577,8 @@ def do_add_condition(
     return condition
 
 
-def _on_care_team(patient: Patient, user: User) -> bool:
+def on_care_team(patient: Patient, user: User) -> bool:
+    """Whether ``user`` is on the patient's care team now."""
     return patient.care_team.filter(user=user).exists()
 
 
@@ -590,7 +598,7 @@ def do_add_care_team_member(
     already = ClinicalError(
         "already-on-care-team", f"{checks.display_name(user)} is already on the care team."
     )
-    if _on_care_team(patient, user):
+    if on_care_team(patient, user):
         raise already
     try:
         with transaction.atomic():
@@ -607,7 +615,9 @@ def do_add_care_team_member(
     return member
 
 
-def _member_of(patient: Patient, user_id: int) -> CareTeamMember | None:
+def care_team_member(patient: Patient, user_id: int) -> CareTeamMember | None:
+    """The care team's entry for ``user_id``, with the user; None when they are not on it
+    (or no such account could exist)."""
     if not 0 < user_id <= MAX_ID:  # no such account (and the database would overflow)
         return None
     return patient.care_team.select_related("user").filter(user_id=user_id).first()
@@ -621,7 +631,7 @@ def do_remove_care_team_member(
     another request took them off a moment earlier: nothing is audited twice)."""
     if not may_manage_care_team(actor, patient):
         raise ClinicalError("not-allowed", NOT_ALLOWED_TEAM)
-    member = _member_of(patient, user_id)
+    member = care_team_member(patient, user_id)
     if member is None:
         raise ClinicalError("not-on-care-team", NOT_ON_TEAM)
     with transaction.atomic():

@@ -1,0 +1,81 @@
+"""Where the browser tests put their screenshots, and the few the docs show.
+
+Every browser test saves what it sees to ``var/screenshots/`` (ignored by git), so a test
+run never changes the repository. The README links to a chosen few, kept in
+``docs/screenshots/``; ``make screenshots`` (``python -m tests.browser.screenshots``)
+runs the tests that take them and copies them there. To show another one, link to it
+from a doc and add it to ``CHOSEN``; tests/web/test_docs_screenshots.py checks that the
+links, this list and the folder agree.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = REPO / "var" / "screenshots"
+DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
+
+PAGES_TEST = "tests/browser/test_pages.py::test_the_page_is_accessible_and_shows_crisis_resources"
+CHOSEN = {
+    "home-desktop.png": f"{PAGES_TEST}[desktop-home]",
+    "article-withdrawal-phone.png": f"{PAGES_TEST}[phone-article-withdrawal]",
+    "search-results-desktop.png": f"{PAGES_TEST}[desktop-search-results]",
+    "clinic-alert-banner-desktop.png": (
+        "tests/browser/test_alert_banner.py::"
+        "test_a_reported_seizure_shows_on_every_staff_page_until_acknowledged[desktop]"
+    ),
+    "portal-seizure-reported-phone.png": (
+        "tests/browser/test_alert_banner.py::"
+        "test_a_reported_seizure_shows_on_every_staff_page_until_acknowledged[phone]"
+    ),
+    "clinic-revoke-consent-confirm-desktop.png": (
+        "tests/browser/test_confirmation_steps.py::"
+        "test_the_clinic_confirms_before_revoking_a_consent[desktop]"
+    ),
+    "portal-asq-follow-up-phone.png": (
+        "tests/browser/test_portal_asq_steps.py::"
+        "test_a_patient_is_asked_the_acuity_question_after_a_yes[phone]"
+    ),
+    "clinic-level-of-care-desktop.png": (
+        "tests/browser/test_clinic_walkthrough.py::test_a_clinician_reviews_the_results[desktop]"
+    ),
+}
+"""Each screenshot the docs link to, with the browser test that takes it."""
+
+
+def refresh() -> list[str]:
+    """Take the chosen screenshots afresh and copy them into docs/screenshots/.
+
+    Returns the problems (empty when all went well): the tests failed, or a test passed
+    without writing its screenshot. Nothing is copied unless every one was taken.
+    """
+    for name in CHOSEN:
+        (SCREENSHOTS / name).unlink(missing_ok=True)
+    exit_code = pytest.main(["-q", "-p", "no:cacheprovider", *CHOSEN.values()])
+    if exit_code != pytest.ExitCode.OK:
+        return [f"the browser tests that take the screenshots failed (pytest exit {exit_code})"]
+    missing = [name for name in CHOSEN if not (SCREENSHOTS / name).is_file()]
+    if missing:
+        return [f"{SCREENSHOTS / name} was not written by {CHOSEN[name]}" for name in missing]
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name in CHOSEN:
+        shutil.copyfile(SCREENSHOTS / name, DOCS_SCREENSHOTS / name)
+    return []
+
+
+def main() -> int:
+    problems = refresh()
+    for problem in problems:
+        print(f"screenshots: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"screenshots: copied {len(CHOSEN)} into {DOCS_SCREENSHOTS.relative_to(REPO)}/")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
