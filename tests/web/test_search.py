@@ -112,8 +112,13 @@ def test_a_snippet_escapes_the_article_text(
         "Quoting &lt;b&gt;markup&lt;/b&gt; &lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;"
         in html
     )
-    assert "&lt;script&gt;alert(&#x27;body&#x27;)&lt;/script&gt;" in html
-    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    # The quoted markup of the body is shown as text: escaped in SQLite's snippet; in
+    # PostgreSQL's, ts_headline leaves tag-like words out, so only their text is left.
+    if connection.vendor == "postgresql":
+        assert "such as  alert(&#x27;body&#x27;)  and  bold  near" in html
+    else:
+        assert "&lt;script&gt;alert(&#x27;body&#x27;)&lt;/script&gt;" in html
+        assert "&lt;b&gt;bold&lt;/b&gt;" in html
     assert "<mark>quillwort</mark>" in html
     for planted in ("<b>markup", "<script>alert", "<b>bold"):
         assert planted not in html

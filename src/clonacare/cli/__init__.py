@@ -18,18 +18,15 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from clonacare import __version__
-from clonacare.core.errors import Refusal
 
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 1
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A subcommand: the module whose ``register(subparsers)`` adds it (a name under
     ``clonacare.cli``, or a full dotted path), and the line ``clonacare --help`` shows
     for it."""
@@ -96,6 +93,9 @@ def _run(argv: Sequence[str] | None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    # Imported here, once a subcommand runs: `clonacare --version` needs none of it.
+    from clonacare.core.errors import Refusal
+
     try:
         code: int = handler(args)
     except Refusal as exc:

@@ -122,20 +122,24 @@ def _text(chosen: Instrument, result: ScoreResult) -> str:
     return "\n".join(lines)
 
 
-def _refuse(args: argparse.Namespace, chosen: Instrument, message: str, result: ScoreResult) -> int:
-    """Refuse an incomplete form, a bad answer or more answers than items: exit 2, the
-    reason on stderr, and no total. The alerts the valid answers fired (for more answers
-    than items, ``suicide-screen-incomplete`` on an instrument with a suicide question)
-    are never swallowed: they follow the reason on stderr with the crisis resources and,
+def _refuse(
+    args: argparse.Namespace, chosen: Instrument, refused: ClinicalError, result: ScoreResult
+) -> int:
+    """Refuse an incomplete form, a bad answer or more answers than items: the exit code
+    of the refusal's kind (2), the reason on stderr, and no total. The alerts the valid
+    answers fired (for more answers than items, those of the answers read both ways and
+    ``suicide-screen-incomplete`` on an instrument with a suicide question) are never
+    swallowed: they follow the reason on stderr with the crisis resources and,
     in JSON, are printed on stdout as the result with ``refused`` set to the reason
     (also when only the crisis resources are left to print)."""
+    message = refused.worded(args.flag_names)
     print(f"clonacare score: {message}", file=sys.stderr)
     for line in _alert_lines(result):
         print(line, file=sys.stderr)
     if args.format == "json" and (result.alerts or result.crisis_resources):
         body = {**result.as_dict(), "title": chosen.title, "refused": message}
         print(json.dumps(body, indent=2, ensure_ascii=False))
-    return 2
+    return refused.kind.exit_code
 
 
 def score_command(args: argparse.Namespace) -> int:
@@ -159,7 +163,7 @@ def score_command(args: argparse.Namespace) -> int:
     except TooManyAnswers as unmatched:
         # Which answer is which is unknown: the safety answers are read both ways.
         unread = unreadable_screen(chosen, crisis=crisis_resources(), tokens=unmatched.tokens)
-        return _refuse(args, chosen, unmatched.message, unread)
+        return _refuse(args, chosen, unmatched, unread)
     try:
         result = score(
             chosen,
@@ -169,9 +173,10 @@ def score_command(args: argparse.Namespace) -> int:
             conditions=conditions,
         )
     except AnswersRefused as refused:
-        return _refuse(args, chosen, refused.message, refused.result)
+        return _refuse(args, chosen, refused, refused.result)
     if not result.complete:
-        return _refuse(args, chosen, incomplete_message(chosen, result.missing), result)
+        incomplete = ClinicalError("incomplete", incomplete_message(chosen, result.missing))
+        return _refuse(args, chosen, incomplete, result)
     if args.format == "json":
         print(json.dumps({**result.as_dict(), "title": chosen.title}, indent=2, ensure_ascii=False))
     else:
