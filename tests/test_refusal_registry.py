@@ -71,7 +71,8 @@ def test_docs_api_lists_the_registry_as_it_is() -> None:
     ("code", "status"),
     [
         ("answer-out-of-range", 400),
-        ("rate-limit", 400),
+        ("ceiling", 400),
+        ("rate-limit", 422),
         ("not-allowed", 403),
         ("not-on-care-team", 404),
         ("already-acknowledged", 409),

@@ -19,6 +19,9 @@ class Kind(StrEnum):
     """The input cannot be accepted as given (a value out of range, a missing field)."""
     CONFIRMATION_REQUIRED = "confirmation-required"
     """Acceptable only with a reason or a named confirmation that was not given."""
+    REFUSED_BY_RULE = "refused-by-rule"
+    """Well formed, but a clinical rule refuses it (a taper guardrail): the rule's code
+    and message say which, and what would let it through."""
     NOT_SIGNED_IN = "not-signed-in"
     """No valid sign-in (or token) came with the request."""
     NOT_ALLOWED = "not-allowed"
@@ -45,6 +48,7 @@ class Kind(StrEnum):
 _STATUS = {
     Kind.INVALID: 400,
     Kind.CONFIRMATION_REQUIRED: 400,
+    Kind.REFUSED_BY_RULE: 422,
     Kind.NOT_SIGNED_IN: 401,
     Kind.NOT_ALLOWED: 403,
     Kind.FORBIDDEN_AS_MISSING: 404,
@@ -72,7 +76,7 @@ REGISTRY: dict[str, Code] = {
     ),
     "bad-plan": Code(Kind.INVALID, "a stored plan cannot be read or adjusted as asked"),
     "confirmation-required": Code(
-        Kind.CONFIRMATION_REQUIRED, "a blocking warning needs the prescriber who confirms it"
+        Kind.REFUSED_BY_RULE, "a blocking warning needs the prescriber who confirms it"
     ),
     "crisis-resources": Code(Kind.INVALID, "the crisis resources file is missing or malformed"),
     "data-file": Code(Kind.INVALID, "a clinical data file is malformed"),
@@ -80,10 +84,12 @@ REGISTRY: dict[str, Code] = {
     "fhir-code": Code(Kind.INVALID, "a code cannot be exported to FHIR"),
     "formulary": Code(Kind.INVALID, "the formulary has no product for the drug or dose"),
     "formulary-floor": Code(
-        Kind.CONFIRMATION_REQUIRED,
+        Kind.REFUSED_BY_RULE,
         "the products cannot make the next step within the limits: needs an override or a switch",
     ),
-    "implausible-dose": Code(Kind.INVALID, "a dose is above the plausible bound (a typing guard)"),
+    "implausible-dose": Code(
+        Kind.REFUSED_BY_RULE, "a dose is above the plausible bound (a typing guard)"
+    ),
     "incomplete": Code(Kind.INVALID, "a form lacks an answer that a total or result needs"),
     "licensed-instrument": Code(
         Kind.INVALID, "a licensed instrument is asked for without its pack"
@@ -91,9 +97,11 @@ REGISTRY: dict[str, Code] = {
     "licensed-pack": Code(Kind.INVALID, "a licensed instrument pack is malformed"),
     "missing-setting": Code(Kind.INVALID, "an instrument needs a setting the settings file lacks"),
     "naive-datetime": Code(Kind.INVALID, "a date and time without a time zone"),
-    "plan-too-long": Code(Kind.INVALID, "the plan would take longer than the longest plan allowed"),
+    "plan-too-long": Code(
+        Kind.REFUSED_BY_RULE, "the plan would take longer than the longest plan allowed"
+    ),
     "rate-limit": Code(
-        Kind.CONFIRMATION_REQUIRED, "a cut is faster than the ceiling: needs an override reason"
+        Kind.REFUSED_BY_RULE, "a cut is faster than the ceiling: needs an override reason"
     ),
     "setting-out-of-range": Code(Kind.INVALID, "a setting is outside the instrument's range"),
     "settings": Code(Kind.INVALID, "the assessment settings file is malformed"),

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "clonacare.audit",
     "clonacare.patients",
     "clonacare.assessments",
+    "clonacare.plans",
+    "clonacare.monitoring",
     "clonacare.portal",
     "clonacare.clinic",
     "clonacare.api",
