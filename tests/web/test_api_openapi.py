@@ -38,6 +38,12 @@ ENDPOINTS = {
     "/api/v1/patients/{patient_id}/disclosures": {"post"},
     "/api/v1/staff": {"get"},
     "/api/v1/programs": {"get"},
+    "/api/v1/patients/{patient_id}/plans": {"get", "post"},
+    "/api/v1/plans/{plan_id}": {"get"},
+    "/api/v1/plans/{plan_id}/approve": {"post"},
+    "/api/v1/plans/{plan_id}/revisions": {"post"},
+    "/api/v1/patients/{patient_id}/doses": {"get", "post"},
+    "/api/v1/patients/{patient_id}/check-ins": {"get", "post"},
 }
 
 

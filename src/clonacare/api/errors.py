@@ -167,6 +167,11 @@ def _refusal(request: HttpRequest, exc: Refusal, api: NinjaAPI) -> HttpResponse:
             "crisis_resources": list(exc.crisis_resources),
         }
         return api.create_response(request, body, status=exc.kind.status)
+    if exc.kind is Kind.REFUSED_BY_RULE:
+        # A clinical rule refused it (a taper guardrail): the rule's code says which, for
+        # a client to act on. The only error body with a code (docs/api.md, "Errors").
+        body = {"detail": exc.message, "code": exc.code}
+        return api.create_response(request, body, status=exc.kind.status)
     return _answer(api, request, exc.kind.status, exc.message)
 
 

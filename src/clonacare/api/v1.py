@@ -21,7 +21,9 @@ from clonacare.api.endpoints import (
     consents,
     level_of_care,
     me,
+    monitoring,
     patients,
+    plans,
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
     staff,
@@ -74,3 +76,5 @@ api.add_router("", consents.router)
 api.add_router("", staff.router)
 api.add_router("", programs.router)
 api.add_router("", audit.router)
+api.add_router("", monitoring.router)
+api.add_router("", plans.router)

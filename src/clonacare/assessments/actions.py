@@ -183,6 +183,7 @@ def _raise_alerts(
     answers: Mapping[str, Any] | None = None,
     first_step: Collection[int] = (),
     trigger_text: str = "",
+    triggers: Mapping[str, str] | None = None,
 ) -> list[SafetyAlert]:
     """Store each alert the core fired, for the care team, audit it, and queue the care
     team's mails (``assessments.notify``: sent once the transaction commits). Returns
@@ -197,6 +198,8 @@ def _raise_alerts(
     keeps each repeat with the record that raised it, it is audited as
     ``alert.repeat``, and the care team is emailed again only as
     ``escalation.renotify_reason`` says (docs/records.md, "A repeat").
+    ``triggers``: what raised each alert, by code (a check-in's answers), before
+    ``trigger_text``.
     ``first_step``: ids of the alerts the first step of this same screen raised (the
     portal's ASQ): such an alert is completed by the stored response (it is linked to
     it), not counted as a repeat.
@@ -210,7 +213,8 @@ def _raise_alerts(
     with transaction.atomic():
         Patient.objects.select_for_update().filter(pk=patient.pk).exists()
         for fired in alerts:
-            trigger = trigger_text or _trigger(fired.code, response, level_of_care, seizure_report)
+            trigger = (triggers or {}).get(fired.code, "") or trigger_text
+            trigger = trigger or _trigger(fired.code, response, level_of_care, seizure_report)
             if not trigger and instrument_id is not None and answers is not None:
                 trigger = instrument_trigger(instrument_id, answers, fired.code)
             open_alert = (
@@ -740,3 +744,35 @@ def do_report_seizure(
         code, message = problems[0]
         raise SeizureReportRefused(code, message, report=report, alert=alert)
     return report, alert
+
+
+CHECK_IN_ALERTS_NOT_ALLOWED = (
+    "Only the patient, or a clinician on their care team, raises the alerts of a check-in."
+)
+
+
+def do_raise_check_in_alerts(
+    actor: Actor, patient: Patient, triggers: Mapping[str, str], *, now: dt.datetime
+) -> list[SafetyAlert]:
+    """Raise the safety alerts of answers given outside an instrument: a monitoring
+    check-in (``seizure`` for a seizure since the last check-in, ``suicide-risk`` for
+    thoughts of self-harm, ``suicide-screen-incomplete`` when that question was left
+    unanswered or could not be read). ``triggers`` maps each alert code (one of the
+    catalogue's) to the answer that raised it, stored as the alert's trigger.
+
+    Like every alert: stored for the care team, audited (``alert.raise``), the care
+    team's mails queued (one per member for the alerts raised together), or joined to
+    an open alert of the same code as a repeat. Returns the alerts raised or joined
+    (none for empty ``triggers``). Who: the patient themselves, or clinical staff (the
+    gate that found ``patient`` has checked they may see them); anyone else
+    ``not-allowed``, nothing written. An unknown code is ``unknown-alert``.
+
+    ``do_report_seizure`` is not used for a check-in: it takes the patient's report only
+    and asks whether the seizure is happening now, which a check-in does not ask.
+    """
+    _signed_in(actor)
+    own = actor.role == Role.PATIENT and patient.user_id == actor.user_id
+    if not own and not may_record_clinical_data(actor):
+        raise ClinicalError("not-allowed", CHECK_IN_ALERTS_NOT_ALLOWED)
+    fired = [alert_definition(code) for code in triggers]
+    return _raise_alerts(actor, patient, fired, now, triggers=triggers)

@@ -26,6 +26,7 @@ from clonacare.core.taper import (
     SlowInterval,
     SlowStep,
     StepBack,
+    TaperPlan,
     TaperRequest,
     adjust_plan,
     plan_from_dict,
@@ -34,6 +35,7 @@ from clonacare.core.taper import (
     request_formulary,
     with_capitals,
 )
+from clonacare.core.taper.render import BINARY_FORMATS, render_pdf
 
 # The engine's messages name clinical terms (core/taper/terms.py); the command line
 # words each as the flag, or the flag and its value, that sets it.
@@ -219,7 +221,13 @@ def register(subparsers: Any) -> None:
         help='custom steps: "DATE:time=mg,...;DATE:stop" (method custom)',
     )
     plan.add_argument("--format", required=True, choices=FORMATS)
-    plan.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    plan.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write here instead of stdout (required for pdf, a binary file)",
+    )
+    _add_pdf_names(plan)
     plan.set_defaults(handler=plan_command, flag_names=FLAG_NAMES)
 
     adjust = actions.add_parser(
@@ -251,8 +259,18 @@ def register(subparsers: Any) -> None:
         "--formulary", metavar="FILE", help="formulary to use (default: the plan's own)"
     )
     adjust.add_argument("--format", required=True, choices=FORMATS)
-    adjust.add_argument("--output", "-o", metavar="FILE")
+    adjust.add_argument(
+        "--output", "-o", metavar="FILE", help="write here instead of stdout (required for pdf)"
+    )
+    _add_pdf_names(adjust)
     adjust.set_defaults(handler=adjust_command, flag_names=FLAG_NAMES)
+
+
+def _add_pdf_names(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--patient", metavar="NAME", help="the patient's name, printed on the pdf")
+    parser.add_argument(
+        "--prescriber", metavar="NAME", help="the prescriber's name, printed on the pdf"
+    )
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -359,15 +377,57 @@ def _emit(text: str, output: str | None) -> int:
     return 0
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse, before any planning, an output the format cannot go to: a PDF is a binary
+    file and is written only to the file named by --output, never to the terminal or a
+    pipe; the names printed on a PDF belong to no other format."""
+    if args.format == "pdf" and not args.output:
+        raise ClinicalError(
+            "usage", "--format pdf writes a binary file: name it with --output FILE."
+        )
+    named = [
+        flag
+        for flag, value in (("--patient", args.patient), ("--prescriber", args.prescriber))
+        if value
+    ]
+    if named and args.format != "pdf":
+        raise ClinicalError(
+            "usage",
+            f"{' and '.join(named)} {'is' if len(named) == 1 else 'are'} printed only on the pdf: "
+            "add --format pdf, or leave them out.",
+        )
+
+
+def _emit_plan(plan: TaperPlan, args: argparse.Namespace) -> int:
+    stamp = datetime.now(UTC)
+    if args.format not in BINARY_FORMATS:
+        return _emit(render(plan, args.format, stamp, FLAG_NAMES), args.output)
+    # Imported here: only a PDF needs the site's crisis resources (and WeasyPrint, which
+    # render_pdf imports when it runs).
+    from clonacare.cli.score import crisis_resources
+
+    # The PDF is for the pharmacy: its warnings keep the clinical words, not the flags.
+    data = render_pdf(
+        plan, stamp, patient=args.patient, prescriber=args.prescriber, crisis=crisis_resources()
+    )
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise ClinicalError("output", f"Cannot write {args.output}: {exc.strerror}.") from None
+    return 0
+
+
 def plan_command(args: argparse.Namespace) -> int:
+    _check_output(args)
     request = build_request(args)
     # The core plans with loaded data: the formulary file named is read here, once. The
     # request keeps its path, so that the plan's JSON says which formulary it used.
     plan = plan_taper(request, request_formulary(request))
-    return _emit(render(plan, args.format, datetime.now(UTC), FLAG_NAMES), args.output)
+    return _emit_plan(plan, args)
 
 
 def adjust_command(args: argparse.Namespace) -> int:
+    _check_output(args)
     path = Path(args.plan)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -398,4 +458,4 @@ def adjust_command(args: argparse.Namespace) -> int:
         override_reason=args.override_reason,
         confirmed_by=args.confirmed_by,
     )
-    return _emit(render(revised, args.format, datetime.now(UTC), FLAG_NAMES), args.output)
+    return _emit_plan(revised, args)

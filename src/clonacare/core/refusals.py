@@ -148,6 +148,30 @@ REGISTRY: dict[str, Code] = {
     "verbal-order": Code(
         Kind.INVALID, "a verbal or telephone order is not complete or not allowed"
     ),
+    "amount": Code(Kind.INVALID, "a dose log's amount is missing, not allowed or not a dose"),
+    "check-in-exists": Code(Kind.CONFLICT, "the patient has a check-in for that day already"),
+    "check-in-item": Code(Kind.INVALID, "a CIWA-B item the patient's check-in does not ask"),
+    "dose-already-logged": Code(Kind.CONFLICT, "that dose time of that day is logged already"),
+    "dose-status": Code(Kind.INVALID, "a dose log status that is not one of the statuses"),
+    "dose-time": Code(Kind.INVALID, "a dose time that is not one of the record's"),
+    "scale": Code(Kind.INVALID, "a check-in rating outside its range"),
+    "yes-no": Code(Kind.INVALID, "a yes/no answer that is neither"),
+    "plan-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such taper plan, or not one the caller may see"
+    ),
+    "plan-start": Code(Kind.INVALID, "a taper plan would start before today"),
+    "approval-password": Code(
+        Kind.INVALID, "approving a plan needs the prescriber's password again: missing or wrong"
+    ),
+    "approval-code": Code(
+        Kind.INVALID,
+        "approving a plan needs the authenticator code where the program requires "
+        "two-factor: missing, wrong or not set up",
+    ),
+    "plan-not-draft": Code(Kind.CONFLICT, "only a draft plan is approved"),
+    "plan-stale": Code(Kind.CONFLICT, "the draft's first change falls before today"),
+    "plan-not-approved": Code(Kind.CONFLICT, "only the approved plan in force is revised"),
+    "revision-date": Code(Kind.INVALID, "a plan revision would take effect before today"),
     "already-active": Code(Kind.CONFLICT, "the account is active already"),
     "already-inactive": Code(Kind.CONFLICT, "the account is deactivated already"),
     "email": Code(Kind.INVALID, "an email address that is not one"),
@@ -194,6 +218,9 @@ REGISTRY: dict[str, Code] = {
     "conflict": Code(Kind.CONFLICT, "the API resource's state does not allow it"),
     "locked-out": Code(Kind.LOCKED, "too many failed sign-ins: locked for a while"),
     "output": Code(Kind.INVALID, "the CLI cannot write its output file"),
+    "pdf-unavailable": Code(
+        Kind.INVALID, "the PDF cannot be made: WeasyPrint or Pango is not installed"
+    ),
     "unknown-field": Code(Kind.INVALID, "a request field the endpoint does not take"),
     "usage": Code(Kind.INVALID, "the command line is incomplete"),
 }

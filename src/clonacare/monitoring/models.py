@@ -1,0 +1,102 @@
+"""Dose logs and check-ins: what the patient says about each dose and about how the
+taper is going. Written by ``monitoring.actions`` (the patient, or the care team on the
+patient's word), read through ``monitoring.access``."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from clonacare.assessments.models import SafetyAlert
+from clonacare.patients.models import DOSE_TIMES, Patient
+
+NOTE_MAX = 400
+# What the record holds of an amount in mg (as BenzodiazepineUse's doses).
+AMOUNT_DIGITS = 7
+AMOUNT_PLACES = 3
+
+
+class DoseLog(models.Model):
+    """One dose time of one day: taken, missed, taken late, or a different amount
+    (``amount_mg``, only then). At most one per patient, day and dose time.
+    ``late_entry``: entered after the day it is about."""
+
+    class Status(models.TextChoices):
+        TAKEN = "taken", "Taken"
+        MISSED = "missed", "Missed"
+        LATE = "late", "Taken late"
+        DIFFERENT = "different", "A different amount"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="dose_logs")
+    day = models.DateField()
+    dose_time = models.CharField(max_length=10, choices=[(t, t) for t in DOSE_TIMES])
+    status = models.CharField(max_length=10, choices=Status.choices)
+    amount_mg = models.DecimalField(
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_PLACES,
+        null=True,
+        blank=True,
+        help_text="What was taken instead, in mg; only for a different amount.",
+    )
+    self_reported = models.BooleanField(
+        help_text="Entered by the patient, or else by the care team on their word."
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(db_index=True)
+    late_entry = models.BooleanField(help_text="Entered after the day it is about.")
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-day", "-entered_at", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["patient", "day", "dose_time"], name="dose_log_one_per_dose_time"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="different", amount_mg__isnull=False)
+                | (~models.Q(status="different") & models.Q(amount_mg__isnull=True)),
+                name="dose_log_amount_only_when_different",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dose_time} dose of {self.day}: {self.status}"
+
+
+class CheckIn(models.Model):
+    """The patient's check-in for one day (at most one a day): the patient-rated CIWA-B
+    items (``ciwa_b``: item id to score, 0–4), sleep, anxiety and craving (0–10, higher
+    is worse; ``monitoring/data/check-in.toml``), a seizure since the last check-in,
+    thoughts of self-harm, and a note. ``alerts``: the safety alerts its answers raised
+    or joined."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="check_ins")
+    day = models.DateField()
+    ciwa_b = models.JSONField(help_text="CIWA-B patient-rated item id to its score (0–4).")
+    sleep = models.PositiveSmallIntegerField(help_text="Sleep trouble, 0 (none) to 10.")
+    anxiety = models.PositiveSmallIntegerField(help_text="Anxiety, 0 (none) to 10.")
+    craving = models.PositiveSmallIntegerField(help_text="Craving, 0 (none) to 10.")
+    seizure = models.BooleanField(help_text="A seizure since the last check-in.")
+    self_harm_thoughts = models.BooleanField(help_text="Thoughts of harming oneself.")
+    note = models.CharField(max_length=NOTE_MAX, blank=True)
+    alerts = models.ManyToManyField(SafetyAlert, blank=True, related_name="+")
+    self_reported = models.BooleanField(
+        help_text="Entered by the patient, or else by the care team on their word."
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(db_index=True)
+    late_entry = models.BooleanField(help_text="Entered after the day it is about.")
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-day", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["patient", "day"], name="check_in_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"check-in for {self.patient} on {self.day}"

@@ -1,0 +1,114 @@
+"""Taper plans on the record: drafted and approved by a prescriber, revised, never edited.
+
+A ``Plan`` holds what the prescriber asked for (``parameters``, named as the taper
+command's options) and the plan the taper core made of it (``plan_json``, the JSON
+contract of docs/taper.md). Its life: ``draft`` → ``approved`` → ``superseded`` (when
+another plan of the same patient is approved). Nothing of an approved plan is ever
+changed but its status: a pause, a slowing or a step back is a ``PlanRevision`` holding
+the whole plan as revised, and the newest revision is the plan in force.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from clonacare.patients.models import Patient
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft, awaiting approval"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded by a later plan"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="taper_plans")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    drug = models.CharField(max_length=40, help_text="The benzodiazepine taken now.")
+    parameters = models.JSONField(
+        help_text="What the prescriber asked for, as the taper command's options."
+    )
+    plan_json = models.JSONField(help_text="The plan as drafted (the taper JSON contract).")
+    override_reason = models.CharField(max_length=400, blank=True)
+    confirmed_by = models.CharField(max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            # Two approvals at the same moment cannot both leave a plan in force.
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="approved"),
+                name="plan_one_approved_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug} taper plan {self.pk} ({self.status})"
+
+    def latest_revision(self) -> PlanRevision | None:
+        """The newest revision, None when the plan has not been revised (read from
+        ``plan_revisions`` prefetched, where a list prefetched them)."""
+        return max(self.plan_revisions.all(), key=lambda r: r.number, default=None)
+
+    def current_json(self) -> dict[str, Any]:
+        """The plan in force: the newest revision's plan, else the plan as drafted."""
+        revision = self.latest_revision()
+        current: dict[str, Any] = revision.plan_json if revision is not None else self.plan_json
+        return current
+
+
+class PlanRevision(models.Model):
+    """One revision of an approved plan, made through the taper core's adjustments.
+
+    ``number`` is the revision number in the plan's JSON (the drafted plan is revision 1,
+    so the first revision is 2). ``amount`` is the adjustment's size: days for a pause or
+    a slower interval, the smaller step for a slower step, empty for a step back.
+    """
+
+    class Kind(models.TextChoices):
+        PAUSE = "pause", "Pause"
+        SLOW_INTERVAL = "slow-interval", "Slow: a longer interval"
+        SLOW_STEP = "slow-step", "Slow: a smaller step"
+        STEP_BACK = "step-back", "Step back to the previous dose"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.TextField(blank=True)
+    reason = models.CharField(max_length=400)
+    effective_on = models.DateField()
+    override_reason = models.CharField(max_length=400, blank=True)
+    confirmed_by = models.CharField(max_length=120, blank=True)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revised_at = models.DateTimeField()
+    plan_json = models.JSONField(help_text="The whole plan as revised (the taper JSON contract).")
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["plan", "number"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_revision_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of plan {self.plan_id}: {self.kind}"
+
+    @property
+    def patient(self) -> Patient:
+        return self.plan.patient
