@@ -44,6 +44,14 @@ CHOSEN = {
     "clinic-level-of-care-desktop.png": (
         "tests/browser/test_clinic_walkthrough.py::test_a_clinician_reviews_the_results[desktop]"
     ),
+    "clinic-plan-preview-desktop.png": (
+        "tests/browser/test_plan_pages.py::"
+        "test_a_prescriber_drafts_previews_saves_and_approves_a_plan[desktop]"
+    ),
+    "portal-plan-phone.png": (
+        "tests/browser/test_portal_plan.py::"
+        "test_a_patient_follows_the_plan_logs_a_dose_and_checks_in[phone]"
+    ),
 }
 """Each screenshot the docs link to, with the browser test that takes it."""
 

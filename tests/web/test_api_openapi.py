@@ -42,6 +42,12 @@ ENDPOINTS = {
     "/api/v1/plans/{plan_id}": {"get"},
     "/api/v1/plans/{plan_id}/approve": {"post"},
     "/api/v1/plans/{plan_id}/revisions": {"post"},
+    "/api/v1/plans/{plan_id}/calendar.ics": {"get"},
+    "/api/v1/plans/{plan_id}/pdf": {"get"},
+    "/api/v1/worklist": {"get"},
+    "/api/v1/proposals": {"get"},
+    "/api/v1/proposals/{proposal_id}/accept": {"post"},
+    "/api/v1/proposals/{proposal_id}/reject": {"post"},
     "/api/v1/patients/{patient_id}/doses": {"get", "post"},
     "/api/v1/patients/{patient_id}/check-ins": {"get", "post"},
 }

@@ -27,6 +27,7 @@ from clonacare.api.endpoints import (
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
     staff,
+    worklist,
 )
 from clonacare.api.security import BearerToken
 
@@ -78,3 +79,4 @@ api.add_router("", programs.router)
 api.add_router("", audit.router)
 api.add_router("", monitoring.router)
 api.add_router("", plans.router)
+api.add_router("", worklist.router)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.urls import path
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
-from clonacare.clinic import record_views, views
+from clonacare.clinic import plan_views, record_views, views, worklist_views
 
 app_name = "clinic"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("worklist/", worklist_views.worklist, name="worklist"),
     path("patients/new/", record_views.register_patient, name="register"),
     path("patients/<id:patient_id>/", views.patient, name="patient"),
     path("patients/<id:patient_id>/status/", record_views.change_status, name="change-status"),
@@ -55,6 +56,11 @@ urlpatterns = [
         name="revoke-consent",
     ),
     path("patients/<id:patient_id>/disclose/", views.disclose, name="disclose"),
+    path("patients/<id:patient_id>/plans/", plan_views.patient_plans, name="plans"),
+    path("patients/<id:patient_id>/plans/new", plan_views.draft_plan, name="plan-new"),
+    path("plans/<id:plan_id>", plan_views.plan_page, name="plan"),
+    path("plans/<id:plan_id>/approve", plan_views.approve_plan, name="plan-approve"),
+    path("plans/<id:plan_id>/revisions", plan_views.revise_plan, name="plan-revise"),
     path("alerts/<id:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
     path("audit/", views.audit_log, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit-export"),

@@ -172,6 +172,11 @@ REGISTRY: dict[str, Code] = {
     "plan-stale": Code(Kind.CONFLICT, "the draft's first change falls before today"),
     "plan-not-approved": Code(Kind.CONFLICT, "only the approved plan in force is revised"),
     "revision-date": Code(Kind.INVALID, "a plan revision would take effect before today"),
+    "proposal-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING,
+        "no such proposal to pause or slow, or not one the caller may see",
+    ),
+    "proposal-decided": Code(Kind.CONFLICT, "the proposal has been accepted or rejected already"),
     "already-active": Code(Kind.CONFLICT, "the account is active already"),
     "already-inactive": Code(Kind.CONFLICT, "the account is deactivated already"),
     "email": Code(Kind.INVALID, "an email address that is not one"),

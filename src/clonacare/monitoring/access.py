@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
 from clonacare.audit.log import Actor
-from clonacare.monitoring.models import CheckIn, DoseLog
+from clonacare.monitoring.models import CheckIn, DoseLog, Proposal
+from clonacare.patients.access import RecordNotFound, access_record_by_id, patients_visible_to
 from clonacare.patients.models import Patient
 
 
@@ -51,3 +52,37 @@ def may_log_for(actor: Actor, patient: Patient) -> bool:
     if actor.role not in CARE_TEAM_ROLES or actor.program_id != patient.program_id:
         return False
     return patient.care_team.filter(user_id=actor.user_id).exists()
+
+
+# Proposals to pause or slow: staff who see the patient see them; a patient does not (a
+# proposal is the care team's to decide, not a change to their plan).
+
+
+class ProposalNotFound(RecordNotFound):
+    """No proposal with that id that this actor may see (missing and forbidden alike)."""
+
+    refusal_code = "proposal-not-found"
+    refusal_message = "Proposal not found."
+
+
+def proposals_visible_to(actor: Actor) -> QuerySet[Proposal]:
+    """The proposals ``actor`` may see: those of the patients they may see, for staff
+    only; none for a patient."""
+    if actor.role == Role.PATIENT:
+        return Proposal.objects.none()
+    return Proposal.objects.filter(patient__in=patients_visible_to(actor)).select_related(
+        "patient", "decided_by", "check_in"
+    )
+
+
+def access_proposal_by_id(actor: Actor, proposal_id: int, *, purpose: str) -> Proposal:
+    """The proposal ``proposal_id`` if ``actor`` may see it; records the read as
+    ``purpose``. Raises ProposalNotFound (audited as ``<purpose>.denied``) otherwise."""
+    return access_record_by_id(
+        actor,
+        proposals_visible_to(actor),
+        proposal_id,
+        purpose=purpose,
+        id_name="proposal_id",
+        not_found=ProposalNotFound,
+    )

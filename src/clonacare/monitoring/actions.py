@@ -31,10 +31,15 @@ from clonacare.monitoring.models import (
     NOTE_MAX,
     CheckIn,
     DoseLog,
+    Proposal,
 )
 from clonacare.monitoring.questions import Scale, ciwa_b, ciwa_b_patient_items, scales
+from clonacare.monitoring.rules import Reading, check_ins_read, withdrawal_proposal
+from clonacare.patients.access import may_order_dose_change
 from clonacare.patients.actions.checks import recorded_date
 from clonacare.patients.models import DOSE_TIMES, Patient
+from clonacare.plans.actions import do_revise_plan
+from clonacare.plans.models import Plan
 
 DOSE_NOT_ALLOWED = (
     "Only the patient, or a clinician on their care team on the patient's word, logs a dose."
@@ -453,6 +458,7 @@ def do_check_in(
                 target=check_in,
                 detail={"day": day.isoformat(), "late_entry": check_in.late_entry},
             )
+            _propose(actor, patient, check_in, now=now)
     if check_in is None:
         exists = ClinicalError(
             "check-in-exists",
@@ -460,3 +466,167 @@ def do_check_in(
         )
         raise CheckInRefused(exists, alerts=alerts, next_step=next_step)
     return check_in
+
+
+# Proposals to pause or slow (monitoring.rules): made when a check-in is stored, decided
+# by a prescriber on the care team.
+
+NOT_A_DECIDER = "Only a prescriber on the patient's care team accepts or rejects a proposal."
+DECISION_REASON_MISSING = "Enter the reason for the decision."
+DAYS_MISSING = {
+    Proposal.Kind.PAUSE: "Say how many days to pause the taper for.",
+    Proposal.Kind.SLOW: "Say the new number of days between dose reductions.",
+}
+# The plan revision that accepting each kind of proposal makes.
+REVISION_OF = {Proposal.Kind.PAUSE: "pause", Proposal.Kind.SLOW: "slow-interval"}
+
+
+def _propose(actor: Actor, patient: Patient, check_in: CheckIn, *, now: dt.datetime) -> None:
+    """After ``check_in`` is stored (inside its transaction): when the patient has an
+    approved plan and no open proposal, run the withdrawal rules on their newest
+    check-ins and store a proposal when one holds. Audited as ``proposal.make``.
+
+    Only the newest check-in (by day) asks: a late entry for an earlier day counts in
+    the trend later but proposes nothing by itself. After a decision the rules read only
+    the check-ins after the one that made the decided proposal, so the trend a
+    prescriber has already answered never proposes again."""
+    plan = Plan.objects.filter(patient=patient, status=Plan.Status.APPROVED).first()
+    if (
+        plan is None
+        or Proposal.objects.filter(patient=patient, status=Proposal.Status.OPEN).exists()
+    ):
+        return
+    check_ins = CheckIn.objects.filter(patient=patient)
+    decided = (
+        Proposal.objects.filter(patient=patient)
+        .order_by("-check_in__day")
+        .values_list("check_in__day", flat=True)
+        .first()
+    )
+    if decided is not None:
+        check_ins = check_ins.filter(day__gt=decided)
+    rows = list(check_ins.order_by("-day").values_list("id", "day", "ciwa_b")[: check_ins_read()])
+    if not rows or rows[0][0] != check_in.pk:
+        return
+    newest_first = [Reading(day, sum(answers.values())) for _, day, answers in rows]
+    finding = withdrawal_proposal(newest_first)
+    if finding is None:
+        return
+    proposal = Proposal.objects.create(
+        patient=patient,
+        plan=plan,
+        kind=finding.kind,
+        why={
+            "rule": finding.rule,
+            "text": finding.why,
+            "check_ins": [
+                {"date": r.day.isoformat(), "ciwa_b_sum": r.ciwa_b_sum} for r in finding.read
+            ],
+            "source": finding.source,
+            "basis": finding.basis,
+        },
+        check_in=check_in,
+        made_at=now,
+    )
+    record(
+        actor,
+        "proposal.make",
+        patient=patient,
+        target=proposal,
+        detail={"kind": finding.kind, "rule": finding.rule, "plan": plan.pk},
+    )
+
+
+def _decision(actor: Actor, proposal: Proposal, reason: str) -> tuple[int, str]:
+    """The deciding prescriber's user id and the cleaned reason, or a refusal."""
+    if actor.user_id is None or not may_order_dose_change(actor, proposal.patient):
+        raise ClinicalError("not-allowed", NOT_A_DECIDER)
+    cleaned = reason.strip()
+    if not cleaned:
+        raise ClinicalError("missing", DECISION_REASON_MISSING)
+    if len(cleaned) > NOTE_MAX:
+        raise ClinicalError(
+            "too-long", f"The reason is at most {NOTE_MAX} characters; this one has {len(cleaned)}."
+        )
+    return actor.user_id, cleaned
+
+
+def _open(proposal_id: int) -> Proposal:
+    """The proposal locked for a decision; ``proposal-decided`` when it is decided."""
+    locked = (
+        Proposal.objects.select_for_update().select_related("patient", "plan").get(pk=proposal_id)
+    )
+    if locked.status != Proposal.Status.OPEN:
+        raise ClinicalError(
+            "proposal-decided",
+            f"This proposal has been {locked.status} already; nothing was changed.",
+        )
+    return locked
+
+
+def do_accept_proposal(
+    actor: Actor, proposal: Proposal, *, reason: str, days: int | None, now: dt.datetime
+) -> Proposal:
+    """Accept ``proposal`` (which ``actor`` may see): the plan it was made for is
+    revised from today through ``plans.actions.do_revise_plan`` (a pause of ``days``
+    days, or a slower interval of ``days`` days between reductions), and the proposal
+    is marked accepted with who, when, the reason and the revision's number.
+
+    Refused, nothing written: ``not-allowed`` (403) for anyone but a prescriber on the
+    care team; ``missing`` without a reason or without ``days``; ``too-long``;
+    ``proposal-decided`` (409) when it is decided already; and every refusal of the
+    revision unchanged (``plan-not-approved`` for a plan replaced since, the core's
+    guardrails). Audited as ``proposal.accept`` beside the revision's ``plan.revise``.
+    """
+    user_id, cleaned = _decision(actor, proposal, reason)
+    if days is None:
+        raise ClinicalError("missing", DAYS_MISSING[Proposal.Kind(proposal.kind)])
+    with transaction.atomic():
+        locked = _open(proposal.pk)
+        revision = do_revise_plan(
+            actor,
+            locked.plan,
+            REVISION_OF[Proposal.Kind(locked.kind)],
+            reason=cleaned,
+            effective=_today(now),
+            now=now,
+            days=days,
+        )
+        locked.status = Proposal.Status.ACCEPTED
+        locked.decided_by_id = user_id
+        locked.decided_at = now
+        locked.reason = cleaned
+        locked.revision_number = revision.number
+        locked.save()
+        record(
+            actor,
+            "proposal.accept",
+            patient=locked.patient,
+            target=locked,
+            detail={"kind": locked.kind, "revision": revision.number, "days": days},
+        )
+    return locked
+
+
+def do_reject_proposal(
+    actor: Actor, proposal: Proposal, *, reason: str, now: dt.datetime
+) -> Proposal:
+    """Reject ``proposal`` with a reason; the plan is not touched. Refused as
+    ``do_accept_proposal`` is (``not-allowed``, ``missing``, ``too-long``,
+    ``proposal-decided``). Audited as ``proposal.reject``."""
+    user_id, cleaned = _decision(actor, proposal, reason)
+    with transaction.atomic():
+        locked = _open(proposal.pk)
+        locked.status = Proposal.Status.REJECTED
+        locked.decided_by_id = user_id
+        locked.decided_at = now
+        locked.reason = cleaned
+        locked.save()
+        record(
+            actor,
+            "proposal.reject",
+            patient=locked.patient,
+            target=locked,
+            detail={"kind": locked.kind},
+        )
+    return locked

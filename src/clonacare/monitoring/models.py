@@ -11,6 +11,7 @@ from django.db import models
 
 from clonacare.assessments.models import SafetyAlert
 from clonacare.patients.models import DOSE_TIMES, Patient
+from clonacare.plans.models import Plan
 
 NOTE_MAX = 400
 # What the record holds of an amount in mg (as BenzodiazepineUse's doses).
@@ -100,3 +101,54 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"check-in for {self.patient} on {self.day}"
+
+
+class Proposal(models.Model):
+    """A rule's proposal to pause or slow a patient's approved plan, made from their
+    check-ins (``monitoring.rules``), never acted on by itself: a prescriber on the care
+    team accepts it (a revision of the plan, ``revision``) or rejects it, with a
+    ``reason`` either way. ``why`` holds what the rule found: its name, the sentence,
+    the check-ins it read (day and CIWA-B self-rated sum), its source and basis. At most
+    one open proposal per patient."""
+
+    class Kind(models.TextChoices):
+        PAUSE = "pause", "Pause the taper"
+        SLOW = "slow", "Slow the taper"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Awaiting a decision"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="proposals")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    why = models.JSONField(
+        help_text="The rule, its sentence, the check-ins it read, source, basis."
+    )
+    check_in = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, related_name="+", help_text="The check-in that made it."
+    )
+    made_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=NOTE_MAX, blank=True)
+    revision_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The plan revision an accepted proposal made."
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-made_at", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="open"),
+                name="proposal_one_open_per_patient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal to {self.kind} for {self.patient} ({self.status})"

@@ -112,3 +112,26 @@ class PlanRevision(models.Model):
     @property
     def patient(self) -> Patient:
         return self.plan.patient
+
+
+class CalendarLink(models.Model):
+    """A patient's private calendar subscription link: whoever holds the URL reads the
+    patient's plan in force as an iCalendar file, without signing in (a calendar app
+    cannot sign in). Only the token's SHA-256 is stored, as for API tokens; the token is
+    shown once, when made. A patient has at most one live link: a new one revokes the
+    old, and a revoked link answers like one that never existed."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="calendar_links")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "live"
+        return f"Calendar link {self.pk} of patient {self.patient_id} ({state})"

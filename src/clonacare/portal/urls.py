@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
-from clonacare.portal import views
+from clonacare.portal import plan_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,11 @@ urlpatterns = [
     path("consents/<id:consent_id>/revoke/", views.revoke_consent, name="revoke-consent"),
     path("seizure/", views.report_seizure, name="report-seizure"),
     path("seizure/<id:report_id>/", views.seizure_reported, name="seizure-reported"),
+    path("plan/", plan_views.plan_today, name="plan"),
+    path("plan/calendar.ics", plan_views.calendar_download, name="plan-calendar"),
+    path("plan/calendar-link/", plan_views.calendar_link, name="calendar-link"),
+    path("calendar/<str:token>.ics", plan_views.calendar_feed, name="calendar-feed"),
+    path("doses/", plan_views.dose_log, name="dose-log"),
+    path("check-in/", plan_views.check_in, name="check-in"),
+    path("check-in/<id:check_in_id>/", plan_views.check_in_saved, name="check-in-saved"),
 ]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
@@ -32,6 +32,7 @@ from clonacare.plans.actions import (
     do_draft_plan,
     do_revise_plan,
 )
+from clonacare.plans.calendar import plan_ics, plan_pdf
 from clonacare.plans.models import Plan, PlanRevision
 
 
@@ -361,3 +362,44 @@ def revise_plan(request: HttpRequest, plan_id: int, payload: RevisionIn) -> Stat
         confirmed_by=payload.confirmed_by,
     )
     return Status(201, _plan_out(_reread(plan.pk)))
+
+
+_ICS = {"content": {"text/calendar": {"schema": {"type": "string"}}}}
+_PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+
+
+@router.get(
+    "/plans/{int:plan_id}/calendar.ics",
+    response={**READ_ERRORS},
+    summary="A taper plan as an iCalendar file",
+    openapi_extra={"responses": {200: _ICS}},
+)
+def plan_calendar(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan in force (the newest revision), one all-day event on each day the doses
+    change: anyone who may see the plan (the patient: their approved plan). Audited as
+    `plan.calendar`."""
+    actor = caller(request).actor
+    plan = access_plan_by_id(actor, plan_id, purpose="plan.calendar")
+    response = HttpResponse(
+        plan_ics(_reread(plan.pk), timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="taper-plan-{plan.pk}.ics"'
+    return response
+
+
+@router.get(
+    "/plans/{int:plan_id}/pdf",
+    response={**READ_ERRORS, 403: ErrorOut},
+    summary="The pharmacy PDF of a taper plan",
+    openapi_extra={"responses": {200: _PDF}},
+)
+def plan_pdf_file(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The pharmacy PDF of the plan in force, with the patient's name and the approving
+    prescriber's: staff who see the plan (403 for the patient; 400 where WeasyPrint
+    cannot run). Audited as `plan.pdf`."""
+    actor = caller(request).actor
+    plan = access_plan_by_id(actor, plan_id, purpose="plan.pdf")
+    data = plan_pdf(actor, _reread(plan.pk), now=timezone.now())
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="taper-plan-{plan.pk}.pdf"'
+    return response
