@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from clonacare.accounts.models import Membership, Program
 from clonacare.assessments.models import InstrumentResponse, LevelOfCareAssessment
+from clonacare.monitoring.models import CheckIn, DoseLog, Proposal
 from clonacare.patients.models import Patient
+from clonacare.plans.models import Plan
 from clonacare.web.demo import DEMO_PASSWORD, load_demo_data
 
 ACCOUNTS = {
@@ -88,3 +91,29 @@ def test_a_namesake_outside_the_demo_program_gets_no_demo_address(demo: list[str
     again = list(load_demo_data())
     assert again[-1] == "Demo programs already exist; left as they are."
     assert User.objects.get(username="counsel.lee").email == ""
+
+
+def test_pat_alex_is_in_the_third_week_of_an_approved_plan_with_logs_and_check_ins(
+    demo: list[str],
+) -> None:
+    alex = Patient.objects.get(user__username="pat.alex")
+    (plan,) = Plan.objects.filter(patient=alex)
+    assert plan.status == "approved"
+    assert (timezone.now() - plan.approved_at).days == 17  # the third week
+    assert CheckIn.objects.filter(patient=alex).count() == 17
+    logs = DoseLog.objects.filter(patient=alex)
+    assert logs.count() == 34  # morning and night, 17 days
+    assert list(logs.filter(status="missed").values_list("dose_time", flat=True)) == ["morning"]
+
+
+def test_pat_blair_has_a_draft_awaiting_approval_and_a_proposal_awaiting_a_decision(
+    demo: list[str],
+) -> None:
+    blair = Patient.objects.get(user__username="pat.blair")
+    assert sorted(Plan.objects.filter(patient=blair).values_list("status", flat=True)) == [
+        "approved",
+        "draft",
+    ]
+    (proposal,) = Proposal.objects.filter(patient=blair)
+    assert (proposal.kind, proposal.status) == ("pause", "open")
+    assert proposal.why["rule"] == "severe"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -107,6 +108,11 @@ def load_demo_data() -> Iterator[str]:
         "addresses are on-call@riverside.example and on-call@northgate.example. "
         "With the console email backend, each safety alert mail is printed in the output "
         "of the command that sent it (this one, then clonacare serve)."
+    )
+    yield (
+        "Demo taper plans: pat.alex in the third week of an approved plan, with dose logs "
+        "and check-ins; pat.blair with a proposal to pause awaiting a decision and a new "
+        "draft awaiting approval (see /clinic/worklist/)."
     )
     yield (
         "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
@@ -279,3 +285,77 @@ def _create() -> None:
             equivalence="ashton",
             now=now - dt.timedelta(days=60),
         )
+        if username in DEMO_PLANS:
+            times = tuple(t for t, mg in (("morning", morning), ("night", night)) if mg != "0")
+            _plan_and_monitoring(clinician_actor, patient_actor, patient, username, times, now)
+
+
+# The demo's taper plans: pat.alex on an approved plan in its third week, with dose logs
+# and check-ins; pat.blair on an approved plan whose rising check-ins made a proposal
+# (awaiting a decision), with a new draft awaiting approval. The parameters are the
+# "NICE bands on diazepam" preset's (plans/data/presets.toml, with its source).
+DEMO_PLANS = ("pat.alex", "pat.blair")
+DEMO_PLAN_PRESET = "nice-bands"
+# pat.blair's patient-rated CIWA-B answers over the last check-ins (demo values): the sum
+# jumps from 17 to 34, which the severe-withdrawal rule of monitoring/data/rules.toml
+# answers with a proposal to pause (later check-ins make no second one while it is open).
+BLAIR_RISING = (1, 1, 1, 1, 2, 3)
+
+
+def _plan_and_monitoring(
+    clinician: Any,
+    patient_actor: Any,
+    patient: Any,
+    username: str,
+    times: tuple[str, ...],
+    now: dt.datetime,
+) -> None:
+    """An approved plan started 17 days ago (``DEMO_PLAN_PRESET``), with a dose log for
+    each dose time and a check-in for each day since, all through the apps' actions."""
+    from clonacare.monitoring.actions import do_check_in, do_log_dose
+    from clonacare.monitoring.questions import ciwa_b_patient_items
+    from clonacare.plans.actions import do_approve_plan, do_draft_plan
+    from clonacare.plans.parameters import PlanParameters
+    from clonacare.plans.presets import preset
+
+    chosen = preset(DEMO_PLAN_PRESET)
+    if chosen is None:  # the shipped presets file always has it; a test checks the demo
+        raise ValueError(f"the demo's preset {DEMO_PLAN_PRESET!r} is not shipped")
+    parameters = PlanParameters(**dict(chosen.parameters))  # type: ignore[arg-type]
+    started = now - dt.timedelta(days=17)
+    plan = do_draft_plan(clinician, patient, parameters, now=started)
+    do_approve_plan(clinician, plan, password=DEMO_PASSWORD, otp=None, now=started)
+    items = [item.id for item in ciwa_b_patient_items()]
+    days = 17
+    for back in range(days, 0, -1):
+        when = now - dt.timedelta(days=back)
+        for dose_time in times:
+            missed = username == "pat.alex" and back == 9 and dose_time == "morning"
+            do_log_dose(
+                patient_actor,
+                patient,
+                day=when.date(),
+                dose_time=dose_time,
+                status="missed" if missed else "taken",
+                now=when,
+            )
+        level = 1
+        if username == "pat.blair" and back <= len(BLAIR_RISING):
+            level = BLAIR_RISING[len(BLAIR_RISING) - back]
+        do_check_in(
+            patient_actor,
+            patient,
+            {
+                "date": when.date().isoformat(),
+                "seizure": False,
+                "self_harm_thoughts": False,
+                "sleep": 3 + level,
+                "anxiety": 2 + level,
+                "craving": 2,
+                "ciwa_b": dict.fromkeys(items, level),
+                "note": "",
+            },
+            now=when,
+        )
+    if username == "pat.blair":
+        do_draft_plan(clinician, patient, parameters, now=now)  # awaiting approval
