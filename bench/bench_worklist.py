@@ -11,9 +11,11 @@ recorded in docs/benchmarks.md ("Worklist"), not asserted in tests.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import platform
+import shutil
 import statistics
 import tempfile
 import time
@@ -42,7 +44,10 @@ def main() -> None:
     args = parser.parse_args()
 
     warnings.filterwarnings("ignore", message="No directory at")  # static files: unused here
-    os.environ.setdefault("CLONACARE_DATA_DIR", tempfile.mkdtemp(prefix="clonacare-bench-"))
+    if "CLONACARE_DATA_DIR" not in os.environ:  # a scratch database, removed at exit
+        scratch = tempfile.mkdtemp(prefix="clonacare-bench-")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        os.environ["CLONACARE_DATA_DIR"] = scratch
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clonacare.web.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     import django
