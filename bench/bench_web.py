@@ -8,28 +8,12 @@ SQLite in a temporary folder by default). Results are recorded in docs/benchmark
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime as dt
 import os
 import platform
-import shutil
-import statistics
-import tempfile
-import time
-import warnings
-from collections.abc import Callable
 from decimal import Decimal
 
-
-def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median and 95th percentile of ``repeat`` runs, in milliseconds."""
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+from web_bench import setup_django, timed
 
 
 def main() -> None:
@@ -38,16 +22,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
 
-    warnings.filterwarnings("ignore", message="No directory at")  # static files: unused here
-    if "CLONACARE_DATA_DIR" not in os.environ:  # a scratch database, removed at exit
-        scratch = tempfile.mkdtemp(prefix="clonacare-bench-")
-        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
-        os.environ["CLONACARE_DATA_DIR"] = scratch
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clonacare.web.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    setup_django()
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
