@@ -5,14 +5,17 @@ Used by the login page and by the API's token endpoint, so both follow the same 
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django_otp import match_token
 
 from clonacare.accounts.models import membership_of
+from clonacare.audit.log import Actor
 
 BAD_CREDENTIALS = "That username and password do not match an account."
 LOCKED_OUT = (
@@ -73,3 +76,39 @@ def _count_failure(request: HttpRequest, username: str) -> None:
     from django.contrib.auth.signals import user_login_failed
 
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+
+
+class Reauthentication(enum.Enum):
+    """The outcome of asking a signed-in user for their password again."""
+
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+def _request_of(actor: Actor) -> HttpRequest:
+    """A request standing for ``actor``'s call, for django-axes, which files every failure
+    under a request: the actor's address and browser, as the page or API request gave
+    them (axes locks by username here, so the address is kept for the record only)."""
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = actor.ip_address or ""
+    request.META["HTTP_USER_AGENT"] = actor.user_agent
+    request.path = request.path_info = "/reauthenticate"
+    return request
+
+
+def reauthenticate(actor: Actor, user: User, password: str) -> Reauthentication:
+    """Check ``user``'s password again, for a step that asks for it (approving a taper
+    plan), under the sign-in lockout: a locked account is refused whatever the password,
+    and a wrong password counts towards the lockout as a failed sign-in does. A right
+    one does not reset the count (only signing in does)."""
+    request = _request_of(actor)
+    credentials = {"username": user.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        return Reauthentication.LOCKED
+    if user.check_password(password):
+        return Reauthentication.OK
+    _count_failure(request, user.get_username())
+    if getattr(request, "axes_locked_out", False):
+        return Reauthentication.LOCKED
+    return Reauthentication.WRONG

@@ -20,6 +20,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp import match_token
 
+from clonacare.accounts.auth import Reauthentication, reauthenticate
 from clonacare.accounts.models import membership_of
 from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError
@@ -59,6 +60,10 @@ NOT_A_TEAM_PRESCRIBER = (
 )
 REAUTH_MISSING = "Approving a plan asks for your password again: enter it."
 REAUTH_WRONG = "That password is not right; approving a plan asks for your own password."
+REAUTH_LOCKED = (
+    "Too many wrong passwords: this account is locked for a while, for signing in and for "
+    "approving. Try again later or ask your program admin."
+)
 CODE_NOT_SET_UP = (
     "Your program requires two-factor sign-in and this account has no authenticator app "
     "yet: set it up on the web, then approve with its code."
@@ -150,7 +155,10 @@ def _reauthenticate(actor: Actor, plan: Plan, user_id: int, password: str, otp: 
     user = User.objects.get(pk=user_id)
     if not password:
         raise _refuse_approval(actor, plan, "approval-password", REAUTH_MISSING)
-    if not user.check_password(password):
+    outcome = reauthenticate(actor, user, password)
+    if outcome is Reauthentication.LOCKED:
+        raise _refuse_approval(actor, plan, "approval-password", REAUTH_LOCKED)
+    if outcome is Reauthentication.WRONG:
         raise _refuse_approval(actor, plan, "approval-password", REAUTH_WRONG)
     membership = membership_of(user)
     if membership is None or not membership.needs_two_factor:
