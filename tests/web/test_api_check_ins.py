@@ -7,6 +7,7 @@ whatever else the check-in says; every refusal says why and stores no check-in."
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -497,6 +498,20 @@ class TestWhatThePatientSees:
             ("suicide-risk", f"check-in for {today().isoformat()}: thoughts of self-harm: yes")
         ]
 
+    def test_their_alert_list_shows_the_seizure_alert_of_their_check_in(self, world: World) -> None:
+        check_in(world, seizure=True)
+        items = ApiClient(world.alex_user).get("/alerts").json()["items"]
+        assert [(a["code"], a["trigger"]) for a in items] == [
+            ("seizure", f"check-in for {today().isoformat()}: seizure since the last check-in: yes")
+        ]
+
+    def test_a_check_in_entered_by_a_nurse_on_their_word_shows_its_alert_to_them(
+        self, world: World
+    ) -> None:
+        check_in(world, "kim", seizure=True)
+        items = ApiClient(world.alex_user).get("/alerts").json()["items"]
+        assert [a["code"] for a in items] == ["seizure"]
+
     def test_the_api_docs_give_each_ratings_words_and_source(self, client: Client) -> None:
         schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
         sleep = schema["CheckInIn"]["properties"]["sleep"]["description"]
@@ -505,3 +520,17 @@ class TestWhatThePatientSees:
             "(could not sleep at all). Source: Clonacare (issue 10): a 0–10 rating in our own "
             "words; not a validated sleep scale"
         )
+
+
+def test_the_migration_marks_check_in_alerts_stored_before_the_mark(world: World) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("clonacare.assessments.migrations.0005_alert_from_check_in")
+    check_in(world, seizure=True)
+    fields = {"patient": world.alex, "message": "…", "raised_at": timezone.now()}
+    SafetyAlert.objects.create(code="suicide-risk", trigger="phq-9 item 9: 2", **fields)
+    # As stored before the mark: a check-in's alert unmarked.
+    SafetyAlert.objects.update(from_check_in=False)
+    migration.mark_check_in_alerts(apps, None)
+    marked = dict(SafetyAlert.objects.values_list("code", "from_check_in"))
+    assert marked == {"seizure": True, "suicide-risk": False}

@@ -95,7 +95,9 @@ def level_of_care_visible_to(
 def alerts_visible_to(actor: Actor, patients: QuerySet[Patient]) -> QuerySet[SafetyAlert]:
     """The safety alerts of ``patients`` that ``actor`` may see: every one for staff;
     for a patient, those raised by their own self-report answers (stored with the
-    result, or without one for an incomplete form) and by their own seizure reports."""
+    result, or without one for an incomplete form), by their own seizure reports and by
+    their check-ins (``from_check_in``: the patient's own report, even when a clinician
+    entered it on their word)."""
     alerts = SafetyAlert.objects.filter(patient__in=patients)
     if not is_patient(actor):
         return alerts
@@ -106,7 +108,7 @@ def alerts_visible_to(actor: Actor, patients: QuerySet[Patient]) -> QuerySet[Saf
         seizure_report__isnull=True,
         code__in=self_report_alert_codes(),
     )
-    from_their_report = Q(seizure_report__isnull=False)
+    from_their_report = Q(seizure_report__isnull=False) | Q(from_check_in=True)
     return alerts.filter(with_their_result | from_an_incomplete_form | from_their_report)
 
 

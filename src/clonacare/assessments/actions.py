@@ -184,6 +184,7 @@ def _raise_alerts(
     first_step: Collection[int] = (),
     trigger_text: str = "",
     triggers: Mapping[str, str] | None = None,
+    from_check_in: bool = False,
 ) -> list[SafetyAlert]:
     """Store each alert the core fired, for the care team, audit it, and queue the care
     team's mails (``assessments.notify``: sent once the transaction commits). Returns
@@ -199,7 +200,8 @@ def _raise_alerts(
     ``alert.repeat``, and the care team is emailed again only as
     ``escalation.renotify_reason`` says (docs/records.md, "A repeat").
     ``triggers``: what raised each alert, by code (a check-in's answers), before
-    ``trigger_text``.
+    ``trigger_text``. ``from_check_in``: raised by a check-in's answers (a new alert is
+    marked so, and its patient sees it).
     ``first_step``: ids of the alerts the first step of this same screen raised (the
     portal's ASQ): such an alert is completed by the stored response (it is linked to
     it), not counted as a repeat.
@@ -259,6 +261,7 @@ def _raise_alerts(
                 level_of_care=level_of_care,
                 seizure_report=seizure_report,
                 trigger=trigger,
+                from_check_in=from_check_in,
                 raised_at=now,
             )
             record(actor, "alert.raise", patient=patient, target=alert, detail={"code": fired.code})
@@ -775,4 +778,4 @@ def do_raise_check_in_alerts(
     if not own and not may_record_clinical_data(actor):
         raise ClinicalError("not-allowed", CHECK_IN_ALERTS_NOT_ALLOWED)
     fired = [alert_definition(code) for code in triggers]
-    return _raise_alerts(actor, patient, fired, now, triggers=triggers)
+    return _raise_alerts(actor, patient, fired, now, triggers=triggers, from_check_in=True)

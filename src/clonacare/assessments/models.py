@@ -140,6 +140,10 @@ class SafetyAlert(models.Model):
         blank=True,
         help_text="Which answer raised it (item and answer, or report).",
     )
+    from_check_in = models.BooleanField(
+        default=False,
+        help_text="Raised by a monitoring check-in's answer: the patient's own report.",
+    )
     raised_at = models.DateTimeField(db_index=True)
     repeats = models.PositiveIntegerField(
         default=0, help_text="How many times it was raised again while open."
