@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
-from clonacare.clinic import plan_views, record_views, views, worklist_views
+from clonacare.clinic import monitoring_views, plan_views, record_views, views, worklist_views
 
 app_name = "clinic"
 urlpatterns = [
@@ -56,6 +56,11 @@ urlpatterns = [
         name="revoke-consent",
     ),
     path("patients/<id:patient_id>/disclose/", views.disclose, name="disclose"),
+    path(
+        "patients/<id:patient_id>/monitoring/",
+        monitoring_views.patient_monitoring,
+        name="patient-monitoring",
+    ),
     path("patients/<id:patient_id>/plans/", plan_views.patient_plans, name="plans"),
     path("patients/<id:patient_id>/plans/new", plan_views.draft_plan, name="plan-new"),
     path("plans/<id:plan_id>", plan_views.plan_page, name="plan"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
-from clonacare.portal import plan_views, views
+from clonacare.portal import monitoring_views, plan_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("doses/", plan_views.dose_log, name="dose-log"),
     path("check-in/", plan_views.check_in, name="check-in"),
     path("check-in/<id:check_in_id>/", plan_views.check_in_saved, name="check-in-saved"),
+    path("check-ins/", monitoring_views.my_check_ins, name="check-ins"),
 ]
