@@ -109,6 +109,45 @@ def test_it_never_changes_the_taken_steps_products() -> None:
         assert old == new
 
 
+def test_a_pause_on_the_plans_first_day_holds_the_first_dose_longer() -> None:
+    plan = running_plan()
+    revised = adjust_plan(plan, START, Pause(days=7), reason="seizure on day one")
+    first = revised.steps[0]
+    assert (first.start, first.days, daily(first)) == (START, plan.steps[0].days + 7, Decimal(20))
+    assert first.note.endswith("Paused on 2027-01-04, the plan's first day, for 7 days.")
+    assert not first.cut_short
+    # Every later step keeps its dose, a week later.
+    assert [daily(s) for s in revised.steps[1:]] == [daily(s) for s in plan.steps[1:]]
+    assert (
+        revised.steps[1].start
+        == plan.steps[1].start
+        + (revised.steps[0].days - 14) * (plan.steps[1].start - plan.steps[0].start) / 14
+    )
+    assert revised.revisions[-1].action == "pause 7 days"
+
+
+def test_a_slower_interval_from_the_plans_first_day_lengthens_every_step() -> None:
+    plan = running_plan()
+    revised = adjust_plan(plan, START, SlowInterval(days=28), reason="slower from the start")
+    assert (revised.steps[0].start, revised.steps[0].days) == (START, 28)
+    assert all(s.days >= 28 for s in revised.steps[:-1] if s.kind != "discontinuation")
+    assert [daily(s) for s in revised.steps] == [daily(s) for s in plan.steps]
+
+
+def test_a_smaller_step_from_the_plans_first_day_replans_every_cut() -> None:
+    plan = running_plan()
+    revised = adjust_plan(plan, START, SlowStep(step=Decimal(5)), reason="smaller cuts")
+    assert revised.steps[0] == plan.steps[0]
+    assert daily(revised.steps[1]) == Decimal(19)  # 5% of 20 mg, where 10% made 18 mg
+    assert len(revised.steps) > len(plan.steps)
+
+
+def test_there_is_no_step_back_on_the_plans_first_day() -> None:
+    with pytest.raises(ClinicalError) as refused:
+        adjust_plan(running_plan(), START, StepBack())
+    assert refused.value.message == "There is no earlier dose to step back to on 2027-01-04."
+
+
 def test_a_revision_can_be_revised_again() -> None:
     plan = running_plan()
     second = adjust_plan(plan, ON, Pause(days=14), reason="insomnia")
@@ -122,9 +161,10 @@ def test_a_revision_can_be_revised_again() -> None:
     ("on", "action", "message"),
     [
         (
-            START,
+            date(2027, 1, 3),
             Pause(days=7),
-            "The adjustment date 2027-01-04 must be after the plan's start (2027-01-04).",
+            "The adjustment date 2027-01-03 is before the plan's start (2027-01-04): nothing of "
+            "the plan has begun yet.",
         ),
         (
             ON,

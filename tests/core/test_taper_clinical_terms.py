@@ -4,7 +4,7 @@ options of one face; the command line words the same messages with its own flags
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -93,7 +93,7 @@ def running_plan(**kw: object) -> TaperPlan:
 @pytest.mark.parametrize(
     ("on", "action", "kw"),
     [
-        (START, Pause(days=3), {}),
+        (START - timedelta(days=1), Pause(days=3), {}),
         (date(2027, 2, 1), Pause(days=0), {}),
         (date(2027, 2, 1), SlowStep(step=Decimal(1)), {"method": "bands", "step": None}),
         (date(2027, 2, 1), SlowStep(step=Decimal(20)), {}),

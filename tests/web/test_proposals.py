@@ -188,6 +188,25 @@ class TestAccepting:
         accepted = AuditEvent.objects.get(action="proposal.accept")
         assert accepted.detail == {"kind": "pause", "revision": 2, "days": 14}
 
+    def test_a_pause_accepted_on_the_plans_first_day_holds_its_first_dose_longer(
+        self, world: World
+    ) -> None:
+        plan = approved_plan(world, days_ago=0)
+        first = plan.plan_json["steps"][0]
+        check_in(world, ago(1), 5)
+        check_in(world, ago(0), 20)
+        (proposal,) = proposals(world.avery)
+        status, body = decide(
+            world.avery, proposal["id"], "accept", {"reason": "Seizure on day one", "days": 14}
+        )
+        assert (status, body["status"], body["revision"]) == (200, "accepted", 2)
+        shown = ApiClient(world.alex_user).get(f"/plans/{plan.pk}").json()
+        held = shown["steps"][0]
+        assert (held["start"], held["days"]) == (today().isoformat(), first["days"] + 14)
+        assert held["note"].endswith(
+            f"Paused on {today().isoformat()}, the plan's first day, for 14 days."
+        )
+
     def test_accepting_a_slowing_makes_a_slower_interval(self, world: World) -> None:
         approved_plan(world)
         proposal = rising(world)

@@ -269,6 +269,16 @@ def _pause(revising: _Revising, action: Pause) -> None:
             "again with {end_dose}.",
         )
     drafts, current, day = revising.drafts, revising.current, revising.day
+    if day == drafts[current].day:
+        # The plan's first day: nothing is cut short; its first dose is held longer.
+        first = drafts[current]
+        first.days += action.days
+        held = f"Paused on {revising.on.isoformat()}, the plan's first day, for {action.days} days."
+        first.note = f"{first.note} {held}".strip()
+        if first.note_template is not None:
+            first.note_template = f"{first.note_template} {held}"
+        _redate(drafts, current + 1)
+        return
     remaining = drafts[current].day + drafts[current].days - day
     _cut_at(drafts, current, day)
     pause = Draft(
@@ -430,13 +440,16 @@ def _draft(plan: TaperPlan, step: Step) -> Draft:
 
 
 def _current_index(plan: TaperPlan, drafts: list[Draft], day: int, on: date) -> int:
-    if day <= 0:
+    """The draft running on ``day``: the last one begun before it, so a revision dated
+    the first day of a step leaves the step before it whole; on the plan's first day,
+    the first step (nothing has been taken yet)."""
+    if day < 0:
         raise refused(
             "bad-option",
-            f"{{The_adjustment_date}} {on.isoformat()} must be after the plan's start "
-            f"({plan.request.start.isoformat()}).",
+            f"{{The_adjustment_date}} {on.isoformat()} is before the plan's start "
+            f"({plan.request.start.isoformat()}): nothing of the plan has begun yet.",
         )
-    current = max(i for i, d in enumerate(drafts) if d.day < day)
+    current = 0 if day == 0 else max(i for i, d in enumerate(drafts) if d.day < day)
     if drafts[current].kind == DISCONTINUATION:
         stop = plan.request.start + timedelta(days=drafts[current].day)
         raise ClinicalError(
@@ -463,10 +476,15 @@ def _redate(drafts: list[Draft], first: int) -> None:
 
 def _keep_taken(old: tuple[Step, ...], new: tuple[Step, ...], current: int) -> tuple[Step, ...]:
     """Steps before the one in progress stay exactly as they were; that one keeps its
-    start, doses and products, with its new length."""
+    start, doses and products, with its new length (and the note of a pause on the plan's
+    first day)."""
     kept = list(old[:current])
     step = old[current]
-    kept.append(replace(step, days=new[current].days, cut_short=new[current].cut_short))
+    kept.append(
+        replace(
+            step, days=new[current].days, cut_short=new[current].cut_short, note=new[current].note
+        )
+    )
     return (*kept, *new[current + 1 :])
 
 
