@@ -60,7 +60,7 @@ def test_the_help_lists_every_subcommand_without_importing_them() -> None:
         check=False,
     )
     assert run.returncode == 0
-    for name in ("assess", "demo", "escalate", "score", "serve", "taper"):
+    for name in ("assess", "demo", "escalate", "remind", "score", "serve", "taper"):
         assert f"    {name} " in run.stdout
 
 
@@ -71,5 +71,5 @@ def test_an_unknown_subcommand_is_one_line_naming_the_choices() -> None:
     assert run.returncode == 2
     assert run.stderr == (
         "clonacare: argument COMMAND: invalid choice: 'bogus' (choose from 'assess', 'demo', "
-        "'escalate', 'score', 'serve', 'taper') (see clonacare --help)\n"
+        "'escalate', 'remind', 'score', 'serve', 'taper') (see clonacare --help)\n"
     )

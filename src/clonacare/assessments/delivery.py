@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from django.db import close_old_connections, transaction
 from django.db.models import Count, Q
@@ -129,11 +130,19 @@ class AlertDelivery(threading.Thread):
     """Runs ``deliver`` at start, whenever a commit queues mails (``wake``), and at least
     every ``interval`` seconds, until ``stop()``. A failing pass is logged and the next
     one runs as planned. While it runs, requests only queue mails: a slow mail server
-    never holds up a patient's page."""
+    never holds up a patient's page. ``also``: passes of other apps to run after each
+    timed pass, with its time (``clonacare serve`` adds the check-in reminders); each
+    failing alone, logged, as the delivery pass does."""
 
-    def __init__(self, interval: float = CHECK_EVERY_SECONDS) -> None:
+    def __init__(
+        self,
+        interval: float = CHECK_EVERY_SECONDS,
+        *,
+        also: Sequence[Callable[[dt.datetime], object]] = (),
+    ) -> None:
         super().__init__(name="clonacare-alert-delivery", daemon=True)
         self.interval = interval
+        self.also = tuple(also)
         self._wakeup = threading.Event()
         self._halt = threading.Event()
 
@@ -156,6 +165,13 @@ class AlertDelivery(threading.Thread):
                 log.exception("the alert delivery pass failed; it runs again shortly")
             finally:
                 close_old_connections()
+            for other in () if woken else self.also:
+                try:
+                    other(timezone.now())
+                except Exception:
+                    log.exception("the scheduled pass %s failed; it runs again shortly", other)
+                finally:
+                    close_old_connections()
             woken = self._wakeup.wait(self.interval)
 
     def stop(self) -> None:

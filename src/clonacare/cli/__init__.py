@@ -1,14 +1,14 @@
 """The ``clonacare`` command.
 
 Each subcommand is listed in ``COMMANDS`` with the module whose ``register(subparsers)``
-adds it; only that module is imported when the subcommand runs. The commands that run
-the web app (``serve``, ``demo``, ``escalate``) live with it, in ``clonacare.web.commands``:
-the command line is a face beside the pages and the API, below the web app. Its handler takes the
-parsed arguments and returns the exit code. A refusal (core/errors.py) is one line on
-stderr and no traceback, with the exit code of its kind (2); the clinical terms of its
-message are worded as the subcommand's flags (``flag_names``, set with
-``set_defaults``: ``{"step": "--step"}``). Output cut short by its reader
-(``clonacare score ... | head -1``) ends quietly with exit 1.
+adds it; only that module is imported when the subcommand runs. The commands that run the
+web app (``serve``, ``demo``, ``escalate``, ``remind``) live with it, in
+``clonacare.web.commands``: the command line is a face beside the pages and the API, below
+the web app. Its handler takes the parsed arguments and returns the exit code. A refusal
+(core/errors.py) is one line on stderr and no traceback, with the exit code of its kind (2);
+the clinical terms of its message are worded as the subcommand's flags (``flag_names``, set
+with ``set_defaults``: ``{"step": "--step"}``). Output cut short by its reader (``clonacare
+score ... | head -1``) ends quietly with exit 1.
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ COMMANDS: dict[str, Command] = {
         WEB_COMMANDS,
         "one pass of alert delivery, for cron: send or retry the care team's alert mails "
         "and escalate the alerts no one acknowledged in time",
+    ),
+    "remind": Command(
+        WEB_COMMANDS,
+        "one pass of check-in reminders, for cron: email each patient whose check-in is "
+        "due today and not done, once",
     ),
     "score": Command(
         "score",

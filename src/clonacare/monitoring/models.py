@@ -62,6 +62,15 @@ class DoseLog(models.Model):
                 name="dose_log_amount_only_when_different",
             ),
         ]
+        indexes: ClassVar[list[Any]] = [
+            # The worklist reads the missed doses of a week for every patient: a partial
+            # index holds only those, not the year of doses taken.
+            models.Index(
+                fields=["patient", "day"],
+                condition=models.Q(status="missed"),
+                name="dose_log_missed_patient_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dose_time} dose of {self.day}: {self.status}"
@@ -152,3 +161,35 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"proposal to {self.kind} for {self.patient} ({self.status})"
+
+
+class CheckInReminder(models.Model):
+    """The email reminder of one patient's check-in due on one ``day``: at most one per
+    patient and day (a unique constraint), claimed by writing this row BEFORE the mail is
+    sent, so two passes (two server processes, cron beside the server) never send the
+    same reminder twice. ``status``: ``sending`` while the claiming pass sends it (a pass
+    that dies there leaves it so: never sent twice, at worst not at all), ``sent``,
+    ``failed`` (the mail server refused it: ``error``; not tried again), or
+    ``no-address`` (no portal account, an account that is not active, or no email
+    address on it: ``error`` says which). Written by ``monitoring.reminders``."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "The mail could not be sent"
+        NO_ADDRESS = "no-address", "Not sent: no address to write to"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The day the check-in is due.")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    claimed_at = models.DateTimeField()
+    error = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-day", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["patient", "day"], name="check_in_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"check-in reminder for {self.patient} on {self.day} ({self.status})"

@@ -2,7 +2,8 @@
 
 Pure functions on plain values (no Django): ``withdrawal_proposal`` reads the trend of a
 patient's check-ins and says whether to propose a pause or a slower taper, and
-``missed_entries`` counts what a patient left out. Their numbers are Clonacare's
+``missed_entries`` counts what a patient left out (of the check-ins the schedule of
+``monitoring.schedule`` asked for). Their numbers are Clonacare's
 configurable defaults in ``data/rules.toml``, each with its source, and the basis the
 proposal shows (ASAM 2025 Rec 8–9: pause or slow first). No rule reads a CIWA-B total
 against a band: CIWA-B has none that the sources agree on, so the rules compare the
@@ -178,25 +179,28 @@ def withdrawal_proposal(newest_first: Sequence[Reading]) -> Finding | None:
 
 @dataclass(frozen=True)
 class MissedEntries:
-    """What a patient left out in the rules' window: days with no check-in and doses
-    logged as missed, and the plain-language reasons a flag gives (empty: no flag)."""
+    """What a patient left out in the rules' window: the check-ins the schedule asked for
+    and were not done (``check_ins_missed`` of ``check_ins_due``), the doses logged as
+    missed, and the plain-language reasons a flag gives (empty: no flag)."""
 
-    check_in_days: int
+    check_ins_due: int
+    check_ins_missed: int
     missed_doses: int
     reasons: tuple[str, ...]
 
 
-def missed_entries(
-    *, days_counted: int, days_with_check_in: int, missed_doses: int
-) -> MissedEntries:
-    """The flag for missed entries: ``days_counted`` days of the window (those since the
-    plan was approved, at most ``rules().missed.days``), ``days_with_check_in`` of them
-    with a check-in, ``missed_doses`` doses logged as missed in them."""
+def missed_entries(*, check_ins_due: int, check_ins_done: int, missed_doses: int) -> MissedEntries:
+    """The flag for missed entries in the window (the days since the plan was approved,
+    at most ``rules().missed.days``, before today): ``check_ins_due`` days of it on which
+    the check-in schedule (``monitoring.schedule``) asked for a check-in,
+    ``check_ins_done`` of those with one (entered on the day or later), and
+    ``missed_doses`` doses logged as missed in it. Days the schedule did not ask for a
+    check-in are not counted."""
     rule = rules().missed
-    without = max(days_counted - days_with_check_in, 0)
+    missed = max(check_ins_due - check_ins_done, 0)
     reasons = []
-    if without >= rule.check_ins:
-        reasons.append(f"No check-in on {without} of the last {days_counted} days.")
+    if missed >= rule.check_ins:
+        reasons.append(f"{missed} of the last {check_ins_due} scheduled check-ins were not done.")
     if missed_doses >= rule.doses:
         reasons.append(f"{missed_doses} doses logged as missed in the last {rule.days} days.")
-    return MissedEntries(without, missed_doses, tuple(reasons))
+    return MissedEntries(check_ins_due, missed, missed_doses, tuple(reasons))

@@ -4,16 +4,18 @@ first, each with its reasons in plain language.
 Read from the same patients as the caseload (``patients.access.list_patients``, so the
 same access), in a fixed number of queries whatever the number of patients: one for the
 patients with their counts and dates (subqueries, no joins that multiply rows), and one
-each for their open alerts, open proposals, and the check-ins and missed doses of the
-missed-entry window. The reasons, most urgent first:
+each for their open alerts, open proposals, and the check-ins, missed doses and plan
+change days of the missed-entry window. The reasons, most urgent first:
 
 1. open safety alerts;
 2. proposals to pause or slow awaiting a decision;
 3. dose changes given by word of mouth awaiting their prescriber's co-signature;
 4. draft taper plans awaiting approval;
-5. dose changes recorded to start today;
+5. dose changes starting today: the approved plan's change days
+   (``plans.models.PlanChangeDay``), and dose changes recorded on the record;
 6. missed check-ins or doses (``monitoring.rules.missed_entries``) while a plan is
-   approved.
+   approved: only the days the check-in schedule (``monitoring.schedule``, read from
+   the plan's change days, one more query) asked for a check-in are counted.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
 from clonacare.monitoring.models import CheckIn, DoseLog, Proposal
 from clonacare.monitoring.rules import missed_entries, rules
+from clonacare.monitoring.schedule import check_in_schedule, schedule_rule
 from clonacare.patients.access import list_patients
 from clonacare.patients.models import DoseChange, Patient
-from clonacare.plans.models import Plan
+from clonacare.plans.models import Plan, PlanChangeDay
 
 # Each reason's kind, in order of urgency (the first is the most urgent).
 KINDS = (
@@ -46,6 +49,9 @@ KINDS = (
     "dose-change-today",
     "missed-entries",
 )
+PLAN_CHANGES_TODAY = "The taper plan's dose changes today."
+PLAN_STARTS_TODAY = "The taper plan starts today."
+RECORD_CHANGE_TODAY = "A dose change starts today."
 # What each staff role acts on, for the role filter: prescribers decide proposals,
 # co-sign their orders and approve plans; everyone on the care team answers alerts and
 # follows up missed entries; nurses give the day's dose changes.
@@ -107,7 +113,15 @@ def worklist(
             ),
             draft_plans=_count(Plan.objects.filter(status=Plan.Status.DRAFT)),
             changes_today=_count(DoseChange.objects.filter(on=today)),
-            approved_at=Subquery(approved.values("approved_at")[:1]),
+            # Only the approved plan keeps change days (plans.models.PlanChangeDay).
+            plan_changes_today=_count(PlanChangeDay.objects.filter(on=today)),
+            # The plan's first change day is the day it starts (the check-in schedule's
+            # weekly days count from it).
+            plan_start=Subquery(
+                PlanChangeDay.objects.filter(patient=OuterRef("pk")).order_by("on").values("on")[:1]
+            ),
+            # At most one approved plan per patient: no ordering to pay for.
+            approved_at=Subquery(approved.order_by().values("approved_at")[:1]),
         )
         .order_by("family_name", "given_name", "pk")
         .values(
@@ -117,10 +131,14 @@ def worklist(
             "pending_cosignatures",
             "draft_plans",
             "changes_today",
+            "plan_changes_today",
+            "plan_start",
             "approved_at",
         )
     )
-    ids = [row["pk"] for row in listed]
+    # The listed patients as a subquery, not a list of ids: the database joins it far
+    # faster than Django builds and the database parses 2,000 parameters for each query.
+    ids = patients.exclude(status=Patient.Status.DISCHARGED).order_by().values("pk")
     open_alerts: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
     for patient_id, code, raised_at in (
         SafetyAlert.objects.filter(patient_id__in=ids, acknowledged_at__isnull=True)
@@ -129,32 +147,55 @@ def worklist(
     ):
         open_alerts[patient_id].append((code, raised_at))
     open_proposals: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for patient_id, kind, why in Proposal.objects.filter(
-        patient_id__in=ids, status=Proposal.Status.OPEN
-    ).values_list("patient_id", "kind", "why"):
+    for patient_id, kind, why in (
+        Proposal.objects.filter(patient_id__in=ids, status=Proposal.Status.OPEN)
+        .order_by()  # at most one open proposal per patient
+        .values_list("patient_id", "kind", "why")
+    ):
         open_proposals[patient_id].append((kind, str(why.get("text", ""))))
-    on_plan = [row["pk"] for row in listed if row["approved_at"] is not None]
+    on_plan = any(row["approved_at"] is not None for row in listed)
     check_in_days: dict[int, set[dt.date]] = defaultdict(set)
     missed_days: dict[int, list[dt.date]] = defaultdict(list)
+    change_days: dict[int, list[dt.date]] = defaultdict(list)
     if on_plan:
-        in_window = {"patient_id__in": on_plan, "day__gte": window_start, "day__lt": today}
-        for patient_id, day in CheckIn.objects.filter(**in_window).values_list("patient_id", "day"):
+        # Rows of every listed patient (those without an approved plan are not read
+        # below), unsorted: the window's days are counted, not listed.
+        in_window = {"patient_id__in": ids, "day__gte": window_start, "day__lt": today}
+        for patient_id, day in (
+            CheckIn.objects.filter(**in_window).order_by().values_list("patient_id", "day")
+        ):
             check_in_days[patient_id].add(day)
-        for patient_id, day in DoseLog.objects.filter(
-            status=DoseLog.Status.MISSED, **in_window
-        ).values_list("patient_id", "day"):
+        # A partial index (monitoring.0004) holds the missed doses alone.
+        for patient_id, day in (
+            DoseLog.objects.filter(status=DoseLog.Status.MISSED, **in_window)
+            .order_by()
+            .values_list("patient_id", "day")
+        ):
             missed_days[patient_id].append(day)
+        # The change days that can make a window day a daily check-in day (schedule).
+        # Unsorted (the schedule sorts them): PlanChangeDay's default ordering by plan
+        # would join every row to its plan.
+        for patient_id, on in (
+            PlanChangeDay.objects.filter(
+                patient_id__in=ids,
+                on__gte=window_start - dt.timedelta(days=schedule_rule().days_after_change),
+                on__lt=today,
+            )
+            .order_by()
+            .values_list("patient_id", "on")
+        ):
+            change_days[patient_id].append(on)
     wanted = ROLE_KINDS.get(role, frozenset(KINDS)) if role is not None else frozenset(KINDS)
     items = []
     for row in listed:
         patient_id = row["pk"]
         found: list[tuple[str, str]] = [
             ("alert", f"Open safety alert: {code}, raised {raised_at:%Y-%m-%d %H:%M} UTC.")
-            for code, raised_at in open_alerts[patient_id]
+            for code, raised_at in open_alerts.get(patient_id, ())
         ]
         found.extend(
             ("proposal", f"A proposal to {kind} the taper awaits a decision: {text}")
-            for kind, text in open_proposals[patient_id]
+            for kind, text in open_proposals.get(patient_id, ())
         )
         pending = row["pending_cosignatures"]
         if pending:
@@ -182,15 +223,24 @@ def worklist(
                     ),
                 )
             )
+        if row["plan_changes_today"]:
+            starts = row["plan_start"] == today
+            found.append(("dose-change-today", PLAN_STARTS_TODAY if starts else PLAN_CHANGES_TODAY))
         if row["changes_today"]:
-            found.append(("dose-change-today", "A dose change starts today."))
+            found.append(("dose-change-today", RECORD_CHANGE_TODAY))
         approved_at = row["approved_at"]
         if approved_at is not None:
-            start = max(window_start, timezone.localdate(approved_at))
+            approved_on = timezone.localdate(approved_at)
+            start = max(window_start, approved_on)
+            plan_start = row["plan_start"] or approved_on
+            due = check_in_schedule(plan_start, change_days.get(patient_id, ())).due_days(
+                start, today
+            )
+            done: set[dt.date] | frozenset[dt.date] = check_in_days.get(patient_id, frozenset())
             flag = missed_entries(
-                days_counted=max((today - start).days, 0),
-                days_with_check_in=len({d for d in check_in_days[patient_id] if d >= start}),
-                missed_doses=sum(1 for d in missed_days[patient_id] if d >= start),
+                check_ins_due=len(due),
+                check_ins_done=sum(1 for d in due if d in done),
+                missed_doses=sum(1 for d in missed_days.get(patient_id, ()) if d >= start),
             )
             found.extend(("missed-entries", reason) for reason in flag.reasons)
         kept = [(kind, text) for kind, text in found if kind in wanted]

@@ -38,7 +38,8 @@ from clonacare.core.taper import (
 )
 from clonacare.patients.access import may_order_dose_change
 from clonacare.patients.models import Patient
-from clonacare.plans.models import Plan, PlanRevision
+from clonacare.plans.change_days import change_days
+from clonacare.plans.models import Plan, PlanChangeDay, PlanRevision
 from clonacare.plans.parameters import (
     NAME_MAX,
     REASON_MAX,
@@ -180,11 +181,22 @@ def _first_change(plan_json: dict[str, Any]) -> dt.date | None:
     return dt.date.fromisoformat(later[0]["start"]) if later else None
 
 
+def _store_change_days(plan: Plan, plan_json: dict[str, Any]) -> None:
+    """Rewrite the change days of ``plan`` from ``plan_json``, the plan in force (call
+    inside the transaction that approves or revises it)."""
+    PlanChangeDay.objects.filter(plan=plan).delete()
+    PlanChangeDay.objects.bulk_create(
+        PlanChangeDay(plan=plan, patient_id=plan.patient_id, on=day)
+        for day in change_days(plan_json)
+    )
+
+
 def do_approve_plan(
     actor: Actor, plan: Plan, *, password: str, otp: str | None, now: dt.datetime
 ) -> Plan:
     """Approve the draft ``plan`` (which ``actor`` may see): it becomes the plan in force
-    and the patient's previously approved plan, if any, is superseded.
+    and the patient's previously approved plan, if any, is superseded. Its change days
+    (``PlanChangeDay``) are stored in the same transaction, the superseded plan's removed.
 
     The prescriber's password is checked again, and the authenticator code where their
     program requires two-factor sign-in. Refused: ``not-allowed`` (403) for anyone but a
@@ -218,10 +230,13 @@ def do_approve_plan(
             previous.superseded_by = plan
             previous.superseded_at = now
             previous.save(update_fields=["status", "superseded_by", "superseded_at"])
+            # Only the plan in force keeps change days (the check-in schedule reads them).
+            PlanChangeDay.objects.filter(plan=previous).delete()
         plan.status = Plan.Status.APPROVED
         plan.approved_by_id = user_id
         plan.approved_at = now
         plan.save(update_fields=["status", "approved_by", "approved_at"])
+        _store_change_days(plan, plan.plan_json)
         record(
             actor,
             "plan.approve",
@@ -276,7 +291,8 @@ def do_revise_plan(
     """Revise the approved ``plan`` (which ``actor`` may see) from ``effective``: ``kind``
     is ``pause`` or ``slow-interval`` (with ``days``), ``slow-step`` (with ``step``) or
     ``step-back``. The taper core's ``adjust_plan`` makes the revision from the plan in
-    force; steps before ``effective`` never change.
+    force; steps before ``effective`` never change. The plan's change days are rewritten
+    from the revised plan in the same transaction.
 
     Refused: ``not-allowed`` (403) for anyone but a prescriber on the care team;
     ``missing`` without a reason; ``revision-date`` for a date before today;
@@ -334,6 +350,7 @@ def do_revise_plan(
             revised_at=now,
             plan_json=plan_to_dict(revised),
         )
+        _store_change_days(plan, revision.plan_json)
         record(
             actor,
             "plan.revise",

@@ -56,6 +56,15 @@ class Plan(models.Model):
                 name="plan_one_approved_per_patient",
             )
         ]
+        indexes: ClassVar[list[models.Index]] = [
+            # The worklist reads each patient's approved plan's approval time: from this
+            # index alone, never from the plan's row with its long JSON.
+            models.Index(
+                fields=["patient", "approved_at"],
+                condition=models.Q(status="approved"),
+                name="plan_approved_at_by_patient",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.drug} taper plan {self.pk} ({self.status})"
@@ -112,6 +121,32 @@ class PlanRevision(models.Model):
     @property
     def patient(self) -> Patient:
         return self.plan.patient
+
+
+class PlanChangeDay(models.Model):
+    """A day the plan in force changes the patient's daily dose (``plans.change_days``:
+    the plan's first day, and the first day of each later step whose daily dose differs
+    from the step before). Kept for approved plans only: written when a plan is approved,
+    rewritten when it is revised, removed when it is superseded; so the check-in schedule
+    and the worklist find a patient's change days by ``(patient, on)`` without reading
+    plan JSON."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="change_days")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField()
+
+    class Meta:
+        # Not by plan: ordering by a foreign key joins the plan for its own ordering.
+        ordering: ClassVar[list[str]] = ["on", "id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["plan", "on"], name="plan_change_day_once")
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["patient", "on"], name="plan_change_day_patient_on")
+        ]
+
+    def __str__(self) -> str:
+        return f"Dose change of plan {self.plan_id} on {self.on}"
 
 
 class CalendarLink(models.Model):

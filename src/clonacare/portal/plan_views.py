@@ -32,8 +32,10 @@ from clonacare.monitoring.actions import (
     do_check_in,
     do_log_dose,
 )
+from clonacare.monitoring.due import next_check_in
 from clonacare.monitoring.models import DoseLog
 from clonacare.monitoring.questions import ciwa_b_patient_items, scales
+from clonacare.monitoring.schedule import schedule_text
 from clonacare.patients.models import DOSE_TIMES, Patient
 from clonacare.plans.access import plans_of
 from clonacare.plans.calendar import (
@@ -47,7 +49,7 @@ from clonacare.plans.calendar import (
 )
 from clonacare.plans.charts import plan_chart_data_uri
 from clonacare.plans.models import Plan
-from clonacare.portal.views import _own_patient
+from clonacare.portal.own import own_patient
 
 NO_PLAN = (
     "You have no approved taper plan yet. When your prescriber approves one, your doses "
@@ -97,7 +99,7 @@ def _the_plan(request: HttpRequest, patient: Patient) -> Plan | None:
 def _plan_page(
     request: HttpRequest, *, new_link: str | None = None, error: str | None = None
 ) -> HttpResponse:
-    patient = _own_patient(request, "portal.plan")
+    patient = own_patient(request, "portal.plan")
     plan = _the_plan(request, patient)
     context: dict[str, object] = {
         "patient": patient,
@@ -139,6 +141,8 @@ def _plan_page(
             ],
             # The pages' chart (plans.charts): the core's sets rcParams while drawing.
             "chart": plan_chart_data_uri(plan.current_json()),
+            "check_in": next_check_in(plan, today),
+            "schedule_text": schedule_text(),
         }
     status = 400 if error else 200
     return render(request, "portal/plan.html", context, status=status)
@@ -156,7 +160,7 @@ def plan_today(request: HttpRequest) -> HttpResponse:
 @patient_required
 def calendar_download(request: HttpRequest) -> HttpResponse:
     """The approved plan as an iCalendar download; 404 without one."""
-    patient = _own_patient(request, "portal.plan-calendar")
+    patient = own_patient(request, "portal.plan-calendar")
     plan = _the_plan(request, patient)
     if plan is None:
         raise Http404("No approved plan.")
@@ -169,7 +173,7 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
     """``action=create`` makes a new private link (shown once, on this answer) and
     revokes the old; ``action=revoke`` revokes the live one."""
     actor = actor_from_request(request)
-    patient = _own_patient(request, "portal.plan-calendar-link")
+    patient = own_patient(request, "portal.plan-calendar-link")
     action = request.POST.get("action")
     try:
         if action == "create":
@@ -239,7 +243,7 @@ def dose_log(request: HttpRequest) -> HttpResponse:
     """Log one dose time of a day (``do_log_dose``); a refusal shows its message with
     its status, the form kept."""
     actor = actor_from_request(request)
-    patient = _own_patient(request, "portal.dose-log")
+    patient = own_patient(request, "portal.dose-log")
     error = None
     status = 200
     posted = request.POST if request.method == "POST" else None
@@ -328,7 +332,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     with the message, the status of its kind, and (when a safety answer raised an
     alert) the crisis box and, after a yes to thoughts of self-harm, the ASQ link."""
     actor = actor_from_request(request)
-    patient = _own_patient(request, "portal.check-in")
+    patient = own_patient(request, "portal.check-in")
     posted = request.POST if request.method == "POST" else None
     chosen = posted or QueryDict()
     context: dict[str, object] = {
@@ -343,6 +347,9 @@ def check_in(request: HttpRequest) -> HttpResponse:
         "day_value": _day_value(posted),
         "what_happens": [],
     }
+    plan = _the_plan(request, patient)
+    if plan is not None:
+        context["check_in"] = next_check_in(plan, timezone.localdate())
     status = 200
     if posted is not None:
         try:
@@ -364,7 +371,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
 @patient_required
 def check_in_saved(request: HttpRequest, check_in_id: int) -> HttpResponse:
     """A stored check-in of the patient's own, with what happens about its alerts."""
-    patient = _own_patient(request, "portal.check-in-view")
+    patient = own_patient(request, "portal.check-in-view")
     found = check_ins_of(patient).filter(pk=check_in_id).first()
     if found is None:
         raise Http404("No such check-in.")

@@ -32,8 +32,6 @@ from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import (
     ConsentNotFound,
-    PatientNotFound,
-    access_patient_by_id,
     access_record_by_id,
     patients_visible_to,
 )
@@ -41,23 +39,13 @@ from clonacare.patients.actions import check_revocable, do_revoke_consent
 from clonacare.patients.models import Consent, Patient
 from clonacare.portal import steps
 from clonacare.portal.forms import SeizureReportForm
-
-
-def _own_patient(request: HttpRequest, purpose: str) -> Patient:
-    actor = actor_from_request(request)
-    own = patients_visible_to(actor).values_list("pk", flat=True).first()
-    if own is None:
-        raise Http404("No record.")
-    try:
-        return access_patient_by_id(actor, own, purpose=purpose)
-    except PatientNotFound:
-        raise Http404("No record.") from None
+from clonacare.portal.own import own_patient
 
 
 @require_GET
 @patient_required
 def home(request: HttpRequest) -> HttpResponse:
-    patient = _own_patient(request, "portal.view")
+    patient = own_patient(request, "portal.view")
     actor = actor_from_request(request)
     own = Patient.objects.filter(pk=patient.pk)
     responses = list(results_visible_to(actor, own).order_by("submitted_at"))
@@ -121,7 +109,7 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
     if instrument_id not in definitions:
         raise Http404("No such questionnaire.")
     definition = definitions[instrument_id]
-    patient = _own_patient(request, "portal.questionnaire")
+    patient = own_patient(request, "portal.questionnaire")
     error = None
     safety: IncompleteResponse | FirstStepAlerts | None = None
     posted = request.POST if request.method == "POST" else None
@@ -204,7 +192,7 @@ def report_seizure(request: HttpRequest) -> HttpResponse:
     team at once; a missing answer to "happening now?" or a note too long is then
     refused (400) on the form, with the alert's notice and the crisis resources."""
     actor = actor_from_request(request)
-    patient = _own_patient(request, "portal.seizure-form")
+    patient = own_patient(request, "portal.seizure-form")
     if request.method != "POST":
         return render(request, "portal/seizure.html", {"form": SeizureReportForm()})
     when = request.POST.get("when")

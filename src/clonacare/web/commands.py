@@ -1,5 +1,6 @@
-"""``clonacare serve``, ``clonacare demo`` and ``clonacare escalate``: run the web app
-on the embedded database, with the alert escalation scheduler beside it. Registered by
+"""``clonacare serve``, ``clonacare demo``, ``clonacare escalate`` and ``clonacare
+remind``: run the web app on the embedded database, with the scheduler beside it (alert
+delivery and escalation, and the check-in reminders). Registered by
 ``clonacare.cli`` (its ``COMMANDS`` table) and imported only when one of them runs; here,
 with the web app, because they start it (Django is set up before its modules load)."""
 
@@ -36,6 +37,9 @@ def register(subparsers: Any) -> None:
     escalate = subparsers.add_parser("escalate", help=COMMANDS["escalate"].help)
     escalate.set_defaults(handler=escalate_command)
 
+    remind = subparsers.add_parser("remind", help=COMMANDS["remind"].help)
+    remind.set_defaults(handler=remind_command)
+
     demo = subparsers.add_parser("demo", help=COMMANDS["demo"].help)
     demo.set_defaults(handler=demo_command)
 
@@ -52,14 +56,24 @@ def serve_command(args: argparse.Namespace) -> int:
 
     scheduler = None
     if not args.no_escalation:
-        from clonacare.assessments.delivery import CHECK_EVERY_SECONDS, AlertDelivery
+        from django.conf import settings
 
-        scheduler = AlertDelivery()
+        from clonacare.assessments.delivery import CHECK_EVERY_SECONDS, AlertDelivery
+        from clonacare.monitoring.reminders import send_check_in_reminders
+
+        # The assessments app knows nothing of monitoring: the passes are composed here.
+        scheduler = AlertDelivery(also=[send_check_in_reminders])
         scheduler.start()
         print(
             "Alert delivery: alert mails are sent in the background as soon as they are "
             f"queued; retries and escalation are checked every {CHECK_EVERY_SECONDS} seconds "
             "(mails go to the configured email backend).",
+            flush=True,
+        )
+        print(
+            "Check-in reminders: a patient whose check-in is due and not done is emailed "
+            f"once that day, from {settings.CHECK_IN_REMINDER_HOUR:02d}:00 "
+            f"({settings.TIME_ZONE}); checked every {CHECK_EVERY_SECONDS} seconds.",
             flush=True,
         )
     print(f"Clonacare is serving on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
@@ -84,6 +98,16 @@ def escalate_command(args: argparse.Namespace) -> int:
         ids = ", ".join(str(i) for i in escalated)
         noun = "alert" if len(escalated) == 1 else "alerts"
         print(f"Escalated {len(escalated)} safety {noun}: {ids}.")
+    return 0
+
+
+def remind_command(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.utils import timezone
+
+    from clonacare.monitoring.reminders import reminders_text, send_check_in_reminders
+
+    print(reminders_text(send_check_in_reminders(timezone.now())))
     return 0
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "clonacare.assessments",
     "clonacare.plans",
     "clonacare.monitoring",
+    "clonacare.therapy",
     "clonacare.portal",
     "clonacare.clinic",
     "clonacare.api",
@@ -215,6 +216,9 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Clonacare <alerts@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open the site at, for the links in emails.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# Check-in reminders (docs/monitoring.md, "Check-in reminders") go out at or after this
+# hour of the day, in TIME_ZONE: a Clonacare operational default, not a clinical number.
+CHECK_IN_REMINDER_HOUR = envint("CHECK_IN_REMINDER_HOUR", 9, minimum=0, maximum=23)
 
 LOGGING = {
     "version": 1,

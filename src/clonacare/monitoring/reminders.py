@@ -1,0 +1,191 @@
+"""Email reminders of a due check-in, sent by Clonacare itself, never twice.
+
+``send_check_in_reminders(now)`` is one pass: from ``CHECK_IN_REMINDER_HOUR`` (the
+site's local hour, ``TIME_ZONE``) on, every patient who is not discharged, has an
+approved plan whose check-in schedule (``monitoring.schedule``) asks for a check-in
+today, and has not checked in today, is emailed once at the address on their portal
+account. ``clonacare serve``'s background thread and ``clonacare remind`` (cron) run it
+(docs/configuration.md, "Check-in reminders").
+
+Never twice: each reminder is claimed by inserting its ``CheckInReminder`` row (one per
+patient and day, a unique constraint) before the mail is sent; a pass that finds the
+row taken by another pass leaves it. A mail the server refuses is recorded ``failed``
+and not tried again (a reminder a few hours late is worth less than the certainty of
+never sending two); the next due day has its own. A patient without an address is
+recorded ``no-address`` and audited, not emailed.
+
+What the mail says: that a check-in is due today, and the link to the portal's check-in
+page. Nothing clinical, no plan, no name, no tracking: email is not a private channel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from clonacare.audit.log import Actor, record
+from clonacare.monitoring.models import CheckIn, CheckInReminder
+from clonacare.monitoring.schedule import check_in_schedule
+from clonacare.patients.models import Patient
+from clonacare.plans.models import Plan, PlanChangeDay
+
+log = logging.getLogger(__name__)
+
+# The audit actor of what Clonacare does by itself, as for the alert mails.
+SYSTEM = Actor(
+    user_id=None,
+    username="clonacare",
+    role="system",
+    program_id=None,
+    ip_address=None,
+    user_agent="check-in reminders",
+)
+
+SUBJECT = "Your check-in is due today"
+Status = CheckInReminder.Status
+
+
+def check_in_link() -> str:
+    """The portal's check-in page, as an absolute address (``SITE_URL``)."""
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('portal:check-in')}"
+
+
+def reminder_body() -> str:
+    """The mail: the same words for every patient."""
+    return (
+        "Hello,\n\n"
+        "Your check-in is due today. It takes a few minutes:\n"
+        f"{check_in_link()}\n\n"
+        "If you have done it already, there is nothing more to do.\n\n"
+        f"This is an automatic message from {settings.SITE_NAME}; replies are not read. "
+        "If you need help now, call your care team or your local emergency number.\n"
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    """A patient whose check-in is due today and not done: ``address`` empty when there
+    is none to write to, with ``why``."""
+
+    patient: Patient
+    address: str
+    why: str
+
+
+def _address(patient: Patient) -> tuple[str, str]:
+    user = patient.user
+    if user is None:
+        return "", "no portal account"
+    if not user.is_active:
+        return "", "the portal account is not active"
+    if not user.email.strip():
+        return "", "no email address on the portal account"
+    return user.email.strip(), ""
+
+
+def due_today(today: dt.date) -> list[Due]:
+    """The patients to remind on ``today``: not discharged, with an approved plan whose
+    schedule asks for a check-in today, no check-in for today and no reminder row for
+    today yet. Two queries, whatever their number."""
+    plans = list(
+        Plan.objects.filter(status=Plan.Status.APPROVED)
+        .exclude(patient__status=Patient.Status.DISCHARGED)
+        .filter(
+            ~Exists(CheckIn.objects.filter(patient=OuterRef("patient"), day=today)),
+            ~Exists(CheckInReminder.objects.filter(patient=OuterRef("patient"), day=today)),
+        )
+        .select_related("patient__user")
+        .order_by("patient_id")
+    )
+    change_days: dict[int, list[dt.date]] = defaultdict(list)
+    for plan_id, on in PlanChangeDay.objects.filter(
+        plan_id__in=[p.pk for p in plans], on__lte=today
+    ).values_list("plan_id", "on"):
+        change_days[plan_id].append(on)
+    found = []
+    for plan in plans:
+        days = change_days[plan.pk]
+        if not days:  # starts later (or approved before change days were kept)
+            continue
+        if check_in_schedule(min(days), days).is_due(today):
+            address, why = _address(plan.patient)
+            found.append(Due(plan.patient, address, why))
+    return found
+
+
+def _claim(patient: Patient, today: dt.date, now: dt.datetime) -> CheckInReminder | None:
+    """The reminder's row, written now (committed before anything is sent); None when
+    another pass has claimed it."""
+    try:
+        with transaction.atomic():
+            return CheckInReminder.objects.create(
+                patient=patient, day=today, status=Status.SENDING, claimed_at=now
+            )
+    except IntegrityError:
+        return None
+
+
+def _finish(row: CheckInReminder, status: str, error: str) -> None:
+    with transaction.atomic():
+        CheckInReminder.objects.filter(pk=row.pk).update(status=status, error=error)
+        row.status, row.error = status, error
+        record(
+            SYSTEM,
+            "check-in.remind",
+            patient=row.patient,
+            target=row,
+            detail={"day": row.day.isoformat(), "status": status, "error": error},
+        )
+
+
+def send_check_in_reminders(now: dt.datetime) -> list[CheckInReminder]:
+    """One pass at ``now``: before ``CHECK_IN_REMINDER_HOUR`` (local) nothing; from then
+    on, the reminder of every patient ``due_today``, each claimed, sent (or recorded
+    without an address) and audited as ``check-in.remind``. Returns the rows this pass
+    claimed, with their status."""
+    local = timezone.localtime(now)
+    if local.hour < settings.CHECK_IN_REMINDER_HOUR:
+        return []
+    today = local.date()
+    claimed: list[CheckInReminder] = []
+    connection = None
+    for due in due_today(today):
+        row = _claim(due.patient, today, now)
+        if row is None:  # another pass took it a moment ago
+            continue
+        claimed.append(row)
+        if not due.address:
+            _finish(row, Status.NO_ADDRESS, due.why)
+            continue
+        connection = connection or get_connection(fail_silently=False)
+        message = EmailMessage(SUBJECT, reminder_body(), to=[due.address], connection=connection)
+        try:
+            message.send()
+        except Exception as exc:  # a mail server's failure is recorded, never raised
+            log.exception("the check-in reminder %s could not be sent", row.pk)
+            _finish(row, Status.FAILED, str(exc)[:400])
+            continue
+        _finish(row, Status.SENT, "")
+    return claimed
+
+
+def reminders_text(rows: list[CheckInReminder]) -> str:
+    """What ``clonacare remind`` prints about a pass."""
+    if not rows:
+        return "No check-in reminder is due."
+    sent = sum(1 for r in rows if r.status == Status.SENT)
+    others = len(rows) - sent
+    noun = "reminder" if sent == 1 else "reminders"
+    text = f"Sent {sent} check-in {noun}."
+    if others:
+        text += f" {others} not sent (no address, or the mail server refused): see the audit log."
+    return text

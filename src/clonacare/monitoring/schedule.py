@@ -1,0 +1,128 @@
+"""The check-in schedule of an approved taper plan: on which days a check-in is due.
+
+Pure functions on plain values (no Django), as the rules beside it: the caller gives the
+plan's first day, its change days (``plans.models.PlanChangeDay``: the days the daily
+dose changes, the first day included) and the day asked about. A check-in is due
+
+- every day from each change day through the ``days_after_change`` days after it (the
+  week after a dose change), and
+- otherwise every ``every_days`` days counted from the plan's first day (weekly),
+
+and never before the plan's first day. Both numbers are Clonacare's configurable
+defaults from issue 10, not clinical numbers, in ``data/rules.toml`` ``[schedule]`` with
+their source; a missing source or a bad value is refused (ClinicalError ``data-file``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from clonacare.core.sourced import load_toml, require_source, table, whole_number
+from clonacare.monitoring.rules import RULES_FILE
+
+# Plausible bounds of the two numbers: a year at most (a schedule is read day by day).
+LONGEST_DAYS = 365
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    """The schedule's numbers: ``days_after_change`` daily check-ins after each change
+    day (the change day itself is due too), one every ``every_days`` days otherwise."""
+
+    days_after_change: int
+    every_days: int
+    source: str
+
+
+def load_schedule(path: Path) -> ScheduleRule:
+    """The ``[schedule]`` table of the rules file at ``path``. Refused (``data-file``,
+    naming the file, table and key): a missing table or source, ``days_after_change``
+    that is not a whole number from 0 to 365, ``every_days`` not one from 1 to 365."""
+    where = f"{path.name} [schedule]"
+    raw = table(load_toml(path), "schedule", path.name)
+    return ScheduleRule(
+        days_after_change=whole_number(raw, "days_after_change", where, low=0, high=LONGEST_DAYS),
+        every_days=whole_number(raw, "every_days", where, low=1, high=LONGEST_DAYS),
+        source=require_source(raw, where),
+    )
+
+
+@cache
+def schedule_rule() -> ScheduleRule:
+    """The schedule's numbers from ``data/rules.toml``."""
+    return load_schedule(RULES_FILE)
+
+
+@dataclass(frozen=True)
+class CheckInSchedule:
+    """The schedule of one plan: its first day (``start``), its change days (sorted,
+    without repeats) and the ``rule``."""
+
+    start: dt.date
+    change_days: tuple[dt.date, ...]
+    rule: ScheduleRule
+
+    def after_change(self, day: dt.date) -> bool:
+        """Whether ``day`` is a change day or one of the ``days_after_change`` days after
+        the latest change day on or before it."""
+        at = bisect.bisect_right(self.change_days, day)
+        if at == 0:
+            return False
+        return (day - self.change_days[at - 1]).days <= self.rule.days_after_change
+
+    def is_due(self, day: dt.date) -> bool:
+        """Whether a check-in is due on ``day``: never before the plan's first day; daily
+        in the days after a change; else every ``every_days`` days from the first day."""
+        if day < self.start:
+            return False
+        return self.after_change(day) or (day - self.start).days % self.rule.every_days == 0
+
+    def due_days(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The days from ``first`` up to, not including, ``last`` on which a check-in is
+        due, oldest first (empty when ``last`` is not after ``first``)."""
+        days = (last - first).days
+        return [d for d in (first + dt.timedelta(days=n) for n in range(days)) if self.is_due(d)]
+
+    def next_due(self, day: dt.date) -> dt.date:
+        """The first day on or after ``day`` on which a check-in is due (the plan's first
+        day, for a day before it). There is always one within ``every_days`` days."""
+        day = max(day, self.start)
+        while not self.is_due(day):
+            day += dt.timedelta(days=1)
+        return day
+
+
+def check_in_schedule(
+    start: dt.date, change_days: Iterable[dt.date], rule: ScheduleRule | None = None
+) -> CheckInSchedule:
+    """The schedule of a plan that starts on ``start`` and changes the daily dose on
+    ``change_days`` (in any order; ``start`` is counted as one), with ``rule``
+    (default: ``schedule_rule()``)."""
+    days = tuple(sorted({start, *change_days}))
+    return CheckInSchedule(start=start, change_days=days, rule=rule or schedule_rule())
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def schedule_text(rule: ScheduleRule | None = None) -> str:
+    """The schedule in plain words for the patient and the care team."""
+    rule = rule or schedule_rule()
+    every = "every day" if rule.every_days == 1 else f"once every {_days(rule.every_days)}"
+    if rule.days_after_change:
+        daily = (
+            f"every day from the day your dose changes through the "
+            f"{_days(rule.days_after_change)} after it"
+        )
+    else:
+        daily = "on each day your dose changes"
+    return (
+        f"A check-in is asked for {daily}, and {every} otherwise, counted from the first "
+        "day of your plan."
+    )
