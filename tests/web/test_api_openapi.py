@@ -50,6 +50,11 @@ ENDPOINTS = {
     "/api/v1/proposals/{proposal_id}/reject": {"post"},
     "/api/v1/patients/{patient_id}/doses": {"get", "post"},
     "/api/v1/patients/{patient_id}/check-ins": {"get", "post"},
+    "/api/v1/patients/{patient_id}/modules": {"get", "post"},
+    "/api/v1/patients/{patient_id}/exercises": {"get", "post"},
+    "/api/v1/patients/{patient_id}/modules/{assignment_id}/sections": {"post"},
+    "/api/v1/patients/{patient_id}/modules/{assignment_id}/comments": {"post"},
+    "/api/v1/patients/{patient_id}/exercises/{entry_id}/comments": {"post"},
 }
 
 

@@ -27,6 +27,7 @@ from clonacare.api.endpoints import (
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
     staff,
+    therapy,
     worklist,
 )
 from clonacare.api.security import BearerToken
@@ -80,3 +81,4 @@ api.add_router("", audit.router)
 api.add_router("", monitoring.router)
 api.add_router("", plans.router)
 api.add_router("", worklist.router)
+api.add_router("", therapy.router)

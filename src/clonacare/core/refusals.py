@@ -177,6 +177,24 @@ REGISTRY: dict[str, Code] = {
         "no such proposal to pause or slow, or not one the caller may see",
     ),
     "proposal-decided": Code(Kind.CONFLICT, "the proposal has been accepted or rejected already"),
+    "unknown-module": Code(Kind.INVALID, "a CBT module the site does not have"),
+    "module-already-assigned": Code(
+        Kind.CONFLICT, "the module is assigned to the patient already and not completed"
+    ),
+    "section": Code(Kind.INVALID, "a section the CBT module does not have"),
+    "section-already-done": Code(Kind.CONFLICT, "the module's section is marked done already"),
+    "exercise-kind": Code(
+        Kind.INVALID, "an exercise that does not exist or that the module does not name"
+    ),
+    "exercise-field": Code(
+        Kind.INVALID, "an exercise field that is unknown, empty when required or out of its limits"
+    ),
+    "assignment-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such module assignment, or not one the caller may see"
+    ),
+    "exercise-entry-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such exercise entry, or not one the caller may see"
+    ),
     "already-active": Code(Kind.CONFLICT, "the account is active already"),
     "already-inactive": Code(Kind.CONFLICT, "the account is deactivated already"),
     "email": Code(Kind.INVALID, "an email address that is not one"),

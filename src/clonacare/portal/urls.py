@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
-from clonacare.portal import monitoring_views, plan_views, views
+from clonacare.portal import monitoring_views, plan_views, therapy_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
     path("check-in/", plan_views.check_in, name="check-in"),
     path("check-in/<id:check_in_id>/", plan_views.check_in_saved, name="check-in-saved"),
     path("check-ins/", monitoring_views.my_check_ins, name="check-ins"),
+    path("modules/", therapy_views.my_modules, name="modules"),
+    path("modules/<slug:slug>/", therapy_views.my_module, name="module"),
 ]

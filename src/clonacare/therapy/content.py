@@ -1,0 +1,231 @@
+"""CBT modules: Markdown files with YAML front matter, one module a file.
+
+A module file is ``<slug>.md`` in ``CONTENT_DIR/therapy`` (docs/therapy.md)::
+
+    ---
+    title: "..."                 # the module's name
+    summary: "..."               # one line for the module list (at most 160 characters)
+    order: 10                    # the order modules are listed in
+    exercises: [thought-record]  # the exercises it names (therapy/data/exercises.toml)
+    sources: ["...", ...]        # what its facts come from; a module without one is refused
+    reviewed_by: ""              # a clinician's name, once reviewed; empty until then
+    reviewed_on: ""              # ISO date of that review; empty until then
+    ---
+    An opening paragraph, then one ``## Section`` heading per section.
+
+Every ``##`` heading starts a section the patient marks done; a module has at least
+one. The loader refuses a file it cannot publish (``ModuleContentError``, naming the
+file and the field) and the site's system check (``clonacare.E004``) stops start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+from django.conf import settings
+
+from clonacare.therapy.exercises import exercise_kinds
+
+REQUIRED = ("title", "summary", "order", "exercises", "sources", "reviewed_by", "reviewed_on")
+SUMMARY_MAX_CHARS = 160
+AWAITING_REVIEW = "Draft, awaiting clinical review"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HEADING = re.compile(r"^## +(.+?)\s*#*\s*$", re.M)
+
+
+class ModuleContentError(Exception):
+    """A module file that cannot be published; the message names the file and field."""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    title: str
+    summary: str
+    order: int
+    exercises: tuple[str, ...]
+    sources: tuple[str, ...]
+    reviewed_by: str
+    reviewed_on: dt.date | None
+    intro_html: str
+    sections: tuple[Section, ...]
+
+    @property
+    def is_reviewed(self) -> bool:
+        return bool(self.reviewed_by) and self.reviewed_on is not None
+
+    @property
+    def review_status(self) -> str:
+        """ "Reviewed by <name> on <date>", or the draft status until a clinician has."""
+        if self.reviewed_on is None:
+            return AWAITING_REVIEW
+        return f"Reviewed by {self.reviewed_by} on {self.reviewed_on.isoformat()}"
+
+    @property
+    def section_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.sections)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+def modules_dir() -> Path:
+    """Where the site's module files are: ``CONTENT_DIR/therapy``."""
+    return Path(settings.CONTENT_DIR) / "therapy"
+
+
+def _render(text: str) -> str:
+    md = markdown.Markdown(extensions=["tables", "sane_lists", "smarty"], output_format="html")
+    return str(md.convert(text)).strip()
+
+
+def _section_id(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def _front_matter(raw: str, name: str) -> tuple[dict[str, Any], str]:
+    if not raw.startswith("---\n"):
+        raise ModuleContentError(f"{name}: the file must start with '---' front matter.")
+    end = raw.find("\n---\n", 4)
+    if end == -1:
+        raise ModuleContentError(f"{name}: the front matter has no closing '---'.")
+    try:
+        meta = yaml.safe_load(raw[4:end])
+    except yaml.YAMLError as exc:
+        raise ModuleContentError(f"{name}: the front matter is not valid YAML ({exc}).") from None
+    if not isinstance(meta, dict):
+        raise ModuleContentError(f"{name}: the front matter must be a mapping of fields.")
+    return meta, raw[end + 5 :]
+
+
+def _strings(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(s, str) and s.strip() for s in value)
+    )
+
+
+def _validate(meta: dict[str, Any], name: str) -> None:
+    missing = [key for key in REQUIRED if key not in meta]
+    if missing:
+        raise ModuleContentError(f"{name}: missing front matter field(s): {', '.join(missing)}.")
+    unknown = sorted(set(meta) - set(REQUIRED))
+    if unknown:
+        raise ModuleContentError(f"{name}: unknown front matter field(s): {', '.join(unknown)}.")
+    for key in ("title", "summary"):
+        if not isinstance(meta[key], str) or not meta[key].strip():
+            raise ModuleContentError(f"{name}: '{key}' must be a non-empty string.")
+    if len(meta["summary"]) > SUMMARY_MAX_CHARS:
+        raise ModuleContentError(
+            f"{name}: 'summary' is longer than {SUMMARY_MAX_CHARS} characters."
+        )
+    if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
+        raise ModuleContentError(f"{name}: 'order' must be a whole number.")
+    if not _strings(meta["sources"]):
+        raise ModuleContentError(
+            f"{name}: 'sources' must be a non-empty list: a module names what its facts come from."
+        )
+    known = exercise_kinds()
+    if not _strings(meta["exercises"]):
+        raise ModuleContentError(
+            f"{name}: 'exercises' must name at least one of: {', '.join(known)}."
+        )
+    strange = [kind for kind in meta["exercises"] if kind not in known]
+    if strange:
+        raise ModuleContentError(
+            f"{name}: unknown exercise(s) {', '.join(strange)}; choose from: {', '.join(known)}."
+        )
+    if not isinstance(meta["reviewed_by"], str):
+        raise ModuleContentError(f"{name}: 'reviewed_by' must be a string (empty until reviewed).")
+
+
+def _review_date(value: Any, name: str) -> dt.date | None:
+    if value in ("", None):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ModuleContentError(f"{name}: 'reviewed_on' must be a date like 2026-12-03.") from None
+
+
+def _sections(body: str, name: str) -> tuple[str, tuple[Section, ...]]:
+    parts = _HEADING.split(body)
+    intro, rest = parts[0], parts[1:]
+    sections: list[Section] = []
+    for title, text in zip(rest[0::2], rest[1::2], strict=True):
+        section_id = _section_id(title)
+        if not section_id or any(s.id == section_id for s in sections):
+            raise ModuleContentError(
+                f"{name}: the section heading {title!r} is empty or used twice."
+            )
+        sections.append(Section(id=section_id, title=title.strip(), html=_render(text)))
+    if not sections:
+        raise ModuleContentError(f"{name}: a module needs at least one '## Section' heading.")
+    return _render(intro), tuple(sections)
+
+
+def parse_module(raw: str, slug: str, name: str | None = None) -> Module:
+    """Parse one module file's text. Raises ModuleContentError naming the file and fault."""
+    name = name or f"{slug}.md"
+    if not _SLUG.match(slug):
+        raise ModuleContentError(f"{name}: the file name must be a lowercase slug like 'sleep.md'.")
+    meta, body = _front_matter(raw, name)
+    _validate(meta, name)
+    reviewed_on = _review_date(meta["reviewed_on"], name)
+    if bool(meta["reviewed_by"].strip()) != (reviewed_on is not None):
+        raise ModuleContentError(f"{name}: 'reviewed_by' and 'reviewed_on' are filled in together.")
+    intro_html, sections = _sections(body, name)
+    return Module(
+        slug=slug,
+        title=meta["title"].strip(),
+        summary=meta["summary"].strip(),
+        order=meta["order"],
+        exercises=tuple(meta["exercises"]),
+        sources=tuple(s.strip() for s in meta["sources"]),
+        reviewed_by=meta["reviewed_by"].strip(),
+        reviewed_on=reviewed_on,
+        intro_html=intro_html,
+        sections=sections,
+    )
+
+
+@lru_cache(maxsize=4)
+def _load(directory: Path, stamp: tuple[tuple[str, float], ...]) -> tuple[Module, ...]:
+    modules = [
+        parse_module(path.read_text(encoding="utf-8"), path.stem, path.name)
+        for path in sorted(directory.glob("*.md"))
+    ]
+    return tuple(sorted(modules, key=lambda m: (m.order, m.slug)))
+
+
+def load_modules(directory: Path | None = None) -> tuple[Module, ...]:
+    """Every module in ``directory`` (the site's, by default) in order; re-read when a
+    file changes; empty when the folder is missing. Raises ModuleContentError for the
+    first file that cannot be published."""
+    directory = directory or modules_dir()
+    if not directory.is_dir():
+        return ()
+    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in directory.glob("*.md")))
+    return _load(directory, stamp)
+
+
+def module_by_slug(slug: str) -> Module | None:
+    """The site's module ``slug``; None when there is none."""
+    return next((m for m in load_modules() if m.slug == slug), None)
