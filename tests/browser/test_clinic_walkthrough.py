@@ -97,6 +97,8 @@ def seed_results(world: World) -> None:
 def test_a_clinician_reviews_the_results(visit: Visit, world: World) -> None:
     seed_results(world)
     sign_in(visit, "avery")
+    expect(visit.page.get_by_role("heading", level=1)).to_have_text("Worklist")
+    visit.page.get_by_role("link", name="Caseload: every patient on your care team").click()
     expect(visit.page.get_by_role("heading", level=1)).to_have_text("Caseload")
     row = visit.page.get_by_role("row", name="Alex Morgan")
     expect(row).to_contain_text("1 open")

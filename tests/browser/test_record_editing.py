@@ -21,6 +21,8 @@ def world(transactional_db: None) -> World:
 
 def test_a_program_admin_registers_a_patient(visit: Visit, world: World) -> None:
     sign_in(visit, "riverside_admin")
+    # Staff land on the worklist; registering is on the caseload.
+    visit.page.get_by_role("link", name="Caseload", exact=True).first.click()
     visit.page.get_by_role("link", name="Register a patient").click()
     expect(visit.page.get_by_role("heading", level=1)).to_have_text("Register a patient")
     visit.check_accessibility()

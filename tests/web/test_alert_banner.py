@@ -129,7 +129,7 @@ def test_more_than_five_are_counted_and_point_to_the_caseload(client: Client, wo
         raise_alert(patient)
     html = page(client, world.avery, "/")
     assert "Open safety alerts: 7" in html
-    assert 'And 2 more: <a href="/clinic/">see the caseload</a>.' in html
+    assert 'And 2 more: <a href="/clinic/">see the worklist</a>.' in html
 
 
 def test_it_takes_the_same_queries_however_many_alerts(client: Client, world: World) -> None:

@@ -158,3 +158,12 @@ class TestThePatientsPage:
 
     def test_the_page_is_not_there_for_staff(self, client: Client, world: World) -> None:
         assert page(client, "avery", "/portal/check-ins/")[0] == 404
+
+
+def test_the_record_and_the_portal_home_link_to_the_trend_pages(
+    client: Client, world: World
+) -> None:
+    html = page(client, "avery", f"/clinic/patients/{world.alex.pk}/")[1]
+    assert f'<a href="/clinic/patients/{world.alex.pk}/monitoring/">Check-ins and doses</a>' in html
+    html = page(Client(), "alex", "/portal/")[1]
+    assert '<a href="/portal/check-ins/">My check-ins</a>' in html

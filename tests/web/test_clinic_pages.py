@@ -29,7 +29,7 @@ def patient_actor(world: World) -> Actor:
 
 
 def test_the_caseload_lists_the_care_teams_patients(client: Client, world: World) -> None:
-    html = signed_in(client, "avery").get("/clinic/").content.decode()
+    html = signed_in(client, "avery").get("/clinic/caseload/").content.decode()
     assert "Alex Morgan" in html
     assert "Blair Okafor" in html
     assert "Casey" not in html
@@ -39,7 +39,7 @@ def test_the_caseload_lists_the_care_teams_patients(client: Client, world: World
 def test_the_caseload_shows_scores_alerts_and_overdue(client: Client, world: World) -> None:
     answers = {f"phq9-{n}": "1" for n in range(1, 10)}
     do_submit_response(patient_actor(world), world.alex, "phq9", answers, now=timezone.now())
-    html = signed_in(client, "avery").get("/clinic/").content.decode()
+    html = signed_in(client, "avery").get("/clinic/caseload/").content.decode()
     assert "PHQ9 9" in html
     assert "1 open" in html  # item 9 above 0
     assert "GAD7" in html  # never done: overdue
@@ -61,12 +61,12 @@ def test_the_caseload_takes_the_same_queries_for_more_patients(
         CareTeamMember.objects.create(patient=extra, user=world.avery)
     signed_in(client, "avery")
     with django_assert_max_num_queries(12):  # type: ignore[operator]
-        response = client.get("/clinic/")
+        response = client.get("/clinic/caseload/")
     assert response.content.decode().count("Extra") == 15
 
 
 def test_a_patient_cannot_open_the_clinic(client: Client, world: World) -> None:
-    assert signed_in(client, "alex").get("/clinic/").status_code == 404
+    assert signed_in(client, "alex").get("/clinic/caseload/").status_code == 404
 
 
 def test_the_patient_record_shows_the_record(client: Client, world: World) -> None:

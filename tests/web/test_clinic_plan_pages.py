@@ -35,20 +35,20 @@ NOT_A_TEAM_PRESCRIBER = (
 
 
 def new_url(world: World) -> str:
-    return f"/clinic/patients/{world.alex.pk}/plans/new"
+    return f"/clinic/patients/{world.alex.pk}/plans/new/"
 
 
 def saved_draft(world: World, client: Client, **extra: str) -> Plan:
     response = client.post(new_url(world), NICE_BANDS | extra | {"action": "save"})
     assert response.status_code == 302
     plan = Plan.objects.get()
-    assert response["Location"] == f"/clinic/plans/{plan.pk}"
+    assert response["Location"] == f"/clinic/plans/{plan.pk}/"
     return plan
 
 
 def approved(world: World, client: Client) -> Plan:
     plan = saved_draft(world, client)
-    response = client.post(f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD})
+    response = client.post(f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD})
     assert response.status_code == 302
     plan.refresh_from_db()
     return plan
@@ -156,7 +156,7 @@ def test_save_draft_stores_the_plan_and_opens_its_page(world: World, client: Cli
     assert (plan.status, plan.created_by, plan.patient) == ("draft", world.avery, world.alex)
     assert plan.parameters["method"] == "bands"
     assert AuditEvent.objects.filter(action="plan.draft", object_id=str(plan.pk)).exists()
-    page = c.get(f"/clinic/plans/{plan.pk}")
+    page = c.get(f"/clinic/plans/{plan.pk}/")
     assert page.status_code == 200
     body = page.content.decode()
     assert "Draft, awaiting approval" in body
@@ -177,7 +177,7 @@ def test_a_patient_does_not_open_the_clinic_plan_pages(world: World, client: Cli
     plan = saved_draft(world, signed_in(Client(), "avery"))
     c = signed_in(client, world.alex_user)
     assert c.get(new_url(world)).status_code == 404
-    assert c.get(f"/clinic/plans/{plan.pk}").status_code == 404
+    assert c.get(f"/clinic/plans/{plan.pk}/").status_code == 404
 
 
 # The record links to the plans.
@@ -191,7 +191,7 @@ def test_the_record_links_to_the_patients_plans(world: World, client: Client) ->
     listing = c.get(f"/clinic/patients/{world.alex.pk}/plans/")
     assert listing.status_code == 200
     body = listing.content.decode()
-    assert f'href="/clinic/plans/{plan.pk}"' in body
+    assert f'href="/clinic/plans/{plan.pk}/"' in body
     # A nurse is not offered a draft.
     assert "Draft a taper plan" not in body
 
@@ -204,7 +204,7 @@ def test_the_care_team_and_admin_see_the_plan_read_only(
     world: World, client: Client, who: str
 ) -> None:
     plan = saved_draft(world, signed_in(Client(), "avery"))
-    response = signed_in(client, who).get(f"/clinic/plans/{plan.pk}")
+    response = signed_in(client, who).get(f"/clinic/plans/{plan.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
     assert "Read only: a prescriber on the patient's care team approves and revises a plan." in body
@@ -214,9 +214,9 @@ def test_the_care_team_and_admin_see_the_plan_read_only(
 def test_a_plan_out_of_sight_answers_like_a_missing_one(world: World, client: Client) -> None:
     plan = saved_draft(world, signed_in(Client(), "avery"))
     c = signed_in(client, "brook")
-    assert c.get(f"/clinic/plans/{plan.pk}").status_code == 404
-    assert c.get(f"/clinic/plans/{plan.pk + 100}").status_code == 404
-    assert c.post(f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD}).status_code == 404
+    assert c.get(f"/clinic/plans/{plan.pk}/").status_code == 404
+    assert c.get(f"/clinic/plans/{plan.pk + 100}/").status_code == 404
+    assert c.post(f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD}).status_code == 404
     assert AuditEvent.objects.filter(action="plan.view.denied").count() == 2
 
 
@@ -227,7 +227,7 @@ def test_a_prescriber_approves_with_their_password(world: World, client: Client)
     c = signed_in(client, "avery")
     plan = approved(world, c)
     assert (plan.status, plan.approved_by) == ("approved", world.avery)
-    body = c.get(f"/clinic/plans/{plan.pk}").content.decode()
+    body = c.get(f"/clinic/plans/{plan.pk}/").content.decode()
     assert '<dd id="plan-status">Approved</dd>' in body
     assert "Revise the plan" in body
 
@@ -244,7 +244,7 @@ def test_a_missing_or_wrong_password_is_refused(
 ) -> None:
     c = signed_in(client, "avery")
     plan = saved_draft(world, c)
-    response = c.post(f"/clinic/plans/{plan.pk}/approve", {"password": password})
+    response = c.post(f"/clinic/plans/{plan.pk}/approve/", {"password": password})
     assert response.status_code == 400
     assert error_texts(response, "approve_form") == [message]
     plan.refresh_from_db()
@@ -255,7 +255,7 @@ def test_a_missing_or_wrong_password_is_refused(
 def test_a_nurse_who_sees_the_plan_may_not_approve_it(world: World, client: Client) -> None:
     plan = saved_draft(world, signed_in(Client(), "avery"))
     response = signed_in(client, "kim").post(
-        f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD}
+        f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD}
     )
     assert response.status_code == 403
     assert response.context["message"] == NOT_A_TEAM_PRESCRIBER
@@ -266,7 +266,7 @@ def test_a_nurse_who_sees_the_plan_may_not_approve_it(world: World, client: Clie
 def test_an_approved_plan_is_not_approved_again(world: World, client: Client) -> None:
     c = signed_in(client, "avery")
     plan = approved(world, c)
-    response = c.post(f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD})
+    response = c.post(f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD})
     assert response.status_code == 409
     assert response.context["refusal"] == "This plan is approved already."
 
@@ -274,15 +274,15 @@ def test_an_approved_plan_is_not_approved_again(world: World, client: Client) ->
 def test_a_plan_with_an_override_asks_to_confirm_it(world: World, client: Client) -> None:
     c = signed_in(client, "avery")
     plan = saved_draft(world, c, override_reason="Patient asked to go at this pace")
-    page = c.get(f"/clinic/plans/{plan.pk}").content.decode()
+    page = c.get(f"/clinic/plans/{plan.pk}/").content.decode()
     assert "Patient asked to go at this pace" in page
-    response = c.post(f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD})
+    response = c.post(f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD})
     assert response.status_code == 400
     assert error_texts(response, "approve_form") == [
         "This plan breaks a limit under an override reason: confirm you have read it."
     ]
     response = c.post(
-        f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD, "confirm_override": "on"}
+        f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD, "confirm_override": "on"}
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -305,9 +305,9 @@ class TestTwoFactor:
 
     def test_it_asks_for_the_code(self, world: World, client: Client, device: TOTPDevice) -> None:
         plan = saved_draft(world, client)
-        page = client.get(f"/clinic/plans/{plan.pk}").content.decode()
+        page = client.get(f"/clinic/plans/{plan.pk}/").content.decode()
         assert "Code from your authenticator app" in page
-        response = client.post(f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD})
+        response = client.post(f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD})
         assert response.status_code == 400
         assert error_texts(response, "approve_form") == [
             "Your program requires two-factor sign-in: enter the 6-digit code from your "
@@ -320,7 +320,7 @@ class TestTwoFactor:
         plan = saved_draft(world, client)
         code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
         response = client.post(
-            f"/clinic/plans/{plan.pk}/approve", {"password": PASSWORD, "otp": code}
+            f"/clinic/plans/{plan.pk}/approve/", {"password": PASSWORD, "otp": code}
         )
         assert response.status_code == 302
         plan.refresh_from_db()
@@ -332,7 +332,7 @@ class TestTwoFactor:
 
 def revise(client: Client, plan: Plan, **fields: str) -> Any:
     data = {"kind": "pause", "days": "14", "effective": TODAY.isoformat(), "reason": "Poor sleep"}
-    return client.post(f"/clinic/plans/{plan.pk}/revisions", data | fields)
+    return client.post(f"/clinic/plans/{plan.pk}/revisions/", data | fields)
 
 
 def test_a_prescriber_pauses_the_plan_in_force(world: World, client: Client) -> None:
@@ -343,7 +343,7 @@ def test_a_prescriber_pauses_the_plan_in_force(world: World, client: Client) -> 
     assert response.status_code == 302
     revision = plan.plan_revisions.get()
     assert (revision.number, revision.kind, revision.amount) == (2, "pause", "14")
-    body = c.get(f"/clinic/plans/{plan.pk}").content.decode()
+    body = c.get(f"/clinic/plans/{plan.pk}/").content.decode()
     assert "The plan in force (revision 2)" in body
     assert f"Pause (14) from {effective.day} {effective:%b %Y}: Poor sleep; by avery" in body
 
@@ -393,11 +393,11 @@ def test_a_superseded_plan_names_the_plan_that_replaced_it(world: World, client:
     c = signed_in(client, "avery")
     first = approved(world, c)
     response = c.post(new_url(world), NICE_BANDS | {"action": "save", "interval": "7"})
-    second = Plan.objects.get(pk=int(response["Location"].rsplit("/", 1)[1]))
-    assert c.post(f"/clinic/plans/{second.pk}/approve", {"password": PASSWORD}).status_code == 302
-    body = c.get(f"/clinic/plans/{first.pk}").content.decode()
+    second = Plan.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert c.post(f"/clinic/plans/{second.pk}/approve/", {"password": PASSWORD}).status_code == 302
+    body = c.get(f"/clinic/plans/{first.pk}/").content.decode()
     assert '<dd id="plan-status">Superseded by a later plan</dd>' in body
-    assert f'<a href="/clinic/plans/{second.pk}">plan {second.pk}</a>' in body
+    assert f'<a href="/clinic/plans/{second.pk}/">plan {second.pk}</a>' in body
     assert "Revise the plan" not in body
 
 

@@ -176,12 +176,12 @@ def test_a_clinician_of_another_program_is_refused_on_the_form(
 def test_the_caseload_links_to_it_for_those_who_may(
     client: Client, world: World, username: str
 ) -> None:
-    assert URL in signed_in(client, username).get("/clinic/").content.decode()
+    assert URL in signed_in(client, username).get("/clinic/caseload/").content.decode()
 
 
 @pytest.mark.parametrize("username", ["kim", "lee"])
 def test_the_caseload_has_no_link_for_others(client: Client, world: World, username: str) -> None:
-    assert URL not in signed_in(client, username).get("/clinic/").content.decode()
+    assert URL not in signed_in(client, username).get("/clinic/caseload/").content.decode()
 
 
 def test_the_form_offers_only_this_programs_clinicians(client: Client, world: World) -> None:

@@ -45,11 +45,11 @@ def html(client: Client, user: Any, path: str) -> str:
 
 
 def test_the_caseload_marks_a_dose_pending_co_signature(client: Client, world: World) -> None:
-    assert "pending co-signature" not in html(client, world.kim, "/clinic/")
+    assert "pending co-signature" not in html(client, world.kim, "/clinic/caseload/")
     telephone_order(world)
     assert (
         'clonazepam 1.25 mg/day <span class="badge badge-pending">pending co-signature</span>'
-    ) in html(client, world.kim, "/clinic/")
+    ) in html(client, world.kim, "/clinic/caseload/")
 
 
 def test_an_order_whose_prescriber_left_the_care_team_is_flagged(

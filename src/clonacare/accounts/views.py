@@ -123,7 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("portal:home")
     if membership.role == Role.SITE_ADMIN:
         return redirect("clinic:audit")
-    return redirect("clinic:caseload")
+    return redirect("clinic:worklist")
 
 
 @require_http_methods(["GET", "POST"])

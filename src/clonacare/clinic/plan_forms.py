@@ -1,7 +1,8 @@
 """The forms of the clinic's taper plan pages: draft (with presets), approve, revise.
 
-The draft form's fields are the taper command's options a prescriber sets most (docs/
-taper.md); the drug and its doses come from the record (``do_draft_plan``). Each form
+The draft form's fields are the taper command's options a prescriber sets (docs/
+taper.md), the rarer ones under "More options"; the drug and its doses come from the
+record (``do_draft_plan``). Each form
 turns its input into what the plans app's actions take; every clinical check is the
 action's or the taper core's, whose refusal is shown in the form's own words
 (``TERM_LABELS``: the core's terms named as the fields that set them).
@@ -10,13 +11,13 @@ action's or the taper core's, whose refusal is shown in the form's own words
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 
 from clonacare.clinic.record_forms import DATE, RecordForm
-from clonacare.core.taper import with_capitals
+from clonacare.core.taper import CustomStep, with_capitals
 from clonacare.plans.actions import PlanParameters
 from clonacare.plans.models import PlanRevision
 from clonacare.plans.presets import Preset, presets
@@ -31,12 +32,16 @@ TERM_LABELS: dict[str, str] = with_capitals(
         "band_cut": "the “Band cut”",
         "bands_method": "the “NICE bands” method",
         "confirming_prescriber": "the prescriber in “Confirmed by”",
+        "crossover_order": "the “Switch these dose times first”",
+        "custom_method": "the “Custom” method",
+        "custom_steps": "the “Custom steps”",
         "end_dose": "the “End dose”",
         "fixed_method": "the “Fixed mg” method",
         "interval": "the “Interval (days)”",
         "percent_method": "the “Percent” method",
         "percent_or_bands": "the “Percent” or “NICE bands” method",
         "percent_or_fixed": "the “Percent” or “Fixed mg” method",
+        "reduce_first": "the “Cut these dose times first”",
         "start_date": "the “Start”",
         "step": "the “Step”",
         "switch_point": "the “Switch point”",
@@ -49,12 +54,62 @@ METHOD_CHOICES = [
     ("percent", "Percent"),
     ("fixed", "Fixed mg"),
     ("bands", "NICE bands"),
+    ("custom", "Custom"),
 ]
+STEPS_EXAMPLE = "“2027-01-18: morning 0.25, night 1”"
+
+
+def _line_error(number: int, text: str) -> forms.ValidationError:
+    return forms.ValidationError(f"Line {number}: {text}")
+
+
+def parse_custom_steps(text: str) -> tuple[CustomStep, ...]:
+    """The prescriber's own steps, one a line: the date it starts, a colon, then each
+    dose time and its mg (``2027-01-18: morning 0.25, night 1``), or ``stop``. Only the
+    shape is read here; the taper core judges the steps (dose times, doses, order)."""
+    steps = []
+    lines = [line.strip() for line in text.splitlines()]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        when, colon, rest = line.partition(":")
+        try:
+            start = dt.date.fromisoformat(when.strip())
+        except ValueError:
+            raise _line_error(
+                number, f"start with the date as YYYY-MM-DD and a colon, as {STEPS_EXAMPLE}."
+            ) from None
+        doses: list[tuple[str, Decimal]] = []
+        rest = rest.strip()
+        if not colon or rest.lower() not in ("", "stop"):
+            for item in (i.strip() for i in rest.split(",")):
+                time, _, mg = item.partition(" ")
+                try:
+                    amount = Decimal(mg.strip().removesuffix("mg").strip())
+                except InvalidOperation:
+                    amount = None
+                if not time or amount is None or not amount.is_finite():
+                    raise _line_error(
+                        number,
+                        f"give each dose as a dose time and its mg, as {STEPS_EXAMPLE}; "
+                        f"got “{item}”.",
+                    )
+                doses.append((time.lower(), amount))
+        steps.append(CustomStep(start=start, doses=tuple(doses)))
+    return tuple(steps)
+
+
+def parse_dose_times(text: str) -> tuple[str, ...] | None:
+    """Dose times in order, separated by commas or spaces (``night, evening``); None
+    when empty. The taper core judges the names."""
+    times = tuple(t.lower() for t in text.replace(",", " ").split())
+    return times or None
 
 
 class PlanForm(RecordForm):
-    """A taper plan as asked for on the draft page (the custom method, with steps of the
-    prescriber's own, is the API's only)."""
+    """A taper plan as asked for on the draft page: the options of the API's
+    ``POST /patients/{id}/plans`` a prescriber sets, in clinical words (the rarest under
+    "More options", ``MORE``)."""
 
     preset = forms.ChoiceField(
         label="Preset",
@@ -105,12 +160,37 @@ class PlanForm(RecordForm):
         max_length=120,
         help_text="The prescriber who confirms the blocking warnings.",
     )
+    steps = forms.CharField(
+        label="Custom steps",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=f"The “Custom” method only. One step a line, each with the whole "
+        f"regimen from its date: {STEPS_EXAMPLE}; “2027-03-01: stop” ends the taper. The "
+        "doses are of the drug being tapered (diazepam after a switch).",
+    )
+    reduce_first = forms.CharField(
+        label="Cut these dose times first",
+        required=False,
+        max_length=60,
+        help_text="Dose times in order, as “night, evening”; the others follow in the "
+        "usual order (morning, midday, evening, night). Empty: the usual order.",
+    )
+    crossover_order = forms.CharField(
+        label="Switch these dose times first",
+        required=False,
+        max_length=60,
+        help_text="With “Switch to diazepam”: dose times in the order they switch, as "
+        "“morning, night”. Empty: the latest first.",
+    )
 
+    MORE = "More options"
     groups = (
         ("Preset", ("preset",)),
         ("Method", ("method", "step", "interval", "start", "band_cut")),
+        ("The custom method", ("steps",)),
         ("Switch", ("switch_to_diazepam", "switch_at")),
         ("End and overrides", ("end_dose", "override_reason", "confirmed_by")),
+        (MORE, ("reduce_first", "crossover_order")),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -119,6 +199,25 @@ class PlanForm(RecordForm):
             ("", "None: set the values myself"),
             *[(p.id, p.title) for p in presets()],
         ]
+
+    @property
+    def more_title(self) -> str:
+        return self.MORE
+
+    @property
+    def more_open(self) -> bool:
+        """Whether "More options" starts open: when one of them is filled in or refused."""
+        names = dict(self.groups)[self.MORE]
+        return any(self.is_bound and (self.data.get(n) or self[n].errors) for n in names)
+
+    def clean_steps(self) -> tuple[CustomStep, ...]:
+        return parse_custom_steps(self.cleaned_data.get("steps") or "")
+
+    def clean_reduce_first(self) -> tuple[str, ...] | None:
+        return parse_dose_times(self.cleaned_data.get("reduce_first") or "")
+
+    def clean_crossover_order(self) -> tuple[str, ...] | None:
+        return parse_dose_times(self.cleaned_data.get("crossover_order") or "")
 
     def chosen_preset(self) -> Preset | None:
         """The preset named in the data, valid or not yet cleaned."""
@@ -139,6 +238,9 @@ class PlanForm(RecordForm):
             end_dose=data["end_dose"],
             override_reason=data["override_reason"] or None,
             confirmed_by=data["confirmed_by"] or None,
+            steps=data["steps"],
+            reduce_first=data["reduce_first"],
+            crossover_order=data["crossover_order"],
         )
 
 

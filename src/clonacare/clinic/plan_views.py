@@ -9,6 +9,7 @@ missing page; staff who see a plan but may not plan get the forms' refusal (403)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from clonacare.clinic.plan_forms import (
     ReviseForm,
     preset_data,
 )
+from clonacare.clinic.views import open_proposals_of
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import PatientNotFound, access_patient_by_id, may_order_dose_change
 from clonacare.patients.models import Patient
@@ -38,6 +40,7 @@ from clonacare.plans.actions import (
     do_draft_plan,
     do_revise_plan,
 )
+from clonacare.plans.calendar import plan_pdf
 from clonacare.plans.charts import plan_chart_data_uri
 from clonacare.plans.models import Plan
 from clonacare.plans.presets import presets
@@ -120,44 +123,94 @@ def draft_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
         raise Http404("No such page.")
     action = request.POST.get("action", "preview")
     form = PlanForm(request.POST or None)
-    preview: dict[str, Any] | None = None
-    refusal = ""
-    status = 200
+    shown = _Preview()
     if request.method == "POST" and action == "preset":
         chosen = form.chosen_preset()
         if chosen is None:
             form.is_valid()
             form.add_error("preset", PRESET_MISSING)
-            status = 400
+            shown.status = 400
         else:
             form = PlanForm(preset_data(chosen, request.POST))
-    elif request.method == "POST":
+    elif request.method == "POST" and action == "save":
         if not form.is_valid():
-            status = 400
+            shown.status = 400
         else:
-            now = timezone.now()
             try:
-                if action == "save":
-                    plan = do_draft_plan(actor, patient, form.parameters(), now=now)
-                    return redirect("clinic:plan", plan_id=plan.pk)
-                preview = preview_plan(
-                    actor, patient, form.parameters(), today=now.date(), names=TERM_LABELS
-                )
+                plan = do_draft_plan(actor, patient, form.parameters(), now=timezone.now())
             except ClinicalError as exc:
-                refusal = exc.worded(TERM_LABELS)
-                status = exc.kind.status
+                shown = _Preview(refusal=exc.worded(TERM_LABELS), status=exc.kind.status)
+            else:
+                return redirect("clinic:plan", plan_id=plan.pk)
+    elif request.method == "POST":
+        shown = _preview(actor, patient, form)
     context = {
         "patient": patient,
         "form": form,
         "presets": presets(),
         "chosen": form.chosen_preset(),
-        "preview": preview,
-        "schedule": schedule(preview) if preview else [],
-        "chart": plan_chart_data_uri(preview) if preview else None,
-        "refusal": refusal,
         "regimen": _regimen(patient),
+        **shown.context(),
     }
-    return render(request, "clinic/plan_new.html", context, status=status)
+    return render(request, "clinic/plan_new.html", context, status=shown.status)
+
+
+@dataclass
+class _Preview:
+    """What the draft page shows below the form: the plan as it would be drafted, or
+    the refusal, with the status of the answer."""
+
+    plan: dict[str, Any] | None = None
+    refusal: str = ""
+    status: int = 200
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "preview": self.plan,
+            "schedule": schedule(self.plan) if self.plan else [],
+            "chart": plan_chart_data_uri(self.plan) if self.plan else None,
+            "refusal": self.refusal,
+        }
+
+
+def _preview(actor: Actor, patient: Patient, form: PlanForm) -> _Preview:
+    """The form as posted, planned without storing anything (``preview_plan``)."""
+    if not form.is_valid():
+        return _Preview(status=400)
+    try:
+        plan = preview_plan(
+            actor, patient, form.parameters(), today=timezone.now().date(), names=TERM_LABELS
+        )
+    except ClinicalError as exc:
+        return _Preview(refusal=exc.worded(TERM_LABELS), status=exc.kind.status)
+    return _Preview(plan=plan)
+
+
+# The header that marks the live preview's answer as the fragment the draft page's
+# script puts in place (web/static/clonacare/plan-preview.js): an error page, a sign-in
+# page after the session ended, is never put in the preview.
+FRAGMENT_HEADER = "Clonacare-Fragment"
+
+
+@require_POST
+@staff_required
+def preview_fragment(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The draft page's live preview: the draft form as posted, planned without storing
+    anything, answered as the HTML of the page's preview region (the schedule, chart
+    and warnings; or the refusal in the form's words; or the fields to correct), with
+    the status the whole page would have (200, 400 for a bad value, 422 for a
+    guardrail). The same access as the draft page (anyone but a prescriber on the care
+    team: 404); the read of the record is audited as ``plans.preview``."""
+    actor = actor_from_request(request)
+    patient = _patient(actor, patient_id, "plans.preview")
+    if not may_order_dose_change(actor, patient):
+        raise Http404("No such page.")
+    form = PlanForm(request.POST)
+    shown = _preview(actor, patient, form)
+    context = {"patient": patient, "form": form, **shown.context()}
+    response = render(request, "clinic/_plan_preview.html", context, status=shown.status)
+    response[FRAGMENT_HEADER] = "plan-preview"
+    return response
 
 
 def _plan_page(
@@ -189,6 +242,7 @@ def _plan_page(
         "approve_form": approve_form if plan.status == Plan.Status.DRAFT and can_plan else None,
         "revise_form": revise_form if plan.status == Plan.Status.APPROVED and can_plan else None,
         "refusal": refusal,
+        "open_proposals": open_proposals_of(actor, plan.patient),
     }
     return render(request, "clinic/plan_detail.html", context, status=status)
 
@@ -205,6 +259,23 @@ def _approve_form(request: HttpRequest, plan: Plan, data: Any) -> ApproveForm:
 def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     return _plan_page(request, actor, _plan(actor, plan_id, "plan.view"))
+
+
+@require_http_methods(["GET"])
+@staff_required
+def pharmacy_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The pharmacy PDF of the plan in force, as the API's ``GET /plans/{id}/pdf`` serves
+    it (``plans.calendar.plan_pdf``): staff who see the plan, audited as ``plan.pdf``; a
+    plan out of sight 404; the PDF that cannot be made here, the refusal (400)."""
+    actor = actor_from_request(request)
+    plan = _plan(actor, plan_id, "plan.pdf")
+    try:
+        data = plan_pdf(actor, plan, now=timezone.now())
+    except ClinicalError as exc:
+        return render(request, "refused.html", {"message": exc.message}, status=exc.kind.status)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="taper-plan-{plan.pk}.pdf"'
+    return response
 
 
 def _refuse_non_planner(request: HttpRequest, actor: Actor, plan: Plan) -> HttpResponse | None:

@@ -1,14 +1,29 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
-from clonacare.clinic import monitoring_views, plan_views, record_views, views, worklist_views
+from clonacare.clinic import (
+    monitoring_views,
+    plan_views,
+    proposal_views,
+    record_views,
+    therapy_views,
+    views,
+    worklist_views,
+)
 
 app_name = "clinic"
 urlpatterns = [
-    path("", views.caseload, name="caseload"),
-    path("worklist/", worklist_views.worklist, name="worklist"),
+    path("", worklist_views.worklist, name="worklist"),
+    path("caseload/", views.caseload, name="caseload"),
+    # The worklist's first address: kept answering, with its ?role= filter.
+    path(
+        "worklist/",
+        RedirectView.as_view(pattern_name="clinic:worklist", query_string=True),
+        name="worklist-moved",
+    ),
     path("patients/new/", record_views.register_patient, name="register"),
     path("patients/<id:patient_id>/", views.patient, name="patient"),
     path("patients/<id:patient_id>/status/", record_views.change_status, name="change-status"),
@@ -61,11 +76,29 @@ urlpatterns = [
         monitoring_views.patient_monitoring,
         name="patient-monitoring",
     ),
+    path("patients/<id:patient_id>/modules/", therapy_views.patient_modules, name="modules"),
     path("patients/<id:patient_id>/plans/", plan_views.patient_plans, name="plans"),
-    path("patients/<id:patient_id>/plans/new", plan_views.draft_plan, name="plan-new"),
-    path("plans/<id:plan_id>", plan_views.plan_page, name="plan"),
-    path("plans/<id:plan_id>/approve", plan_views.approve_plan, name="plan-approve"),
-    path("plans/<id:plan_id>/revisions", plan_views.revise_plan, name="plan-revise"),
+    path("patients/<id:patient_id>/plans/new/", plan_views.draft_plan, name="plan-new"),
+    path(
+        "patients/<id:patient_id>/plans/preview/",
+        plan_views.preview_fragment,
+        name="plan-preview",
+    ),
+    path("plans/<id:plan_id>/", plan_views.plan_page, name="plan"),
+    path("plans/<id:plan_id>/approve/", plan_views.approve_plan, name="plan-approve"),
+    path("plans/<id:plan_id>/pharmacy.pdf", plan_views.pharmacy_pdf, name="plan-pdf"),
+    path("plans/<id:plan_id>/revisions/", plan_views.revise_plan, name="plan-revise"),
+    path("proposals/<id:proposal_id>/", proposal_views.proposal_page, name="proposal"),
+    path(
+        "proposals/<id:proposal_id>/accept/",
+        proposal_views.accept_proposal,
+        name="proposal-accept",
+    ),
+    path(
+        "proposals/<id:proposal_id>/reject/",
+        proposal_views.reject_proposal,
+        name="proposal-reject",
+    ),
     path("alerts/<id:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
     path("audit/", views.audit_log, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit-export"),

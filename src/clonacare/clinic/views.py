@@ -51,6 +51,8 @@ from clonacare.clinic.record_forms import EndMedicationForm
 from clonacare.core.assessment import label_indications_of, parse_assessment
 from clonacare.core.errors import ClinicalError, Refusal
 from clonacare.core.instruments import instrument
+from clonacare.monitoring.access import proposals_visible_to
+from clonacare.monitoring.models import Proposal
 from clonacare.patients.access import (
     ConsentNotFound,
     PatientNotFound,
@@ -87,6 +89,12 @@ def _patient(actor: Actor, patient_id: int, purpose: str) -> Patient:
         return access_patient_by_id(actor, patient_id, purpose=purpose)
     except PatientNotFound:
         raise Http404("No such patient.") from None
+
+
+def open_proposals_of(actor: Actor, patient: Patient) -> list[Proposal]:
+    """The proposals to pause or slow awaiting a decision for ``patient`` (read through
+    their gate), as the record and the plan page list them: one at most."""
+    return list(proposals_visible_to(actor).filter(patient=patient, status=Proposal.Status.OPEN))
 
 
 @require_GET
@@ -157,6 +165,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "instruments": instruments_for(actor),
         "today": timezone.now().date(),
         "age": found.age_on(timezone.now().date()),
+        "open_proposals": open_proposals_of(actor, found),
     }
     return render(request, "clinic/patient.html", context)
 

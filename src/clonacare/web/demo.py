@@ -112,7 +112,7 @@ def load_demo_data() -> Iterator[str]:
     yield (
         "Demo taper plans: pat.alex in the third week of an approved plan, with dose logs "
         "and check-ins; pat.blair with a proposal to pause awaiting a decision and a new "
-        "draft awaiting approval (see /clinic/worklist/)."
+        "draft awaiting approval (see the worklist, /clinic/)."
     )
     yield (
         "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
