@@ -62,7 +62,7 @@ def main() -> None:
         "search 'withdrawal seizures'": timed(lambda: search("withdrawal seizures"), args.repeat),
         "search 'benzo' (prefix)": timed(lambda: search("benzo"), args.repeat),
         f"caseload page, {args.patients} patients": timed(
-            lambda: client.get("/clinic/"), max(5, args.repeat // 5)
+            lambda: client.get("/clinic/caseload/"), max(5, args.repeat // 5)
         ),
     }
     print(

@@ -1,5 +1,6 @@
 """What the web benchmarks share: a Django set up on a scratch database (removed at exit,
-unless CLONACARE_DATA_DIR names one) and the timing of a call."""
+unless CLONACARE_DATA_DIR names one, or a database URL is given) and the timing of a
+call."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import warnings
 from collections.abc import Callable
 
 
-def setup_django() -> None:
-    """Set Django up for a benchmark, on a scratch database unless one is named."""
+def setup_django(database_url: str | None = None) -> None:
+    """Set Django up for a benchmark: on ``database_url`` when given (it wins over
+    DATABASE_URL), else on DATABASE_URL, else on SQLite in a scratch folder (unless
+    CLONACARE_DATA_DIR names one)."""
     warnings.filterwarnings("ignore", message="No directory at")  # static files: unused here
+    if database_url is not None:
+        os.environ["DATABASE_URL"] = database_url
     if "CLONACARE_DATA_DIR" not in os.environ:
         scratch = tempfile.mkdtemp(prefix="clonacare-bench-")
         atexit.register(shutil.rmtree, scratch, ignore_errors=True)
@@ -27,12 +32,23 @@ def setup_django() -> None:
     django.setup()
 
 
-def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median and 95th percentile of ``repeat`` runs, in milliseconds."""
+def samples_ms(run: Callable[[], object], repeat: int) -> list[float]:
+    """The wall time of ``repeat`` runs, in milliseconds, sorted."""
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
         run()
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
+    return samples
+
+
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile (nearest rank, at least the second-slowest of 20) of
+    sorted ``samples``."""
     return statistics.median(samples), samples[max(int(len(samples) * 0.95) - 1, 0)]
+
+
+def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median and 95th percentile of ``repeat`` runs, in milliseconds."""
+    return median_p95(samples_ms(run, repeat))

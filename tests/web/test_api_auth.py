@@ -192,7 +192,15 @@ class TestBearerTokens:
         client = ApiClient(world.avery)
         assert ApiToken.objects.get().last_used_at is None
         client.get("/me")
-        assert ApiToken.objects.get().last_used_at is not None
+        first = ApiToken.objects.get().last_used_at
+        assert first is not None
+        # Kept to the minute: a second call at once writes nothing.
+        client.get("/me")
+        assert ApiToken.objects.get().last_used_at == first
+        # A minute later, the next call moves it on.
+        ApiToken.objects.update(last_used_at=first - dt.timedelta(minutes=1))
+        client.get("/me")
+        assert ApiToken.objects.get().last_used_at > first
 
     def test_a_revoked_token_stops_working(self, world: World) -> None:
         client = ApiClient(world.avery)

@@ -32,6 +32,7 @@ from clonacare.api.models import ApiToken
 from clonacare.audit.log import Actor, record
 
 TOKEN_BYTES = 32  # 256 bits of randomness, 43 characters once encoded
+LAST_USED_EVERY = dt.timedelta(minutes=1)  # how finely a token's last use is kept
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,10 @@ def caller_for_token(request: HttpRequest, token: str, *, now: dt.datetime) -> C
     membership = membership_of(api_token.user)
     if membership is None:
         raise NotAuthenticated(TOKEN_INVALID)
-    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    last = api_token.last_used_at
+    if last is None or now - last >= LAST_USED_EVERY:
+        # To the minute: a write on every call would cost each answer a database write.
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
     return Caller(
         user=api_token.user,
         membership=membership,

@@ -55,7 +55,10 @@ def plan_chart_data_uri(plan_json: dict[str, Any]) -> str | None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.autofmt_xdate()
-    figure.tight_layout()
+    # Fixed margins, not tight_layout(): fitting them drew the whole chart once more
+    # (about half of its time, docs/benchmarks.md "Plan preview"). These hold the
+    # widest labels a plan gives (three-digit doses, dates turned by autofmt_xdate).
+    figure.subplots_adjust(left=0.095, right=0.98, bottom=0.24, top=0.95)
     out = io.BytesIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
