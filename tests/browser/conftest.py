@@ -8,6 +8,7 @@ the live test server is aborted, so no page can load from the internet unnoticed
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,10 +117,14 @@ class Visit:
         return path
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def visit(request: pytest.FixtureRequest, browser: Browser, live_server: object) -> Iterator[Visit]:
-    viewport = request.param
-    base_url = str(live_server.url)  # type: ignore[attr-defined]
+@contextmanager
+def open_tab(browser: Browser, viewport: str, base_url: str) -> Iterator[Visit]:
+    """A fresh browser context (its own cookies: one person signed in) with one tab at
+    ``viewport``; on leaving, the context is closed and nothing may have gone wrong in it.
+
+    The ``visit`` fixture is one of these; a test that needs two people at once (a
+    prescriber and their patient) opens a second one with the same viewport.
+    """
     context = browser.new_context(
         viewport=VIEWPORTS[viewport],  # type: ignore[arg-type]
         is_mobile=viewport == "phone",
@@ -156,9 +161,17 @@ def visit(request: pytest.FixtureRequest, browser: Browser, live_server: object)
             else None
         ),
     )
-    yield tab
-    context.close()
+    try:
+        yield tab
+    finally:
+        context.close()
     assert tab.problems == []
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def visit(request: pytest.FixtureRequest, browser: Browser, live_server: object) -> Iterator[Visit]:
+    with open_tab(browser, request.param, str(live_server.url)) as tab:  # type: ignore[attr-defined]
+        yield tab
 
 
 @pytest.fixture

@@ -21,7 +21,16 @@ SCREENSHOTS = REPO / "var" / "screenshots"
 DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
 
 PAGES_TEST = "tests/browser/test_pages.py::test_the_page_is_accessible_and_shows_crisis_resources"
+WORKFLOW_TEST = (
+    "tests/browser/test_taper_workflow.py::test_a_taper_from_draft_to_a_revision_the_patient_sees"
+)
+WORKLIST_TEST = (
+    "tests/browser/test_worklist_page.py::test_a_prescriber_decides_a_proposal_from_the_worklist"
+)
 CHOSEN = {
+    "clinic-check-ins-desktop.png": (
+        "tests/browser/test_check_in_trend_pages.py::test_the_care_team_follows_the_trend[desktop]"
+    ),
     "home-desktop.png": f"{PAGES_TEST}[desktop-home]",
     "article-withdrawal-phone.png": f"{PAGES_TEST}[phone-article-withdrawal]",
     "search-results-desktop.png": f"{PAGES_TEST}[desktop-search-results]",
@@ -52,6 +61,13 @@ CHOSEN = {
         "tests/browser/test_portal_plan.py::"
         "test_a_patient_follows_the_plan_logs_a_dose_and_checks_in[phone]"
     ),
+    "clinic-worklist-desktop.png": f"{WORKLIST_TEST}[desktop]",
+    "clinic-proposal-desktop.png": f"{WORKLIST_TEST}[desktop]",
+    "workflow-4-dose-log-phone.png": f"{WORKFLOW_TEST}[phone]",
+    "workflow-5-seizure-phone.png": f"{WORKFLOW_TEST}[phone]",
+    "workflow-5-worklist-desktop.png": f"{WORKFLOW_TEST}[desktop]",
+    "workflow-6-proposal-desktop.png": f"{WORKFLOW_TEST}[desktop]",
+    "workflow-7-revised-phone.png": f"{WORKFLOW_TEST}[phone]",
 }
 """Each screenshot the docs link to, with the browser test that takes it."""
 
@@ -64,7 +80,9 @@ def refresh() -> list[str]:
     """
     for name in CHOSEN:
         (SCREENSHOTS / name).unlink(missing_ok=True)
-    exit_code = pytest.main(["-q", "-p", "no:cacheprovider", *CHOSEN.values()])
+    # One test may take several of them: run each once.
+    tests = dict.fromkeys(CHOSEN.values())
+    exit_code = pytest.main(["-q", "-p", "no:cacheprovider", *tests])
     if exit_code != pytest.ExitCode.OK:
         return [f"the browser tests that take the screenshots failed (pytest exit {exit_code})"]
     missing = [name for name in CHOSEN if not (SCREENSHOTS / name).is_file()]
