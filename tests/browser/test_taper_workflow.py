@@ -1,7 +1,7 @@
 """The supervised taper end to end, in a real browser, as two people at once: prescriber
 ``avery`` and patient ``alex``, each signed in in a browser context of their own.
 
-Four days ago Avery drafted a plan from a preset and approved it. Today Alex reads
+Avery drafts a plan from a preset and approves it, to start today. Alex reads
 today's doses and the next change, logs a dose and sends yesterday's check-in late; then
 today's check-in reports a seizure and a jump in withdrawal symptoms: the crisis box
 shows, the care team is emailed, the alert and the rules' proposal to pause top Avery's
@@ -14,8 +14,6 @@ page checked with axe-core and saved as var/screenshots/workflow-<n>-<step>-<vie
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -34,7 +32,6 @@ from tests.personas import PASSWORD, World, make_world
 PATIENT_ITEMS = [f"ciwab-{n}" for n in range(1, 18)]
 CARE_TEAM_EMAILS = ["avery@riverside.example", "kim@riverside.example"]
 SEIZURE_MAIL = "[Clonacare] Safety alert (seizure) for a Riverside Recovery patient"
-APPROVED_DAYS_AGO = 4
 PAUSE_DAYS = 14
 PAUSE_REASON = "Seizure and a jump in withdrawal symptoms: hold the dose while we review."
 
@@ -62,22 +59,6 @@ def world(transactional_db: None) -> World:
         }
         do_check_in(alex, world.alex, answers, now=timezone.now())
     return world
-
-
-@contextmanager
-def days_earlier(days: int) -> Iterator[None]:
-    """Django's clock (``timezone.now``, which the live server's thread reads too) set
-    back ``days`` days while the block runs.
-
-    Why: a plan starts on the day it is drafted at the earliest, and the taper core
-    revises a plan only from the day after its start, so a plan approved today could
-    not be paused today. The prescriber drafts and approves it "days ago" instead; the
-    sessions opened then have expired by the time the clock is back to today.
-    """
-    real_now = timezone.now
-    with pytest.MonkeyPatch.context() as clock:
-        clock.setattr(timezone, "now", lambda: real_now() - dt.timedelta(days=days))
-        yield
 
 
 def long_date(day: dt.date) -> str:
@@ -150,11 +131,10 @@ def follow_the_plan(patient: Visit) -> dt.date:
         ]
     )
     next_change = next_change_on(patient)
-    assert next_change == today + dt.timedelta(days=7 - APPROVED_DAYS_AGO)
-    started = today - dt.timedelta(days=APPROVED_DAYS_AGO)
+    assert next_change == today + dt.timedelta(days=7)
     expect(page.locator("tr[aria-current=date] td")).to_have_text(
         [
-            short_date(started),
+            short_date(today),
             short_date(next_change - dt.timedelta(days=1)),
             "Current dose (now)",
             "clonazepam 1.5 mg",
@@ -269,8 +249,7 @@ def test_a_taper_from_draft_to_a_revision_the_patient_sees(
     prescriber = visit
     # The patient in a browser context of their own, at the same width.
     with open_tab(browser, visit.viewport, visit.base_url) as patient:
-        with days_earlier(APPROVED_DAYS_AGO):
-            draft_and_approve(prescriber, world)
+        draft_and_approve(prescriber, world)
 
         next_change = follow_the_plan(patient)
 
@@ -292,15 +271,21 @@ def test_a_taper_from_draft_to_a_revision_the_patient_sees(
         proposal.refresh_from_db()
         assert (proposal.status, proposal.revision_number) == ("accepted", 2)
 
-        # Step 7: the patient's plan page, reloaded, shows the revision.
+        # Step 7: the patient's plan page, reloaded, shows the revision: on the plan's
+        # first day a pause holds the first dose longer.
         patient.open("/portal/plan/")
         assert next_change_on(patient) == next_change + dt.timedelta(days=PAUSE_DAYS)
+        expect(patient.page.locator("#plan-change")).to_have_text(
+            "Your prescriber changed your plan: a pause of 14 days from "
+            f"{long_date(timezone.localdate())}: your dose stays the same for longer before "
+            f"it changes again. Their reason: {PAUSE_REASON}"
+        )
         expect(patient.page.locator("figcaption")).to_have_text("Plan revision 2")
         expect(patient.page.locator("tr[aria-current=date] td")).to_have_text(
             [
                 short_date(timezone.localdate()),
                 short_date(next_change + dt.timedelta(days=PAUSE_DAYS - 1)),
-                "Pause (now)",
+                "Current dose (now)",
                 "clonazepam 1.5 mg",
             ]
         )

@@ -133,6 +133,32 @@ def test_the_plan_in_force_is_the_newest_revision(client: Client, world: World) 
     assert "Plan revision 2" in section(html, "schedule-title")
 
 
+def test_the_patient_is_told_what_changed_and_why(client: Client, world: World) -> None:
+    plan_id = approved(world)
+    assert 'id="change-title"' not in page(client, world)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    pause = {"kind": "pause", "days": 14, "reason": "Poor sleep", "on": tomorrow.isoformat()}
+    assert ApiClient(world.avery).post(f"/plans/{plan_id}/revisions", pause).status_code == 201
+    html = section(page(client, world), "change-title")
+    assert (
+        "Your prescriber changed your plan: a pause of 14 days from "
+        f"{long_date(tomorrow)}: your dose stays the same for longer before it changes "
+        "again. Their reason: Poor sleep." in html
+    )
+    slower = {
+        "kind": "slow-interval",
+        "days": 28,
+        "reason": "Go gently.",
+        "on": tomorrow.isoformat(),
+    }
+    assert ApiClient(world.avery).post(f"/plans/{plan_id}/revisions", slower).status_code == 201
+    html = section(page(client, world), "change-title")
+    assert (
+        f"Your prescriber changed your plan: a slower pace from {long_date(tomorrow)}: at "
+        "least 28 days between changes. Their reason: Go gently." in html
+    )
+
+
 def test_a_patient_without_an_approved_plan_is_told_so(client: Client, world: World) -> None:
     drafted(world)
     html = page(client, world)

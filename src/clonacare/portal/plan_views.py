@@ -48,7 +48,7 @@ from clonacare.plans.calendar import (
     taper_of,
 )
 from clonacare.plans.charts import plan_chart_data_uri
-from clonacare.plans.models import Plan
+from clonacare.plans.models import Plan, PlanRevision
 from clonacare.portal.own import own_patient
 
 NO_PLAN = (
@@ -94,6 +94,26 @@ def _in_force(taper: TaperPlan, today: dt.date) -> Step | None:
 def _the_plan(request: HttpRequest, patient: Patient) -> Plan | None:
     """The patient's approved plan (the gate shows a patient nothing else)."""
     return plans_of(actor_from_request(request), patient).first()
+
+
+def _latest_change(plan: Plan) -> str | None:
+    """The newest revision of the plan in the patient's words, None when it has none."""
+    revision = plan.latest_revision()
+    if revision is None:
+        return None
+    on = f"{revision.effective_on.day} {revision.effective_on:%B %Y}"
+    what = {
+        PlanRevision.Kind.PAUSE: f"a pause of {revision.amount} days from {on}: your dose "
+        "stays the same for longer before it changes again",
+        PlanRevision.Kind.SLOW_INTERVAL: f"a slower pace from {on}: at least {revision.amount} "
+        "days between changes",
+        PlanRevision.Kind.SLOW_STEP: f"smaller changes from {on}",
+        PlanRevision.Kind.STEP_BACK: f"a step back to your previous dose from {on}",
+    }[PlanRevision.Kind(revision.kind)]
+    reason = revision.reason.strip()
+    if reason[-1:] not in (".", "!", "?"):
+        reason += "."
+    return f"Your prescriber changed your plan: {what}. Their reason: {reason}"
 
 
 def _plan_page(
@@ -142,6 +162,7 @@ def _plan_page(
             # The pages' chart (plans.charts): the core's sets rcParams while drawing.
             "chart": plan_chart_data_uri(plan.current_json()),
             "check_in": next_check_in(plan, today),
+            "change": _latest_change(plan),
             "schedule_text": schedule_text(),
         }
     status = 400 if error else 200
