@@ -26,6 +26,12 @@ def test_demo_staff_and_programs_have_addresses(django_capture_on_commit_callbac
         "dr.brook": "dr.brook@northgate.example",
         "nurse.kim": "nurse.kim@riverside.example",
     }
+    patients = User.objects.filter(membership__role="patient").order_by("username")
+    assert {u.username: u.email for u in patients} == {
+        "pat.alex": "pat.alex@riverside.example",
+        "pat.blair": "pat.blair@riverside.example",
+        "pat.casey": "pat.casey@northgate.example",
+    }
     assert dict(Program.objects.values_list("slug", "on_call_email")) == {
         "riverside": "on-call@riverside.example",
         "northgate": "on-call@northgate.example",

@@ -65,19 +65,23 @@ def test_loading_the_demo_twice_changes_nothing(demo: list[str]) -> None:
 
 def test_loading_the_demo_again_fills_addresses_an_older_demo_lacks(demo: list[str]) -> None:
     # A data directory from before alerts were emailed: no staff or on-call addresses.
-    User.objects.filter(username__in=["dr.avery", "nurse.kim", "admin"]).update(email="")
+    User.objects.filter(username__in=["dr.avery", "nurse.kim", "admin", "pat.alex"]).update(
+        email=""
+    )
     Program.objects.filter(slug="riverside").update(on_call_email="")
     User.objects.filter(username="dr.brook").update(email="brook@clinic.example")
     again = list(load_demo_data())
     assert again[1:] == [
         "Demo programs already exist; left as they are.",
-        "Filled 4 missing demo email addresses (demo data made before alerts were emailed), "
-        "so safety alerts reach the demo care teams and on-call addresses.",
+        "Filled 5 missing demo email addresses (demo data made before alerts and check-in "
+        "reminders were emailed), so safety alerts reach the demo care teams and on-call "
+        "addresses, and check-in reminders the demo patients.",
     ]
     emails = dict(User.objects.values_list("username", "email"))
     assert emails["dr.avery"] == "dr.avery@riverside.example"
     assert emails["nurse.kim"] == "nurse.kim@riverside.example"
     assert emails["admin"] == "admin@clonacare.example"
+    assert emails["pat.alex"] == "pat.alex@riverside.example"
     assert emails["dr.brook"] == "brook@clinic.example"  # an address that is set is kept
     assert Program.objects.get(slug="riverside").on_call_email == "on-call@riverside.example"
     assert Patient.objects.count() == 3

@@ -96,18 +96,20 @@ def load_demo_data() -> Iterator[str]:
         if filled:
             yield (
                 f"Filled {filled} missing demo email address{'es' if filled > 1 else ''} "
-                "(demo data made before alerts were emailed), so safety alerts reach the "
-                "demo care teams and on-call addresses."
+                "(demo data made before alerts and check-in reminders were emailed), so "
+                "safety alerts reach the demo care teams and on-call addresses, and "
+                "check-in reminders the demo patients."
             )
         return
     with transaction.atomic():
         _create()
     yield "Demo programs: Riverside Recovery and Northgate Clinic (two-factor off)."
     yield (
-        "Demo staff have email addresses such as dr.avery@riverside.example; the on-call "
+        "Demo staff and patients have email addresses such as dr.avery@riverside.example "
+        "and pat.alex@riverside.example; the on-call "
         "addresses are on-call@riverside.example and on-call@northgate.example. "
-        "With the console email backend, each safety alert mail is printed in the output "
-        "of the command that sent it (this one, then clonacare serve)."
+        "With the console email backend, each safety alert and check-in reminder mail is "
+        "printed in the output of the command that sent it (this one, then clonacare serve)."
     )
     yield (
         "Demo taper plans: pat.alex in the third week of an approved plan, with dose logs "
@@ -121,8 +123,9 @@ def load_demo_data() -> Iterator[str]:
 
 
 def _fill_missing_addresses() -> int:
-    """Give demo staff and demo programs that have no email address (a data directory
-    from before alerts were emailed) the addresses a fresh demo has; never overwrite one
+    """Give demo staff, demo patients and demo programs that have no email address (a
+    data directory from before alerts or reminders were emailed) the addresses a fresh
+    demo has; never overwrite one
     that is set. Returns how many were filled."""
     from clonacare.accounts.models import Membership, Program
 
@@ -132,7 +135,9 @@ def _fill_missing_addresses() -> int:
             filled += Program.objects.filter(slug=slug, on_call_email="").update(
                 on_call_email=address
             )
-        for username, *_, program in STAFF:
+        people = [(username, program) for username, *_, program in STAFF]
+        people += [(username, program) for username, _, _, _, program, *_ in PATIENTS]
+        for username, program in people:
             user = User.objects.filter(username=username, email="").first()
             if user is None:
                 continue
@@ -191,7 +196,11 @@ def _create() -> None:
     today = now.date()
     for username, first, last, born, program, team, (morning, night) in PATIENTS:
         user = User.objects.create_user(
-            username, password=DEMO_PASSWORD, first_name=first, last_name=last
+            username,
+            email=demo_email(username, program),  # check-in reminders, on the console
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
         )
         Membership.objects.create(user=user, role="patient", program=programs[program])
         patient = Patient.objects.create(
