@@ -13,6 +13,7 @@ from clonacare.monitoring.models import CheckIn, DoseLog, Proposal
 from clonacare.patients.models import Patient
 from clonacare.plans.models import Plan
 from clonacare.web.demo import DEMO_PASSWORD, load_demo_data
+from tests.api_client import ApiClient
 
 ACCOUNTS = {
     "dr.avery": "/clinic/",
@@ -121,3 +122,22 @@ def test_pat_blair_has_a_draft_awaiting_approval_and_a_proposal_awaiting_a_decis
     (proposal,) = Proposal.objects.filter(patient=blair)
     assert (proposal.kind, proposal.status) == ("pause", "open")
     assert proposal.why["rule"] == "severe"
+
+
+def test_pat_alex_has_two_cbt_modules_in_progress_with_a_sleep_diary(
+    demo: list[str],
+) -> None:
+    alex = Patient.objects.get(user__username="pat.alex")
+    lee = User.objects.get(username="counsel.lee")
+    modules = ApiClient(lee).get(f"/patients/{alex.pk}/modules").json()["items"]
+    assert sorted((m["module"], m["status"]) for m in modules) == [
+        ("sleep", "in-progress"),
+        ("thought-records", "in-progress"),
+    ]
+    entries = ApiClient(lee).get(f"/patients/{alex.pk}/exercises").json()["items"]
+    kinds = sorted(e["kind"] for e in entries)
+    assert kinds == ["sleep-diary"] * 7 + ["thought-record"]
+    assert (
+        "Demo CBT modules: pat.alex has two in progress (sleep, thought records) from "
+        "counsel.lee, with a week of sleep diary and a thought record." in demo
+    )

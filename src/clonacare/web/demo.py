@@ -117,6 +117,10 @@ def load_demo_data() -> Iterator[str]:
         "draft awaiting approval (see the worklist, /clinic/)."
     )
     yield (
+        "Demo CBT modules: pat.alex has two in progress (sleep, thought records) from "
+        "counsel.lee, with a week of sleep diary and a thought record."
+    )
+    yield (
         "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
         "admin.riverside, pat.alex, pat.blair, dr.brook, pat.casey, admin."
     )
@@ -297,6 +301,105 @@ def _create() -> None:
         if username in DEMO_PLANS:
             times = tuple(t for t, mg in (("morning", morning), ("night", night)) if mg != "0")
             _plan_and_monitoring(clinician_actor, patient_actor, patient, username, times, now)
+        if username == "pat.alex":
+            counsellor = users["counsel.lee"]
+            counsellor_actor = Actor(
+                counsellor.pk,
+                counsellor.username,
+                "counsellor",
+                programs[program].pk,
+                "127.0.0.1",
+                "clonacare demo",
+            )
+            _cbt_modules(counsellor_actor, patient_actor, patient, now)
+
+
+# pat.alex's CBT modules (issue 11): two in progress, assigned by counsel.lee 12 days ago,
+# with the first sections read, a week of sleep diary and one thought record, and a
+# comment from the counsellor. Our own demo values, not clinical figures.
+DEMO_MODULES = ("sleep", "thought-records")
+DEMO_SLEEP = (  # bed, lights out, minutes to fall asleep, wakings, minutes awake, up, rating
+    ("22:30", "23:00", 60, 3, 70, "06:10", "06:40", 2),
+    ("22:45", "23:00", 45, 2, 50, "06:20", "06:45", 2),
+    ("23:00", "23:15", 40, 2, 40, "06:30", "06:50", 3),
+    ("22:50", "23:00", 30, 1, 30, "06:30", "06:45", 3),
+    ("23:00", "23:10", 35, 2, 25, "06:40", "07:00", 3),
+    ("22:40", "23:00", 25, 1, 20, "06:30", "06:40", 4),
+    ("22:45", "23:00", 20, 1, 15, "06:30", "06:45", 4),
+)
+
+
+def _cbt_modules(counsellor: Any, patient_actor: Any, patient: Any, now: dt.datetime) -> None:
+    """Two modules in progress for pat.alex, through the therapy app's actions."""
+    from clonacare.therapy.actions import (
+        do_assign_module,
+        do_comment,
+        do_complete_section,
+        do_save_exercise,
+    )
+    from clonacare.therapy.content import module_by_slug
+
+    assigned = now - dt.timedelta(days=12)
+    assignments = {}
+    for slug in DEMO_MODULES:
+        assignment = do_assign_module(counsellor, patient, module=slug, now=assigned)
+        module = module_by_slug(slug)
+        if module is None:  # the shipped modules always have them; a test checks the demo
+            raise ValueError(f"the demo's module {slug!r} is not shipped")
+        for n, section in enumerate(module.section_ids[:2]):
+            when = assigned + dt.timedelta(days=1 + n)
+            assignment = do_complete_section(patient_actor, assignment, section=section, now=when)
+        assignments[slug] = assignment
+    entry = None
+    for back, night in zip(range(len(DEMO_SLEEP), 0, -1), DEMO_SLEEP, strict=True):
+        bed, lights, to_sleep, wakings, awake, woke, up, rating = night
+        morning = now - dt.timedelta(days=back - 1)
+        entry = do_save_exercise(
+            patient_actor,
+            patient,
+            assignment=assignments["sleep"],
+            kind="sleep-diary",
+            day=(morning - dt.timedelta(days=1)).date(),
+            fields={
+                "bed_time": bed,
+                "sleep_attempt_time": lights,
+                "minutes_to_fall_asleep": to_sleep,
+                "wakings": wakings,
+                "minutes_awake": awake,
+                "final_waking_time": woke,
+                "out_of_bed_time": up,
+                "sleep_quality": rating,
+                "nap_minutes": 0,
+                "notes": "",
+            },
+            now=morning.replace(hour=7, minute=30),
+        )
+    if entry is not None:
+        do_comment(
+            counsellor,
+            patient,
+            entry=entry,
+            text="Getting up at the same time every day is helping: keep it going.",
+            now=now - dt.timedelta(hours=3),
+        )
+    do_save_exercise(
+        patient_actor,
+        patient,
+        assignment=assignments["thought-records"],
+        kind="thought-record",
+        day=(now - dt.timedelta(days=4)).date(),
+        fields={
+            "situation": "Woke at 4 am the night after the dose went down.",
+            "automatic_thought": "The taper is failing and I will never sleep again.",
+            "emotion": "Panic",
+            "emotion_strength": 80,
+            "evidence_for": "Two bad nights in a row.",
+            "evidence_against": "Last week I slept better after three nights.",
+            "balanced_thought": "Sleep often dips after a change and then recovers.",
+            "emotion_after": 40,
+        },
+        now=now - dt.timedelta(days=4),
+    )
 
 
 # The demo's taper plans: pat.alex on an approved plan in its third week, with dose logs
