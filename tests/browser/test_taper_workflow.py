@@ -237,7 +237,7 @@ def accept_the_pause(prescriber: Visit) -> None:
     revisions = page.locator("section[aria-labelledby=revisions-title] li")
     expect(revisions).to_have_count(1)
     expect(revisions).to_contain_text(
-        f"from {short_date(timezone.localdate())}: {PAUSE_REASON}; by avery"
+        f"from {short_date(timezone.localdate())}. Reason: “{PAUSE_REASON}” By avery"
     )
     prescriber.check_accessibility()
     prescriber.screenshot("workflow-6-plan-revised")
