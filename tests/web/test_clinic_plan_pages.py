@@ -345,7 +345,10 @@ def test_a_prescriber_pauses_the_plan_in_force(world: World, client: Client) -> 
     assert (revision.number, revision.kind, revision.amount) == (2, "pause", "14")
     body = c.get(f"/clinic/plans/{plan.pk}/").content.decode()
     assert "The plan in force (revision 2)" in body
-    assert f"Pause, 14 days, from {effective.day} {effective:%b %Y}. Reason: “Poor sleep” By avery" in body
+    assert (
+        f"Pause, 14 days, from {effective.day} {effective:%b %Y}. Reason: “Poor sleep” By avery"
+        in body
+    )
 
 
 def test_a_revision_without_a_reason_is_refused(world: World, client: Client) -> None:

@@ -170,7 +170,10 @@ def test_accepting_revises_the_plan_and_opens_it(client: Client, world: World) -
     )
     plan_page = text(client.get(response["Location"]))
     assert "The plan in force (revision 2)" in plan_page
-    assert f"Pause, 7 days, from {timezone.localdate():%-d %b %Y}. Reason: “Symptoms jumped.” By" in plan_page
+    assert (
+        f"Pause, 7 days, from {timezone.localdate():%-d %b %Y}. Reason: “Symptoms jumped.” By"
+        in plan_page
+    )
     decided = text(client.get(url(proposal)))
     assert "Accept and revise the plan" not in decided
     assert "Accepted" in decided
