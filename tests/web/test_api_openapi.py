@@ -19,7 +19,8 @@ ENDPOINTS = {
     "/api/v1/patients/{patient_id}": {"get", "patch"},
     "/api/v1/patients/{patient_id}/benzodiazepine-changes": {"post"},
     "/api/v1/patients/{patient_id}/dose-changes/{change_id}/cosign": {"post"},
-    "/api/v1/patients/{patient_id}/medications": {"post"},
+    "/api/v1/patients/{patient_id}/medications": {"get", "post"},
+    "/api/v1/co-medications": {"get"},
     "/api/v1/patients/{patient_id}/medications/{medication_id}/end": {"post"},
     "/api/v1/patients/{patient_id}/conditions": {"post"},
     "/api/v1/patients/{patient_id}/care-team": {"post"},
@@ -55,6 +56,7 @@ ENDPOINTS = {
     "/api/v1/patients/{patient_id}/modules/{assignment_id}/sections": {"post"},
     "/api/v1/patients/{patient_id}/modules/{assignment_id}/comments": {"post"},
     "/api/v1/patients/{patient_id}/exercises/{entry_id}/comments": {"post"},
+    "/api/v1/patients/{patient_id}/safety-plan": {"get", "put"},
 }
 
 

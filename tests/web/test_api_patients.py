@@ -287,7 +287,9 @@ class TestQueries:
             drug="diazepam", night_mg=Decimal(5), since=dt.date(2020, 1, 1)
         )
         client = ApiClient(world.avery)
-        with django_assert_max_num_queries(12):  # 12th: the dose changes (and their orders)
+        # 12th: the dose changes (and their orders); 13th: the latest level-of-care
+        # assessment, for the medications' alcohol flags.
+        with django_assert_max_num_queries(13):
             body = client.get(f"/patients/{world.alex.pk}").json()
         assert len(body["care_team"]) == 13
 

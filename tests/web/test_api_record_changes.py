@@ -318,7 +318,11 @@ class TestMedicationsAndConditions:
 
     def test_a_nameless_medication_is_refused(self, world: World) -> None:
         response = Api(world.kim).post(f"/patients/{world.alex.pk}/medications", {"name": ""})
-        assert answer(response) == (400, {"detail": "Enter the medication's name."})
+        # Issue 11: a known drug may stand in for the name, so the message names both.
+        assert answer(response) == (
+            400,
+            {"detail": "Choose the drug from the list, or enter the name of the medication."},
+        )
         assert not Medication.objects.exists()
 
     def test_it_adds_a_condition(self, world: World) -> None:

@@ -350,7 +350,7 @@ class TestMedications:
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"name": ""}, "This field is required."),
+            ({"name": ""}, "Choose the drug from the list, or enter the name of the medication."),
             ({"started_on": TOMORROW.isoformat()}, "The start date cannot be in the future."),
             ({"started_on": "1970-01-01"}, "The start date cannot be before the date of birth."),
             ({"reason": "x" * 121}, "Ensure this value has at most 120 characters (it has 121)."),

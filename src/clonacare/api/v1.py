@@ -26,6 +26,7 @@ from clonacare.api.endpoints import (
     plans,
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
+    safety_plan,
     staff,
     therapy,
     worklist,
@@ -82,3 +83,4 @@ api.add_router("", monitoring.router)
 api.add_router("", plans.router)
 api.add_router("", worklist.router)
 api.add_router("", therapy.router)
+api.add_router("", safety_plan.router)

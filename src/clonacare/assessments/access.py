@@ -92,6 +92,19 @@ def level_of_care_visible_to(
     return assessments
 
 
+def alcohol_use_disorder_recorded(actor: Actor, patient: Patient) -> bool:
+    """Whether the latest level-of-care assessment of ``patient`` that ``actor`` may see
+    records alcohol use disorder (the medication list's alcohol flags); False when it
+    does not, or when there is none the actor may see (a patient sees none)."""
+    latest = (
+        level_of_care_visible_to(actor, Patient.objects.filter(pk=patient.pk))
+        .order_by("-assessed_at", "-id")
+        .values_list("record", flat=True)
+        .first()
+    )
+    return isinstance(latest, dict) and latest.get("alcohol_use_disorder") is True
+
+
 def alerts_visible_to(actor: Actor, patients: QuerySet[Patient]) -> QuerySet[SafetyAlert]:
     """The safety alerts of ``patients`` that ``actor`` may see: every one for staff;
     for a patient, those raised by their own self-report answers (stored with the

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
-from clonacare.core.drugs import known_drugs, plain_mg
+from clonacare.core.drugs import co_medications, known_drugs, plain_mg
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.rules import load_rules
 from clonacare.patients.actions import (
@@ -312,14 +312,36 @@ def dose_change_initial(patient: Patient, today: dt.date) -> dict[str, Any]:
     return initial
 
 
+def co_medication_choices() -> list[tuple[str, Any]]:
+    """The known drugs grouped by class (the co-medications data file), after a first
+    choice for a medication written as free text."""
+    return [
+        ("", "Not in the list: write its name below"),
+        *[(c.name, [(d, d) for d in c.drugs]) for c in co_medications().classes],
+    ]
+
+
 class MedicationForm(RecordForm):
-    name = forms.CharField(label="Medication", max_length=120)
+    drug = forms.ChoiceField(
+        label="Drug",
+        required=False,
+        choices=co_medication_choices,
+        help_text="Drugs whose combinations with a benzodiazepine are flagged, by class.",
+    )
+    name = forms.CharField(
+        label="Medication",
+        required=False,
+        max_length=120,
+        help_text="Needed when the drug is not in the list; with a drug, the drug's name "
+        "unless you write another (a brand, a form).",
+    )
     dose = forms.CharField(required=False, max_length=120, help_text="As prescribed, e.g. 50 mg.")
     reason = forms.CharField(required=False, max_length=120)
     started_on = forms.DateField(label="Started on (if known)", required=False, widget=DATE)
     refusal_fields = (
         ("date", "started_on"),
         ("missing", "name"),
+        ("unknown-co-medication", "drug"),
     )
 
     def entry(self) -> MedicationEntry:

@@ -259,8 +259,10 @@ def add_medication(request: HttpRequest, patient_id: int) -> HttpResponse:
         form,
         patient=patient,
         heading="Add a medication",
-        intro="Another medication the patient takes (not a benzodiazepine: record those "
-        "as a dose change).",
+        intro="Another medication the patient takes. Choose its drug from the list when "
+        "it is there, so that its combinations with the benzodiazepine and the other "
+        "medications are flagged. The benzodiazepine being tapered is recorded as a dose "
+        "change instead.",
         submit="Add medication",
     )
 

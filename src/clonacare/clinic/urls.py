@@ -9,6 +9,7 @@ from clonacare.clinic import (
     plan_views,
     proposal_views,
     record_views,
+    safety_plan_views,
     therapy_views,
     views,
     worklist_views,
@@ -77,6 +78,11 @@ urlpatterns = [
         name="patient-monitoring",
     ),
     path("patients/<id:patient_id>/modules/", therapy_views.patient_modules, name="modules"),
+    path(
+        "patients/<id:patient_id>/safety-plan/",
+        safety_plan_views.patient_safety_plan,
+        name="safety-plan",
+    ),
     path("patients/<id:patient_id>/plans/", plan_views.patient_plans, name="plans"),
     path("patients/<id:patient_id>/plans/new/", plan_views.draft_plan, name="plan-new"),
     path(

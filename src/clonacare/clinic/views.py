@@ -16,7 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import staff_required
 from clonacare.accounts.models import Role
-from clonacare.assessments.access import AlertNotFound, access_alert_by_id
+from clonacare.assessments.access import (
+    AlertNotFound,
+    access_alert_by_id,
+    alcohol_use_disorder_recorded,
+)
 from clonacare.assessments.actions import (
     IncompleteResponse,
     do_acknowledge_alert,
@@ -73,6 +77,7 @@ from clonacare.patients.actions import (
     do_revoke_consent,
 )
 from clonacare.patients.audit_access import AuditLogNotFound, may_read_audit_log, search_audit_log
+from clonacare.patients.medications import medication_list
 from clonacare.patients.models import Consent, Patient, label_maximum_exceeded
 from clonacare.patients.orders import orders_no_one_can_cosign
 from clonacare.patients.part2 import part2
@@ -144,7 +149,11 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "patient": found,
         "benzo_uses": uses,
-        "medications": found.medications.all(),
+        "medications": medication_list(
+            found,
+            alcohol_use_disorder=alcohol_use_disorder_recorded(actor, found),
+            today=timezone.localdate(),
+        ),
         "conditions": found.conditions.all(),
         "care_team": found.care_team.select_related("user__membership"),
         "consents": found.consents.all(),

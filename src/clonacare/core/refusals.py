@@ -109,6 +109,9 @@ REGISTRY: dict[str, Code] = {
     "unknown-alert": Code(Kind.INVALID, "an alert code that is not in the catalogue"),
     "unknown-condition": Code(Kind.INVALID, "a condition the instrument does not declare"),
     "unknown-drug": Code(Kind.INVALID, "a drug that is not in the equivalence table"),
+    "unknown-co-medication": Code(
+        Kind.INVALID, "a medication's drug that is not in the co-medications data file"
+    ),
     "unknown-equivalence-table": Code(Kind.INVALID, "an equivalence table that does not exist"),
     "unknown-instrument": Code(Kind.INVALID, "an instrument that is not shipped (or not loaded)"),
     "unknown-item": Code(Kind.INVALID, "an answer to an item the instrument does not have"),
@@ -194,6 +197,23 @@ REGISTRY: dict[str, Code] = {
     ),
     "exercise-entry-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such exercise entry, or not one the caller may see"
+    ),
+    "safety-plan-section": Code(
+        Kind.INVALID,
+        "a safety plan section that does not exist, is not a list or has too many entries",
+    ),
+    "safety-plan-entry": Code(
+        Kind.INVALID, "a safety plan entry that is too long, malformed, or a person without a name"
+    ),
+    "safety-plan-empty": Code(Kind.INVALID, "a safety plan with no entry in any section"),
+    "safety-plan-not-started": Code(
+        Kind.CONFLICT, "the patient adds to a safety plan only once one is written with a clinician"
+    ),
+    "safety-plan-changed": Code(
+        Kind.CONFLICT, "the safety plan was saved again after the writer opened it"
+    ),
+    "safety-plan-version-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such version of the patient's safety plan"
     ),
     "already-active": Code(Kind.CONFLICT, "the account is active already"),
     "already-inactive": Code(Kind.CONFLICT, "the account is deactivated already"),

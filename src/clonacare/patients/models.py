@@ -181,10 +181,20 @@ class DoseChange(models.Model):
 
 
 class Medication(models.Model):
-    """Another medication the patient takes. Ending one keeps it, with the date it ended."""
+    """Another medication the patient takes. Ending one keeps it, with the date it ended.
+
+    ``drug`` is a known drug of the co-medications data file (core/drugs, the drugs
+    whose combinations with a benzodiazepine are flagged), or empty for a medication
+    recorded by its name alone (free text, never flagged).
+    """
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
     name = models.CharField(max_length=120)
+    drug = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A drug id of the co-medications data file; empty for free text.",
+    )
     dose = models.CharField(max_length=120, blank=True)
     reason = models.CharField(max_length=120, blank=True)
     started_on = models.DateField(null=True, blank=True)

@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.urls import path
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
-from clonacare.portal import monitoring_views, plan_views, therapy_views, views
+from clonacare.portal import (
+    monitoring_views,
+    plan_views,
+    safety_plan_views,
+    therapy_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -23,4 +29,7 @@ urlpatterns = [
     path("check-ins/", monitoring_views.my_check_ins, name="check-ins"),
     path("modules/", therapy_views.my_modules, name="modules"),
     path("modules/<slug:slug>/", therapy_views.my_module, name="module"),
+    path("safety-plan/", safety_plan_views.my_safety_plan, name="safety-plan"),
+    path("safety-plan/edit/", safety_plan_views.add_to_safety_plan, name="safety-plan-edit"),
+    path("safety-plan/print/", safety_plan_views.print_safety_plan, name="safety-plan-print"),
 ]

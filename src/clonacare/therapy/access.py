@@ -12,10 +12,15 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
-from clonacare.audit.log import Actor
+from clonacare.audit.log import Actor, record, record_denied
 from clonacare.patients.access import RecordNotFound, access_record_by_id
 from clonacare.patients.models import Patient
-from clonacare.therapy.models import CounsellorComment, ExerciseEntry, ModuleAssignment
+from clonacare.therapy.models import (
+    CounsellorComment,
+    ExerciseEntry,
+    ModuleAssignment,
+    SafetyPlanVersion,
+)
 
 # Who assigns a module: the counsellor or prescriber who plans the psychosocial part of
 # the taper. Nurses comment and enter on the patient's word, but do not assign.
@@ -129,3 +134,65 @@ def may_comment(actor: Actor, patient: Patient) -> bool:
     """Comments on assignments and entries: a prescriber, nurse or counsellor on the
     patient's care team. Not admins, not patients."""
     return _on_care_team(actor, patient, CARE_TEAM_ROLES)
+
+
+# The safety plan (docs/safety-plan.md): read by whoever may see the record; written with
+# the patient by a prescriber, nurse or counsellor on the care team, and added to by the
+# patient. One condition per line, each covered by tests/web/test_safety_plan_api.py.
+
+
+# The largest version number the databases store (a 32-bit integer column); a larger
+# one typed into an address is simply not there.
+MAX_VERSION_NUMBER = 2**31 - 1
+
+
+class SafetyPlanVersionNotFound(RecordNotFound):
+    """No version with that number of this patient's safety plan (missing and another
+    patient's alike)."""
+
+    refusal_code = "safety-plan-version-not-found"
+    refusal_message = "Safety plan version not found."
+
+
+def safety_plan_versions(patient: Patient) -> QuerySet[SafetyPlanVersion]:
+    """Every version of ``patient``'s safety plan (already read through its gate),
+    newest first, with who saved each."""
+    return SafetyPlanVersion.objects.filter(patient=patient).select_related("saved_by")
+
+
+def safety_plan_of(patient: Patient) -> SafetyPlanVersion | None:
+    """The plan in force: the newest version; None for a patient without a plan."""
+    return safety_plan_versions(patient).first()
+
+
+def access_safety_plan_version(
+    actor: Actor, patient: Patient, number: int, *, purpose: str
+) -> SafetyPlanVersion:
+    """Version ``number`` of ``patient``'s plan (whom ``actor`` may already see); records
+    the read as ``purpose``. A number the plan does not have raises
+    SafetyPlanVersionNotFound (audited as ``<purpose>.denied``, filed with the patient)."""
+    in_range = 0 < number <= MAX_VERSION_NUMBER
+    found = safety_plan_versions(patient).filter(number=number).first() if in_range else None
+    if found is None:
+        record_denied(
+            actor,
+            purpose,
+            object_type="SafetyPlanVersion",
+            object_id=number,
+            id_name="number",
+            owner_patient_id=patient.pk,
+        )
+        raise SafetyPlanVersionNotFound(number)
+    record(actor, purpose, patient=patient, target=found, detail={"number": number})
+    return found
+
+
+def may_write_safety_plan_with(actor: Actor, patient: Patient) -> bool:
+    """Writes or updates the plan with the patient: a prescriber, nurse or counsellor on
+    their care team. Not admins."""
+    return _on_care_team(actor, patient, CARE_TEAM_ROLES)
+
+
+def may_add_to_safety_plan(actor: Actor, patient: Patient) -> bool:
+    """Adds to the plan on their own (marked theirs): the patient."""
+    return is_the_patient(actor, patient)

@@ -22,9 +22,11 @@ from clonacare.therapy.access import (
     AssignmentNotFound,
     ExerciseEntryNotFound,
     is_the_patient,
+    may_add_to_safety_plan,
     may_assign_module,
     may_comment,
     may_work_on,
+    may_write_safety_plan_with,
 )
 from clonacare.therapy.content import Module, load_modules, module_by_slug
 from clonacare.therapy.exercises import check_fields, exercise
@@ -33,7 +35,9 @@ from clonacare.therapy.models import (
     CounsellorComment,
     ExerciseEntry,
     ModuleAssignment,
+    SafetyPlanVersion,
 )
+from clonacare.therapy.safety_plan import changed_sections, check_content
 
 ASSIGN_NOT_ALLOWED = "Only a counsellor or prescriber on the patient's care team assigns a module."
 WORK_NOT_ALLOWED = (
@@ -277,3 +281,80 @@ def do_comment(
         )
         record(actor, "therapy-comment.add", patient=patient, target=comment, detail=on)
     return comment
+
+
+SAFETY_PLAN_NOT_ALLOWED = (
+    "Only the patient, or a prescriber, nurse or counsellor on their care team, writes "
+    "the safety plan."
+)
+SAFETY_PLAN_NOT_STARTED = (
+    "The safety plan is first written with someone on the care team; after that the "
+    "patient can add to it."
+)
+
+
+def do_save_safety_plan(
+    actor: Actor,
+    patient: Patient,
+    *,
+    content: Mapping[str, object],
+    based_on: int | None = None,
+    now: dt.datetime,
+) -> SafetyPlanVersion:
+    """Save ``content`` as the next version of ``patient``'s safety plan; earlier
+    versions are kept as they were. A prescriber, nurse or counsellor on the care team
+    writes it with the patient (the first version is always theirs); the patient adds to
+    it on their own (``by_patient``), for the care team to go through with them. A
+    clinician's save of unchanged content is kept: it records that they went through
+    the plan with the patient. ``based_on``: the version the writer had open (None: do
+    not check).
+
+    Refused (nothing written): anyone else who may see the record, such as the program
+    admin (``not-allowed``); the patient before a first version exists
+    (``safety-plan-not-started``, a conflict); content the checks refuse
+    (``safety-plan-section``, ``safety-plan-entry``, ``safety-plan-empty``); a patient's
+    save that changes nothing (``no-change``); ``based_on`` not the newest version
+    (``safety-plan-changed``, a conflict: someone saved in between). Audited as
+    ``safety-plan.save`` with the version, who wrote it and which sections changed,
+    never what was written.
+    """
+    by_patient = may_add_to_safety_plan(actor, patient)
+    if not by_patient and not may_write_safety_plan_with(actor, patient):
+        raise ClinicalError("not-allowed", SAFETY_PLAN_NOT_ALLOWED)
+    checked = check_content(content)
+    with transaction.atomic():
+        # Two saves at once: the second waits, then numbers after the first.
+        Patient.objects.select_for_update().filter(pk=patient.pk).exists()
+        latest = SafetyPlanVersion.objects.filter(patient=patient).order_by("-number").first()
+        if latest is None and by_patient:
+            raise ClinicalError("safety-plan-not-started", SAFETY_PLAN_NOT_STARTED)
+        if based_on is not None and based_on != (latest.number if latest else 0):
+            raise ClinicalError(
+                "safety-plan-changed",
+                f"The safety plan was saved again (version {latest.number if latest else 0}) "
+                "after this one was opened; open it again to see that version first.",
+            )
+        changed = changed_sections(latest.content if latest else None, checked)
+        if by_patient and not changed:
+            raise ClinicalError("no-change", "Nothing was changed in the safety plan.")
+        version = SafetyPlanVersion.objects.create(
+            patient=patient,
+            number=(latest.number if latest else 0) + 1,
+            content=checked,
+            saved_by_id=_user_id(actor),
+            role=actor.role,
+            by_patient=by_patient,
+            saved_at=now,
+        )
+        record(
+            actor,
+            "safety-plan.save",
+            patient=patient,
+            target=version,
+            detail={
+                "version": version.number,
+                "by_patient": by_patient,
+                "sections_changed": changed,
+            },
+        )
+    return version

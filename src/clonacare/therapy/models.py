@@ -120,3 +120,35 @@ class CounsellorComment(models.Model):
 
     def __str__(self) -> str:
         return f"comment by {self.author_id} on {self.patient}"
+
+
+class SafetyPlanVersion(models.Model):
+    """One saved version of a patient's personal safety plan (``therapy.safety_plan``
+    names its sections). A save never changes an earlier version: each is a new row, the
+    newest being the plan in force, the rest its history. ``by_patient``: added by the
+    patient in the portal (for the care team to go through with them); otherwise
+    written with a prescriber, nurse or counsellor on the care team (``saved_by``).
+    ``role``: the saver's role when they saved it."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="safety_plan_versions"
+    )
+    number = models.PositiveIntegerField(help_text="1 for the first version, then 2, 3...")
+    content = models.JSONField(help_text="Section id to its list of entries.")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=20)
+    by_patient = models.BooleanField(help_text="Added by the patient on their own.")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-number"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["patient", "number"], name="safety_plan_version_number_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"safety plan version {self.number} of {self.patient}"

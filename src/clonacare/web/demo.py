@@ -301,6 +301,24 @@ def _create() -> None:
         if username in DEMO_PLANS:
             times = tuple(t for t, mg in (("morning", morning), ("night", night)) if mg != "0")
             _plan_and_monitoring(clinician_actor, patient_actor, patient, username, times, now)
+        if username == "pat.blair":
+            # Issue 11: an opioid for pain, started after the level-of-care assessment,
+            # recorded as a known drug so the record and the API show its flag with the
+            # benzodiazepine (docs/records.md, "Medications and interaction flags").
+            from clonacare.patients.actions import MedicationEntry, do_add_medication
+
+            do_add_medication(
+                clinician_actor,
+                patient,
+                MedicationEntry(
+                    "Oxycodone",
+                    dose="5 mg twice daily",
+                    reason="lower back pain",
+                    started_on=today - dt.timedelta(days=30),
+                    drug="oxycodone",
+                ),
+                now=now,
+            )
         if username == "pat.alex":
             counsellor = users["counsel.lee"]
             counsellor_actor = Actor(
@@ -312,6 +330,40 @@ def _create() -> None:
                 "clonacare demo",
             )
             _cbt_modules(counsellor_actor, patient_actor, patient, now)
+            # pat.alex's safety plan (issue 11), written with counsel.lee at a session
+            # ten days ago, through the therapy app's action (docs/safety-plan.md).
+            from clonacare.therapy.actions import do_save_safety_plan
+
+            do_save_safety_plan(
+                counsellor_actor,
+                patient,
+                content={
+                    "warning-signs": [
+                        "Awake after 3 am with my heart racing",
+                        "Thinking everyone would be better off without me",
+                        "Staying in and not answering messages",
+                    ],
+                    "coping-on-my-own": [
+                        "Slow breathing from the anxiety module, ten rounds",
+                        "A walk round the block, whatever the weather",
+                        "A playlist of songs from college",
+                    ],
+                    "distraction": ["The climbing gym on Elm Street", "Coffee with Sam"],
+                    "people-to-ask": [
+                        {"name": "My brother Chris", "reach": "Text or call, any hour"},
+                        {"name": "Sam (neighbour)", "reach": "Flat 4, or by text"},
+                    ],
+                    "professionals": [
+                        {"name": "Robin Lee, counsellor", "reach": "Riverside desk, weekdays"},
+                        {"name": "Dr. Avery, prescriber", "reach": "Riverside desk, weekdays"},
+                    ],
+                    "safer-surroundings": [
+                        "Chris keeps the tablets beyond this week's and brings them on Sundays"
+                    ],
+                    "reasons-for-living": ["My niece's birthday in spring"],
+                },
+                now=now - dt.timedelta(days=10),
+            )
 
 
 # pat.alex's CBT modules (issue 11): two in progress, assigned by counsel.lee 12 days ago,

@@ -15,12 +15,14 @@ from ninja import Field, Query, Router, Schema
 from clonacare.accounts.models import Role
 from clonacare.api.schemas import READ_ERRORS, PageQuery, ProgramOut, page_of
 from clonacare.api.security import caller
-from clonacare.assessments.access import alerts_visible_to
+from clonacare.assessments.access import alcohol_use_disorder_recorded, alerts_visible_to
 from clonacare.assessments.actions import instruments_for
 from clonacare.assessments.caseload import CaseloadRow, caseload
 from clonacare.assessments.schedule import Interval, instrument_intervals, level_of_care_interval
 from clonacare.audit.log import Actor
+from clonacare.core.drugs import Flag
 from clonacare.patients.access import access_patient_by_id, list_patients
+from clonacare.patients.medications import MedicationList, medication_list
 from clonacare.patients.models import (
     DOSE_TIMES,
     BenzodiazepineUse,
@@ -195,13 +197,89 @@ class DoseChangeOut(Schema):
         return float(change.ceiling_cut_pct) if change.ceiling_cut_pct is not None else None
 
 
+class FlagOut(Schema):
+    """An interaction flag: what is taken together, why it matters, and its source.
+    It informs; it never recommends starting, stopping or changing a drug."""
+
+    code: str = Field(..., description="Stable: e.g. opioid-with-benzodiazepine.")
+    message: str
+    source: str
+    with_: list[str] = Field(
+        ...,
+        alias="with",
+        description="What it is combined with: drug ids of other medications, the "
+        "benzodiazepine(s) taken today, or alcohol.",
+    )
+
+
+def flag_dict(flag: Flag) -> dict[str, Any]:
+    return flag.as_dict()
+
+
 class MedicationOut(Schema):
     id: int
     name: str
+    drug: str | None = Field(
+        ..., description="A known drug id (GET /co-medications); null for free text."
+    )
+    drug_class: str | None = Field(
+        ..., alias="class", description="The drug's class id (e.g. opioids); null for free text."
+    )
+    class_name: str | None = Field(..., description="The class as the record names it.")
     dose: str
     reason: str
     started_on: dt.date | None
     ended_on: dt.date | None = Field(..., description="Set once the patient stopped it.")
+    flags: list[FlagOut] = Field(
+        ...,
+        description="Interaction flags of a medication taken now (empty once ended, and "
+        "for free text).",
+    )
+
+
+class MedicationListOut(Schema):
+    items: list[MedicationOut]
+    flags: list[FlagOut] = Field(
+        ...,
+        description="Flags that concern no single medication: alcohol use disorder (from "
+        "the latest level-of-care assessment, for staff) with the benzodiazepine.",
+    )
+
+
+def medications_out(listed: MedicationList) -> dict[str, Any]:
+    """The medication list as the API answers it (the record's ``medications`` are
+    its ``items``)."""
+    return {
+        "items": [
+            {
+                "id": item.medication.pk,
+                "name": item.medication.name,
+                "drug": item.medication.drug or None,
+                "class": item.drug_class.id if item.drug_class is not None else None,
+                "class_name": item.drug_class.name if item.drug_class is not None else None,
+                "dose": item.medication.dose,
+                "reason": item.medication.reason,
+                "started_on": item.medication.started_on,
+                "ended_on": item.medication.ended_on,
+                "flags": [flag_dict(f) for f in item.flags],
+            }
+            for item in listed.items
+        ],
+        "flags": [flag_dict(f) for f in listed.flags],
+    }
+
+
+def with_medications(actor: Actor, patient: Patient) -> Patient:
+    """``patient`` with its medication list and flags as ``actor`` may see them (the
+    alcohol flags need a level-of-care assessment the actor may see)."""
+    patient.medication_list = medications_out(  # type: ignore[attr-defined]
+        medication_list(
+            patient,
+            alcohol_use_disorder=alcohol_use_disorder_recorded(actor, patient),
+            today=timezone.localdate(),
+        )
+    )
+    return patient
 
 
 class ConditionOut(Schema):
@@ -304,6 +382,11 @@ class PatientRecordOut(Schema):
     @staticmethod
     def resolve_dose_changes(patient: Patient) -> list[DoseChange]:
         return list(patient.dose_changes.all())
+
+    @staticmethod
+    def resolve_medications(patient: Patient) -> list[dict[str, Any]]:
+        listed: dict[str, Any] = patient.medication_list  # type: ignore[attr-defined]
+        return list(listed["items"])
 
 
 RECORD_PARTS = (
@@ -428,8 +511,27 @@ def patients(request: HttpRequest, filters: Query[PatientQuery]) -> dict[str, ob
     "/patients/{int:patient_id}",
     response={200: PatientRecordOut, **READ_ERRORS},
     summary="A patient's record",
+    by_alias=True,
 )
 def patient(request: HttpRequest, patient_id: int) -> Patient:
-    record = access_patient_by_id(caller(request).actor, patient_id, purpose="patient.view")
+    actor = caller(request).actor
+    record = access_patient_by_id(actor, patient_id, purpose="patient.view")
     prefetch_related_objects([record], *RECORD_PARTS)
-    return record
+    return with_medications(actor, record)
+
+
+@router.get(
+    "/patients/{int:patient_id}/medications",
+    response={200: MedicationListOut, **READ_ERRORS},
+    summary="A patient's other medications, with interaction flags",
+    by_alias=True,
+)
+def medications(request: HttpRequest, patient_id: int) -> dict[str, Any]:
+    """Whoever may see the patient (404 otherwise). Each medication with its drug, class
+    and flags; the alcohol flags only for staff (a patient does not see the
+    level-of-care assessment they come from)."""
+    actor = caller(request).actor
+    record = access_patient_by_id(actor, patient_id, purpose="medications.list")
+    prefetch_related_objects([record], "medications", "benzo_uses")
+    listed: dict[str, Any] = with_medications(actor, record).medication_list  # type: ignore[attr-defined]
+    return listed

@@ -17,10 +17,16 @@ from django.utils import timezone
 from ninja import Body, Field, Schema, Status
 from pydantic import ConfigDict
 
-from clonacare.api.endpoints.patients import RECORD_PARTS, PatientRecordOut, router
-from clonacare.api.schemas import WRITE_ERRORS, ErrorOut
+from clonacare.api.endpoints.patients import (
+    RECORD_PARTS,
+    PatientRecordOut,
+    router,
+    with_medications,
+)
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from clonacare.api.security import caller
-from clonacare.core.drugs import known_drugs
+from clonacare.audit.log import Actor
+from clonacare.core.drugs import co_medications, known_drugs
 from clonacare.core.taper.rules import load_rules
 from clonacare.patients.access import access_patient_by_id
 from clonacare.patients.actions import (
@@ -156,7 +162,17 @@ class EmptyIn(StrictIn):
 
 
 class MedicationIn(StrictIn):
-    name: str
+    name: str = Field(
+        "",
+        description="As written; may be left out with a drug (then the drug's name). A "
+        "name that is exactly a known drug's is recorded as that drug.",
+    )
+    drug: str = Field(
+        "",
+        description="A known drug id (GET /co-medications), whose combinations with the "
+        "benzodiazepine and the other medications are flagged; left out for free text. "
+        "An unknown id is refused (400, unknown-co-medication).",
+    )
     dose: str = ""
     reason: str = ""
     started_on: dt.date | None = None
@@ -175,16 +191,17 @@ class CareTeamMemberIn(StrictIn):
     user_id: int
 
 
-def _record(patient_id: int) -> Patient:
+def _record(actor: Actor, patient_id: int) -> Patient:
     patient = Patient.objects.get(pk=patient_id)
     prefetch_related_objects([patient], *RECORD_PARTS)
-    return patient
+    return with_medications(actor, patient)
 
 
 @router.post(
     "/patients",
     response={201: PatientRecordOut, **WRITE_ERRORS},
     summary="Register a patient",
+    by_alias=True,
 )
 def register(request: HttpRequest, payload: RegistrationIn) -> Status[Patient]:
     """Program admins and prescribers, in their own program (403 for anyone else). A
@@ -207,26 +224,29 @@ def register(request: HttpRequest, payload: RegistrationIn) -> Status[Patient]:
             else None
         ),
     )
-    patient = do_register_patient(caller(request).actor, registration, now=timezone.now())
-    return Status(201, _record(patient.pk))
+    actor = caller(request).actor
+    patient = do_register_patient(actor, registration, now=timezone.now())
+    return Status(201, _record(actor, patient.pk))
 
 
 @router.patch(
     "/patients/{int:patient_id}",
     response={200: PatientRecordOut, **WRITE_ERRORS},
     summary="Change a patient's status",
+    by_alias=True,
 )
 def change_status(request: HttpRequest, patient_id: int, payload: StatusIn) -> Patient:
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
     do_change_status(actor, patient, payload.status, now=timezone.now())
-    return _record(patient.pk)
+    return _record(actor, patient.pk)
 
 
 @router.post(
     "/patients/{int:patient_id}/benzodiazepine-changes",
     response={201: PatientRecordOut, **WRITE_ERRORS},
     summary="Record a benzodiazepine dose change",
+    by_alias=True,
 )
 def change_benzodiazepine(
     request: HttpRequest, patient_id: int, payload: BenzodiazepineChangeIn
@@ -239,13 +259,14 @@ def change_benzodiazepine(
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
     do_change_benzodiazepine(actor, patient, payload.change(), now=timezone.now())
-    return Status(201, _record(patient.pk))
+    return Status(201, _record(actor, patient.pk))
 
 
 @router.post(
     "/patients/{int:patient_id}/dose-changes/{int:change_id}/cosign",
     response={200: PatientRecordOut, **CHANGE_ERRORS},
     summary="Co-sign a verbal or telephone dose order",
+    by_alias=True,
 )
 def cosign_dose_change(
     request: HttpRequest, patient_id: int, change_id: int, payload: Body[EmptyIn | None] = None
@@ -256,26 +277,30 @@ def cosign_dose_change(
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
     do_cosign_dose_change(actor, patient, change_id, now=timezone.now())
-    return _record(patient.pk)
+    return _record(actor, patient.pk)
 
 
 @router.post(
     "/patients/{int:patient_id}/medications",
     response={201: PatientRecordOut, **WRITE_ERRORS},
     summary="Add another medication",
+    by_alias=True,
 )
 def add_medication(request: HttpRequest, patient_id: int, payload: MedicationIn) -> Status[Patient]:
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
-    entry = MedicationEntry(payload.name, payload.dose, payload.reason, payload.started_on)
+    entry = MedicationEntry(
+        payload.name, payload.dose, payload.reason, payload.started_on, drug=payload.drug
+    )
     do_add_medication(actor, patient, entry, now=timezone.now())
-    return Status(201, _record(patient.pk))
+    return Status(201, _record(actor, patient.pk))
 
 
 @router.post(
     "/patients/{int:patient_id}/medications/{int:medication_id}/end",
     response={200: PatientRecordOut, **CHANGE_ERRORS},
     summary="Record that a medication was stopped",
+    by_alias=True,
 )
 def end_medication(
     request: HttpRequest, patient_id: int, medication_id: int, payload: EndMedicationIn
@@ -283,25 +308,27 @@ def end_medication(
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
     do_end_medication(actor, patient, medication_id, payload.ended_on, now=timezone.now())
-    return _record(patient.pk)
+    return _record(actor, patient.pk)
 
 
 @router.post(
     "/patients/{int:patient_id}/conditions",
     response={201: PatientRecordOut, **WRITE_ERRORS},
     summary="Add a condition",
+    by_alias=True,
 )
 def add_condition(request: HttpRequest, patient_id: int, payload: ConditionIn) -> Status[Patient]:
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
     do_add_condition(actor, patient, payload.name, payload.noted_on, now=timezone.now())
-    return Status(201, _record(patient.pk))
+    return Status(201, _record(actor, patient.pk))
 
 
 @router.post(
     "/patients/{int:patient_id}/care-team",
     response={201: PatientRecordOut, **CHANGE_ERRORS},
     summary="Put a clinician on the care team",
+    by_alias=True,
 )
 def add_care_team_member(
     request: HttpRequest, patient_id: int, payload: CareTeamMemberIn
@@ -310,7 +337,7 @@ def add_care_team_member(
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
     do_add_care_team_member(actor, patient, payload.user_id, now=timezone.now())
-    return Status(201, _record(patient.pk))
+    return Status(201, _record(actor, patient.pk))
 
 
 @router.delete(
@@ -324,3 +351,31 @@ def remove_care_team_member(request: HttpRequest, patient_id: int, user_id: int)
     patient = access_patient_by_id(actor, patient_id, purpose="record-changes.write")
     do_remove_care_team_member(actor, patient, user_id, now=timezone.now())
     return Status(204, None)
+
+
+class CoMedicationClassOut(Schema):
+    id: str
+    name: str
+    drugs: list[str] = Field(..., description="Generic names; each is a drug id.")
+    medications_for_opioid_use_disorder: list[str]
+    source: str
+
+
+@router.get(
+    "/co-medications",
+    response={200: list[CoMedicationClassOut], **READ_ERRORS},
+    summary="The drugs a medication may name, by class",
+)
+def co_medication_classes(request: HttpRequest) -> list[dict[str, object]]:
+    """The classes of drugs that matter beside a benzodiazepine (the co-medications data
+    file), each with its drugs and its source. Any signed-in caller."""
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "drugs": list(c.drugs),
+            "medications_for_opioid_use_disorder": list(c.moud),
+            "source": c.source,
+        }
+        for c in co_medications().classes
+    ]

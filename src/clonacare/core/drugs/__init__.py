@@ -7,10 +7,21 @@ Public API::
     drug_facts("clonazepam").label_maximums
     applicable_label_maximums("clonazepam", "panic disorder")   # the 4 mg maximum
     formulary = load_formulary()                 # the US default, or a site's file
+    co_medications().drug("oxycodone")          # other medications and their flags
 """
 
 from __future__ import annotations
 
+from clonacare.core.drugs.co_medications import (
+    CoMedication,
+    CoMedicationTable,
+    DrugClass,
+    Flag,
+    InteractionFlags,
+    co_medications,
+    interaction_flags,
+    load_co_medications,
+)
 from clonacare.core.drugs.dose_text import plain_mg
 from clonacare.core.drugs.equivalence import (
     EQUIVALENCE_TABLES,
@@ -32,16 +43,24 @@ __all__ = [
     "EQUIVALENCE_TABLES",
     "SEIZURE_DISORDERS",
     "ApplicableMaximums",
+    "CoMedication",
+    "CoMedicationTable",
+    "DrugClass",
     "DrugFacts",
     "EquivalenceTable",
     "Equivalent",
+    "Flag",
     "Formulary",
+    "InteractionFlags",
     "LabelMaximum",
     "Product",
     "applicable_label_maximums",
+    "co_medications",
     "drug_facts",
     "equivalence_table",
+    "interaction_flags",
     "known_drugs",
+    "load_co_medications",
     "load_formulary",
     "plain_mg",
 ]

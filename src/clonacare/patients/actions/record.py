@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from clonacare.accounts.converters import MAX_ID
 from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
+from clonacare.core.drugs import co_medications
 from clonacare.core.errors import ClinicalError
 from clonacare.patients.access import (
     may_change_record,
@@ -72,6 +73,7 @@ NOT_A_TEAM_PRESCRIBER = (
     "order names the prescriber who gave it."
 )
 ORDER_KINDS = (DoseChange.Order.VERBAL, DoseChange.Order.TELEPHONE)
+NO_MEDICATION = "Choose the drug from the list, or enter the name of the medication."
 
 
 def _may_change(actor: Actor, patient: Patient) -> None:
@@ -450,22 +452,45 @@ def do_cosign_dose_change(
 
 @dataclass(frozen=True)
 class MedicationEntry:
-    """Another medication: its name, dose as written, reason and start date if known."""
+    """Another medication: its name, dose as written, reason and start date if known,
+    and the known drug it is (a drug id of the co-medications data file), if any."""
 
     name: str
     dose: str = ""
     reason: str = ""
     started_on: dt.date | None = None
+    drug: str = ""
+
+
+def _known_drug(entry: MedicationEntry) -> str:
+    """The entry's drug id: the one given (refused with ``unknown-co-medication`` when
+    the data file does not know it), else the name when it is exactly a known drug's
+    generic name (any case), else empty (free text)."""
+    table = co_medications()
+    drug = (entry.drug or "").strip()
+    if drug:
+        return table.drug(drug).id
+    typed = (entry.name or "").strip().lower()
+    return typed if typed in table.drug_ids() else ""
 
 
 def do_add_medication(
     actor: Actor, patient: Patient, entry: MedicationEntry, *, now: dt.datetime
 ) -> Medication:
-    """Add another medication the patient takes. Refused for a blank name, an over-long
-    field, or a start date in the future or before birth."""
+    """Add another medication the patient takes, as a known drug (``entry.drug``; the
+    name then defaults to the drug's) or by its name alone. Refused for an unknown drug
+    (``unknown-co-medication``), a blank name without a drug, an over-long field, or a
+    start date in the future or before birth."""
     _may_change(actor, patient)
+    drug = _known_drug(entry)
+    if not drug and not entry.name.strip():
+        raise ClinicalError("missing", NO_MEDICATION)
     name = checks.text(
-        entry.name, model=Medication, field="name", label="medication's name", required=True
+        entry.name.strip() or drug,
+        model=Medication,
+        field="name",
+        label="medication's name",
+        required=True,
     )
     dose = checks.text(entry.dose, model=Medication, field="dose", label="dose", required=False)
     reason = checks.text(
@@ -480,14 +505,19 @@ def do_add_medication(
         )
     with transaction.atomic():
         medication = Medication.objects.create(
-            patient=patient, name=name, dose=dose, reason=reason, started_on=entry.started_on
+            patient=patient,
+            name=name,
+            drug=drug,
+            dose=dose,
+            reason=reason,
+            started_on=entry.started_on,
         )
         record(
             actor,
             "record.medication-add",
             patient=patient,
             target=medication,
-            detail={"name": name},
+            detail={"name": name, "drug": drug},
         )
     return medication
 
