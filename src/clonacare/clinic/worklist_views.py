@@ -41,6 +41,7 @@ class Reason:
 class Row:
     patient_id: int
     name: str
+    record: str  # the patient's record page
     reasons: list[Reason]
     urgent: bool
 
@@ -126,7 +127,7 @@ class _Targets:
                 reasons.append(Reason(text, kind, link, "See the check-ins and dose log"))
             else:  # dose-change-today, and any reason added later: the record
                 reasons.append(Reason(text, kind, f"{record}#use-title", "Open the record"))
-        return Row(patient, item.name, reasons, urgent=item.kinds[0] == "alert")
+        return Row(patient, item.name, record, reasons, urgent=item.kinds[0] == "alert")
 
 
 @require_GET
