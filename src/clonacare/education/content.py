@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-import yaml
+
+from clonacare.core.frontmatter import split_front_matter
 
 SECTIONS: Mapping[str, str] = {
     "basics": "Understanding clonazepam",
@@ -93,18 +94,7 @@ def html_to_text(html: str) -> str:
 
 
 def _split_front_matter(raw: str, name: str) -> tuple[dict[str, Any], str]:
-    if not raw.startswith("---\n"):
-        raise ContentError(f"{name}: the file must start with '---' front matter.")
-    end = raw.find("\n---\n", 4)
-    if end == -1:
-        raise ContentError(f"{name}: the front matter has no closing '---'.")
-    try:
-        meta = yaml.safe_load(raw[4:end])
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{name}: the front matter is not valid YAML ({exc}).") from None
-    if not isinstance(meta, dict):
-        raise ContentError(f"{name}: the front matter must be a mapping of fields.")
-    return meta, raw[end + 5 :]
+    return split_front_matter(raw, name, ContentError)
 
 
 def _validate(meta: dict[str, Any], name: str) -> None:

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-import yaml
 from django.conf import settings
 
+from clonacare.core.frontmatter import split_front_matter
 from clonacare.therapy.exercises import exercise_kinds
 
 REQUIRED = ("title", "summary", "order", "exercises", "sources", "reviewed_by", "reviewed_on")
@@ -98,18 +98,7 @@ def _section_id(title: str) -> str:
 
 
 def _front_matter(raw: str, name: str) -> tuple[dict[str, Any], str]:
-    if not raw.startswith("---\n"):
-        raise ModuleContentError(f"{name}: the file must start with '---' front matter.")
-    end = raw.find("\n---\n", 4)
-    if end == -1:
-        raise ModuleContentError(f"{name}: the front matter has no closing '---'.")
-    try:
-        meta = yaml.safe_load(raw[4:end])
-    except yaml.YAMLError as exc:
-        raise ModuleContentError(f"{name}: the front matter is not valid YAML ({exc}).") from None
-    if not isinstance(meta, dict):
-        raise ModuleContentError(f"{name}: the front matter must be a mapping of fields.")
-    return meta, raw[end + 5 :]
+    return split_front_matter(raw, name, ModuleContentError)
 
 
 def _strings(value: Any) -> bool:
