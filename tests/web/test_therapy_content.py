@@ -108,7 +108,7 @@ def test_a_reviewed_module_names_its_reviewer() -> None:
         ),
         (
             with_line('reviewed_on: ""', 'reviewed_on: "soon"'),
-            "thinking.md: 'reviewed_on' must be a date like 2026-12-03.",
+            "thinking.md: 'reviewed_on' must be a date like 2026-11-26.",
         ),
         (
             with_line("## Trying it ###", "## What a thought is"),

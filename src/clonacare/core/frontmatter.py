@@ -4,6 +4,7 @@ them, each raising its own error type."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import yaml
@@ -25,3 +26,16 @@ def split_front_matter(raw: str, name: str, error: type[Exception]) -> tuple[dic
     if not isinstance(meta, dict):
         raise error(f"{name}: the front matter must be a mapping of fields.")
     return meta, raw[end + 5 :]
+
+
+def review_date(value: Any, name: str, error: type[Exception]) -> dt.date | None:
+    """The ``reviewed_on`` field of the file ``name``: None while empty (not reviewed), a
+    date as YAML read it or as ``YYYY-MM-DD`` text; ``error`` for anything else."""
+    if value in ("", None):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise error(f"{name}: 'reviewed_on' must be a date like 2026-11-26.") from None

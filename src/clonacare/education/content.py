@@ -30,7 +30,7 @@ from typing import Any
 
 import markdown
 
-from clonacare.core.frontmatter import split_front_matter
+from clonacare.core.frontmatter import review_date, split_front_matter
 
 SECTIONS: Mapping[str, str] = {
     "basics": "Understanding clonazepam",
@@ -125,14 +125,7 @@ def _validate(meta: dict[str, Any], name: str) -> None:
 
 
 def _review_date(value: Any, name: str) -> dt.date | None:
-    if value in ("", None):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ContentError(f"{name}: 'reviewed_on' must be a date like 2026-11-26.") from None
+    return review_date(value, name, ContentError)
 
 
 def _toc(tokens: list[dict[str, Any]]) -> tuple[TocEntry, ...]:

@@ -30,7 +30,7 @@ from typing import Any
 import markdown
 from django.conf import settings
 
-from clonacare.core.frontmatter import split_front_matter
+from clonacare.core.frontmatter import review_date, split_front_matter
 from clonacare.therapy.exercises import exercise_kinds
 
 REQUIRED = ("title", "summary", "order", "exercises", "sources", "reviewed_by", "reviewed_on")
@@ -144,14 +144,7 @@ def _validate(meta: dict[str, Any], name: str) -> None:
 
 
 def _review_date(value: Any, name: str) -> dt.date | None:
-    if value in ("", None):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ModuleContentError(f"{name}: 'reviewed_on' must be a date like 2026-12-03.") from None
+    return review_date(value, name, ModuleContentError)
 
 
 def _sections(body: str, name: str) -> tuple[str, tuple[Section, ...]]:
