@@ -101,6 +101,13 @@ def worklist(
     missed_rule = rules().missed
     window_start = today - dt.timedelta(days=missed_rule.days)
     approved = Plan.objects.filter(patient=OuterRef("pk"), status=Plan.Status.APPROVED)
+    window_check_ins = CheckIn.objects.filter(day__gte=window_start, day__lt=today)
+    # One check-in a day at most: a patient with more than ``days - check_ins`` of them
+    # in the window has fewer than ``check_ins`` days without one, so however their
+    # schedule falls they cannot miss enough to be flagged (for a plan approved inside
+    # the window too: its days before the approval only add uncovered days to the
+    # window's, never to the plan's). Their check-in days and schedule are not read.
+    most_covered = missed_rule.days - missed_rule.check_ins
     # Plain rows, not model instances: most patients need nothing, and building 2,000
     # Patient objects costs more than the queries themselves.
     listed = list(
@@ -122,6 +129,7 @@ def worklist(
             ),
             # At most one approved plan per patient: no ordering to pay for.
             approved_at=Subquery(approved.order_by().values("approved_at")[:1]),
+            window_check_ins=_count(window_check_ins),
         )
         .order_by("family_name", "given_name", "pk")
         .values(
@@ -134,6 +142,7 @@ def worklist(
             "plan_changes_today",
             "plan_start",
             "approved_at",
+            "window_check_ins",
         )
     )
     # The listed patients as a subquery, not a list of ids: the database joins it far
@@ -158,11 +167,19 @@ def worklist(
     missed_days: dict[int, list[dt.date]] = defaultdict(list)
     change_days: dict[int, list[dt.date]] = defaultdict(list)
     if on_plan:
-        # Rows of every listed patient (those without an approved plan are not read
-        # below), unsorted: the window's days are counted, not listed.
+        # Only the patients who could miss enough check-ins (``most_covered``): a short
+        # list of ids, not a subquery that would count every patient's check-ins again;
+        # unsorted, the window's days are counted, not listed.
+        could_miss = [
+            row["pk"]
+            for row in listed
+            if row["approved_at"] is not None and row["window_check_ins"] <= most_covered
+        ]
         in_window = {"patient_id__in": ids, "day__gte": window_start, "day__lt": today}
         for patient_id, day in (
-            CheckIn.objects.filter(**in_window).order_by().values_list("patient_id", "day")
+            CheckIn.objects.filter(patient_id__in=could_miss, day__gte=window_start, day__lt=today)
+            .order_by()
+            .values_list("patient_id", "day")
         ):
             check_in_days[patient_id].add(day)
         # A partial index (monitoring.0004) holds the missed doses alone.
@@ -177,7 +194,7 @@ def worklist(
         # would join every row to its plan.
         for patient_id, on in (
             PlanChangeDay.objects.filter(
-                patient_id__in=ids,
+                patient_id__in=could_miss,
                 on__gte=window_start - dt.timedelta(days=schedule_rule().days_after_change),
                 on__lt=today,
             )
@@ -232,10 +249,11 @@ def worklist(
         if approved_at is not None:
             approved_on = timezone.localdate(approved_at)
             start = max(window_start, approved_on)
-            plan_start = row["plan_start"] or approved_on
-            due = check_in_schedule(plan_start, change_days.get(patient_id, ())).due_days(
-                start, today
-            )
+            due: list[dt.date] = []
+            if row["window_check_ins"] <= most_covered:
+                plan_start = row["plan_start"] or approved_on
+                schedule = check_in_schedule(plan_start, change_days.get(patient_id, ()))
+                due = schedule.due_days(start, today)
             done: set[dt.date] | frozenset[dt.date] = check_in_days.get(patient_id, frozenset())
             flag = missed_entries(
                 check_ins_due=len(due),
