@@ -92,3 +92,20 @@ def test_a_check_in_on_a_day_not_asked_for_does_not_stand_for_one_that_was(
     assert reasons(world) == ["3 of the last 3 scheduled check-ins were not done."]
     check_in(world.alex_user, world.alex, 5)  # day 35
     assert reasons(world) == []
+
+
+def test_four_check_ins_in_the_window_can_still_leave_three_scheduled_days_undone(
+    world: World,
+) -> None:
+    # Every day asked for; check-ins on 4 of the 7 days: 3 missed, flagged.
+    approved(world, days_ago=10, switch_to="diazepam")
+    for days_ago in (7, 6, 5, 4):
+        check_in(world.alex_user, world.alex, days_ago)
+    assert reasons(world) == ["3 of the last 7 scheduled check-ins were not done."]
+
+
+def test_five_check_ins_in_the_window_leave_too_few_days_to_be_flagged(world: World) -> None:
+    approved(world, days_ago=10, switch_to="diazepam")
+    for days_ago in (7, 6, 5, 4, 3):
+        check_in(world.alex_user, world.alex, days_ago)
+    assert reasons(world) == []
