@@ -57,6 +57,11 @@ ENDPOINTS = {
     "/api/v1/patients/{patient_id}/modules/{assignment_id}/comments": {"post"},
     "/api/v1/patients/{patient_id}/exercises/{entry_id}/comments": {"post"},
     "/api/v1/patients/{patient_id}/safety-plan": {"get", "put"},
+    "/api/v1/patients/{patient_id}/groups": {"get", "post"},
+    "/api/v1/programs/{program_id}/groups": {"get"},
+    "/api/v1/patients/{patient_id}/sessions": {"get", "post"},
+    "/api/v1/patients/{patient_id}/sessions/{session_id}/outcome": {"post"},
+    "/api/v1/patients/{patient_id}/sessions/{session_id}/notes": {"get", "post"},
 }
 
 

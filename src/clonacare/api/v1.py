@@ -19,6 +19,7 @@ from clonacare.api.endpoints import (
     audit,
     auth,
     consents,
+    groups,
     level_of_care,
     me,
     monitoring,
@@ -27,6 +28,7 @@ from clonacare.api.endpoints import (
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
     safety_plan,
+    sessions,
     staff,
     therapy,
     worklist,
@@ -84,3 +86,5 @@ api.add_router("", plans.router)
 api.add_router("", worklist.router)
 api.add_router("", therapy.router)
 api.add_router("", safety_plan.router)
+api.add_router("", groups.router)
+api.add_router("", sessions.router)

@@ -5,11 +5,13 @@ from django.views.generic import RedirectView
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
 from clonacare.clinic import (
+    group_views,
     monitoring_views,
     plan_views,
     proposal_views,
     record_views,
     safety_plan_views,
+    session_views,
     therapy_views,
     views,
     worklist_views,
@@ -78,6 +80,7 @@ urlpatterns = [
         name="patient-monitoring",
     ),
     path("patients/<id:patient_id>/modules/", therapy_views.patient_modules, name="modules"),
+    path("patients/<id:patient_id>/sessions/", session_views.patient_sessions, name="sessions"),
     path(
         "patients/<id:patient_id>/safety-plan/",
         safety_plan_views.patient_safety_plan,
@@ -108,4 +111,6 @@ urlpatterns = [
     path("alerts/<id:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
     path("audit/", views.audit_log, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
+    path("groups/", group_views.groups, name="groups"),
+    path("groups/<id:group_id>/", group_views.group, name="group"),
 ]

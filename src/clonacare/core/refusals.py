@@ -215,6 +215,43 @@ REGISTRY: dict[str, Code] = {
     "safety-plan-version-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such version of the patient's safety plan"
     ),
+    "session": Code(
+        Kind.INVALID, "a counselling session's kind, length or counsellor is not one allowed"
+    ),
+    "session-outcome": Code(
+        Kind.INVALID, "a session outcome that is unknown, a cancellation without a reason, or early"
+    ),
+    "session-closed": Code(Kind.CONFLICT, "the counselling session is not scheduled any more"),
+    "session-note": Code(Kind.INVALID, "a counselling note that is empty or too long"),
+    "session-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such counselling session, or not one the caller may see"
+    ),
+    "session-notes-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no counselling notes on the session that the caller may read"
+    ),
+    "group-field": Code(
+        Kind.INVALID,
+        "a support group field that is missing or out of its limits",
+    ),
+    "group-name-taken": Code(Kind.CONFLICT, "the program already has a support group of that name"),
+    "group-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such support group, or not one the caller may see"
+    ),
+    "program-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such program whose groups the caller may see"
+    ),
+    "enrolment-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such group enrolment, or not one the caller may see"
+    ),
+    "group-closed": Code(Kind.CONFLICT, "the support group is not taking anyone new"),
+    "already-enrolled": Code(
+        Kind.CONFLICT, "the patient is in the group or on its waiting list already"
+    ),
+    "already-left": Code(Kind.CONFLICT, "the patient has left the group already"),
+    "attendance": Code(
+        Kind.INVALID,
+        "a group session's register that is incomplete, malformed or not allowed",
+    ),
     "already-active": Code(Kind.CONFLICT, "the account is active already"),
     "already-inactive": Code(Kind.CONFLICT, "the account is deactivated already"),
     "email": Code(Kind.INVALID, "an email address that is not one"),

@@ -4,9 +4,11 @@ from django.urls import path
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
 from clonacare.portal import (
+    group_views,
     monitoring_views,
     plan_views,
     safety_plan_views,
+    session_views,
     therapy_views,
     views,
 )
@@ -32,4 +34,6 @@ urlpatterns = [
     path("safety-plan/", safety_plan_views.my_safety_plan, name="safety-plan"),
     path("safety-plan/edit/", safety_plan_views.add_to_safety_plan, name="safety-plan-edit"),
     path("safety-plan/print/", safety_plan_views.print_safety_plan, name="safety-plan-print"),
+    path("groups/", group_views.my_groups, name="groups"),
+    path("sessions/", session_views.my_sessions, name="sessions"),
 ]

@@ -152,3 +152,14 @@ class SafetyPlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"safety plan version {self.number} of {self.patient}"
+
+
+# The support groups (docs/groups.md) and the counselling sessions with their notes
+# (docs/counselling.md, kept apart under 42 CFR Part 2) live in their own modules;
+# imported here so Django finds them as this app's models.
+from clonacare.therapy.group_models import Attendance as Attendance  # noqa: E402
+from clonacare.therapy.group_models import GroupEnrolment as GroupEnrolment  # noqa: E402
+from clonacare.therapy.group_models import GroupSession as GroupSession  # noqa: E402
+from clonacare.therapy.group_models import SupportGroup as SupportGroup  # noqa: E402
+from clonacare.therapy.session_models import CounsellingSession as CounsellingSession  # noqa: E402
+from clonacare.therapy.session_models import SessionNote as SessionNote  # noqa: E402

@@ -121,6 +121,10 @@ def load_demo_data() -> Iterator[str]:
         "counsel.lee, with a week of sleep diary and a thought record."
     )
     yield (
+        "Demo support group: 'Tapering together' at Riverside, facilitated by counsel.lee, "
+        "with pat.alex and pat.blair and the register of its last three sessions."
+    )
+    yield (
         "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
         "admin.riverside, pat.alex, pat.blair, dr.brook, pat.casey, admin."
     )
@@ -364,6 +368,102 @@ def _create() -> None:
                 },
                 now=now - dt.timedelta(days=10),
             )
+            # Issue 11: a counselling session with counsel.lee ten days ago, attended, with
+            # lee's SUD counselling note, and the next one booked (docs/counselling.md). No
+            # demo consent includes counselling notes: only lee reads the note.
+            from clonacare.therapy.sessions import (
+                do_record_session_outcome,
+                do_schedule_session,
+                do_write_session_note,
+            )
+
+            held = (now - dt.timedelta(days=10)).replace(hour=15, minute=0, second=0, microsecond=0)
+            held_session = do_schedule_session(
+                counsellor_actor,
+                patient,
+                kind="individual",
+                scheduled_at=held,
+                duration_minutes=50,
+                counsellor_id=None,
+                now=held - dt.timedelta(days=7),
+            )
+            after = held + dt.timedelta(minutes=55)
+            do_record_session_outcome(
+                counsellor_actor, held_session, outcome="attended", reason="", now=after
+            )
+            do_write_session_note(
+                counsellor_actor,
+                held_session,
+                text="Went through the warning signs for the safety plan; nights are the "
+                "hardest stretch. Next time: the wind-down routine.",
+                now=after,
+            )
+            do_schedule_session(
+                counsellor_actor,
+                patient,
+                kind="individual",
+                scheduled_at=held + dt.timedelta(days=14),
+                duration_minutes=50,
+                counsellor_id=None,
+                now=after,
+            )
+    _support_group(users, programs["riverside"], now)
+
+
+def _support_group(users: dict[str, User], program: Any, now: dt.datetime) -> None:
+    """Riverside's group "Tapering together" (issue 11, docs/groups.md), started by
+    counsel.lee 40 days ago and facilitated by them, with pat.alex and pat.blair
+    enrolled (each from the portal) and the register of its last three weekly
+    sessions, all through the group actions. The schedule, place and places are our
+    own demo values."""
+    from clonacare.audit.log import Actor
+    from clonacare.patients.models import Patient
+    from clonacare.therapy.group_actions import do_create_group, do_enrol, do_record_attendance
+
+    lee = users["counsel.lee"]
+    counsellor = Actor(
+        lee.pk, lee.username, "counsellor", program.pk, "127.0.0.1", "clonacare demo"
+    )
+    started = now - dt.timedelta(days=40)
+    group = do_create_group(
+        counsellor,
+        program.pk,
+        name="Tapering together",
+        description="A weekly circle for people reducing a benzodiazepine: how the week "
+        "went, what helped, and what is coming up. Not a place for dose advice.",
+        schedule="Thursdays, 6 to 7:15 pm",
+        weekday=3,
+        starts_at=dt.time(18, 0),
+        facilitator=lee.username,
+        place="Riverside Recovery, group room 2",
+        capacity=8,
+        now=started,
+    )
+    patients = {
+        username: Patient.objects.get(user__username=username)
+        for username in ("pat.alex", "pat.blair")
+    }
+    for username in ("pat.alex", "pat.blair"):  # each joined from the portal
+        user_id = patients[username].user_id
+        own = Actor(user_id, username, "patient", program.pk, "127.0.0.1", "clonacare demo")
+        do_enrol(own, patients[username], group, now=started + dt.timedelta(days=1))
+    alex, blair = patients["pat.alex"].pk, patients["pat.blair"].pk
+    last = now.date() - dt.timedelta(days=(now.date().weekday() - 3) % 7 or 7)
+    registers = (
+        {alex: "attended", blair: "attended"},
+        {alex: "attended", blair: "excused"},
+        {alex: "absent", blair: "attended"},
+    )
+    for weeks_back, marks in zip((2, 1, 0), registers, strict=True):
+        day = last - dt.timedelta(weeks=weeks_back)
+        do_record_attendance(
+            counsellor,
+            group,
+            day=day,
+            held=True,
+            marks=marks,
+            now=dt.datetime.combine(day, dt.time(19, 30), tzinfo=dt.UTC),
+        )
 
 
 # pat.alex's CBT modules (issue 11): two in progress, assigned by counsel.lee 12 days ago,
