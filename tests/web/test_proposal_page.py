@@ -5,26 +5,21 @@ The record and the plan page list the proposal awaiting a decision."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html as html_lib
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
 from clonacare.monitoring.models import Proposal
-from clonacare.plans.actions import PlanParameters, do_approve_plan, do_draft_plan
 from clonacare.plans.models import Plan
-from tests.api_client import ApiClient
-from tests.personas import PASSWORD, World, signed_in
+from tests.personas import World, signed_in
+from tests.web.proposals_world import ago, approved_plan, check_in
 
 pytestmark = pytest.mark.django_db
 
-PATIENT_ITEMS = [f"ciwab-{n}" for n in range(1, 18)]
 BASIS = (
     "ASAM 2025 Joint Clinical Practice Guideline on Benzodiazepine Tapering, Rec 8–9: "
     "evaluate withdrawal at each reduction; when significant symptoms appear, pause or slow "
@@ -39,40 +34,6 @@ DEFAULTS_NOTE = (
     "The numbers this rule reads against are Clonacare's configurable defaults, not "
     "published thresholds; CIWA-B is read as the patient's own trend, never against a band."
 )
-
-
-def ago(days: int) -> str:
-    return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
-
-
-def approved_plan(world: World) -> Plan:
-    then = timezone.now() - dt.timedelta(days=5)
-    actor = Actor(world.avery.pk, "avery", "prescriber", world.riverside.pk, None, "")
-    parameters = PlanParameters(method="percent", step=Decimal(10), switch_to="diazepam")
-    plan = do_draft_plan(actor, world.alex, parameters, now=then)
-    return do_approve_plan(actor, plan, password=PASSWORD, otp=None, now=then)
-
-
-def ciwa_b(total: int) -> dict[str, int]:
-    answers = {}
-    for item in PATIENT_ITEMS:
-        answers[item] = min(4, total)
-        total -= answers[item]
-    return answers
-
-
-def check_in(world: World, day: str, total: int) -> None:
-    body = {
-        "date": day,
-        "seizure": False,
-        "self_harm_thoughts": False,
-        "sleep": 3,
-        "anxiety": 4,
-        "craving": 2,
-        "ciwa_b": ciwa_b(total),
-    }
-    response = ApiClient(world.alex_user).post(f"/patients/{world.alex.pk}/check-ins", body)
-    assert response.status_code == 201, response.json()
 
 
 def proposal_to(world: World, kind: str) -> Proposal:
