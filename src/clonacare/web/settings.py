@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "clonacare.plans",
     "clonacare.monitoring",
     "clonacare.therapy",
+    "clonacare.recovery",
     "clonacare.portal",
     "clonacare.clinic",
     "clonacare.api",
