@@ -10,6 +10,7 @@ the whole plan as revised, and the newest revision is the plan in force.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -79,6 +80,17 @@ class Plan(models.Model):
         revision = self.latest_revision()
         current: dict[str, Any] = revision.plan_json if revision is not None else self.plan_json
         return current
+
+    def stops_the_drug(self) -> bool:
+        """Whether the plan in force ends by stopping the benzodiazepine (the taper
+        core's outcome "discontinued"); otherwise it ends on a lower dose kept on."""
+        return bool(self.current_json()["outcome"] == "discontinued")
+
+    def end_date(self) -> dt.date:
+        """The plan in force's end: for a plan that stops the drug, the first day
+        without it (the last dose is the day before); otherwise the last day of its
+        last step, on the dose it ends on."""
+        return dt.date.fromisoformat(self.current_json()["end_date"])
 
 
 class PlanRevision(models.Model):
