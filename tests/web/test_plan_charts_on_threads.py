@@ -1,6 +1,6 @@
-"""The plan pages' chart is drawn with matplotlib's object API and changes no rcParams
-while drawing, so the server's threads can draw plans at the same moment: each gets
-the chart it asked for, the same as had it been drawn alone."""
+"""The plan pages' chart is a pure function of the plan (plans.charts writes the SVG
+text itself, no matplotlib state), so the server's threads can draw plans at the same
+moment: each gets the chart it asked for, the same as had it been drawn alone."""
 
 from __future__ import annotations
 
