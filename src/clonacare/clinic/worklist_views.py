@@ -1,12 +1,19 @@
 """The clinic's first page, the worklist: the patients who need action today, most
 urgent first, with why (``monitoring.worklist``, the read model the API shares), each
-reason linked to the page where it is acted on."""
+reason linked to the page where it is acted on.
+
+The page shows PAGE_SIZE patients at a time, the most urgent first, the rest a click
+away (``?page=``): a list of hundreds is not read past its top, and writing every row
+was most of the page's time (docs/benchmarks.md, "Worklist"). The count above the list
+is of every patient on it; the API answers them all at once.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,6 +52,10 @@ class Row:
     reasons: list[Reason]
     urgent: bool
 
+
+# Patients per page: enough to fill a screen or two of the most urgent, a Clonacare
+# choice (not a clinical number).
+PAGE_SIZE = 50
 
 # A sentinel id: each link is reversed once per page with it, then filled in per patient
 # (a worklist of hundreds of patients would otherwise reverse a URL for every reason).
@@ -143,9 +154,20 @@ def worklist(request: HttpRequest) -> HttpResponse:
         items = worklist_for(actor, timezone.now(), role=role)
     except ClinicalError as exc:
         return render(request, "refused.html", {"message": exc.message}, status=exc.kind.status)
-    targets = _Targets(actor, [item.patient_id for item in items])
+    pages = Paginator(items, PAGE_SIZE, allow_empty_first_page=True)
+    try:
+        shown = pages.page(request.GET.get("page") or 1)
+    except (PageNotAnInteger, EmptyPage):
+        message = (
+            f"There is no page {request.GET['page']!r} of the worklist: "
+            f"choose a page from 1 to {pages.num_pages}."
+        )
+        return render(request, "refused.html", {"message": message}, status=404)
+    targets = _Targets(actor, [item.patient_id for item in shown])
     context = {
-        "rows": [targets.rows(item) for item in items],
+        "rows": [targets.rows(item) for item in shown],
+        "count": len(items),
+        "page": shown,
         "role": role,
         "roles": list(ROLE_KINDS),
     }
