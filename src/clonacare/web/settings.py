@@ -110,6 +110,13 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles any query its planner costs above
+    # jit_above_cost, and the worklist's one query per caseload (a few subqueries per
+    # patient) crossed it, paying about 19 ms of compiling for 20 ms of work on 2,000
+    # patients (docs/benchmarks.md, "Worklist"). The pages' queries are short; none gains.
+    # A DATABASE_URL that sets its own ``options`` keeps them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication: Django's auth, Argon2 hashing, django-axes lockout, django-otp TOTP.
