@@ -1,7 +1,7 @@
 """Benchmark the plan preview of the clinic's draft page: for each shipped preset and a
 switch to diazepam, the preview itself (``plans.preview.preview_plan``: the record's
 regimen resolved and the taper core's plan in the JSON contract), the chart of it
-(``plans.charts.plan_chart_data_uri``, matplotlib) and the whole page POST ("Preview",
+(``plans.charts.plan_chart_data_uri``, SVG written as text) and the whole page POST ("Preview",
 with the schedule, the chart and the form) through Django's test client.
 
 Run: .venv/bin/python bench/bench_plan_preview.py [--repeat R] [--database-url URL]
