@@ -1,6 +1,7 @@
-"""Score charts are drawn with matplotlib's object API, never pyplot's shared state, so
-the server's threads can draw them at the same moment: each gets the whole chart it
-asked for, the same as had it been drawn alone."""
+"""Score charts are SVG text written by a pure function (core/svgchart.py), with no
+shared drawing state, so the server's threads can draw them at the same moment: each gets
+the whole chart it asked for, the same as had it been drawn alone; and no page that shows
+one waits on matplotlib (which is not even imported)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def test_charts_drawn_on_threads_at_once_are_whole_and_as_if_drawn_alone() -> No
     alone = {instrument_id: chart(instrument_id) for instrument_id in TOTALS}
     for uri in alone.values():
         svg = whole_svg(uri)
-        assert svg.findall(f".//{SVG}path"), "a chart with nothing drawn"
+        assert len(svg.findall(f".//{SVG}circle")) == 6, "a chart without its six results"
+        assert svg.findall(f".//{SVG}polyline"), "a chart without its line"
     assert alone["phq9"] != alone["gad7"]
 
     start = threading.Barrier(THREADS)
@@ -86,9 +88,9 @@ def test_charts_drawn_on_threads_at_once_are_whole_and_as_if_drawn_alone() -> No
         assert uri == alone[instrument_id], f"a {instrument_id} chart drawn on a thread differs"
 
 
-def test_the_chart_module_does_not_import_pyplot() -> None:
-    """pyplot keeps a current figure per process, which threads would share; a fresh
-    interpreter that draws a chart through the module never loads it."""
+def test_the_chart_module_does_not_import_matplotlib() -> None:
+    """A fresh interpreter that draws a chart through the module never loads matplotlib
+    (nor pyplot, whose current figure threads would share)."""
     script = (
         "import sys, django; django.setup();"
         "from tests.web.test_score_charts_on_threads import chart, whole_svg;"
@@ -106,4 +108,14 @@ def test_the_chart_module_does_not_import_pyplot() -> None:
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == "False True\n"
+    assert done.stdout == "False False\n"
+
+
+def test_the_chart_shows_the_bands_and_says_the_results_in_words() -> None:
+    svg = base64.b64decode(chart("phq9").removeprefix(PREFIX)).decode()
+    assert (
+        "<title>PHQ-9 total: 6 results, from 21 on 05 Jan 2026 to 3 on 16 Mar 2026.</title>" in svg
+    )
+    bands = ET.fromstring(svg).findall(f"{SVG}text")  # noqa: S314  (our own chart)
+    names = [t.text for t in bands if t.get("font-size") == "10"]
+    assert names == ["minimal", "mild", "moderate", "moderately severe", "severe"]

@@ -1,30 +1,41 @@
-"""Scores over time as an SVG chart with the instrument's bands, drawn by matplotlib.
+"""Scores over time as an SVG chart with the instrument's bands, for the record and the
+portal.
 
-The server answers requests on several threads at once, so a chart is drawn with
-matplotlib's object API: a ``Figure`` of its own, saved through its own canvas. Nothing
-here touches ``pyplot``, whose current figure and figure registry are shared by every
-thread (nor does this module import it), and no rcParams change while drawing.
+Written as SVG text (``core/svgchart.py``), not drawn by matplotlib, which spent tens of
+milliseconds on every chart of every page that showed one. The same scores always give
+the same text, on any thread.
 """
 
 from __future__ import annotations
 
 import base64
-import io
+import datetime as dt
+import math
 from collections.abc import Sequence
-
-import matplotlib
-import matplotlib.dates as mdates
-from matplotlib.figure import Figure
+from xml.sax.saxutils import escape
 
 from clonacare.assessments.models import InstrumentResponse
 from clonacare.core.instruments import Instrument
+from clonacare.core.svgchart import (
+    Frame,
+    axes_lines,
+    axis_title,
+    date_axis,
+    date_ticks,
+    document,
+    number_axis,
+    round_step,
+)
 
 BAND_COLOURS = ("#e3f1e6", "#f4f1d0", "#fbe3c4", "#f8d0c0", "#f1b9b9")
-
-# The SVG writer names clip paths with a hash salted by this setting (random when unset);
-# a fixed salt makes the same scores give the same chart. Set once here, at import, to
-# one value, so no drawing thread changes it under another.
-matplotlib.rcParams["svg.hashsalt"] = "clonacare"
+LINE = "#0b5a6b"
+WIDTH, HEIGHT = 720, 280
+# Room on the right for the bands' names, below for the turned dates.
+LEFT, RIGHT, TOP, BOTTOM = 64, 132, 12, 66
+MOST_DATE_TICKS, MOST_SCORE_TICKS = 8, 6
+# The dates are padded by this share of their span on each side (a lone result by a
+# day), so the first and last points are not on the plot's edges.
+PAD = 0.05
 
 
 def band_ranges(definition: Instrument, settings: dict[str, int]) -> list[tuple[str, int, int]]:
@@ -45,49 +56,78 @@ def band_ranges(definition: Instrument, settings: dict[str, int]) -> list[tuple[
     return sorted(ranges, key=lambda r: r[1])
 
 
+def _when(moment: dt.datetime) -> float:
+    """A moment on the date axis: its date's ordinal and the fraction of its day."""
+    return moment.toordinal() + (moment.hour * 3600 + moment.minute * 60 + moment.second) / 86400
+
+
+def score_chart_svg(
+    definition: Instrument, responses: Sequence[InstrumentResponse], settings: dict[str, int]
+) -> str | None:
+    """The SVG document (text) of the totals of ``responses`` over time on the bands of
+    ``definition``, None when the instrument has no total to draw."""
+    points = sorted((r.submitted_at, r.total) for r in responses if r.total is not None)
+    if not points or definition.score_range is None:
+        return None
+    low, high = definition.score_range
+    first, last = _when(points[0][0]), _when(points[-1][0])
+    pad = (last - first) * PAD or 1.0
+    frame = Frame(
+        WIDTH,
+        HEIGHT,
+        LEFT,
+        RIGHT,
+        TOP,
+        BOTTOM,
+        x_low=first - pad,
+        x_high=last + pad,
+        y_low=low - 0.5,
+        y_high=high + 0.5,
+    )
+    body = []
+    for index, (label, band_low, band_high) in enumerate(band_ranges(definition, settings)):
+        top, bottom = frame.y(band_high + 0.5), frame.y(band_low - 0.5)
+        colour = BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)]
+        body.append(
+            f'<rect x="{frame.left}" y="{top}" width="{frame.plot_right - frame.left}" '
+            f'height="{float(bottom) - float(top):.1f}" fill="{colour}"/>'
+            f'<text x="{frame.plot_right + 6}" y="{(float(top) + float(bottom)) / 2:.1f}" '
+            f'dominant-baseline="middle" font-size="10" fill="#333333">{escape(label)}</text>'
+        )
+    step = round_step(high - low, MOST_SCORE_TICKS)
+    values = [low + step * n for n in range(math.floor((high - low) / step) + 1)]
+    body.extend(number_axis(frame, values, grid="#ffffff"))
+    first_day = dt.date.fromordinal(math.ceil(frame.x_low))
+    last_day = dt.date.fromordinal(math.floor(frame.x_high))
+    ticks = [d for d in date_ticks(first_day, last_day, MOST_DATE_TICKS) if d >= first_day]
+    body.extend(date_axis(frame, ticks))
+    body.append(axes_lines(frame))
+    body.append(axis_title(frame, f"{definition.short_title} total"))
+    xy = [(frame.moment(moment), frame.y(total)) for moment, total in points]
+    if len(xy) > 1:
+        line = " ".join(f"{x},{y}" for x, y in xy)
+        body.append(f'<polyline points="{line}" fill="none" stroke="{LINE}" stroke-width="2"/>')
+    body.extend(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{LINE}"/>' for x, y in xy)
+    return document(frame, _summary(definition, points), body)
+
+
+def _summary(definition: Instrument, points: list[tuple[dt.datetime, int]]) -> str:
+    """The chart in words: how many results, the first and the latest total."""
+    (first_at, first), (last_at, last) = points[0], points[-1]
+    name = f"{definition.short_title} total"
+    if len(points) == 1:
+        return f"{name}: one result, {first} on {first_at:%d %b %Y}."
+    return (
+        f"{name}: {len(points)} results, from {first} on {first_at:%d %b %Y} "
+        f"to {last} on {last_at:%d %b %Y}."
+    )
+
+
 def score_chart_data_uri(
     definition: Instrument, responses: Sequence[InstrumentResponse], settings: dict[str, int]
 ) -> str | None:
     """A data: URI of the SVG chart, or None when the instrument has no total to draw."""
-    points = [(r.submitted_at, r.total) for r in responses if r.total is not None]
-    if not points or definition.score_range is None:
+    svg = score_chart_svg(definition, responses, settings)
+    if svg is None:
         return None
-    points.sort()
-    low, high = definition.score_range
-    figure = Figure(figsize=(7.2, 2.8), dpi=100)
-    axes = figure.subplots()
-    for index, (label, band_low, band_high) in enumerate(band_ranges(definition, settings)):
-        axes.axhspan(
-            band_low - 0.5,
-            band_high + 0.5,
-            color=BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)],
-            zorder=0,
-        )
-        axes.text(
-            1.01,
-            (band_low + band_high) / 2,
-            label,
-            transform=axes.get_yaxis_transform(),
-            va="center",
-            fontsize=8,
-            color="#333333",
-        )
-    axes.plot(
-        [mdates.date2num(p[0]) for p in points],  # type: ignore[no-untyped-call]
-        [p[1] for p in points],
-        marker="o",
-        color="#0b5a6b",
-        linewidth=2,
-        zorder=3,
-    )
-    axes.set_ylim(low - 0.5, high + 0.5)
-    axes.set_ylabel(f"{definition.short_title} total")
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))  # type: ignore[no-untyped-call]
-    axes.grid(axis="y", color="#ffffff", linewidth=0.6)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    figure.autofmt_xdate()
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
