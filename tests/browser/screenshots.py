@@ -27,6 +27,14 @@ WORKFLOW_TEST = (
 WORKLIST_TEST = (
     "tests/browser/test_worklist_page.py::test_a_prescriber_decides_a_proposal_from_the_worklist"
 )
+RECOVERY_TEST = (
+    "tests/browser/test_recovery_timeline.py::"
+    "test_a_return_to_use_and_a_new_taper_on_the_recovery_record"
+)
+COUNSELLING_TEST = (
+    "tests/browser/test_counselling_sessions.py::"
+    "test_a_counsellor_books_a_session_marks_it_attended_and_writes_a_note"
+)
 CHOSEN = {
     "clinic-check-ins-desktop.png": (
         "tests/browser/test_check_in_trend_pages.py::test_the_care_team_follows_the_trend[desktop]"
@@ -68,6 +76,13 @@ CHOSEN = {
     "workflow-5-worklist-desktop.png": f"{WORKFLOW_TEST}[desktop]",
     "workflow-6-proposal-desktop.png": f"{WORKFLOW_TEST}[desktop]",
     "workflow-7-revised-phone.png": f"{WORKFLOW_TEST}[phone]",
+    "clinic-recovery-timeline-desktop.png": f"{RECOVERY_TEST}[desktop]",
+    "portal-recovery-phone.png": f"{RECOVERY_TEST}[phone]",
+    "clinic-outcomes-desktop.png": (
+        "tests/browser/test_outcomes.py::test_a_program_admin_reads_the_outcomes[desktop]"
+    ),
+    "clinic-counselling-sessions-desktop.png": f"{COUNSELLING_TEST}[desktop]",
+    "clinic-counselling-sessions-kept-apart-phone.png": f"{COUNSELLING_TEST}[phone]",
 }
 """Each screenshot the docs link to, with the browser test that takes it."""
 

@@ -1,5 +1,6 @@
 """Support groups for the group tests (tests plant what they assert on): a Riverside
-group started by counsellor lee through the action, and the actors the tests act as."""
+group started by counsellor lee through the action, the actors the tests act as, and a
+third patient on one care team only (for who sees a group's roster)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from clonacare.accounts.models import Membership, Role
 from clonacare.audit.log import Actor
+from clonacare.patients.models import CareTeamMember, Patient
 from clonacare.therapy.group_actions import do_create_group
 from clonacare.therapy.group_models import SupportGroup
 from tests.personas import World
@@ -37,3 +40,18 @@ def start_group(
         capacity=capacity,
         now=timezone.now(),
     )
+
+
+def drew(world: World) -> Patient:
+    """Drew, a third Riverside patient, on avery's care team only (not kim's or lee's)."""
+    user = User.objects.create(username="drew")
+    Membership.objects.create(user=user, program=world.riverside, role=Role.PATIENT)
+    patient = Patient.objects.create(
+        program=world.riverside,
+        user=user,
+        given_name="Drew",
+        family_name="Nakamura",
+        date_of_birth=dt.date(1975, 7, 30),
+    )
+    CareTeamMember.objects.create(patient=patient, user=world.avery)
+    return patient

@@ -51,6 +51,7 @@ ENDPOINTS = {
     "/api/v1/proposals/{proposal_id}/reject": {"post"},
     "/api/v1/patients/{patient_id}/doses": {"get", "post"},
     "/api/v1/patients/{patient_id}/check-ins": {"get", "post"},
+    "/api/v1/patients/{patient_id}/follow-up": {"get", "post"},
     "/api/v1/patients/{patient_id}/modules": {"get", "post"},
     "/api/v1/patients/{patient_id}/exercises": {"get", "post"},
     "/api/v1/patients/{patient_id}/modules/{assignment_id}/sections": {"post"},
@@ -59,9 +60,12 @@ ENDPOINTS = {
     "/api/v1/patients/{patient_id}/safety-plan": {"get", "put"},
     "/api/v1/patients/{patient_id}/groups": {"get", "post"},
     "/api/v1/programs/{program_id}/groups": {"get"},
+    "/api/v1/programs/{program_id}/outcomes": {"get"},
     "/api/v1/patients/{patient_id}/sessions": {"get", "post"},
     "/api/v1/patients/{patient_id}/sessions/{session_id}/outcome": {"post"},
     "/api/v1/patients/{patient_id}/sessions/{session_id}/notes": {"get", "post"},
+    "/api/v1/patients/{patient_id}/timeline": {"get"},
+    "/api/v1/patients/{patient_id}/returns-to-use": {"post"},
 }
 
 

@@ -53,10 +53,11 @@ def test_serve_emails_the_due_check_in_reminders(tmp_path: Path) -> None:
     try:
         while "To: pat.alex@riverside.example\n" not in seen:
             seen.append(lines.get(timeout=60))
-        # The pass goes on to pat.blair after the mail: wait until it has finished.
+        # The pass goes on to pat.blair and pat.casey after the mail: wait until it has
+        # finished.
         for _ in range(300):
             rows = reminders(tmp_path)
-            if all(status != "sending" for _, status in rows) and len(rows) == 2:
+            if all(status != "sending" for _, status in rows) and len(rows) == 3:
                 break
             time.sleep(0.2)
     finally:
@@ -68,8 +69,9 @@ def test_serve_emails_the_due_check_in_reminders(tmp_path: Path) -> None:
         "that day, from 00:00 (UTC); checked every 60 seconds." in output
     )
     assert "Subject: Your check-in is due today\n" in seen
-    # Every demo patient has an address under .example: pat.blair's reminder is sent too.
-    assert rows == [("pat.alex", "sent"), ("pat.blair", "sent")]
+    # Every demo patient has an address under .example: pat.blair's reminder is sent too,
+    # and pat.casey's (their second taper started 21 days ago: a weekly check-in day).
+    assert rows == [("pat.alex", "sent"), ("pat.blair", "sent"), ("pat.casey", "sent")]
 
 
 def reminders(data_dir: Path) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ def test_demo_staff_and_programs_have_addresses(django_capture_on_commit_callbac
         "counsel.lee": "counsel.lee@riverside.example",
         "dr.avery": "dr.avery@riverside.example",
         "dr.brook": "dr.brook@northgate.example",
+        "dr.ellis": "dr.ellis@riverside.example",
         "nurse.kim": "nurse.kim@riverside.example",
     }
     patients = User.objects.filter(membership__role="patient").order_by("username")

@@ -19,14 +19,17 @@ from clonacare.api.endpoints import (
     audit,
     auth,
     consents,
+    follow_up,
     groups,
     level_of_care,
     me,
     monitoring,
+    outcomes,
     patients,
     plans,
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
+    recovery,
     safety_plan,
     sessions,
     staff,
@@ -82,9 +85,12 @@ api.add_router("", staff.router)
 api.add_router("", programs.router)
 api.add_router("", audit.router)
 api.add_router("", monitoring.router)
+api.add_router("", follow_up.router)
 api.add_router("", plans.router)
 api.add_router("", worklist.router)
 api.add_router("", therapy.router)
 api.add_router("", safety_plan.router)
 api.add_router("", groups.router)
 api.add_router("", sessions.router)
+api.add_router("", outcomes.router)
+api.add_router("", recovery.router)

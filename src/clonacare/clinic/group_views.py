@@ -1,7 +1,8 @@
 """The clinic's support groups (docs/groups.md): the program's groups with their places,
 the form that starts one (the program's admin and counsellors), and one group's page
-with its members, its waiting list, its sessions and the register of a session (the
-facilitator or any staff member of the program). Read through
+with its roster (members, waiting list, the sessions' registers) as the reader may see
+it, the register of a session, and the forms that edit and close the group (the
+facilitator or the program's admin; ``group_edit_views``). Read through
 ``therapy.group_access``; written through ``therapy.group_actions``."""
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from clonacare.therapy.group_access import (
     access_group_by_id,
     groups_visible_to,
     may_create_group,
+    may_manage_group,
     may_record_attendance,
-    members_of,
-    sessions_of,
-    waiting_list_of,
+    roster_of,
 )
 from clonacare.therapy.group_actions import do_create_group, do_record_attendance
-from clonacare.therapy.group_models import Attendance, Weekday
+from clonacare.therapy.group_models import Attendance, SupportGroup, Weekday
+
+# The group page lists its newest sessions; older ones stay on the record.
+SESSIONS_SHOWN = 12
 
 FIELDS = (
     "name",
@@ -45,7 +48,7 @@ FIELDS = (
 )
 
 
-def _whole(value: str, label: str) -> int:
+def whole_of(value: str, label: str) -> int:
     if not (value.strip().isascii() and value.strip().isdigit()) or len(value.strip()) > 6:
         raise ClinicalError("group-field", f"The {label} is a whole number.")
     return int(value.strip())
@@ -55,7 +58,7 @@ def _is_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) < 10
 
 
-def _time(value: str) -> dt.time:
+def time_of(value: str) -> dt.time:
     try:
         return dt.time.fromisoformat(value.strip())
     except ValueError:
@@ -104,12 +107,12 @@ def groups(request: HttpRequest) -> HttpResponse:
                 name=typed.get("name", ""),
                 description=typed.get("description", ""),
                 schedule=typed.get("schedule", ""),
-                weekday=_whole(typed.get("weekday", ""), "weekday"),
-                starts_at=_time(typed.get("starts_at", "")),
+                weekday=whole_of(typed.get("weekday", ""), "weekday"),
+                starts_at=time_of(typed.get("starts_at", "")),
                 facilitator=typed.get("facilitator", ""),
                 place=typed.get("place", ""),
                 video_link=typed.get("video_link", ""),
-                capacity=_whole(typed.get("capacity", ""), "capacity"),
+                capacity=whole_of(typed.get("capacity", ""), "capacity"),
                 now=timezone.now(),
             )
             return redirect(reverse("clinic:group", args=[group.pk]))
@@ -156,15 +159,52 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
             return redirect(reverse("clinic:group", args=[found.pk]) + "?recorded=1#sessions")
         except ClinicalError as exc:
             error, status = exc.message, exc.kind.status
+    return group_page(request, found, error=error, status=status)
+
+
+def group_page(
+    request: HttpRequest,
+    found: SupportGroup,
+    *,
+    error: str = "",
+    manage_error: str = "",
+    typed: QueryDict | dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page of ``found`` (read through its gate): the roster as the reader may see
+    it (``roster_of``), the register form, and the forms that edit and close the group
+    for its facilitator and the program's admin, with a refusal of either."""
+    actor = actor_from_request(request)
+    roster = roster_of(actor, found, sessions=SESSIONS_SHOWN)
+    manages = may_manage_group(actor, found) and found.closed_at is None and found.active
+    current = {
+        "schedule": found.schedule,
+        "weekday": str(found.weekday),
+        "starts_at": found.starts_at.strftime("%H:%M"),
+        "facilitator": found.facilitator.username,
+        "place": found.place,
+        "video_link": found.video_link,
+        "capacity": str(found.capacity),
+        "description": found.description,
+    }
     context = {
         "group": found,
-        "members": list(members_of(found)),
-        "waiting": list(waiting_list_of(found)),
-        "sessions": list(sessions_of(found)[:12]),
-        "can_record": may_record_attendance(actor, found),
+        "roster": roster,
+        "members": roster.members,
+        "waiting": roster.waiting,
+        "sessions": roster.sessions,
+        "taken": len(roster.members) + roster.hidden_members,
+        "can_record": may_record_attendance(actor, found) and found.active,
+        "can_manage": manages,
+        "staff": _staff_of(found.program_id) if manages else [],
+        "weekdays": Weekday.choices,
+        "edit": {f: (typed or current).get(f, "") for f in current},
+        "close_reason": (typed or {}).get("reason", ""),
         "marks": Attendance.Status.choices,
         "today": timezone.localdate(),
         "error": error,
+        "manage_error": manage_error,
         "recorded": request.GET.get("recorded", ""),
+        "edited": request.GET.get("edited", ""),
     }
     return render(request, "clinic/group.html", context, status=status)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import staff_required
 from clonacare.monitoring.access import check_ins_of, dose_logs_of, proposals_visible_to
+from clonacare.monitoring.follow_up import follow_up_state
 from clonacare.monitoring.trend import (
     WEEKS_SHOWN,
     ciwa_b_sum_maximum,
@@ -23,20 +24,38 @@ from clonacare.monitoring.trend import (
     trend_rows,
 )
 from clonacare.patients.access import PatientNotFound, access_patient_by_id
-from clonacare.patients.models import DOSE_TIMES
+from clonacare.patients.models import DOSE_TIMES, Patient
 
 # The dose log grid shows the last four weeks; older logs are in the API.
 DOSE_DAYS_SHOWN = 28
 
 
+def patient_of(request: HttpRequest, patient_id: int, purpose: str) -> Patient:
+    """The patient ``patient_id`` through its gate (audited as ``purpose``); 404 when the
+    signed-in staff member may not see them."""
+    try:
+        return access_patient_by_id(actor_from_request(request), patient_id, purpose=purpose)
+    except PatientNotFound:
+        raise Http404("No such patient.") from None
+
+
 @require_GET
 @staff_required
 def patient_monitoring(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return monitoring_page(request, patient_of(request, patient_id, "monitoring.view"))
+
+
+def monitoring_page(
+    request: HttpRequest,
+    patient: Patient,
+    *,
+    follow_up_form: dict[str, str] | None = None,
+    follow_up_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The page of ``patient`` (read through the gate already), with the form of the
+    check-ins after the taper as posted (``follow_up_form``) and its refusal, if any."""
     actor = actor_from_request(request)
-    try:
-        patient = access_patient_by_id(actor, patient_id, purpose="monitoring.view")
-    except PatientNotFound:
-        raise Http404("No such patient.") from None
     today = timezone.localdate()
     rows = trend_rows(check_ins_of(patient), today - dt.timedelta(weeks=WEEKS_SHOWN))
     logs = dose_logs_of(patient)
@@ -55,5 +74,8 @@ def patient_monitoring(request: HttpRequest, patient_id: int) -> HttpResponse:
         "dose_days": dose_days(logs, dose_times, since, today) if dose_times else [],
         "dose_days_shown": DOSE_DAYS_SHOWN,
         "proposals": proposals_visible_to(actor).filter(patient=patient).order_by("-made_at"),
+        "follow_up": follow_up_state(actor, patient, today),
+        "follow_up_form": follow_up_form or {},
+        "follow_up_error": follow_up_error,
     }
-    return render(request, "clinic/monitoring.html", context)
+    return render(request, "clinic/monitoring.html", context, status=status)

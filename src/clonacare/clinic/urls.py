@@ -5,11 +5,15 @@ from django.views.generic import RedirectView
 
 from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
 from clonacare.clinic import (
+    follow_up_views,
+    group_edit_views,
     group_views,
     monitoring_views,
+    outcomes_views,
     plan_views,
     proposal_views,
     record_views,
+    recovery_views,
     safety_plan_views,
     session_views,
     therapy_views,
@@ -79,8 +83,14 @@ urlpatterns = [
         monitoring_views.patient_monitoring,
         name="patient-monitoring",
     ),
+    path(
+        "patients/<id:patient_id>/monitoring/follow-up/",
+        follow_up_views.set_follow_up,
+        name="follow-up",
+    ),
     path("patients/<id:patient_id>/modules/", therapy_views.patient_modules, name="modules"),
     path("patients/<id:patient_id>/sessions/", session_views.patient_sessions, name="sessions"),
+    path("patients/<id:patient_id>/timeline/", recovery_views.patient_timeline, name="timeline"),
     path(
         "patients/<id:patient_id>/safety-plan/",
         safety_plan_views.patient_safety_plan,
@@ -113,4 +123,8 @@ urlpatterns = [
     path("audit/export.csv", views.audit_export, name="audit-export"),
     path("groups/", group_views.groups, name="groups"),
     path("groups/<id:group_id>/", group_views.group, name="group"),
+    path("groups/<id:group_id>/edit/", group_edit_views.edit_group, name="group-edit"),
+    path("groups/<id:group_id>/close/", group_edit_views.close_group, name="group-close"),
+    path("programs/<id:program_id>/outcomes/", outcomes_views.outcomes_page, name="outcomes"),
+    path("programs/<id:program_id>/outcomes.csv", outcomes_views.outcomes_csv, name="outcomes-csv"),
 ]

@@ -137,7 +137,12 @@ REGISTRY: dict[str, Code] = {
         Kind.FORBIDDEN_AS_MISSING, "no such medication in a record the caller may see"
     ),
     "missing": Code(Kind.INVALID, "a required field is empty"),
+    "before-record": Code(Kind.INVALID, "a date is before the patient's record began"),
     "no-change": Code(Kind.INVALID, "the change would change nothing"),
+    "follow-up-reason": Code(
+        Kind.INVALID,
+        "a decision on the check-ins after the taper whose reason is empty or too long",
+    ),
     "no-consent": Code(
         Kind.CONFLICT, "a disclosure needs a consent in force that the patient has not given"
     ),
@@ -273,6 +278,12 @@ REGISTRY: dict[str, Code] = {
     ),
     "alert-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such alert, or not one the caller may see"
+    "outcomes-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such program whose outcomes the caller may see"
+    ),
+    "outcomes-period": Code(
+        Kind.INVALID, "an outcomes period whose dates are malformed, after today or reversed"
+    ),
     ),
     "result-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such result, or not one the caller may see"

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, Role
 from clonacare.audit.log import Actor
-from clonacare.monitoring.models import CheckIn, DoseLog, Proposal
+from clonacare.monitoring.models import CheckIn, DoseLog, FollowUpDecision, Proposal
 from clonacare.patients.access import RecordNotFound, access_record_by_id, patients_visible_to
 from clonacare.patients.models import Patient
 
@@ -86,3 +86,36 @@ def access_proposal_by_id(actor: Actor, proposal_id: int, *, purpose: str) -> Pr
         id_name="proposal_id",
         not_found=ProposalNotFound,
     )
+
+
+# The check-ins after the taper (issue 11): the care team's decisions are part of the
+# record, read by whoever sees the patient; a prescriber, nurse or counsellor on the
+# care team decides (tests/web/test_follow_up_decision.py covers each line).
+
+
+def follow_up_decisions_of(patient: Patient) -> QuerySet[FollowUpDecision]:
+    """The decisions to keep or end the check-ins after the taper of ``patient`` (already
+    read through its gate), newest first: the first is in force."""
+    return FollowUpDecision.objects.filter(patient=patient).select_related("decided_by")
+
+
+def follow_up_on(patient: Patient) -> bool:
+    """Whether the check-ins after the taper are on for ``patient``: the newest decision,
+    or on when the care team has made none (on by default once a taper finishes)."""
+    newest = (
+        FollowUpDecision.objects.filter(patient=patient)
+        .values_list("on", flat=True)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    return True if newest is None else newest
+
+
+def may_decide_follow_up(actor: Actor, patient: Patient) -> bool:
+    """Keeping or ending the check-ins after the taper: a prescriber, nurse or
+    counsellor on the patient's care team. Not program admins, not the patient."""
+    if actor.user_id is None:
+        return False
+    if actor.role not in CARE_TEAM_ROLES or actor.program_id != patient.program_id:
+        return False
+    return patient.care_team.filter(user_id=actor.user_id).exists()

@@ -25,6 +25,7 @@ from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import item_name
 from clonacare.core.instruments.definition import SCREEN_INCOMPLETE
 from clonacare.monitoring.access import is_the_patient, may_log_for
+from clonacare.monitoring.follow_up_actions import do_set_follow_up as do_set_follow_up
 from clonacare.monitoring.models import (
     AMOUNT_DIGITS,
     AMOUNT_PLACES,

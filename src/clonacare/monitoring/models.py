@@ -193,3 +193,28 @@ class CheckInReminder(models.Model):
 
     def __str__(self) -> str:
         return f"check-in reminder for {self.patient} on {self.day} ({self.status})"
+
+
+class FollowUpDecision(models.Model):
+    """The care team's decision to keep on (``on``) or end the monthly check-ins after a
+    taper that stopped the drug (issue 11), with its ``reason``. Every decision is kept;
+    the newest is in force, and a patient with none is followed up (on by default once
+    the taper finishes). Written by ``monitoring.follow_up.do_set_follow_up``."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    on = models.BooleanField(help_text="Check-ins after the last dose continue.")
+    reason = models.CharField(max_length=NOTE_MAX)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-decided_at", "-id"]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["patient", "-decided_at", "-id"], name="follow_up_patient_newest"),
+        ]
+
+    def __str__(self) -> str:
+        state = "on" if self.on else "ended"
+        return f"follow-up after the taper {state} for {self.patient}"

@@ -3,7 +3,8 @@
 ``send_check_in_reminders(now)`` is one pass: from ``CHECK_IN_REMINDER_HOUR`` (the
 site's local hour, ``TIME_ZONE``) on, every patient who is not discharged, has an
 approved plan whose check-in schedule (``monitoring.schedule``) asks for a check-in
-today, and has not checked in today, is emailed once at the address on their portal
+today (after a taper that stopped the drug: the monthly follow-up, while the care team
+keeps it on), and has not checked in today, is emailed once at the address on their portal
 account. ``clonacare serve``'s background thread and ``clonacare remind`` (cron) run it
 (docs/configuration.md, "Check-in reminders").
 
@@ -33,8 +34,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clonacare.audit.log import Actor, record
-from clonacare.monitoring.models import CheckIn, CheckInReminder
-from clonacare.monitoring.schedule import check_in_schedule
+from clonacare.monitoring.models import CheckIn, CheckInReminder, FollowUpDecision
+from clonacare.monitoring.schedule import after_taper, check_in_schedule
 from clonacare.patients.models import Patient
 from clonacare.plans.models import Plan, PlanChangeDay
 
@@ -94,8 +95,10 @@ def _address(patient: Patient) -> tuple[str, str]:
 
 def due_today(today: dt.date) -> list[Due]:
     """The patients to remind on ``today``: not discharged, with an approved plan whose
-    schedule asks for a check-in today, no check-in for today and no reminder row for
-    today yet. Two queries, whatever their number."""
+    schedule asks for a check-in today (after the taper: with the care team's follow-up
+    decision), no check-in for today and no reminder row for today yet. Four queries,
+    whatever their number: the plans, their revisions (the plan in force says how it
+    ends), their change days, and the follow-up decisions."""
     plans = list(
         Plan.objects.filter(status=Plan.Status.APPROVED)
         .exclude(patient__status=Patient.Status.DISCHARGED)
@@ -104,6 +107,7 @@ def due_today(today: dt.date) -> list[Due]:
             ~Exists(CheckInReminder.objects.filter(patient=OuterRef("patient"), day=today)),
         )
         .select_related("patient__user")
+        .prefetch_related("plan_revisions")
         .order_by("patient_id")
     )
     change_days: dict[int, list[dt.date]] = defaultdict(list)
@@ -111,12 +115,23 @@ def due_today(today: dt.date) -> list[Due]:
         plan_id__in=[p.pk for p in plans], on__lte=today
     ).values_list("plan_id", "on"):
         change_days[plan_id].append(on)
+    follow_up: dict[int, bool] = {}
+    # Oldest first: the newest decision of each patient is the last one read.
+    for patient_id, kept_on in (
+        FollowUpDecision.objects.filter(patient_id__in=[p.patient_id for p in plans])
+        .order_by("decided_at", "id")
+        .values_list("patient_id", "on")
+    ):
+        follow_up[patient_id] = kept_on
     found = []
     for plan in plans:
         days = change_days[plan.pk]
         if not days:  # starts later (or approved before change days were kept)
             continue
-        if check_in_schedule(min(days), days).is_due(today):
+        ends = None
+        if plan.stops_the_drug():
+            ends = after_taper(plan.end_date(), follow_up=follow_up.get(plan.patient_id, True))
+        if check_in_schedule(min(days), days, ends=ends).is_due(today):
             address, why = _address(plan.patient)
             found.append(Due(plan.patient, address, why))
     return found

@@ -11,6 +11,14 @@ dose changes, the first day included) and the day asked about. A check-in is due
 and never before the plan's first day. Both numbers are Clonacare's configurable
 defaults from issue 10, not clinical numbers, in ``data/rules.toml`` ``[schedule]`` with
 their source; a missing source or a bad value is refused (ClinicalError ``data-file``).
+
+After the taper (issue 11): when the plan in force stops the drug, the caller gives the
+first day without it (``AfterTaper``) and whether the care team keeps the follow-up on.
+From that day the taper's weekly days end: the stop is the plan's last dose change, so
+its ``days_after_change`` days stay daily, and otherwise a check-in is due every
+``[schedule.after_taper] every_days`` days counted from the first day without the drug,
+for as long as the follow-up is on; with it off, none is due after that day. A plan
+that ends on a dose kept on has no ``AfterTaper``: its schedule goes on as in the taper.
 """
 
 from __future__ import annotations
@@ -59,13 +67,71 @@ def schedule_rule() -> ScheduleRule:
 
 
 @dataclass(frozen=True)
+class AfterTaperRule:
+    """The follow-up after the last dose: one check-in every ``every_days`` days."""
+
+    every_days: int
+    source: str
+
+
+def load_after_taper(path: Path) -> AfterTaperRule:
+    """The ``[schedule.after_taper]`` table of the rules file at ``path``. Refused
+    (``data-file``, naming the file, table and key): a missing table or source,
+    ``every_days`` that is not a whole number from 1 to 365."""
+    where = f"{path.name} [schedule.after_taper]"
+    schedule = table(load_toml(path), "schedule", path.name)
+    raw = table(schedule, "after_taper", f"{path.name} [schedule]")
+    return AfterTaperRule(
+        every_days=whole_number(raw, "every_days", where, low=1, high=LONGEST_DAYS),
+        source=require_source(raw, where),
+    )
+
+
+@cache
+def after_taper_rule() -> AfterTaperRule:
+    """The follow-up's number from ``data/rules.toml``."""
+    return load_after_taper(RULES_FILE)
+
+
+@dataclass(frozen=True)
+class AfterTaper:
+    """The end of a plan that stops the drug: ``stop_day`` is the first day without it
+    (``plans.models.Plan.end_date``); ``follow_up`` whether the care team keeps the
+    check-ins after the last dose on; ``rule`` their spacing."""
+
+    stop_day: dt.date
+    follow_up: bool
+    rule: AfterTaperRule
+
+
+def after_taper(
+    stop_day: dt.date, *, follow_up: bool, rule: AfterTaperRule | None = None
+) -> AfterTaper:
+    """The end of a plan whose first day without the drug is ``stop_day``, with the
+    follow-up on or off, and ``rule`` (default: ``after_taper_rule()``)."""
+    return AfterTaper(stop_day=stop_day, follow_up=follow_up, rule=rule or after_taper_rule())
+
+
+@dataclass(frozen=True)
 class CheckInSchedule:
     """The schedule of one plan: its first day (``start``), its change days (sorted,
-    without repeats) and the ``rule``."""
+    without repeats), the ``rule``, and ``after_taper`` (None for a plan that does not
+    stop the drug)."""
 
     start: dt.date
     change_days: tuple[dt.date, ...]
     rule: ScheduleRule
+    after_taper: AfterTaper | None = None
+
+    def is_after_taper(self, day: dt.date) -> bool:
+        """Whether ``day`` is on or after the first day without the drug."""
+        return self.after_taper is not None and day >= self.after_taper.stop_day
+
+    def follow_up_ended(self, day: dt.date) -> bool:
+        """Whether ``day`` is after the taper and the care team has ended the follow-up:
+        no check-in is due on it or on any later day."""
+        end = self.after_taper
+        return end is not None and day >= end.stop_day and not end.follow_up
 
     def after_change(self, day: dt.date) -> bool:
         """Whether ``day`` is a change day or one of the ``days_after_change`` days after
@@ -77,9 +143,17 @@ class CheckInSchedule:
 
     def is_due(self, day: dt.date) -> bool:
         """Whether a check-in is due on ``day``: never before the plan's first day; daily
-        in the days after a change; else every ``every_days`` days from the first day."""
+        in the days after a change; else every ``every_days`` days from the first day.
+        After the taper: none when the follow-up is off; else daily in the days after
+        the stop, and every ``after_taper.rule.every_days`` days from the stop day."""
         if day < self.start:
             return False
+        end = self.after_taper
+        if end is not None and day >= end.stop_day:
+            if not end.follow_up:
+                return False
+            since = (day - end.stop_day).days
+            return since <= self.rule.days_after_change or since % end.rule.every_days == 0
         return self.after_change(day) or (day - self.start).days % self.rule.every_days == 0
 
     def due_days(self, first: dt.date, last: dt.date) -> list[dt.date]:
@@ -88,23 +162,34 @@ class CheckInSchedule:
         days = (last - first).days
         return [d for d in (first + dt.timedelta(days=n) for n in range(days)) if self.is_due(d)]
 
-    def next_due(self, day: dt.date) -> dt.date:
+    def next_due(self, day: dt.date) -> dt.date | None:
         """The first day on or after ``day`` on which a check-in is due (the plan's first
-        day, for a day before it). There is always one within ``every_days`` days."""
+        day, for a day before it); None when the follow-up after the taper is off and
+        ``day`` is after the taper (none is due again). Otherwise there is always one
+        within the larger of the two spacings."""
         day = max(day, self.start)
         while not self.is_due(day):
+            if self.follow_up_ended(day):
+                return None
             day += dt.timedelta(days=1)
         return day
 
 
 def check_in_schedule(
-    start: dt.date, change_days: Iterable[dt.date], rule: ScheduleRule | None = None
+    start: dt.date,
+    change_days: Iterable[dt.date],
+    rule: ScheduleRule | None = None,
+    *,
+    ends: AfterTaper | None = None,
 ) -> CheckInSchedule:
     """The schedule of a plan that starts on ``start`` and changes the daily dose on
     ``change_days`` (in any order; ``start`` is counted as one), with ``rule``
-    (default: ``schedule_rule()``)."""
+    (default: ``schedule_rule()``); ``ends``: how a plan that stops the drug ends
+    (None: the plan ends on a dose kept on, or its end is not asked about)."""
     days = tuple(sorted({start, *change_days}))
-    return CheckInSchedule(start=start, change_days=days, rule=rule or schedule_rule())
+    return CheckInSchedule(
+        start=start, change_days=days, rule=rule or schedule_rule(), after_taper=ends
+    )
 
 
 def _days(n: int) -> str:
@@ -125,4 +210,20 @@ def schedule_text(rule: ScheduleRule | None = None) -> str:
     return (
         f"A check-in is asked for {daily}, and {every} otherwise, counted from the first "
         "day of your plan."
+    )
+
+
+def after_taper_text(rule: ScheduleRule | None = None, after: AfterTaperRule | None = None) -> str:
+    """The follow-up after the last dose in plain words for the patient."""
+    rule = rule or schedule_rule()
+    after = after or after_taper_rule()
+    daily = (
+        f"every day through the {_days(rule.days_after_change)} after your last dose, then "
+        if rule.days_after_change
+        else ""
+    )
+    return (
+        f"After your taper, a check-in is asked for {daily}once every "
+        f"{_days(after.every_days)}, counted from your first day without the medicine, "
+        "for as long as your care team keeps these check-ins on."
     )

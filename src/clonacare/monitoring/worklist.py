@@ -15,7 +15,9 @@ change days of the missed-entry window. The reasons, most urgent first:
    (``plans.models.PlanChangeDay``), and dose changes recorded on the record;
 6. missed check-ins or doses (``monitoring.rules.missed_entries``) while a plan is
    approved: only the days the check-in schedule (``monitoring.schedule``, read from
-   the plan's change days, one more query) asked for a check-in are counted.
+   the plan's change days, one more query) asked for a check-in are counted. After a
+   plan that stops the drug (its ``stop_day``), only the monthly follow-up days count,
+   and none once the care team has ended the follow-up (``FollowUpDecision``).
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ from clonacare.accounts.models import Role
 from clonacare.assessments.models import SafetyAlert
 from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
-from clonacare.monitoring.models import CheckIn, DoseLog, Proposal
+from clonacare.monitoring.models import CheckIn, DoseLog, FollowUpDecision, Proposal
 from clonacare.monitoring.rules import missed_entries, rules
-from clonacare.monitoring.schedule import check_in_schedule, schedule_rule
+from clonacare.monitoring.schedule import after_taper, check_in_schedule, schedule_rule
 from clonacare.patients.access import list_patients
 from clonacare.patients.models import DoseChange, Patient
 from clonacare.plans.models import Plan, PlanChangeDay
@@ -129,6 +131,13 @@ def worklist(
             ),
             # At most one approved plan per patient: no ordering to pay for.
             approved_at=Subquery(approved.order_by().values("approved_at")[:1]),
+            stop_day=Subquery(approved.order_by().values("stop_day")[:1]),
+            # The care team's newest decision on the check-ins after the taper (none: on).
+            follow_up=Subquery(
+                FollowUpDecision.objects.filter(patient=OuterRef("pk"))
+                .order_by("-decided_at", "-id")
+                .values("on")[:1]
+            ),
             window_check_ins=_count(window_check_ins),
         )
         .order_by("family_name", "given_name", "pk")
@@ -142,6 +151,8 @@ def worklist(
             "plan_changes_today",
             "plan_start",
             "approved_at",
+            "stop_day",
+            "follow_up",
             "window_check_ins",
         )
     )
@@ -252,7 +263,9 @@ def worklist(
             due: list[dt.date] = []
             if row["window_check_ins"] <= most_covered:
                 plan_start = row["plan_start"] or approved_on
-                schedule = check_in_schedule(plan_start, change_days.get(patient_id, ()))
+                stop_day, follow_up = row["stop_day"], row["follow_up"] is not False
+                ends = after_taper(stop_day, follow_up=follow_up) if stop_day else None
+                schedule = check_in_schedule(plan_start, change_days.get(patient_id, ()), ends=ends)
                 due = schedule.due_days(start, today)
             done: set[dt.date] | frozenset[dt.date] = check_in_days.get(patient_id, frozenset())
             flag = missed_entries(

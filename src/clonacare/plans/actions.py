@@ -182,13 +182,16 @@ def _first_change(plan_json: dict[str, Any]) -> dt.date | None:
 
 
 def _store_change_days(plan: Plan, plan_json: dict[str, Any]) -> None:
-    """Rewrite the change days of ``plan`` from ``plan_json``, the plan in force (call
-    inside the transaction that approves or revises it)."""
+    """Rewrite the change days of ``plan`` from ``plan_json``, the plan in force, and its
+    ``stop_day`` (call inside the transaction that approves or revises it)."""
     PlanChangeDay.objects.filter(plan=plan).delete()
     PlanChangeDay.objects.bulk_create(
         PlanChangeDay(plan=plan, patient_id=plan.patient_id, on=day)
         for day in change_days(plan_json)
     )
+    stops = plan_json["outcome"] == "discontinued"
+    plan.stop_day = dt.date.fromisoformat(plan_json["end_date"]) if stops else None
+    plan.save(update_fields=["stop_day"])
 
 
 def do_approve_plan(

@@ -46,6 +46,13 @@ class Plan(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    stop_day = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day without the drug when the plan in force stops it; "
+        "empty for a draft or a plan that ends on a dose kept on. Stored with the change "
+        "days at approval and at each revision, so the worklist reads it without the JSON.",
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]

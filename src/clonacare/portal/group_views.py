@@ -62,9 +62,12 @@ def my_groups(request: HttpRequest) -> HttpResponse:
         e.group_id: e for e in enrolments_of(patient).exclude(status=GroupEnrolment.Status.LEFT)
     }
     groups = [(g, mine.get(g.pk)) for g in groups_visible_to(actor)]
+    # A group closed while the patient was in it or waiting: told here, with the reason.
+    closed = [e for e in mine.values() if e.group.closed_at is not None]
     context = {
         "patient": patient,
         "groups": groups,
+        "closed": closed,
         "attendance": list(attendance_of(patient)[:20]),
         "community": mutual_help(),
         "error": error,

@@ -35,7 +35,7 @@ from clonacare.monitoring.actions import (
 from clonacare.monitoring.due import next_check_in
 from clonacare.monitoring.models import DoseLog
 from clonacare.monitoring.questions import ciwa_b_patient_items, scales
-from clonacare.monitoring.schedule import schedule_text
+from clonacare.monitoring.schedule import after_taper_text, schedule_text
 from clonacare.patients.models import DOSE_TIMES, Patient
 from clonacare.plans.access import plans_of
 from clonacare.plans.calendar import (
@@ -164,6 +164,7 @@ def _plan_page(
             "check_in": next_check_in(plan, today),
             "change": _latest_change(plan),
             "schedule_text": schedule_text(),
+            "after_taper_text": after_taper_text() if plan.stops_the_drug() else "",
         }
     status = 400 if error else 200
     return render(request, "portal/plan.html", context, status=status)

@@ -7,6 +7,7 @@ from clonacare.portal import (
     group_views,
     monitoring_views,
     plan_views,
+    recovery_views,
     safety_plan_views,
     session_views,
     therapy_views,
@@ -36,4 +37,5 @@ urlpatterns = [
     path("safety-plan/print/", safety_plan_views.print_safety_plan, name="safety-plan-print"),
     path("groups/", group_views.my_groups, name="groups"),
     path("sessions/", session_views.my_sessions, name="sessions"),
+    path("recovery/", recovery_views.my_recovery, name="recovery"),
 ]

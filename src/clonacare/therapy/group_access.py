@@ -1,16 +1,22 @@
 """The gates to the support groups, and who may run them (docs/groups.md).
 
 A patient sees their program's active groups and their own enrolments and attendance;
-the program's staff see every group of their program with its members and waiting
-list (a group is run by the program, not by one care team: whoever facilitates or
-stands in takes the register). Anyone else, and any other program's group, is answered
-as if it did not exist. One condition per line, each covered by
-tests/web/test_groups_rights.py.
+the program's staff see every group of their program with its counts. Who is in a
+group (its roster: members, waiting list, the names on a register) is seen whole by the
+group's facilitator and the program's admin, and by a prescriber, nurse or counsellor
+only for the patients on their own care team: being in a group says something about a
+patient's care, and not every staff member of the program cares for every member.
+The facilitator and the admin run the group: they take the register, edit it and close
+it. Anyone else, and any other program's group, is answered as if it did not exist. One
+condition per line, each covered by tests/web/test_groups_rules.py and
+test_groups_roster.py.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from clonacare.accounts.models import CARE_TEAM_ROLES, STAFF_ACCOUNT_ROLES, Role
 from clonacare.audit.log import Actor, record, record_denied
@@ -136,7 +142,8 @@ def attendance_of(patient: Patient) -> QuerySet[Attendance]:
 
 
 def members_of(group: SupportGroup) -> QuerySet[GroupEnrolment]:
-    """The group's members (enrolled), by when they got their place; for its staff."""
+    """The group's members (enrolled), by when they got their place: the whole roster,
+    for the actions; a page shows ``roster_of`` instead."""
     return (
         group.enrolments.filter(status=GroupEnrolment.Status.ENROLLED)
         .select_related("patient")
@@ -145,7 +152,7 @@ def members_of(group: SupportGroup) -> QuerySet[GroupEnrolment]:
 
 
 def waiting_list_of(group: SupportGroup) -> QuerySet[GroupEnrolment]:
-    """The group's waiting list, next in line first; for its staff."""
+    """The group's waiting list, next in line first: the whole list, for the actions."""
     return (
         group.enrolments.filter(status=GroupEnrolment.Status.WAITING)
         .select_related("patient")
@@ -154,8 +161,78 @@ def waiting_list_of(group: SupportGroup) -> QuerySet[GroupEnrolment]:
 
 
 def sessions_of(group: SupportGroup) -> QuerySet[GroupSession]:
-    """The group's sessions, newest first, with their attendance."""
+    """The group's sessions, newest first, with their whole attendance."""
     return group.sessions.prefetch_related("attendance__patient")
+
+
+# The roster, as each reader may see it.
+
+
+def sees_whole_roster(actor: Actor, group: SupportGroup) -> bool:
+    """The group's facilitator, or the admin of its program (a staff member of it)."""
+    if not is_program_staff(actor, group.program_id):
+        return False
+    return actor.user_id == group.facilitator_id or actor.role == Role.PROGRAM_ADMIN
+
+
+def roster_patients(actor: Actor, group: SupportGroup) -> QuerySet[Patient]:
+    """The patients of ``group`` whose name ``actor`` may see in its roster: all of them
+    for the facilitator and the admin; those on their own care team for a prescriber,
+    nurse or counsellor of the program; none for anyone else."""
+    patients = Patient.objects.filter(program_id=group.program_id)
+    if sees_whole_roster(actor, group):
+        return patients
+    user_id = actor.user_id
+    if user_id is None or actor.role not in CARE_TEAM_ROLES:
+        return patients.none()
+    if not is_program_staff(actor, group.program_id):
+        return patients.none()
+    return patients.filter(care_team__user_id=user_id)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """What ``actor`` sees of a group's roster: ``whole`` when they see every name;
+    ``members`` and ``waiting`` (in order, with their place) of the patients they may
+    see; ``sessions`` with ``attendance`` limited the same way (``visible_attendance``);
+    and how many members and waiting they do not see (``hidden_members``,
+    ``hidden_waiting``)."""
+
+    whole: bool
+    members: list[GroupEnrolment]
+    waiting: list[GroupEnrolment]
+    sessions: list[GroupSession]
+    hidden_members: int
+    hidden_waiting: int
+
+
+def roster_of(actor: Actor, group: SupportGroup, *, sessions: int) -> Roster:
+    """The roster of ``group`` (read through ``access_group_by_id``) as ``actor`` may
+    see it, with its newest ``sessions`` sessions. Four queries."""
+    visible = set(roster_patients(actor, group).values_list("pk", flat=True))
+    open_ones = list(
+        group.enrolments.exclude(status=GroupEnrolment.Status.LEFT)
+        .select_related("patient")
+        .order_by("placed_at", "position", "id")
+    )
+    members = [e for e in open_ones if e.status == GroupEnrolment.Status.ENROLLED]
+    waiting = sorted(
+        (e for e in open_ones if e.status == GroupEnrolment.Status.WAITING),
+        key=lambda e: (e.position or 0, e.pk),
+    )
+    shown = Prefetch(
+        "attendance",
+        queryset=Attendance.objects.filter(patient_id__in=visible).select_related("patient"),
+        to_attr="visible_attendance",
+    )
+    return Roster(
+        whole=sees_whole_roster(actor, group),
+        members=[e for e in members if e.patient_id in visible],
+        waiting=[e for e in waiting if e.patient_id in visible],
+        sessions=list(group.sessions.prefetch_related(shown)[:sessions]),
+        hidden_members=sum(1 for e in members if e.patient_id not in visible),
+        hidden_waiting=sum(1 for e in waiting if e.patient_id not in visible),
+    )
 
 
 def access_enrolment_of(
@@ -200,7 +277,11 @@ def may_enrol(actor: Actor, patient: Patient) -> bool:
 
 
 def may_record_attendance(actor: Actor, group: SupportGroup) -> bool:
-    """The group's facilitator, or any staff member of its program."""
-    if actor.user_id is not None and actor.user_id == group.facilitator_id:
-        return True
-    return is_program_staff(actor, group.program_id)
+    """The group's facilitator, or the admin of its program: those who see its whole
+    roster (a register names every member). Someone standing in is made facilitator."""
+    return sees_whole_roster(actor, group)
+
+
+def may_manage_group(actor: Actor, group: SupportGroup) -> bool:
+    """Edits or closes a group: its facilitator, or the admin of its program."""
+    return sees_whole_roster(actor, group)

@@ -27,6 +27,7 @@ from clonacare.therapy.group_access import (
     GroupNotFound,
     may_create_group,
     may_enrol,
+    may_manage_group,
     may_record_attendance,
 )
 from clonacare.therapy.group_models import (
@@ -50,8 +51,10 @@ ENROL_NOT_ALLOWED = (
     "them in a group or takes them off it."
 )
 ATTENDANCE_NOT_ALLOWED = (
-    "Only the group's facilitator or the program's staff take the register of a session."
+    "Only the group's facilitator or the program's admin takes the register of a session."
 )
+MANAGE_NOT_ALLOWED = "Only the group's facilitator or the program's admin edits or closes it."
+CLOSE_REASON_MAX = 400
 
 
 def _field(message: str) -> ClinicalError:
@@ -169,6 +172,160 @@ def do_create_group(
             detail={"name": group.name, "capacity": capacity, "facilitator": leader.username},
         )
     return group
+
+
+def _closed(group: SupportGroup) -> ClinicalError:
+    return ClinicalError("group-closed", f"The group '{group.name}' has closed; it cannot change.")
+
+
+def _give_places(actor: Actor, group: SupportGroup, *, now: dt.datetime, after: str) -> int:
+    """Give the group's free places to its waiting list, first in line first, each
+    audited as ``group.place-given`` on the patient's record (``after``: what freed
+    the place); the list is numbered again. Returns how many were placed."""
+    enrolled = group.enrolments.filter(status=GroupEnrolment.Status.ENROLLED).count()
+    free = max(group.capacity - enrolled, 0)
+    placed = 0
+    for nxt in (
+        group.enrolments.filter(status=GroupEnrolment.Status.WAITING)
+        .select_related("patient")
+        .order_by("position", "id")[:free]
+    ):
+        nxt.status = GroupEnrolment.Status.ENROLLED
+        nxt.position = None
+        nxt.placed_at = now
+        nxt.save(update_fields=["status", "position", "placed_at"])
+        record(
+            actor,
+            "group.place-given",
+            patient=nxt.patient,
+            target=nxt,
+            detail={"group_id": group.pk, "after": after},
+        )
+        placed += 1
+    _renumber_waiting(group)
+    return placed
+
+
+def do_edit_group(
+    actor: Actor,
+    group: SupportGroup,
+    *,
+    schedule: str,
+    weekday: int,
+    starts_at: dt.time,
+    facilitator: str,
+    place: str = "",
+    video_link: str = "",
+    capacity: int,
+    description: str = "",
+    now: dt.datetime,
+) -> SupportGroup:
+    """Change ``group``'s schedule, facilitator (a username), place or video link,
+    capacity and description (its name stays). More places go at once to the waiting
+    list, first in line first (audited as ``group.place-given``, as when a member
+    leaves).
+
+    Refused (nothing written): anyone but the group's facilitator or the program's admin
+    (``not-allowed``); a closed group (``group-closed``, a conflict); the fields as for
+    ``do_create_group``, and a capacity below the number of members: no one loses a
+    place (``group-field``). Audited as ``group.edit`` with the fields changed, never a
+    patient's name.
+    """
+    if not may_manage_group(actor, group):
+        raise ClinicalError("not-allowed", MANAGE_NOT_ALLOWED)
+    cleaned_schedule = _text(schedule, "schedule", SCHEDULE_MAX, required=True)
+    cleaned_description = _text(description, "description", DESCRIPTION_MAX, required=False)
+    cleaned_place = _text(place, "place", PLACE_MAX, required=False)
+    link = _video_link(video_link)
+    if not cleaned_place and not link:
+        raise _field("Give the group a place to meet or a video link.")
+    if weekday not in Weekday.values:
+        raise _field(f"The weekday is 0 (Monday) to 6 (Sunday); got {weekday}.")
+    low, high = CAPACITY_RANGE
+    if not low <= capacity <= high:
+        raise _field(f"The capacity is {low} to {high} places; got {capacity}.")
+    leader = _facilitator(group.program_id, facilitator)
+    with transaction.atomic():
+        locked = SupportGroup.objects.select_for_update().get(pk=group.pk)
+        if locked.closed_at is not None or not locked.active:
+            raise _closed(locked)
+        members = locked.enrolments.filter(status=GroupEnrolment.Status.ENROLLED).count()
+        if capacity < members:
+            raise _field(
+                f"The group has {members} members; its capacity cannot be fewer than that, "
+                "as no one loses a place."
+            )
+        new = {
+            "schedule": cleaned_schedule,
+            "weekday": weekday,
+            "starts_at": starts_at,
+            "facilitator_id": leader.pk,
+            "place": cleaned_place,
+            "video_link": link,
+            "capacity": capacity,
+            "description": cleaned_description,
+        }
+        changed = sorted(k for k, v in new.items() if getattr(locked, k) != v)
+        if not changed:
+            raise ClinicalError("no-change", "Nothing was changed in the group.")
+        for key, value in new.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=[k for k in new if k in changed])
+        record(
+            actor,
+            "group.edit",
+            program_id=locked.program_id,
+            target=locked,
+            detail={
+                "changed": [k.removesuffix("_id") for k in changed],
+                "capacity": capacity,
+                "facilitator": leader.username,
+            },
+        )
+        _give_places(actor, locked, now=now, after="capacity")
+    return locked
+
+
+def do_close_group(
+    actor: Actor, group: SupportGroup, *, reason: str, now: dt.datetime
+) -> SupportGroup:
+    """Close ``group``: it takes no one new and is no longer listed for patients; its
+    members, waiting list, sessions and attendance are kept, and its members and those
+    waiting see on their portal page that it has closed (with ``reason``).
+
+    Refused (nothing written): anyone but the group's facilitator or the program's admin
+    (``not-allowed``); an empty or too long reason (``group-field``); a group closed
+    already (``group-closed``, a conflict). Audited as ``group.close`` with the reason
+    and how many members and waiting it had.
+    """
+    if not may_manage_group(actor, group):
+        raise ClinicalError("not-allowed", MANAGE_NOT_ALLOWED)
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise _field("Say why the group is closing; its members and waiting list read it.")
+    if len(cleaned) > CLOSE_REASON_MAX:
+        raise _field(f"The reason is at most {CLOSE_REASON_MAX} characters; got {len(cleaned)}.")
+    with transaction.atomic():
+        locked = SupportGroup.objects.select_for_update().get(pk=group.pk)
+        if locked.closed_at is not None or not locked.active:
+            raise ClinicalError("group-closed", f"The group '{locked.name}' has closed already.")
+        locked.active = False
+        locked.closed_at = now
+        locked.closed_by_id = _user_id(actor)
+        locked.closed_reason = cleaned
+        locked.save(update_fields=["active", "closed_at", "closed_by", "closed_reason"])
+        counts = dict.fromkeys(("enrolled", "waiting"), 0)
+        for status in locked.enrolments.values_list("status", flat=True):
+            if status in counts:
+                counts[status] += 1
+        record(
+            actor,
+            "group.close",
+            program_id=locked.program_id,
+            target=locked,
+            detail={"reason": cleaned, "members": counts["enrolled"], "waiting": counts["waiting"]},
+        )
+    return locked
 
 
 def _renumber_waiting(group: SupportGroup) -> None:

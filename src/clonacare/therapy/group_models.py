@@ -33,7 +33,10 @@ class SupportGroup(models.Model):
     with ``starts_at`` for sorting and the pages), who facilitates it (a staff member of
     the program), where (``place``) or on which call (``video_link``, https only), and
     how many it takes (``capacity``; more join the waiting list). An inactive group
-    takes no one new and is hidden from patients."""
+    takes no one new and is hidden from patients' list of groups. A group closed through
+    ``do_close_group`` is inactive with ``closed_at``, ``closed_by`` and
+    ``closed_reason``; its enrolments, sessions and attendance are kept, and its
+    members and waiting list see that it has closed on their portal page."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="support_groups")
     name = models.CharField(max_length=120)
@@ -48,6 +51,11 @@ class SupportGroup(models.Model):
     video_link = models.URLField(max_length=300, blank=True)
     capacity = models.PositiveIntegerField(help_text="Places; a form limit, not clinical.")
     active = models.BooleanField(default=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_reason = models.CharField(max_length=400, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

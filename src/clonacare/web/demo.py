@@ -13,6 +13,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from clonacare.web.demo_outcomes import load_outcomes_demo
+from clonacare.web.demo_recovery import load_recovery_demo
+
 DEMO_PASSWORD = "clonacare-demo"  # noqa: S105  (published in the README, demo only)
 # Email addresses under .example (reserved, RFC 2606: never delivered anywhere), so a
 # demo alert shows its mails on the console without reaching anyone.
@@ -125,8 +128,12 @@ def load_demo_data() -> Iterator[str]:
         "with pat.alex and pat.blair and the register of its last three sessions."
     )
     yield (
+        "Demo outcomes: twelve past Riverside patients of dr.ellis with finished tapers; "
+        "see Program outcomes from the caseload (some figures withheld, fewer than 11)."
+    )
+    yield (
         "Demo sign-ins (password for all: clonacare-demo): dr.avery, nurse.kim, counsel.lee, "
-        "admin.riverside, pat.alex, pat.blair, dr.brook, pat.casey, admin."
+        "admin.riverside, dr.ellis, pat.alex, pat.blair, dr.brook, pat.casey, admin."
     )
 
 
@@ -408,6 +415,8 @@ def _create() -> None:
                 now=after,
             )
     _support_group(users, programs["riverside"], now)
+    load_recovery_demo(users, now, DEMO_PASSWORD)  # pat.casey's recovery record
+    load_outcomes_demo(programs["riverside"], now, DEMO_PASSWORD)  # docs/outcomes.md
 
 
 def _support_group(users: dict[str, User], program: Any, now: dt.datetime) -> None:
