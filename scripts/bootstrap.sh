@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
+# The tests run the population screen on Spark as well as DuckDB: the test extras bring
+# the spark extra (pyspark), and Spark needs a Java runtime.
+[ "$extras" = test ] && extras="test,spark"
 PYTHON="${PYTHON:-python3}"
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
@@ -19,6 +22,12 @@ if [ ${#pdf_missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${pdf_missing[*]} (Pango and fonts for the PDF)" >&2
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pdf_missing[@]}" >/dev/null
+fi
+
+if [[ "$extras" == *spark* ]] && ! command -v java >/dev/null; then
+  echo "bootstrap: installing openjdk-17-jre-headless (Java for Spark)" >&2
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -47,6 +47,10 @@ COMMANDS: dict[str, Command] = {
         "one pass of alert delivery, for cron: send or retry the care team's alert mails "
         "and escalate the alerts no one acknowledged in time",
     ),
+    "population": Command(
+        "population",
+        "screen dispensing data for risky benzodiazepine use, or generate synthetic data",
+    ),
     "remind": Command(
         WEB_COMMANDS,
         "one pass of check-in reminders, for cron: email each patient whose check-in is "

@@ -95,6 +95,16 @@ REGISTRY: dict[str, Code] = {
         Kind.INVALID, "a licensed instrument is asked for without its pack"
     ),
     "licensed-pack": Code(Kind.INVALID, "a licensed instrument pack is malformed"),
+    "bad-period": Code(Kind.INVALID, "a population screen's period cannot be screened"),
+    "population-file": Code(
+        Kind.INVALID, "a dispensing or diagnoses file cannot be read (missing, not CSV or Parquet)"
+    ),
+    "population-columns": Code(
+        Kind.INVALID, "a dispensing or diagnoses file lacks a column the screen needs"
+    ),
+    "engine-unavailable": Code(
+        Kind.INVALID, "the population screen's Spark engine is not installed or does not start"
+    ),
     "missing-setting": Code(Kind.INVALID, "an instrument needs a setting the settings file lacks"),
     "naive-datetime": Code(Kind.INVALID, "a date and time without a time zone"),
     "plan-too-long": Code(
