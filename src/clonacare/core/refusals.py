@@ -255,6 +255,12 @@ REGISTRY: dict[str, Code] = {
     "program-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such program whose groups the caller may see"
     ),
+    "outcomes-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such program whose outcomes the caller may see"
+    ),
+    "outcomes-period": Code(
+        Kind.INVALID, "an outcomes period whose dates are malformed, after today or reversed"
+    ),
     "enrolment-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such group enrolment, or not one the caller may see"
     ),
@@ -288,12 +294,6 @@ REGISTRY: dict[str, Code] = {
     ),
     "alert-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such alert, or not one the caller may see"
-    "outcomes-not-found": Code(
-        Kind.FORBIDDEN_AS_MISSING, "no such program whose outcomes the caller may see"
-    ),
-    "outcomes-period": Code(
-        Kind.INVALID, "an outcomes period whose dates are malformed, after today or reversed"
-    ),
     ),
     "result-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such result, or not one the caller may see"
