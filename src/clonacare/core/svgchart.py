@@ -118,7 +118,8 @@ class Frame:
 
 
 def document(frame: Frame, title: str, body: list[str]) -> str:
-    """The SVG document: ``body``'s elements inside, ``title`` as its ``<title>``."""
+    """The SVG document, the size of ``frame``'s picture: ``body``'s elements inside,
+    ``title`` as its ``<title>``."""
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
@@ -147,8 +148,9 @@ def number_axis(frame: Frame, values: list[float], *, grid: str = GRID) -> list[
     return parts
 
 
-def date_axis(frame: Frame, ticks: list[dt.date]) -> list[str]:
-    """Ticks and turned labels (``04 Jan 2027``) below the plot area at ``ticks``."""
+def date_axis(frame: Frame, ticks: list[dt.date], fmt: str = "%d %b %Y") -> list[str]:
+    """Ticks and turned labels (``fmt``: ``04 Jan 2027``) below the plot area at
+    ``ticks``."""
     bottom = frame.plot_bottom
     parts = []
     for day in ticks:
@@ -156,7 +158,7 @@ def date_axis(frame: Frame, ticks: list[dt.date]) -> list[str]:
         parts.append(
             f'<line x1="{at}" x2="{at}" y1="{bottom}" y2="{bottom + 4}" stroke="{AXIS}"/>'
             f'<text x="{at}" y="{bottom + 14}" text-anchor="end" '
-            f'transform="rotate(-30 {at} {bottom + 14})">{day:%d %b %Y}</text>'
+            f'transform="rotate(-30 {at} {bottom + 14})">{day.strftime(fmt)}</text>'
         )
     return parts
 
