@@ -35,6 +35,13 @@ COUNSELLING_TEST = (
     "tests/browser/test_counselling_sessions.py::"
     "test_a_counsellor_books_a_session_marks_it_attended_and_writes_a_note"
 )
+PART2_TEST = (
+    "tests/browser/test_part2_pages.py::"
+    "test_a_tpo_consent_is_signed_and_a_disclosure_package_downloaded"
+)
+POPULATION_TEST = (
+    "tests/browser/test_population_screen.py::test_a_prescriber_screens_a_file_and_invites_a_person"
+)
 CHOSEN = {
     "clinic-check-ins-desktop.png": (
         "tests/browser/test_check_in_trend_pages.py::test_the_care_team_follows_the_trend[desktop]"
@@ -83,6 +90,15 @@ CHOSEN = {
     ),
     "clinic-counselling-sessions-desktop.png": f"{COUNSELLING_TEST}[desktop]",
     "clinic-counselling-sessions-kept-apart-phone.png": f"{COUNSELLING_TEST}[phone]",
+    "clinic-tpo-consent-form-desktop.png": f"{PART2_TEST}[desktop]",
+    "clinic-disclosure-package-desktop.png": f"{PART2_TEST}[desktop]",
+    "disclosure-pdf-desktop.png": f"{PART2_TEST}[desktop]",
+    "portal-accounting-phone.png": (
+        "tests/browser/test_part2_pages.py::"
+        "test_the_patient_reads_the_accounting_of_disclosures[phone]"
+    ),
+    "clinic-population-screen-desktop.png": f"{POPULATION_TEST}[desktop]",
+    "clinic-population-invitation-desktop.png": f"{POPULATION_TEST}[desktop]",
 }
 """Each screenshot the docs link to, with the browser test that takes it."""
 

@@ -20,7 +20,7 @@ def test_a_clinician_records_a_consent_and_discloses_under_it(visit: Visit, worl
     visit.check_accessibility()
     visit.screenshot("clinic-consent")
     today = timezone.now().date()
-    visit.page.get_by_label("Recipient").fill("Dr. Taylor, primary care")
+    visit.page.get_by_label("Recipient's name").fill("Dr. Taylor, primary care")
     visit.page.get_by_label("Purpose").fill("coordination of care")
     visit.page.get_by_label("How much and what kind of information").fill("Taper plan")
     visit.page.get_by_label("Expires on").fill(today.replace(year=today.year + 1).isoformat())
@@ -29,12 +29,12 @@ def test_a_clinician_records_a_consent_and_discloses_under_it(visit: Visit, worl
     visit.page.get_by_role("button", name="Record consent").click()
     expect(visit.page.locator(".consent")).to_contain_text("in force")
 
-    visit.page.get_by_label("Disclose to (recipient named in a consent)").fill(
-        "Dr. Taylor, primary care"
-    )
+    # A named recipient: the consent is chosen, never matched by a typed name.
+    visit.page.get_by_label("Disclose to").select_option("named")
+    visit.page.get_by_label("Under the consent").select_option(index=1)
     visit.page.get_by_role("button", name="Disclose", exact=True).click()
     expect(visit.page.get_by_role("heading", level=1)).to_have_text("Disclosure recorded")
-    expect(visit.page.locator("blockquote")).to_contain_text("42 CFR Part 2")
+    expect(visit.page.locator("blockquote")).to_contain_text("(42 CFR part 2)")
     visit.check_accessibility()
     visit.screenshot("clinic-disclosure")
 
@@ -42,12 +42,13 @@ def test_a_clinician_records_a_consent_and_discloses_under_it(visit: Visit, worl
 def test_a_disclosure_without_consent_is_refused_in_words(visit: Visit, world: World) -> None:
     sign_in(visit, "avery")
     visit.open(f"/clinic/patients/{world.alex.pk}/")
-    visit.page.get_by_label("Disclose to (recipient named in a consent)").fill("An employer")
+    visit.page.get_by_label("Disclose to").select_option("health-plan")
+    visit.page.get_by_label("Recipient's name (the provider or plan)").fill("Acme Health")
     with visit.page.expect_response(lambda r: r.url.endswith("/disclose/")) as answer:
         visit.page.get_by_role("button", name="Disclose", exact=True).click()
     assert answer.value.status == 409  # the record's state (no consent in force), as in the API
     expect(visit.page.get_by_role("alert")).to_have_text(
-        "No consent in force lets this record go to 'An employer'; nothing was disclosed."
+        "No consent in force covers a disclosure to my health plan; nothing was disclosed."
     )
     visit.check_accessibility()
     visit.screenshot("clinic-refused")

@@ -60,7 +60,8 @@ def test_the_help_lists_every_subcommand_without_importing_them() -> None:
         check=False,
     )
     assert run.returncode == 0
-    for name in ("assess", "demo", "escalate", "population", "remind", "score", "serve", "taper"):
+    names = ("assess", "demo", "escalate", "export", "import", "population", "remind")
+    for name in (*names, "score", "serve", "taper"):
         # a long name ("population") has its help on the next line
         assert f"\n    {name} " in run.stdout or f"\n    {name}\n" in run.stdout
 
@@ -72,5 +73,6 @@ def test_an_unknown_subcommand_is_one_line_naming_the_choices() -> None:
     assert run.returncode == 2
     assert run.stderr == (
         "clonacare: argument COMMAND: invalid choice: 'bogus' (choose from 'assess', 'demo', "
-        "'escalate', 'population', 'remind', 'score', 'serve', 'taper') (see clonacare --help)\n"
+        "'escalate', 'export', 'import', 'population', 'remind', 'score', 'serve', 'taper') "
+        "(see clonacare --help)\n"
     )

@@ -89,6 +89,12 @@ class TestRecordAConsent:
             "signed_on": TODAY.isoformat(),
             "revoked_at": None,
             "status": "active",
+            "kind": "specific",
+            "recipient_class": "named",
+            "treatment_depends_on_signing": False,
+            "how_to_revoke": part2().how_to_revoke,
+            "redisclosure_statement": part2().redisclosure_statement,
+            "representative_authority": "",
         }
         assert (consent.patient, consent.created_by) == (world.alex, world.avery)
         record = ApiClient(world.avery).get(f"/patients/{world.alex.pk}").json()
@@ -202,7 +208,7 @@ class TestRecordAConsent:
         [
             (
                 {},
-                "missing fields 'recipient', 'purpose', 'information', 'signed_by', 'signed_on'.",
+                "missing fields 'information', 'signed_by', 'signed_on'.",
             ),
             (terms(colour="blue"), "unknown field 'colour'."),
             (terms(recipient="x" * 201), f"field 'recipient': {AT_MOST_200}."),
@@ -316,19 +322,26 @@ class TestRevoke:
 
 
 class TestDisclose:
+    """Disclosures name the consent chosen (a named recipient) or a recipient class; the
+    matching by typed names of earlier versions is gone (docs/part2.md, § 2.31)."""
+
     def test_a_disclosure_under_a_consent_carries_the_notice(self, world: World) -> None:
         consent = make_consent(world)
         response = ApiClient(world.avery).post(
-            f"/patients/{world.alex.pk}/disclosures", {"recipient": "dr. taylor,  primary care"}
+            f"/patients/{world.alex.pk}/disclosures", chosen(consent)
         )
         assert response.status_code == 201
         disclosure = Disclosure.objects.get()
         body = response.json()
         assert body == {
             "id": disclosure.pk,
+            "kind": "consent",
             "consent_id": consent.pk,
+            "recipient_class": "named",
             "recipient": RECIPIENT,
+            "purpose": "coordination of care",
             "information": "Taper plan and current dose",
+            "made_by": "",
             "notice": part2().notice,
             "disclosed_by": "avery",
             "disclosed_at": body["disclosed_at"],
@@ -338,9 +351,7 @@ class TestDisclose:
 
     def test_it_is_audited(self, world: World) -> None:
         consent = make_consent(world)
-        ApiClient(world.kim).post(
-            f"/patients/{world.alex.pk}/disclosures", {"recipient": RECIPIENT}
-        )
+        ApiClient(world.kim).post(f"/patients/{world.alex.pk}/disclosures", chosen(consent))
         assert AuditEvent.objects.filter(
             action="disclosures.write", actor_username="kim", patient_id=world.alex.pk
         ).exists()
@@ -348,10 +359,9 @@ class TestDisclose:
         assert event.detail == {"recipient": RECIPIENT, "consent": consent.pk}
 
     def test_counselling_notes_go_under_a_consent_that_includes_them(self, world: World) -> None:
-        make_consent(world, includes_counselling_notes=True)
+        consent = make_consent(world, includes_counselling_notes=True)
         response = ApiClient(world.avery).post(
-            f"/patients/{world.alex.pk}/disclosures",
-            {"recipient": RECIPIENT, "counselling_notes": True},
+            f"/patients/{world.alex.pk}/disclosures", chosen(consent, counselling_notes=True)
         )
         assert response.status_code == 201
         assert response.json()["information"] == (
@@ -364,21 +374,24 @@ class TestDisclose:
             (
                 {},
                 {"recipient": "An employer"},
-                "No consent in force lets this record go to 'An employer'; nothing was disclosed.",
+                "A disclosure to a named recipient goes under the consent that names them: "
+                "choose that consent; nothing was disclosed.",
             ),
             (
-                {"revoked_at": timezone.now() - dt.timedelta(hours=1)},
-                {"recipient": RECIPIENT},
-                f"No consent in force lets this record go to {RECIPIENT!r}; nothing was disclosed.",
+                {"revoked_at": dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)},
+                {"consent_id": "ID"},
+                "The consent signed on SIGNED by Alex Morgan was revoked on 05 Jan 2026; "
+                "nothing was disclosed.",
             ),
             (
                 {"expires_on": TODAY - ONE_DAY, "signed_on": TODAY - 30 * ONE_DAY},
-                {"recipient": RECIPIENT},
-                f"No consent in force lets this record go to {RECIPIENT!r}; nothing was disclosed.",
+                {"consent_id": "ID"},
+                f"The consent signed on SIGNED by Alex Morgan expired on "
+                f"{TODAY - ONE_DAY:%d %b %Y}; nothing was disclosed.",
             ),
             (
                 {},
-                {"recipient": RECIPIENT, "counselling_notes": True},
+                {"consent_id": "ID", "counselling_notes": True},
                 "SUD counselling notes need a consent of their own; nothing was disclosed.",
             ),
         ],
@@ -391,21 +404,23 @@ class TestDisclose:
         body: dict[str, Any],
         message: str,
     ) -> None:
-        make_consent(world, **consent)
+        if "revoked_at" in consent:
+            consent["signed_on"] = dt.date(2026, 1, 2)
+        made = make_consent(world, **consent)
+        body = {k: (made.pk if v == "ID" else v) for k, v in body.items()}
+        message = message.replace("SIGNED", f"{made.signed_on:%d %b %Y}")
         response = ApiClient(world.avery).post(f"/patients/{world.alex.pk}/disclosures", body)
         assert answer(response) == (409, {"detail": message})
         assert not Disclosure.objects.exists()
-        form = {"recipient": body["recipient"]} | (
-            {"counselling_notes": "on"} if body.get("counselling_notes") else {}
-        )
+        form = {k: ("on" if v is True else str(v)) for k, v in body.items()}
         path = f"/clinic/patients/{world.alex.pk}/disclose/"
         assert page_says(client, world.avery, path, form, message)
         assert not Disclosure.objects.exists()
 
     def test_the_patient_may_not_disclose(self, world: World) -> None:
-        make_consent(world)
+        consent = make_consent(world)
         response = ApiClient(world.alex_user).post(
-            f"/patients/{world.alex.pk}/disclosures", {"recipient": RECIPIENT}
+            f"/patients/{world.alex.pk}/disclosures", chosen(consent)
         )
         assert answer(response) == (403, {"detail": "Only the program's staff disclose records."})
         assert not Disclosure.objects.exists()
@@ -417,9 +432,9 @@ class TestDisclose:
     def test_a_patient_you_may_not_see_answers_like_a_missing_one(
         self, world: World, persona: str, patient: str
     ) -> None:
-        make_consent(world, getattr(world, patient))
+        consent = make_consent(world, getattr(world, patient))
         client = ApiClient(getattr(world, persona))
-        body = {"recipient": RECIPIENT}
+        body = chosen(consent)
         missing = client.post(f"/patients/{MISSING_ID}/disclosures", body)
         forbidden = client.post(f"/patients/{getattr(world, patient).pk}/disclosures", body)
         assert answer(forbidden) == (404, PATIENT_NOT_FOUND)
@@ -427,11 +442,21 @@ class TestDisclose:
         assert not Disclosure.objects.exists()
         assert AuditEvent.objects.filter(action="disclosures.write.denied").count() == 2
 
+    def test_another_patients_consent_answers_like_a_missing_one(self, world: World) -> None:
+        blairs = make_consent(world, world.blair)
+        response = ApiClient(world.avery).post(
+            f"/patients/{world.alex.pk}/disclosures", chosen(blairs)
+        )
+        assert answer(response) == (404, CONSENT_NOT_FOUND)
+        assert not Disclosure.objects.exists()
+
     @pytest.mark.parametrize(
         ("body", "message"),
         [
-            ({"recipient": "  "}, "Name the recipient to disclose to."),
-            ({}, "missing field 'recipient'."),
+            (
+                {"recipient_class": "employer"},
+                "field 'recipient_class' must be 'treating-providers', 'health-plan' or 'named'.",
+            ),
             ({"recipient": RECIPIENT, "notes": True}, "unknown field 'notes'."),
             ({"recipient": "x" * 201}, f"field 'recipient': {AT_MOST_200}."),
         ],
@@ -444,9 +469,20 @@ class TestDisclose:
         assert answer(response) == (400, {"detail": message})
         assert not Disclosure.objects.exists()
 
-    def test_a_blank_recipient_gets_the_pages_message(self, client: Client, world: World) -> None:
-        path = f"/clinic/patients/{world.alex.pk}/disclose/"
-        assert page_says(client, world.avery, path, {"recipient": " "}, "Name the recipient")
+    def test_a_class_disclosure_needs_the_recipients_name(self, world: World) -> None:
+        make_consent(world, recipient_class="health-plan", recipient="")
+        body = {"recipient_class": "health-plan", "recipient": "  "}
+        response = ApiClient(world.avery).post(f"/patients/{world.alex.pk}/disclosures", body)
+        assert answer(response) == (
+            400,
+            {"detail": "Name the provider or health plan the record goes to."},
+        )
+        assert not Disclosure.objects.exists()
+
+
+def chosen(consent: Consent, **more: Any) -> dict[str, Any]:
+    """A disclosure body under ``consent``, chosen (a named recipient)."""
+    return {"recipient_class": "named", "consent_id": consent.pk} | more
 
 
 def test_the_writes_are_in_the_openapi_document(client: Client) -> None:

@@ -37,6 +37,8 @@ ENDPOINTS = {
     "/api/v1/patients/{patient_id}/consents": {"post"},
     "/api/v1/patients/{patient_id}/consents/{consent_id}/revoke": {"post"},
     "/api/v1/patients/{patient_id}/disclosures": {"post"},
+    "/api/v1/patients/{patient_id}/disclosures/{disclosure_id}/package": {"get"},
+    "/api/v1/patients/{patient_id}/emergency-disclosures": {"post"},
     "/api/v1/staff": {"get"},
     "/api/v1/programs": {"get"},
     "/api/v1/patients/{patient_id}/plans": {"get", "post"},
@@ -66,6 +68,11 @@ ENDPOINTS = {
     "/api/v1/patients/{patient_id}/sessions/{session_id}/notes": {"get", "post"},
     "/api/v1/patients/{patient_id}/timeline": {"get"},
     "/api/v1/patients/{patient_id}/returns-to-use": {"post"},
+    "/api/v1/patients/{patient_id}/fhir": {"get"},
+    "/api/v1/programs/{program_id}/fhir-import": {"post"},
+    "/api/v1/programs/{program_id}/screens": {"post"},
+    "/api/v1/screens/{screen_id}": {"get"},
+    "/api/v1/screens/{screen_id}/invitations": {"post"},
 }
 
 

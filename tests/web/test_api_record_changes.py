@@ -99,7 +99,7 @@ class TestRegister:
                 {"status": "cured"},
                 400,
                 "Unknown status 'cured'; choose one of: assessment, "
-                "tapering, maintenance, recovery, discharged.",
+                "tapering, maintenance, recovery, discharged, invited.",
             ),
             ({"colour": "blue"}, 400, "unknown field 'colour'."),
             (

@@ -259,13 +259,10 @@ def test_a_note_too_long_is_refused_and_kept_to_shorten(
 def test_disclosing_without_a_consent_is_a_conflict_as_in_the_api(
     client: Client, world: World
 ) -> None:
-    message = "No consent in force lets this record go to 'An employer'; nothing was disclosed."
-    page = signed_in(client, "avery").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": "An employer"}
-    )
-    api = ApiClient(world.avery).post(
-        f"/patients/{world.alex.pk}/disclosures", {"recipient": "An employer"}
-    )
+    message = "No consent in force covers a disclosure to my health plan; nothing was disclosed."
+    body = {"recipient_class": "health-plan", "recipient": "Acme Health"}
+    page = signed_in(client, "avery").post(f"/clinic/patients/{world.alex.pk}/disclose/", body)
+    api = ApiClient(world.avery).post(f"/patients/{world.alex.pk}/disclosures", body)
     assert (page.status_code, api.status_code) == (409, 409)
     assert message in page.content.decode().replace("&#x27;", "'")
     assert api.json() == {"detail": message}

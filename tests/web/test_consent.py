@@ -74,6 +74,11 @@ def test_a_consent_without_its_elements_is_refused(
     assert not Consent.objects.exists()
 
 
+def chosen(consent: Consent, **more: str) -> dict[str, str]:
+    """The disclose form with ``consent`` chosen (a named recipient)."""
+    return {"recipient_class": "named", "consent_id": str(consent.pk)} | more
+
+
 @pytest.fixture
 def consent(client: Client, world: World) -> Consent:
     signed_in(client, "avery").post(
@@ -87,26 +92,27 @@ def test_a_disclosure_under_a_consent_carries_the_notice(
     client: Client, world: World, consent: Consent
 ) -> None:
     response = signed_in(client, "avery").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": "dr. taylor,  primary care"}
+        f"/clinic/patients/{world.alex.pk}/disclose/", chosen(consent)
     )
     assert response.status_code == 200
     disclosure = Disclosure.objects.get()
     assert disclosure.consent == consent
     assert disclosure.notice == part2().notice
-    assert "42 CFR Part 2" in response.content.decode()
+    assert "protected by Federal confidentiality rules (42 CFR part 2)" in response.content.decode()
     assert AuditEvent.objects.filter(action="record.disclose").count() == 1
 
 
-def test_nothing_is_disclosed_without_a_consent_naming_the_recipient(
-    client: Client, world: World, consent: Consent
-) -> None:
+def test_a_typed_name_matches_no_consent(client: Client, world: World, consent: Consent) -> None:
+    """The 2024 consents are matched by class or by the consent chosen, never by the
+    words typed: even the consent's own recipient, typed, discloses nothing."""
     response = signed_in(client, "avery").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": "An employer"}
+        f"/clinic/patients/{world.alex.pk}/disclose/",
+        {"recipient_class": "named", "recipient": consent.recipient},
     )
     assert response.status_code == 409
     assert (
-        "No consent in force lets this record go to &#x27;An employer&#x27;; nothing was disclosed."
-        in response.content.decode()
+        "A disclosure to a named recipient goes under the consent that names them: choose "
+        "that consent; nothing was disclosed." in response.content.decode()
     )
     assert not Disclosure.objects.exists()
 
@@ -116,7 +122,7 @@ def test_counselling_notes_need_a_consent_of_their_own(
 ) -> None:
     response = signed_in(client, "avery").post(
         f"/clinic/patients/{world.alex.pk}/disclose/",
-        {"recipient": consent.recipient, "counselling_notes": "on"},
+        chosen(consent, counselling_notes="on"),
     )
     assert response.status_code == 409
     assert "SUD counselling notes need a consent of their own" in response.content.decode()
@@ -136,7 +142,7 @@ def test_the_patient_revokes_a_consent_and_nothing_more_is_disclosed(
     assert "This consent has already been revoked." in again.content.decode()
     client.logout()
     response = signed_in(client, "avery").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+        f"/clinic/patients/{world.alex.pk}/disclose/", chosen(consent)
     )
     assert response.status_code == 409
     assert not Disclosure.objects.exists()
@@ -147,7 +153,7 @@ def test_an_expired_consent_covers_nothing(client: Client, world: World, consent
         signed_on=TODAY - dt.timedelta(days=30), expires_on=TODAY - dt.timedelta(days=1)
     )
     response = signed_in(client, "avery").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+        f"/clinic/patients/{world.alex.pk}/disclose/", chosen(consent)
     )
     assert response.status_code == 409
 
@@ -155,9 +161,7 @@ def test_an_expired_consent_covers_nothing(client: Client, world: World, consent
 def test_the_patient_sees_the_accounting_of_disclosures(
     client: Client, world: World, consent: Consent
 ) -> None:
-    signed_in(client, "avery").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
-    )
+    signed_in(client, "avery").post(f"/clinic/patients/{world.alex.pk}/disclose/", chosen(consent))
     client.logout()
     html = signed_in(client, "alex").get("/portal/").content.decode()
     assert "Taper plan and current dose to Dr. Taylor, primary care" in html
@@ -178,7 +182,7 @@ def test_another_patient_cannot_revoke_alexs_consent(
 
 def test_another_program_cannot_disclose(client: Client, world: World, consent: Consent) -> None:
     response = signed_in(client, "brook").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
+        f"/clinic/patients/{world.alex.pk}/disclose/", chosen(consent)
     )
     assert response.status_code == 404
     assert not Disclosure.objects.exists()
@@ -213,7 +217,7 @@ def test_a_disclosure_of_300_characters_with_counselling_notes_fits(
     assert consent.information == information
     response = client.post(
         f"/clinic/patients/{world.alex.pk}/disclose/",
-        {"recipient": consent.recipient, "counselling_notes": "on"},
+        chosen(consent, counselling_notes="on"),
     )
     assert response.status_code == 200
     disclosure = Disclosure.objects.get()
@@ -236,9 +240,7 @@ def test_a_disclosure_of_300_characters_with_counselling_notes_fits(
 def test_a_disclosure_without_counselling_notes_shows_the_consents_words(
     client: Client, world: World, consent: Consent
 ) -> None:
-    signed_in(client, "avery").post(
-        f"/clinic/patients/{world.alex.pk}/disclose/", {"recipient": consent.recipient}
-    )
+    signed_in(client, "avery").post(f"/clinic/patients/{world.alex.pk}/disclose/", chosen(consent))
     disclosure = Disclosure.objects.get()
     assert not disclosure.includes_counselling_notes
     assert disclosure.information == "Taper plan and current dose"

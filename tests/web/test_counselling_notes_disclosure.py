@@ -18,15 +18,15 @@ pytestmark = pytest.mark.django_db
 HARBOUR = "Dr. Quinn, Harbour Clinic"
 
 
-def disclose(world: World, *, notes: bool) -> object:
-    body = {"recipient": HARBOUR, "counselling_notes": notes}
+def disclose(world: World, consent_id: int, *, notes: bool) -> object:
+    body = {"recipient_class": "named", "consent_id": consent_id, "counselling_notes": notes}
     return ApiClient(world.avery).post(f"/patients/{world.alex.pk}/disclosures", body)
 
 
 def test_a_general_disclosure_carries_no_note(world: World) -> None:
     session_with_note(world)
-    add_consent(world, HARBOUR, notes=False)
-    response = disclose(world, notes=False)
+    consent_id = add_consent(world, HARBOUR, notes=False)
+    response = disclose(world, consent_id, notes=False)
     assert response.status_code == 201  # type: ignore[attr-defined]
     assert response.json()["information"] == "Counselling record"  # type: ignore[attr-defined]
     assert NOTE_TEXT not in response.content.decode()  # type: ignore[attr-defined]
@@ -34,8 +34,8 @@ def test_a_general_disclosure_carries_no_note(world: World) -> None:
 
 def test_notes_are_refused_under_a_consent_without_them(world: World) -> None:
     session_with_note(world)
-    add_consent(world, HARBOUR, notes=False)
-    response = disclose(world, notes=True)
+    consent_id = add_consent(world, HARBOUR, notes=False)
+    response = disclose(world, consent_id, notes=True)
     assert (response.status_code, response.json()) == (  # type: ignore[attr-defined]
         409,
         {"detail": "SUD counselling notes need a consent of their own; nothing was disclosed."},
@@ -46,8 +46,8 @@ def test_notes_are_refused_under_a_consent_without_them(world: World) -> None:
 
 def test_a_disclosure_under_a_consent_with_notes_says_they_went(world: World) -> None:
     session_with_note(world)
-    add_consent(world, HARBOUR, notes=True)
-    response = disclose(world, notes=True)
+    consent_id = add_consent(world, HARBOUR, notes=True)
+    response = disclose(world, consent_id, notes=True)
     assert response.status_code == 201  # type: ignore[attr-defined]
     assert response.json()["information"] == (  # type: ignore[attr-defined]
         "Counselling record (with SUD counselling notes)"
@@ -66,8 +66,7 @@ def test_a_consent_to_an_outside_recipient_lets_no_staff_read_notes(world: World
 @pytest.mark.parametrize("persona", ["lee", "avery", "riverside_admin", "alex_user"])
 def test_the_record_in_the_api_never_holds_a_note(world: World, persona: str) -> None:
     session_with_note(world)
-    add_consent(world, HARBOUR, notes=True)
-    disclose(world, notes=True)
+    disclose(world, add_consent(world, HARBOUR, notes=True), notes=True)
     response = ApiClient(getattr(world, persona)).get(f"/patients/{world.alex.pk}")
     assert response.status_code == 200
     assert NOTE_TEXT not in response.content.decode()

@@ -91,6 +91,14 @@ def test_a_consent_naming_the_program_or_a_role_names_no_one(world: World) -> No
         assert answer(world, name, session_id) == NOTES_NOT_FOUND
 
 
+def test_a_consent_to_a_class_of_recipients_names_no_one(world: World) -> None:
+    # Made out to "my treating providers", with a name typed in the recipient field too:
+    # notes go only to a recipient named as such, never through a class.
+    session_id = session_with_note(world)
+    add_consent(world, "kim", notes=True, recipient_class="treating-providers")
+    assert answer(world, "kim", session_id) == NOTES_NOT_FOUND
+
+
 def test_a_revoked_consent_no_longer_lets_staff_read(world: World) -> None:
     session_id = session_with_note(world)
     consent_id = add_consent(world, "avery", notes=True)

@@ -19,6 +19,7 @@ from clonacare.api.endpoints import (
     audit,
     auth,
     consents,
+    fhir,
     follow_up,
     groups,
     level_of_care,
@@ -27,6 +28,7 @@ from clonacare.api.endpoints import (
     outcomes,
     patients,
     plans,
+    population,
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
     recovery,
@@ -94,3 +96,5 @@ api.add_router("", groups.router)
 api.add_router("", sessions.router)
 api.add_router("", outcomes.router)
 api.add_router("", recovery.router)
+api.add_router("", fhir.router)
+api.add_router("", population.router)

@@ -54,7 +54,9 @@ def caseload(patients: QuerySet[Patient], now: dt.datetime) -> list[CaseloadRow]
         annotations[f"total_{key}"] = _latest(interval.what, "total")
         annotations[f"band_{key}"] = _latest(interval.what, "band")
     rows = (
-        patients.exclude(status=Patient.Status.DISCHARGED)
+        # Not the discharged, and not the invited: they are not the program's patients
+        # (yet), and have no assessments to be overdue (docs/population.md).
+        patients.exclude(status__in=(Patient.Status.DISCHARGED, Patient.Status.INVITED))
         .annotate(**annotations)
         .prefetch_related(
             Prefetch(

@@ -47,6 +47,11 @@ COMMANDS: dict[str, Command] = {
         "one pass of alert delivery, for cron: send or retry the care team's alert mails "
         "and escalate the alerts no one acknowledged in time",
     ),
+    "export": Command(
+        "fhir",
+        "export fhir: the program's patients as FHIR R4B NDJSON files, honouring consent",
+    ),
+    "import": Command("fhir", "import fhir: read a FHIR R4B Bundle into a new patient record"),
     "population": Command(
         "population",
         "screen dispensing data for risky benzodiazepine use, or generate synthetic data",

@@ -4,6 +4,7 @@ consents and disclosures, and the audit-log filters."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +21,15 @@ from clonacare.core.assessment import (
     record_bounds,
 )
 from clonacare.core.drugs import EQUIVALENCE_TABLES, known_drugs, plain_mg
+from clonacare.patients.actions import DisclosureRequest
 from clonacare.patients.audit_access import AuditSearch
-from clonacare.patients.models import BenzodiazepineUse, Patient
+from clonacare.patients.models import (
+    BenzodiazepineUse,
+    Consent,
+    Patient,
+    RecipientClass,
+    RestrictionRequest,
+)
 
 YES_NO = [("false", "No"), ("true", "Yes")]
 # The core's upper bounds (typo guards, core/assessment/data/record.toml), so the form
@@ -311,10 +319,31 @@ def _midnight_utc(day: dt.date) -> dt.datetime:
 
 
 class ConsentForm(forms.Form):
-    """A signed consent to disclose, with the elements of 42 CFR § 2.31."""
+    """A signed consent to disclose, with the elements of 42 CFR § 2.31 (2024)."""
 
-    recipient = forms.CharField(max_length=200, help_text="The person or organisation.")
-    purpose = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(
+        choices=Consent.Kind.choices,
+        initial=Consent.Kind.SPECIFIC,
+        required=False,
+        label="Kind of consent",
+    )
+    recipient_class = forms.ChoiceField(
+        choices=RecipientClass.choices,
+        initial=RecipientClass.NAMED,
+        required=False,
+        label="To whom",
+    )
+    recipient = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Recipient's name",
+        help_text="Required for a named recipient; for a class, optional (a plan's name).",
+    )
+    purpose = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Required unless the consent is for treatment, payment and operations.",
+    )
     information = forms.CharField(max_length=300, label="How much and what kind of information")
     includes_counselling_notes = forms.BooleanField(
         required=False, label="Includes SUD counselling notes (needs its own consent)"
@@ -323,13 +352,86 @@ class ConsentForm(forms.Form):
         required=False, label="Expires on", widget=forms.DateInput(attrs={"type": "date"})
     )
     expiry_event = forms.CharField(required=False, max_length=200, label="Or expires when (event)")
+    treatment_depends_on_signing = forms.BooleanField(
+        required=False, label="The program's treatment depends on signing"
+    )
+    how_to_revoke = forms.CharField(
+        required=False,
+        max_length=400,
+        label="How to revoke",
+        help_text="Leave empty for the program's words.",
+    )
     signed_by = forms.CharField(max_length=160, label="Signed by (name as signed)")
+    representative_authority = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Signed by a legal representative: their authority",
+        help_text="For example guardian or health care proxy; empty when the patient signs.",
+    )
     signed_on = forms.DateField(label="Signed on", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data["kind"] or Consent.Kind.SPECIFIC)
+
+    def clean_recipient_class(self) -> str:
+        return str(self.cleaned_data["recipient_class"] or RecipientClass.NAMED)
 
 
 class DisclosureForm(forms.Form):
-    recipient = forms.CharField(max_length=200)
+    """A disclosure: to a class or under a chosen named consent, never by typed name."""
+
+    recipient_class = forms.ChoiceField(
+        choices=RecipientClass.choices, initial=RecipientClass.NAMED, required=False, label="To"
+    )
+    consent_id = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Under the consent"
+    )
+    recipient = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Recipient's name (the provider or plan)",
+        help_text="Required for a class; for a named consent, its recipient when empty.",
+    )
     counselling_notes = forms.BooleanField(required=False, label="Include SUD counselling notes")
+
+    def __init__(self, *args: Any, consents: Iterable[Consent] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "the latest in force for the class (not for a named recipient)")]
+        choices += [
+            (str(c.pk), f"{c.to_whom}, signed {c.signed_on:%d %b %Y} by {c.signed_by}")
+            for c in consents
+        ]
+        self.fields["consent_id"].choices = choices  # type: ignore[attr-defined]
+
+    def request(self) -> DisclosureRequest:
+        data = self.cleaned_data
+        return DisclosureRequest(
+            recipient_class=data["recipient_class"] or RecipientClass.NAMED,
+            recipient=data["recipient"],
+            consent_id=data["consent_id"],
+            counselling_notes=data["counselling_notes"],
+        )
+
+
+class EmergencyDisclosureForm(forms.Form):
+    """A disclosure made without consent in a medical emergency (42 CFR § 2.51)."""
+
+    recipient = forms.CharField(max_length=200, label="Received by (medical personnel, and where)")
+    made_by = forms.CharField(max_length=160, label="Disclosed by")
+    disclosed_at = forms.DateTimeField(
+        label="When (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    emergency = forms.CharField(max_length=300, label="The nature of the emergency")
+    information = forms.CharField(max_length=300, label="What was disclosed")
+
+
+class RestrictionAnswerForm(forms.Form):
+    """The program's answer to a patient's restriction request."""
+
+    answer = forms.ChoiceField(choices=RestrictionRequest.Answer.choices)
+    note = forms.CharField(
+        required=False, max_length=600, label="Note to the patient (required when declining)"
+    )
 
 
 ACKNOWLEDGEMENT_NOTE_MAX = 400  # as the API's POST /alerts/{id}/acknowledge

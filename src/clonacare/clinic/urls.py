@@ -10,7 +10,9 @@ from clonacare.clinic import (
     group_views,
     monitoring_views,
     outcomes_views,
+    part2_views,
     plan_views,
+    population_views,
     proposal_views,
     record_views,
     recovery_views,
@@ -77,7 +79,28 @@ urlpatterns = [
         views.revoke_consent,
         name="revoke-consent",
     ),
-    path("patients/<id:patient_id>/disclose/", views.disclose, name="disclose"),
+    path("patients/<id:patient_id>/disclose/", part2_views.disclose, name="disclose"),
+    path(
+        "patients/<id:patient_id>/disclosures/<id:disclosure_id>/package.zip",
+        part2_views.disclosure_package,
+        name="disclosure-package",
+    ),
+    path(
+        "patients/<id:patient_id>/disclosures/emergency/",
+        part2_views.emergency_disclosure,
+        name="emergency-disclosure",
+    ),
+    path("patients/<id:patient_id>/disclosures/", part2_views.accounting, name="accounting"),
+    path(
+        "patients/<id:patient_id>/disclosures/accounting.csv",
+        part2_views.accounting_export,
+        name="accounting-export",
+    ),
+    path(
+        "patients/<id:patient_id>/restrictions/<id:request_id>/answer/",
+        part2_views.answer_restriction,
+        name="answer-restriction",
+    ),
     path(
         "patients/<id:patient_id>/monitoring/",
         monitoring_views.patient_monitoring,
@@ -127,4 +150,20 @@ urlpatterns = [
     path("groups/<id:group_id>/close/", group_edit_views.close_group, name="group-close"),
     path("programs/<id:program_id>/outcomes/", outcomes_views.outcomes_page, name="outcomes"),
     path("programs/<id:program_id>/outcomes.csv", outcomes_views.outcomes_csv, name="outcomes-csv"),
+    path(
+        "programs/<id:program_id>/screens/",
+        population_views.screens,
+        name="population-screens",
+    ),
+    path("screens/<id:screen_id>/", population_views.screen, name="population-screen"),
+    path(
+        "screens/<id:screen_id>/invitations/",
+        population_views.invite,
+        name="population-invite",
+    ),
+    path(
+        "invitations/<id:invitation_id>/",
+        population_views.invitation,
+        name="population-invitation",
+    ),
 ]

@@ -73,7 +73,6 @@ from clonacare.patients.actions import (
     ConsentTerms,
     check_revocable,
     do_add_consent,
-    do_disclose,
     do_revoke_consent,
 )
 from clonacare.patients.audit_access import AuditLogNotFound, may_read_audit_log, search_audit_log
@@ -158,7 +157,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "care_team": found.care_team.select_related("user__membership"),
         "consents": found.consents.all(),
         "disclosures": found.disclosures.select_related("disclosed_by").all(),
-        "disclosure_form": DisclosureForm(),
+        "disclosure_form": DisclosureForm(consents=found.consents.all()),
         "alerts": found.alerts.select_related("acknowledged_by")
         .prefetch_related("notifications__recipient")
         .all()[:50],
@@ -325,11 +324,11 @@ def _revocation_page(patient: Patient, consent: Consent) -> dict[str, Any]:
     return {
         "patient": patient,
         "heading": "Revoke this consent?",
-        "subject": f"Consent to disclose to {consent.recipient}, for {consent.purpose} "
+        "subject": f"Consent to disclose to {consent.to_whom}, for {consent.purpose} "
         f"({consent.information}); signed by {consent.signed_by} on "
         f"{consent.signed_on:%d %b %Y}.",
         "consequences": [
-            f"From now on nothing is disclosed to {consent.recipient} under this consent; "
+            f"From now on nothing is disclosed to {consent.to_whom} under this consent; "
             "a disclosure to them needs a new consent the patient signs.",
             "What was already disclosed stays in the accounting of disclosures: revoking "
             "does not take it back.",
@@ -340,28 +339,6 @@ def _revocation_page(patient: Patient, consent: Consent) -> dict[str, Any]:
         "confirm": "Revoke the consent",
         "form": None,
     }
-
-
-@require_POST
-@staff_required
-def disclose(request: HttpRequest, patient_id: int) -> HttpResponse:
-    actor = actor_from_request(request)
-    found = _patient(actor, patient_id, "record.disclose-form")
-    form = DisclosureForm(request.POST)
-    if not form.is_valid():
-        message = "Name the recipient to disclose to."
-        return render(request, "refused.html", {"message": message}, status=400)
-    try:
-        disclosure = do_disclose(
-            actor,
-            found,
-            recipient=form.cleaned_data["recipient"],
-            counselling_notes=form.cleaned_data["counselling_notes"],
-            now=timezone.now(),
-        )
-    except ClinicalError as exc:
-        return _refused(request, exc)
-    return render(request, "clinic/disclosure.html", {"patient": found, "disclosure": disclosure})
 
 
 def _audit_filters(request: HttpRequest, actor: Actor) -> AuditFilterForm:

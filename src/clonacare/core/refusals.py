@@ -32,6 +32,8 @@ class Kind(StrEnum):
     """The record's present state does not allow it (already ended, already signed)."""
     LOCKED = "locked"
     """Too many attempts: refused for a while whatever is sent."""
+    TOO_LARGE = "too-large"
+    """An upload larger than the site takes (a population screen's file)."""
 
     @property
     def status(self) -> int:
@@ -54,6 +56,7 @@ _STATUS = {
     Kind.FORBIDDEN_AS_MISSING: 404,
     Kind.CONFLICT: 409,
     Kind.LOCKED: 429,
+    Kind.TOO_LARGE: 413,
 }
 
 
@@ -82,6 +85,13 @@ REGISTRY: dict[str, Code] = {
     "data-file": Code(Kind.INVALID, "a clinical data file is malformed"),
     "equivalence-range": Code(Kind.INVALID, "a dose is outside the equivalence table's range"),
     "fhir-code": Code(Kind.INVALID, "a code cannot be exported to FHIR"),
+    "fhir-bundle": Code(Kind.INVALID, "a body to import is not a valid FHIR R4B Bundle"),
+    "fhir-bulk": Code(
+        Kind.INVALID, "a bulk export's recipient or output folder cannot be used as given"
+    ),
+    "fhir-import": Code(
+        Kind.REFUSED_BY_RULE, "a valid FHIR Bundle cannot be read into a patient record"
+    ),
     "formulary": Code(Kind.INVALID, "the formulary has no product for the drug or dose"),
     "formulary-floor": Code(
         Kind.REFUSED_BY_RULE,
@@ -105,6 +115,21 @@ REGISTRY: dict[str, Code] = {
     "engine-unavailable": Code(
         Kind.INVALID, "the population screen's Spark engine is not installed or does not start"
     ),
+    "population-upload": Code(
+        Kind.INVALID, "a screen's upload has no dispensing file, or an empty one"
+    ),
+    "upload-too-large": Code(
+        Kind.TOO_LARGE, "a screen's upload is larger than POPULATION_UPLOAD_MAX_MB"
+    ),
+    "screen-program-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING, "no such program whose population screens the caller may run"
+    ),
+    "screen-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING,
+        "no such population screen or invitation, or not one the caller may see",
+    ),
+    "not-flagged": Code(Kind.INVALID, "an invitation for someone the screen did not flag"),
+    "already-invited": Code(Kind.CONFLICT, "the person was invited from this screen already"),
     "missing-setting": Code(Kind.INVALID, "an instrument needs a setting the settings file lacks"),
     "naive-datetime": Code(Kind.INVALID, "a date and time without a time zone"),
     "plan-too-long": Code(
@@ -139,6 +164,7 @@ REGISTRY: dict[str, Code] = {
     ),
     "date": Code(Kind.INVALID, "a date is in the future or before the date of birth"),
     "date-of-birth": Code(Kind.INVALID, "a date of birth is in the future or implausible"),
+    "before-record": Code(Kind.INVALID, "a date is before the patient's record began"),
     "dose": Code(Kind.INVALID, "a dose entry is not a dose"),
     "dose-change-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such dose change in a record the caller may see"
@@ -147,11 +173,30 @@ REGISTRY: dict[str, Code] = {
         Kind.FORBIDDEN_AS_MISSING, "no such medication in a record the caller may see"
     ),
     "missing": Code(Kind.INVALID, "a required field is empty"),
-    "before-record": Code(Kind.INVALID, "a date is before the patient's record began"),
     "no-change": Code(Kind.INVALID, "the change would change nothing"),
     "follow-up-reason": Code(
         Kind.INVALID,
         "a decision on the check-ins after the taper whose reason is empty or too long",
+    ),
+    "no-covering-consent": Code(
+        Kind.CONFLICT,
+        "no consent in force covers the recipient class or the chosen consent; "
+        "nothing was disclosed",
+    ),
+    "consent-revoked": Code(
+        Kind.CONFLICT, "the consent that would cover a disclosure was revoked before it"
+    ),
+    "consent-expired": Code(Kind.CONFLICT, "the consent that would cover a disclosure has expired"),
+    "disclosure": Code(
+        Kind.INVALID, "a disclosure's recipient class or recipient is missing or not one there is"
+    ),
+    "part-two-file": Code(
+        Kind.INVALID, "the 42 CFR Part 2 texts file lacks a text or has an empty one"
+    ),
+    "restriction-answered": Code(Kind.CONFLICT, "a restriction request has been answered already"),
+    "disclosure-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING,
+        "no such disclosure with a package, or not one the caller may see",
     ),
     "no-consent": Code(
         Kind.CONFLICT, "a disclosure needs a consent in force that the patient has not given"

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from clonacare.accounts.models import Program
 from clonacare.core.drugs import LabelMaximum, applicable_label_maximums, known_drugs
@@ -23,6 +24,9 @@ class Patient(models.Model):
         MAINTENANCE = "maintenance", "Holding a stable dose"
         RECOVERY = "recovery", "In recovery (off benzodiazepines)"
         DISCHARGED = "discharged", "Discharged"
+        # Made by an invitation from a population screen: not a patient of the program
+        # yet, and not on the caseload (docs/population.md, "In the clinic").
+        INVITED = "invited", "Invited to an assessment"
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="patients")
     user = models.OneToOneField(
@@ -232,13 +236,46 @@ class CareTeamMember(models.Model):
         return f"{self.user} for {self.patient}"
 
 
+class RecipientClass(models.TextChoices):
+    """To whom a consent lets the record go (42 CFR § 2.31 as amended in 2024): a class
+    of recipients the patient chose, or a recipient named on the consent."""
+
+    TREATING_PROVIDERS = "treating-providers", "My treating providers"
+    HEALTH_PLAN = "health-plan", "My health plan"
+    NAMED = "named", "A named recipient"
+
+
 class Consent(models.Model):
-    """A patient's written consent to disclose, with the elements of 42 CFR § 2.31."""
+    """A patient's written consent to disclose, with the elements of 42 CFR § 2.31.
+
+    ``kind`` is ``tpo`` for a single consent to all future uses and disclosures for
+    treatment, payment and health care operations, or ``specific`` for the purpose
+    written on it. ``recipient_class`` says to whom: a class the patient chose (then
+    ``recipient`` may be empty) or a ``named`` recipient (``recipient`` required).
+    ``representative_authority`` is set when a legal representative signed (their name
+    is ``signed_by``); empty when the patient signed. ``how_to_revoke`` and
+    ``redisclosure_statement`` are the words the patient was given when signing, kept
+    as they were (empty on consents recorded before the 2024 elements were asked).
+    """
+
+    class Kind(models.TextChoices):
+        TPO = (
+            "tpo",
+            "All future uses and disclosures for treatment, payment and health care operations",
+        )
+        SPECIFIC = "specific", "The purpose written on the consent"
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
     disclosing_program = models.ForeignKey(Program, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SPECIFIC)
+    recipient_class = models.CharField(
+        max_length=24, choices=RecipientClass.choices, default=RecipientClass.NAMED
+    )
     recipient = models.CharField(
-        max_length=200, help_text="The person or organisation that may receive the information."
+        max_length=200,
+        blank=True,
+        help_text="The person or organisation that may receive the information (required "
+        "for a named recipient).",
     )
     purpose = models.CharField(max_length=300)
     information = models.CharField(
@@ -249,7 +286,19 @@ class Consent(models.Model):
     )
     expires_on = models.DateField(null=True, blank=True)
     expiry_event = models.CharField(max_length=200, blank=True)
+    treatment_depends_on_signing = models.BooleanField(
+        default=False,
+        help_text="Whether the program's treatment of the patient depends on signing.",
+    )
+    how_to_revoke = models.CharField(max_length=400, blank=True)
+    redisclosure_statement = models.TextField(blank=True)
     signed_by = models.CharField(max_length=160, help_text="Signature: the name as signed.")
+    representative_authority = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Signed by a legal representative: their authority (guardian, health "
+        "care proxy...). Empty when the patient signed.",
+    )
     signed_on = models.DateField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -263,11 +312,27 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires_on__isnull=False) | ~models.Q(expiry_event=""),
                 name="consent_has_expiry",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(recipient_class="named") | ~models.Q(recipient=""),
+                name="consent_named_recipient_has_name",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Consent to disclose to {self.recipient} ({self.purpose})"
+        return f"Consent to disclose to {self.to_whom} ({self.purpose})"
+
+    @property
+    def to_whom(self) -> str:
+        """The recipient as the patient chose it: the name, or the class in words."""
+        if self.recipient_class == RecipientClass.NAMED:
+            return self.recipient
+        label = str(RecipientClass(self.recipient_class).label).lower()
+        return f"{label} ({self.recipient})" if self.recipient else label
+
+    @property
+    def signed_by_representative(self) -> bool:
+        return bool(self.representative_authority)
 
     def is_active_on(self, day: dt.date) -> bool:
         """In force on ``day``: signed, not revoked, not past its expiry date.
@@ -281,35 +346,81 @@ class Consent(models.Model):
             return False
         return self.expires_on is None or day <= self.expires_on
 
+    def is_in_force_at(self, moment: dt.datetime) -> bool:
+        """In force at ``moment`` (aware): signed by that day, not past its expiry date,
+        and not revoked at or before that moment: a revocation takes effect for every
+        disclosure after it, including later the same day."""
+        if self.revoked_at is not None and self.revoked_at <= moment:
+            return False
+        day = moment.astimezone(dt.UTC).date()
+        if self.signed_on > day:
+            return False
+        return self.expires_on is None or day <= self.expires_on
+
 
 COUNSELLING_NOTES_SUFFIX = " (with SUD counselling notes)"
 
 
 class Disclosure(models.Model):
-    """A disclosure made under a consent, kept for the patient's accounting of disclosures.
+    """A disclosure, kept for the patient's accounting of disclosures (42 CFR § 2.24).
 
-    ``consent_information`` is the consent's description of the information, as it was
-    when disclosed; whether SUD counselling notes went too is its own field, so the
+    A ``consent`` disclosure is made under ``consent`` to ``recipient`` (for a named
+    consent its name; for a class, the provider or plan it went to), for ``purpose``.
+    An ``emergency`` disclosure (§ 2.51) had no consent: staff record it after the fact,
+    with who received it (``recipient``), who made it (``made_by``), when
+    (``disclosed_at``), the nature of the emergency (``purpose``) and what went.
+
+    ``consent_information`` is the description of the information, as it was when
+    disclosed; whether SUD counselling notes went too is its own field, so the
     description never outgrows its column. ``information`` is what every page and the
-    API show: the two together.
+    API show: the two together. ``recorded_at`` is when it was written down.
     """
 
-    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
+    class Kind(models.TextChoices):
+        CONSENT = "consent", "Under a consent"
+        EMERGENCY = "emergency", "Medical emergency (§ 2.51)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CONSENT)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, related_name="disclosures", null=True, blank=True
+    )
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="disclosures")
+    recipient_class = models.CharField(
+        max_length=24, choices=RecipientClass.choices, default=RecipientClass.NAMED
+    )
     recipient = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=300, blank=True)
     consent_information = models.CharField(max_length=300, db_column="information")
     includes_counselling_notes = models.BooleanField(default=False)
     notice = models.TextField(help_text="The 42 CFR § 2.32 notice sent with the disclosure.")
+    made_by = models.CharField(
+        max_length=160, blank=True, help_text="Emergency: who made the disclosure."
+    )
     disclosed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    disclosed_at = models.DateTimeField(auto_now_add=True)
+    disclosed_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-disclosed_at", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=models.Q(kind="emergency") | models.Q(consent__isnull=False),
+                name="disclosure_under_consent_names_it",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Disclosure to {self.recipient} on {self.disclosed_at:%Y-%m-%d}"
+
+    @property
+    def under(self) -> str:
+        """Under which consent, in words (or the emergency exception)."""
+        if self.consent is None:
+            return "no consent: a medical emergency (42 CFR § 2.51)"
+        c = self.consent
+        return f"consent signed {c.signed_on:%d %b %Y} by {c.signed_by}, to {c.to_whom}"
 
     @property
     def information(self) -> str:
@@ -325,3 +436,43 @@ class Disclosure(models.Model):
             value = value.removesuffix(COUNSELLING_NOTES_SUFFIX)
             self.includes_counselling_notes = True
         self.consent_information = value
+
+
+class DisclosurePackage(models.Model):
+    """What was sent with a disclosure, stored as made (so a download is exactly what
+    went): the FHIR Bundle as its JSON text and the human-readable PDF."""
+
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="package")
+    bundle_json = models.TextField()
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Package of disclosure {self.disclosure_id}"
+
+
+class RestrictionRequest(models.Model):
+    """A patient's request to restrict disclosures for treatment, payment or health
+    care operations (42 CFR § 2.26), and the program's answer."""
+
+    class Answer(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="restriction_requests"
+    )
+    request = models.CharField(max_length=600, help_text="What the patient asks to restrict.")
+    requested_at = models.DateTimeField()
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    answer_note = models.CharField(max_length=600, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Restriction request of {self.requested_at:%Y-%m-%d}"

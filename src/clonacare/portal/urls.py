@@ -6,6 +6,7 @@ from clonacare.accounts import converters  # noqa: F401 - registers <id:...>
 from clonacare.portal import (
     group_views,
     monitoring_views,
+    part2_views,
     plan_views,
     recovery_views,
     safety_plan_views,
@@ -20,6 +21,8 @@ urlpatterns = [
     path("questionnaires/<slug:instrument_id>/", views.questionnaire, name="questionnaire"),
     path("responses/<id:response_id>/", views.response, name="response"),
     path("consents/<id:consent_id>/revoke/", views.revoke_consent, name="revoke-consent"),
+    path("disclosures/", part2_views.accounting, name="disclosures"),
+    path("disclosures/accounting.csv", part2_views.accounting_export, name="disclosures-export"),
     path("seizure/", views.report_seizure, name="report-seizure"),
     path("seizure/<id:report_id>/", views.seizure_reported, name="seizure-reported"),
     path("plan/", plan_views.plan_today, name="plan"),

@@ -11,10 +11,12 @@ one condition per line, each covered by tests/web/test_counselling_notes_rule.py
 - nobody else: not other staff by default, not a site admin, and not the patient (the
   conservative reading of Part 2, docs/counselling.md says why).
 
-A consent names a staff member when its recipient, with case and spacing ignored as
-``do_disclose`` ignores them, is their username or their full name ("Lee Park"). A
-consent naming a program, a role or a team ("Riverside counsellors") names no one
-here: notes go to a named person only.
+A consent names a staff member when it is made out to a named recipient (its
+``recipient_class`` is ``named``) and that recipient, with case and spacing ignored, is
+their username or their full name ("Lee Park"). A consent to a class of recipients
+("my treating providers", "my health plan") names no one here, whatever its recipient
+field holds, and nor does one naming a program, a role or a team ("Riverside
+counsellors"): notes go to a named person only.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from django.db.models import QuerySet
 from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor
 from clonacare.patients.access import patients_visible_to
-from clonacare.patients.models import Consent, Patient
+from clonacare.patients.models import Consent, Patient, RecipientClass
 from clonacare.therapy.session_models import CounsellingSession, SessionNote
 
 
@@ -54,7 +56,9 @@ def consents_naming(actor: Actor, patient: Patient, day: dt.date) -> list[Consen
     names = names_of(user)
     return [
         consent
-        for consent in patient.consents.filter(includes_counselling_notes=True)
+        for consent in patient.consents.filter(
+            includes_counselling_notes=True, recipient_class=RecipientClass.NAMED
+        )
         if _plain(consent.recipient) in names and consent.is_active_on(day)
     ]
 

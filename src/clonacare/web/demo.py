@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clonacare.web.demo_outcomes import load_outcomes_demo
+from clonacare.web.demo_part2 import load_part2_demo
+from clonacare.web.demo_population import load_population_demo
 from clonacare.web.demo_recovery import load_recovery_demo
 
 DEMO_PASSWORD = "clonacare-demo"  # noqa: S105  (published in the README, demo only)
@@ -417,6 +419,8 @@ def _create() -> None:
     _support_group(users, programs["riverside"], now)
     load_recovery_demo(users, now, DEMO_PASSWORD)  # pat.casey's recovery record
     load_outcomes_demo(programs["riverside"], now, DEMO_PASSWORD)  # docs/outcomes.md
+    load_part2_demo(users, now)  # pat.alex's TPO consent and disclosures, docs/part2.md
+    load_population_demo(users, now)  # a population screen and an invitation
 
 
 def _support_group(users: dict[str, User], program: Any, now: dt.datetime) -> None:

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "clonacare.monitoring",
     "clonacare.therapy",
     "clonacare.recovery",
+    "clonacare.exchange",
+    "clonacare.population",
     "clonacare.portal",
     "clonacare.clinic",
     "clonacare.api",
@@ -164,6 +166,12 @@ SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 API_TOKEN_HOURS = envint("API_TOKEN_HOURS", 8)
+# Population screens (docs/population.md, "In the clinic"): the largest upload, in MB, of
+# a dispensing file and its diagnoses together (a screen runs while the upload waits), and
+# where the upload is kept while it is screened (the system's temporary folder when
+# empty); it is deleted as soon as the screen is done.
+POPULATION_UPLOAD_MAX_MB = envint("POPULATION_UPLOAD_MAX_MB", 50, minimum=1, maximum=2048)
+POPULATION_WORK_DIR = envstr("POPULATION_WORK_DIR", "")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

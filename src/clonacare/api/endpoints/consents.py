@@ -9,34 +9,56 @@ and so does a consent that is not this patient's.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Body, Field, Router, Status
 
 from clonacare.api.endpoints.patients import ConsentOut, DisclosureOut
 from clonacare.api.endpoints.record import StrictIn
-from clonacare.api.errors import ApiError
-from clonacare.api.schemas import WRITE_ERRORS, ErrorOut
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from clonacare.api.security import caller
+from clonacare.core.errors import ClinicalError
+from clonacare.exchange.bundle import patient_bundle
 from clonacare.patients.access import access_consent_of, access_patient_by_id
-from clonacare.patients.actions import ConsentTerms, do_add_consent, do_disclose, do_revoke_consent
+from clonacare.patients.accounting import access_package_of, package_name, package_zip
+from clonacare.patients.actions import (
+    CONSENT_WRITERS,
+    ConsentTerms,
+    DisclosureRequest,
+    EmergencyDisclosure,
+    do_add_consent,
+    do_disclose,
+    do_record_emergency_disclosure,
+    do_revoke_consent,
+)
 from clonacare.patients.models import Consent, Disclosure
 
 router = Router(tags=["Consents and disclosures"])
 
 CONFLICT_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
-NO_RECIPIENT = "Name the recipient to disclose to."  # as the clinic's disclose page says
+_ZIP = {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}
 
 
 class ConsentIn(StrictIn):
     """What the patient signed: the elements of 42 CFR § 2.31 the clinic's form asks for
     (the patient and the disclosing program are the record's own)."""
 
-    recipient: str = Field(
-        ..., max_length=200, description="The person or organisation that may receive it."
+    kind: Literal["tpo", "specific"] = Field(
+        "specific",
+        description="`tpo`: all future uses and disclosures for treatment, payment and health "
+        "care operations; `specific`: the purpose written on it.",
     )
-    purpose: str = Field(..., max_length=300)
+    recipient_class: Literal["treating-providers", "health-plan", "named"] = Field(
+        "named", description="To whom: a class of recipients, or a named recipient."
+    )
+    recipient: str = Field(
+        "",
+        max_length=200,
+        description="The person or organisation that may receive it: required for `named`.",
+    )
+    purpose: str = Field("", max_length=300, description="Required unless `kind` is `tpo`.")
     information: str = Field(
         ..., max_length=300, description="How much and what kind of information."
     )
@@ -47,7 +69,18 @@ class ConsentIn(StrictIn):
     expiry_event: str = Field(
         "", max_length=200, description="The event on which it expires, or give a date."
     )
+    treatment_depends_on_signing: bool = Field(
+        False, description="Whether the program's treatment depends on signing."
+    )
+    how_to_revoke: str = Field(
+        "", max_length=400, description="How to revoke; empty takes the program's words."
+    )
     signed_by: str = Field(..., max_length=160, description="The name as signed.")
+    representative_authority: str = Field(
+        "",
+        max_length=200,
+        description="When a legal representative signed: their authority (guardian...).",
+    )
     signed_on: dt.date
 
     def terms(self) -> ConsentTerms:
@@ -60,6 +93,11 @@ class ConsentIn(StrictIn):
             expiry_event=self.expiry_event,
             signed_by=self.signed_by,
             signed_on=self.signed_on,
+            recipient_class=self.recipient_class,
+            kind=self.kind,
+            treatment_depends_on_signing=self.treatment_depends_on_signing,
+            how_to_revoke=self.how_to_revoke,
+            representative_authority=self.representative_authority,
         )
 
 
@@ -68,14 +106,43 @@ class RevokeIn(StrictIn):
 
 
 class DisclosureIn(StrictIn):
+    recipient_class: Literal["treating-providers", "health-plan", "named"] = Field(
+        "named", description="The class of the recipient, as a consent in force gives it."
+    )
+    consent_id: int | None = Field(
+        None,
+        description="The consent to disclose under: required for a named recipient; for a "
+        "class, the latest-signed consent in force of that class when absent.",
+    )
     recipient: str = Field(
-        ...,
+        "",
         max_length=200,
-        description="As a consent in force names them (case and spacing do not matter).",
+        description="The provider or plan it goes to (required for a class); for a named "
+        "consent, its recipient when empty. Recorded, never matched against consents.",
     )
     counselling_notes: bool = Field(
         False, description="Include SUD counselling notes: needs a consent that includes them."
     )
+
+    def request(self) -> DisclosureRequest:
+        return DisclosureRequest(
+            recipient_class=self.recipient_class,
+            recipient=self.recipient,
+            consent_id=self.consent_id,
+            counselling_notes=self.counselling_notes,
+        )
+
+
+class EmergencyDisclosureIn(StrictIn):
+    """A disclosure made without consent in a medical emergency (42 CFR § 2.51)."""
+
+    recipient: str = Field(
+        ..., max_length=200, description="The medical personnel who received it, and where."
+    )
+    made_by: str = Field(..., max_length=160, description="Who made the disclosure.")
+    disclosed_at: dt.datetime = Field(..., description="When it was made.")
+    emergency: str = Field(..., max_length=300, description="The nature of the emergency.")
+    information: str = Field(..., max_length=300, description="What was disclosed.")
 
 
 def _consent(consent_id: int) -> Consent:
@@ -118,22 +185,68 @@ def revoke_consent(
 @router.post(
     "/patients/{int:patient_id}/disclosures",
     response={201: DisclosureOut, **CONFLICT_ERRORS},
-    summary="Disclose the record to a recipient a consent in force names",
+    summary="Disclose the record under the consent that covers the recipient",
 )
 def disclose(request: HttpRequest, patient_id: int, payload: DisclosureIn) -> Status[Disclosure]:
-    """The program's staff who see the patient (403 for the patient). Refused (409, and
-    nothing is disclosed) without a consent in force naming the recipient, or for SUD
-    counselling notes without a consent that includes them. The disclosure carries the
-    § 2.32 notice and joins the patient's accounting of disclosures."""
+    """The program's staff who see the patient (403 for the patient). The consent that
+    covers it is found by the recipient class or is the one named by `consent_id`
+    (404 for a consent not this patient's), never by comparing names. Refused (409 with
+    the reason, nothing disclosed) when no consent in force covers it, when the one that
+    would is revoked or expired, or for SUD counselling notes without a consent that
+    includes them. What is sent (the FHIR Bundle and the PDF with the § 2.32 notice and
+    the consent's scope) is stored: `GET .../disclosures/{id}/package` downloads it."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="disclosures.write")
-    if not payload.recipient.strip():
-        raise ApiError(NO_RECIPIENT)
     disclosure = do_disclose(
-        actor,
-        patient,
-        recipient=payload.recipient.strip(),
-        counselling_notes=payload.counselling_notes,
-        now=timezone.now(),
+        actor, patient, payload.request(), bundle_of=patient_bundle, now=timezone.now()
     )
-    return Status(201, Disclosure.objects.select_related("disclosed_by").get(pk=disclosure.pk))
+    return Status(201, _disclosure(disclosure.pk))
+
+
+@router.post(
+    "/patients/{int:patient_id}/emergency-disclosures",
+    response={201: DisclosureOut, **WRITE_ERRORS},
+    summary="Record a medical-emergency disclosure made without consent (§ 2.51)",
+)
+def record_emergency_disclosure(
+    request: HttpRequest, patient_id: int, payload: EmergencyDisclosureIn
+) -> Status[Disclosure]:
+    """The program's staff who see the patient, after the fact: who received it, who made
+    it, when (not in the future), the nature of the emergency and what went. It joins
+    the accounting of disclosures."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="disclosures.write")
+    entry = EmergencyDisclosure(
+        recipient=payload.recipient,
+        made_by=payload.made_by,
+        disclosed_at=payload.disclosed_at,
+        emergency=payload.emergency,
+        information=payload.information,
+    )
+    disclosure = do_record_emergency_disclosure(actor, patient, entry, now=timezone.now())
+    return Status(201, _disclosure(disclosure.pk))
+
+
+@router.get(
+    "/patients/{int:patient_id}/disclosures/{int:disclosure_id}/package",
+    response={**READ_ERRORS, 403: ErrorOut},
+    summary="Download what a disclosure sent (zip: disclosure.pdf and bundle.json)",
+    openapi_extra={"responses": {200: _ZIP}},
+)
+def disclosure_package(request: HttpRequest, patient_id: int, disclosure_id: int) -> HttpResponse:
+    """The program's staff who see the patient (403 for the patient): the zip of the PDF
+    and the FHIR Bundle exactly as stored when the disclosure was made; audited as
+    `disclosure.package`. A disclosure of another patient, or one with no package (an
+    emergency disclosure), answers 404 like a missing one."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="disclosures.view")
+    if actor.role not in CONSENT_WRITERS:
+        raise ClinicalError("not-allowed", "Only the program's staff download a package.")
+    package = access_package_of(actor, patient, disclosure_id, purpose="disclosure.package")
+    response = HttpResponse(package_zip(package), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{package_name(package)}"'
+    return response
+
+
+def _disclosure(disclosure_id: int) -> Disclosure:
+    return Disclosure.objects.select_related("disclosed_by").get(pk=disclosure_id)

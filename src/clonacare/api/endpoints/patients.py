@@ -324,13 +324,21 @@ class ConsentOut(Schema):
 
     id: int
     disclosing_program: str
+    kind: str = Field(..., description="`tpo` (treatment, payment and operations) or `specific`.")
+    recipient_class: str = Field(..., description="`treating-providers`, `health-plan` or `named`.")
     recipient: str
     purpose: str
     information: str = Field(..., description="How much and what kind of information.")
     includes_counselling_notes: bool
     expires_on: dt.date | None
     expiry_event: str
+    treatment_depends_on_signing: bool
+    how_to_revoke: str
+    redisclosure_statement: str
     signed_by: str
+    representative_authority: str = Field(
+        ..., description="Set when a legal representative signed: their authority."
+    )
     signed_on: dt.date
     revoked_at: dt.datetime | None
     status: str = Field(..., description="active, revoked, expired or not-yet-signed (today).")
@@ -346,9 +354,13 @@ class ConsentOut(Schema):
 
 class DisclosureOut(Schema):
     id: int
-    consent_id: int
+    kind: str = Field(..., description="`consent`, or `emergency` (§ 2.51, no consent).")
+    consent_id: int | None
+    recipient_class: str
     recipient: str
+    purpose: str
     information: str
+    made_by: str = Field(..., description="Emergency: who made the disclosure.")
     notice: str
     disclosed_by: str
     disclosed_at: dt.datetime

@@ -7,7 +7,9 @@ entry in one transaction; a refusal raises ClinicalError and writes nothing.
   (optionally) a portal login.
 - ``record``: status, benzodiazepine dose changes, other medications, conditions, the
   care team.
-- ``consent``: consents to disclose (42 CFR Part 2) and disclosures under them.
+- ``consent``: consents to disclose (42 CFR Part 2).
+- ``disclosure``: disclosures under them and their packages, medical-emergency
+  disclosures, and restriction requests.
 """
 
 from __future__ import annotations
@@ -16,10 +18,18 @@ from clonacare.patients.actions.consent import (
     CONSENT_WRITERS,
     ConsentTerms,
     check_revocable,
-    covering_consent,
     do_add_consent,
-    do_disclose,
     do_revoke_consent,
+)
+from clonacare.patients.actions.disclosure import (
+    BundleBuilder,
+    DisclosureRequest,
+    EmergencyDisclosure,
+    covering_consent,
+    do_answer_restriction,
+    do_disclose,
+    do_record_emergency_disclosure,
+    do_request_restriction,
 )
 from clonacare.patients.actions.record import (
     NOT_A_TEAM_PRESCRIBER,
@@ -49,8 +59,11 @@ __all__ = [
     "CONSENT_WRITERS",
     "NOT_A_TEAM_PRESCRIBER",
     "BenzodiazepineChange",
+    "BundleBuilder",
     "ConsentTerms",
+    "DisclosureRequest",
     "Doses",
+    "EmergencyDisclosure",
     "InitialUse",
     "MedicationEntry",
     "PortalLogin",
@@ -63,13 +76,16 @@ __all__ = [
     "do_add_condition",
     "do_add_consent",
     "do_add_medication",
+    "do_answer_restriction",
     "do_change_benzodiazepine",
     "do_change_status",
     "do_cosign_dose_change",
     "do_disclose",
     "do_end_medication",
+    "do_record_emergency_disclosure",
     "do_register_patient",
     "do_remove_care_team_member",
+    "do_request_restriction",
     "do_revoke_consent",
     "medication_to_end",
 ]

@@ -1,8 +1,6 @@
-"""Writes to the patient record that concern disclosure: consents and disclosures.
+"""Consents to disclose (42 CFR § 2.31 as amended in 2024): recording and revoking.
 
-Nothing leaves the record to another party except through ``do_disclose``, which needs a
-consent in force that names that recipient, sends the § 2.32 notice with the
-information, and keeps the disclosure for the patient's accounting of disclosures.
+Disclosures under them are ``disclosure.py``'s.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError, Kind
 from clonacare.patients.actions import checks
-from clonacare.patients.models import Consent, Disclosure, Patient
+from clonacare.patients.models import Consent, Patient, RecipientClass
 from clonacare.patients.part2 import part2
 
 CONSENT_WRITERS = frozenset({Role.PRESCRIBER, Role.NURSE, Role.COUNSELLOR, Role.PROGRAM_ADMIN})
@@ -24,7 +22,15 @@ CONSENT_WRITERS = frozenset({Role.PRESCRIBER, Role.NURSE, Role.COUNSELLOR, Role.
 
 @dataclass(frozen=True)
 class ConsentTerms:
-    """What the patient signed (42 CFR § 2.31)."""
+    """What the patient signed (42 CFR § 2.31 as amended in 2024).
+
+    ``kind`` ``tpo``: all future uses and disclosures for treatment, payment and health
+    care operations (``purpose`` may be left empty: the data file's words are used).
+    ``recipient_class``: ``treating-providers``, ``health-plan`` or ``named`` (then
+    ``recipient`` is required; for a class it may name the provider or plan).
+    ``representative_authority``: set when a legal representative signed (``signed_by``
+    is their name). ``how_to_revoke`` empty takes the data file's words.
+    """
 
     recipient: str
     purpose: str
@@ -34,12 +40,36 @@ class ConsentTerms:
     expiry_event: str
     signed_by: str
     signed_on: dt.date
+    recipient_class: str = RecipientClass.NAMED
+    kind: str = Consent.Kind.SPECIFIC
+    treatment_depends_on_signing: bool = False
+    how_to_revoke: str = ""
+    representative_authority: str = ""
+
+
+NOTES_APART = (
+    "SUD counselling notes need a consent of their own: a consent for treatment, payment "
+    "and health care operations cannot include them. Record the notes on a separate consent."
+)
 
 
 def _check_terms(terms: ConsentTerms, patient: Patient, today: dt.date) -> None:
-    for field in ("recipient", "purpose", "information", "signed_by"):
+    if terms.kind not in Consent.Kind.values:
+        raise ClinicalError("consent", "The kind of consent is `tpo` or `specific`.")
+    if terms.recipient_class not in RecipientClass.values:
+        raise ClinicalError(
+            "consent", "The recipient class is `treating-providers`, `health-plan` or `named`."
+        )
+    if terms.recipient_class == RecipientClass.NAMED and not terms.recipient.strip():
+        raise ClinicalError("consent", "A consent needs its recipient.")
+    required: tuple[str, ...] = ("information", "signed_by")
+    if terms.kind != Consent.Kind.TPO:
+        required = ("purpose", *required)
+    for field in required:
         if not getattr(terms, field).strip():
             raise ClinicalError("consent", f"A consent needs its {field.replace('_', ' ')}.")
+    if terms.kind == Consent.Kind.TPO and terms.includes_counselling_notes:
+        raise ClinicalError("consent", NOTES_APART)
     if terms.expires_on is None and not terms.expiry_event.strip():
         raise ClinicalError("consent", "A consent needs an expiry date or an expiry event.")
     checks.recorded_date(
@@ -57,22 +87,31 @@ def do_add_consent(
 
     Refused (ClinicalError, nothing written) without one of the § 2.31 elements, with
     neither an expiry date nor an expiry event, signed in the future or before the
-    patient's date of birth, or expiring before it was signed.
+    patient's date of birth, expiring before it was signed, or for a TPO consent that
+    includes SUD counselling notes (which need a consent of their own). The words on
+    revoking and redisclosure given to the patient are stored with it as they were.
     """
     if actor.role not in CONSENT_WRITERS or actor.user_id is None:
         raise ClinicalError("not-allowed", "Only the program's staff record a consent.")
     _check_terms(terms, patient, now.date())
+    texts = part2()
     with transaction.atomic():
         consent = Consent.objects.create(
             patient=patient,
             disclosing_program_id=patient.program_id,
+            kind=terms.kind,
+            recipient_class=terms.recipient_class,
             recipient=terms.recipient.strip(),
-            purpose=terms.purpose.strip(),
+            purpose=terms.purpose.strip() or texts.tpo_purpose,
             information=terms.information.strip(),
             includes_counselling_notes=terms.includes_counselling_notes,
             expires_on=terms.expires_on,
             expiry_event=terms.expiry_event.strip(),
+            treatment_depends_on_signing=terms.treatment_depends_on_signing,
+            how_to_revoke=terms.how_to_revoke.strip() or texts.how_to_revoke,
+            redisclosure_statement=texts.redisclosure_statement,
             signed_by=terms.signed_by.strip(),
+            representative_authority=terms.representative_authority.strip(),
             signed_on=terms.signed_on,
             created_by_id=actor.user_id,
         )
@@ -110,58 +149,3 @@ def do_revoke_consent(actor: Actor, consent: Consent, *, now: dt.datetime) -> Co
         consent.revoked_at = now
         record(actor, "consent.revoke", patient=consent.patient, target=consent)
     return consent
-
-
-def covering_consent(patient: Patient, recipient: str, day: dt.date) -> Consent | None:
-    """A consent in force on ``day`` naming ``recipient`` (case and spacing ignored)."""
-    wanted = " ".join(recipient.split()).casefold()
-    for consent in patient.consents.all():
-        if " ".join(consent.recipient.split()).casefold() == wanted and consent.is_active_on(day):
-            return consent
-    return None
-
-
-def do_disclose(
-    actor: Actor,
-    patient: Patient,
-    *,
-    recipient: str,
-    counselling_notes: bool,
-    now: dt.datetime,
-) -> Disclosure:
-    """Disclose the information a consent covers to its recipient, with the § 2.32 notice.
-
-    Refused (ClinicalError, nothing written) without a consent in force naming the
-    recipient, or for SUD counselling notes without a consent that includes them.
-    """
-    if actor.role not in CONSENT_WRITERS or actor.user_id is None:
-        raise ClinicalError("not-allowed", "Only the program's staff disclose records.")
-    consent = covering_consent(patient, recipient, now.date())
-    if consent is None:
-        raise ClinicalError(
-            "no-consent",
-            f"No consent in force lets this record go to {recipient!r}; nothing was disclosed.",
-        )
-    if counselling_notes and not consent.includes_counselling_notes:
-        raise ClinicalError(
-            "no-consent",
-            "SUD counselling notes need a consent of their own; nothing was disclosed.",
-        )
-    with transaction.atomic():
-        disclosure = Disclosure.objects.create(
-            consent=consent,
-            patient=patient,
-            recipient=consent.recipient,
-            consent_information=consent.information,
-            includes_counselling_notes=counselling_notes,
-            notice=part2().notice,
-            disclosed_by_id=actor.user_id,
-        )
-        record(
-            actor,
-            "record.disclose",
-            patient=patient,
-            target=disclosure,
-            detail={"recipient": consent.recipient, "consent": consent.pk},
-        )
-    return disclosure
