@@ -9,9 +9,19 @@ expanding a fill into one row per day:
   date order, S_i the running total of days' supply and t_j the fill days, a fill's
   supply ends (exclusive) on S_i + max over j <= i of (t_j - S_(j-1)), and starts its
   days' supply earlier; the shifted fills of one drug never overlap;
-- days covered are the union of those intervals across drugs (gaps and islands: an
-  island starts where a fill starts after every earlier one has ended);
+- days covered are the union of those intervals across drugs, in one more window pass:
+  taken in order of start, a fill adds the days from the furthest end of the fills
+  before it (its reach) to its own end; benzodiazepines' union, opioids' union and the
+  union of both come from the same pass, and days of both are benzodiazepine days plus
+  opioid days minus the days of either;
 - doses are mg a day per fill times the days of that fill inside a span.
+
+What costs time (docs/benchmarks.md, "Population screen") is the window passes, each a
+sort of the fills, so there are three: two by patient and drug (the running supply,
+then the shift with the previous fill) and one by patient (the sweep). Every
+per-patient figure comes from one aggregation after them, and the one join of fills
+with fills (the provider windows) is made only for patients with more than one
+prescriber or pharmacy.
 
 Days are counted from the period's first day (day 0) to its length (exclusive).
 """
@@ -19,6 +29,7 @@ Days are counted from the period's first day (day 0) to its length (exclusive).
 from __future__ import annotations
 
 import functools
+import gc
 import operator
 from collections.abc import Callable
 from datetime import timedelta
@@ -59,7 +70,10 @@ STEPS = ("reading the files", "checking the rows", "working out the flags", "col
 Progress = Callable[[int, str], None]
 """Told the number of each step done (1 to len(STEPS)) and what comes next."""
 
-_ORDER = ("day", "days", "prescriber_id", "pharmacy_id", "strength", "quantity")
+# The order of one patient's fills of one drug. Fills alike in all four are alike in
+# every figure (prescriber and pharmacy count only through the day), so the order among
+# them does not change a result, and sorting on them would only cost time.
+_ORDER = ("day", "days", "strength", "quantity")
 
 
 LOCAL_SPARK = "local[*]"
@@ -72,6 +86,9 @@ class _Engine:
         self.name = name
         if name == "duckdb":
             self.con = ibis.duckdb.connect()
+            # Nothing here depends on the order rows were read in (the result is sorted
+            # at the end): without keeping it, DuckDB needs less memory for big files.
+            self.con.raw_sql("SET preserve_insertion_order = false")
             self.errors: tuple[type[BaseException], ...] = (duckdb.Error,)
             return
         # Imported here: pyspark is an extra (``pip install 'clonacare[spark]'``) and
@@ -147,6 +164,12 @@ class _Engine:
             return self.con.create_table(name, table, temp=True)
         return table.cache()
 
+    def small(self, name: str, table: ir.Table) -> ir.Table:
+        """A small in-memory ``table`` registered with the engine under ``name``."""
+        if self.name == "duckdb":
+            return self.con.create_table(name, table, temp=True)
+        return self.con.create_view(f"clonacare_{name}", table, overwrite=True)
+
     def close(self) -> None:
         if self.name == "duckdb":
             self.con.disconnect()
@@ -163,21 +186,34 @@ def _blank(value: ir.StringValue) -> ir.BooleanValue:
     return value.isnull() | (value == "")
 
 
-def _drug_values(drug: ir.StringValue, definitions: Definitions) -> dict[str, ir.Value]:
-    """The class and conversion factors of each listed drug, as expressions (a mapping
-    written into the query rather than a table joined: both engines run it the same)."""
-    benzodiazepines = {b.drug: float(b.de_factor) for b in definitions.benzodiazepines}
-    opioids = {o.drug: float(o.mme_factor) for o in definitions.opioids}
-    classes = dict.fromkeys(benzodiazepines, "benzodiazepine") | dict.fromkeys(opioids, "opioid")
-    return {
-        "drug_class": drug.substitute(classes, else_=ibis.null("string")),
-        "de_factor": drug.substitute(benzodiazepines, else_=ibis.literal(0.0)),
-        "mme_factor": drug.substitute(opioids, else_=ibis.literal(0.0)),
-    }
+def _drugs(definitions: Definitions) -> ir.Table:
+    """The class and conversion factors of each listed drug, as a small in-memory table
+    joined to the fills (a hash join with a tiny side, cheaper per row than a CASE over
+    every drug name, and the same on both engines)."""
+    benzodiazepines = [
+        (b.drug, "benzodiazepine", float(b.de_factor), 0.0) for b in definitions.benzodiazepines
+    ]
+    opioids = [(o.drug, "opioid", 0.0, float(o.mme_factor)) for o in definitions.opioids]
+    rows = [*benzodiazepines, *opioids]
+    return ibis.memtable(
+        {
+            "listed_drug": [r[0] for r in rows],
+            "drug_class": [r[1] for r in rows],
+            "de_factor": [r[2] for r in rows],
+            "mme_factor": [r[3] for r in rows],
+        },
+        schema={
+            "listed_drug": "string",
+            "drug_class": "string",
+            "de_factor": "float64",
+            "mme_factor": "float64",
+        },
+    )
 
 
-def _checked_fills(raw: ir.Table, definitions: Definitions, period: Period) -> ir.Table:
-    """Every row with its parsed values and ``reason`` (null for a row that is screened)."""
+def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
+    """Every row with its parsed values and ``reason`` (null for a row that is screened),
+    with only the columns the screen reads after this."""
     parsed = raw.mutate(
         drug=raw.drug.lower(),
         fill=raw.fill_date.try_cast("date"),
@@ -186,7 +222,7 @@ def _checked_fills(raw: ir.Table, definitions: Definitions, period: Period) -> i
         quantity_n=raw.quantity.try_cast("float64"),
         supply=raw.days_supply.try_cast("float64"),
     )
-    parsed = parsed.mutate(**_drug_values(parsed.drug, definitions))
+    parsed = parsed.left_join(drugs, parsed.drug == drugs.listed_drug).drop("listed_drug")
     missing = functools.reduce(operator.or_, [_blank(parsed[c]) for c in DISPENSING_COLUMNS])
     start, end = ibis.literal(period.start), ibis.literal(period.end)
     reason = ibis.cases(
@@ -208,53 +244,61 @@ def _checked_fills(raw: ir.Table, definitions: Definitions, period: Period) -> i
         (parsed.fill > end, "fill-after-period"),
         else_=ibis.null("string"),
     )
-    return parsed.mutate(reason=reason)
-
-
-def _fills(checked: ir.Table, period: Period) -> ir.Table:
-    """The screened fills, each with its supply shifted past earlier fills of the same
-    drug and clipped to the period: ``[start, end)`` in days of the period."""
-    good = checked.filter(checked.reason.isnull())
-    fills = good.select(
+    return parsed.select(
         "patient_id",
         "drug",
         "drug_class",
         "prescriber_id",
         "pharmacy_id",
+        "born",
+        "fill",
+        "strength",
+        "quantity_n",
+        "supply",
+        "de_factor",
+        "mme_factor",
+        reason=reason,
+    )
+
+
+def _fills(checked: ir.Table, period: Period) -> ir.Table:
+    """The screened fills: their day in the period and daily amounts."""
+    good = checked.filter(checked.reason.isnull())
+    return good.select(
+        "patient_id",
+        "drug",
+        "prescriber_id",
+        "pharmacy_id",
         "strength",
         "born",
         "fill",
+        benzodiazepine=good.drug_class == "benzodiazepine",
         day=good.fill.delta(ibis.literal(period.start), unit="day").cast("int64"),
         days=good.supply.cast("int64"),
         quantity=good.quantity_n,
         de_per_day=good.strength * good.quantity_n / good.supply * good.de_factor,
         mme_per_day=good.strength * good.quantity_n / good.supply * good.mme_factor,
     )
+
+
+def _shifted(fills: ir.Table, period: Period) -> ir.Table:
+    """``fills``, each with its supply shifted past earlier fills of the same drug and
+    clipped to the period (``[start, end)`` in days of the period), and the day and
+    days' supply of the previous fill of the same drug (for early refills)."""
     same_drug = ibis.window(group_by=["patient_id", "drug"], order_by=list(_ORDER), rows=(None, 0))
     total = fills.days.sum().over(same_drug)
     fills = fills.mutate(supplied=total, lead=(fills.day - (total - fills.days)))
+    # One pass over the same window: the shift, and the previous fill of the drug.
     shifted_end = fills.supplied + fills.lead.max().over(same_drug)
+    previous = ibis.window(group_by=["patient_id", "drug"], order_by=list(_ORDER))
     length = ibis.literal(period.days)
     fills = fills.mutate(
         start=ibis.least(shifted_end - fills.days, length),
         end=ibis.least(shifted_end, length),
+        previous_day=fills.day.lag().over(previous),
+        previous_days=fills.days.lag().over(previous),
     )
     return fills.drop("supplied", "lead")
-
-
-def _islands(fills: ir.Table) -> ir.Table:
-    """The union of the fills' intervals, per patient: one row per run of covered days."""
-    earlier = ibis.window(group_by="patient_id", order_by=["start", "end"], rows=(None, -1))
-    fills = fills.filter(fills.end > fills.start)
-    marked = fills.mutate(reach=fills.end.max().over(earlier))
-    marked = marked.mutate(
-        new=(marked.reach.isnull() | (marked.start > marked.reach)).cast("int64")
-    )
-    running = ibis.window(group_by="patient_id", order_by=["start", "end"], rows=(None, 0))
-    marked = marked.mutate(island=marked.new.sum().over(running))
-    return marked.group_by(["patient_id", "island"]).aggregate(
-        start=marked.start.min(), end=marked.end.max()
-    )
 
 
 def _overlap(start: Any, end: Any, low: Any, high: Any) -> Any:
@@ -262,60 +306,93 @@ def _overlap(start: Any, end: Any, low: Any, high: Any) -> Any:
     return ibis.greatest(ibis.least(end, high) - ibis.greatest(start, low), 0)
 
 
-def _benzodiazepine_figures(benzo: ir.Table, definitions: Definitions, period: Period) -> ir.Table:
+def _new_days(start: Any, end: Any, reach: Any) -> Any:
+    """Days of ``[start, end)`` not covered by earlier intervals that reach ``reach``.
+
+    With intervals taken in order of start, every earlier one starts on or before
+    ``start``, so what they cover from ``start`` on is ``[start, reach)``: the days the
+    interval adds to their union are ``[max(start, reach), end)``. Summed, these give
+    the union's days without forming its runs (gaps and islands in one window pass)."""
+    return ibis.greatest(end - ibis.greatest(start, reach.fill_null(0)), 0)
+
+
+def _patient_figures(fills: ir.Table, definitions: Definitions, period: Period) -> ir.Table:
+    """One row per patient with a benzodiazepine fill: counts, doses, days covered (by
+    benzodiazepines, by opioids, by either: both = benzodiazepine + opioid - either),
+    early refills and the opioid figures: the shift, one more window pass (the sweep)
+    and one aggregation."""
+    fills = _shifted(fills, period)
     escalation = definitions.flag("dose-escalation")
+    percent = definitions.flag("early-refill")["early_before_percent"]
     window = escalation["window_days"]
     length = period.days
-    benzo = benzo.mutate(first_day=benzo.day.min().over(group_by="patient_id"))
-    first_high = benzo.first_day + window
-    covered = benzo.end - benzo.start
-    figures = benzo.group_by("patient_id").aggregate(
-        fills=benzo.count(),
-        fill_dates=benzo.fill.nunique(),
-        prescribers=benzo.prescriber_id.nunique(),
-        pharmacies=benzo.pharmacy_id.nunique(),
-        born=benzo.born.max(),
-        first_day=benzo.first_day.min(),
-        de_mg=(benzo.de_per_day * covered).sum(),
-        first_de_mg=(
-            benzo.de_per_day * _overlap(benzo.start, benzo.end, benzo.first_day, first_high)
-        ).sum(),
-        last_de_mg=(
-            benzo.de_per_day * _overlap(benzo.start, benzo.end, length - window, length)
-        ).sum(),
+    benzo = fills.benzodiazepine
+    opioid = ~fills.benzodiazepine
+    earlier = ibis.window(group_by="patient_id", order_by=["start", "end"], rows=(None, -1))
+    everything = ibis.window(group_by="patient_id", order_by=["start", "end"])
+    swept = fills.mutate(
+        reach=fills.end.max().over(earlier),
+        reach_benzo=ibis.ifelse(benzo, fills.end, ibis.null("int64")).max().over(earlier),
+        reach_opioid=ibis.ifelse(opioid, fills.end, ibis.null("int64")).max().over(earlier),
+        first_day=ibis.ifelse(benzo, fills.day, ibis.null("int64")).min().over(everything),
     )
-    islands = _islands(benzo)
-    days = islands.group_by("patient_id").aggregate(
-        days_covered=(islands.end - islands.start).sum()
+    s = swept
+    first_high = s.first_day + window
+    early = (s.day - s.previous_day) * 100 < s.previous_days * percent
+    benzo_days = _new_days(s.start, s.end, s.reach_benzo)
+    opioid_days = _new_days(s.start, s.end, s.reach_opioid)
+    either_days = _new_days(s.start, s.end, s.reach)
+    figures = s.group_by("patient_id").aggregate(
+        fills=s.benzodiazepine.cast("int64").sum(),
+        fill_dates=s.fill.nunique(where=s.benzodiazepine),
+        # Whether there is more than one prescriber or pharmacy (all the provider
+        # windows need to know): cheaper as a smallest and largest than as a count.
+        several_providers=(
+            s.prescriber_id.min(where=s.benzodiazepine)
+            != s.prescriber_id.max(where=s.benzodiazepine)
+        )
+        | (s.pharmacy_id.min(where=s.benzodiazepine) != s.pharmacy_id.max(where=s.benzodiazepine)),
+        born=s.born.max(where=s.benzodiazepine),
+        first_day=s.first_day.min(),
+        de_mg=(s.de_per_day * (s.end - s.start)).sum(where=s.benzodiazepine),
+        first_de_mg=(s.de_per_day * _overlap(s.start, s.end, s.first_day, first_high)).sum(
+            where=s.benzodiazepine
+        ),
+        last_de_mg=(s.de_per_day * _overlap(s.start, s.end, length - window, length)).sum(
+            where=s.benzodiazepine
+        ),
+        days_covered=ibis.ifelse(s.benzodiazepine, benzo_days, 0).sum(),
+        opioid_covered=ibis.ifelse(~s.benzodiazepine, opioid_days, 0).sum(),
+        either_covered=either_days.sum(),
+        early_refills=(s.benzodiazepine & early.fill_null(False)).cast("int64").sum(),
+        opioid_fill_dates=s.fill.nunique(where=~s.benzodiazepine),
+        opioid_days_supply=ibis.ifelse(~s.benzodiazepine, s.days, 0).sum(),
+        opioid_max_daily_mme=s.mme_per_day.max(where=~s.benzodiazepine),
     )
-    return figures.left_join(days, "patient_id").drop("patient_id_right")
+    figures = figures.filter(figures.fills > 0)
+    return figures.mutate(
+        overlap_days=figures.days_covered + figures.opioid_covered - figures.either_covered
+    ).drop("opioid_covered", "either_covered")
 
 
-def _early_refills(benzo: ir.Table, definitions: Definitions) -> ir.Table:
-    percent = definitions.flag("early-refill")["early_before_percent"]
-    same_drug = ibis.window(group_by=["patient_id", "drug"], order_by=list(_ORDER))
-    fills = benzo.mutate(
-        previous_day=benzo.day.lag().over(same_drug),
-        previous_days=benzo.days.lag().over(same_drug),
-    )
-    early = (fills.day - fills.previous_day) * 100 < fills.previous_days * percent
-    return fills.group_by("patient_id").aggregate(
-        early_refills=early.fill_null(False).cast("int64").sum()
-    )
-
-
-def _providers(benzo: ir.Table, definitions: Definitions) -> ir.Table:
-    """For each patient, the 180 days (ending on a fill) with the most prescribers and
-    pharmacies: a join of each fill day with the fills of the days before it."""
+def _providers(fills: ir.Table, patients: ir.Table, definitions: Definitions) -> ir.Table:
+    """For each patient with more than one benzodiazepine prescriber or pharmacy, the
+    180 days (ending on a fill) with the most prescribers and pharmacies: a join of each
+    fill day with the fills of the days before it. A patient with one prescriber and one
+    pharmacy has 1 and 1 in every such window, the earliest ending on their first fill;
+    they are left out of the join (most patients) and given that answer by the caller."""
     span = definitions.flag("multiple-providers")["window_days"]
+    several = patients.filter(patients.several_providers)
+    benzo = fills.filter(fills.benzodiazepine)
+    benzo = benzo.semi_join(several, benzo.patient_id == several.patient_id)
+    benzo = benzo.select("patient_id", "day", "prescriber_id", "pharmacy_id")
     anchors = benzo.select(patient_id=benzo.patient_id, anchor=benzo.day).distinct()
-    inside = benzo.select("patient_id", "day", "prescriber_id", "pharmacy_id")
     joined = anchors.join(
-        inside,
+        benzo,
         [
-            anchors.patient_id == inside.patient_id,
-            inside.day <= anchors.anchor,
-            inside.day > anchors.anchor - span,
+            anchors.patient_id == benzo.patient_id,
+            benzo.day <= anchors.anchor,
+            benzo.day > anchors.anchor - span,
         ],
     )
     counts = joined.group_by(["patient_id", "anchor"]).aggregate(
@@ -333,32 +410,6 @@ def _providers(benzo: ir.Table, definitions: Definitions) -> ir.Table:
     )
     ranked = counts.mutate(rank=ibis.row_number().over(best))
     return ranked.filter(ranked.rank == 0).drop("rank")
-
-
-def _opioid_figures(fills: ir.Table) -> ir.Table:
-    opioids = fills.filter(fills.drug_class == "opioid")
-    return opioids.group_by("patient_id").aggregate(
-        opioid_fill_dates=opioids.fill.nunique(),
-        opioid_days_supply=opioids.days.sum(),
-        opioid_max_daily_mme=opioids.mme_per_day.max(),
-    )
-
-
-def _overlap_days(benzo: ir.Table, fills: ir.Table) -> ir.Table:
-    mine = _islands(benzo)
-    theirs = _islands(fills.filter(fills.drug_class == "opioid"))
-    theirs = theirs.select(patient_id=theirs.patient_id, o_start=theirs.start, o_end=theirs.end)
-    pairs = mine.join(
-        theirs,
-        [
-            mine.patient_id == theirs.patient_id,
-            theirs.o_start < mine.end,
-            mine.start < theirs.o_end,
-        ],
-    )
-    return pairs.group_by("patient_id").aggregate(
-        overlap_days=_overlap(pairs.start, pairs.end, pairs.o_start, pairs.o_end).sum()
-    )
 
 
 def _checked_diagnoses(raw: ir.Table) -> ir.Table:
@@ -394,6 +445,17 @@ def _diagnosis_groups(
     return good.group_by("patient_id").aggregate(**columns), names
 
 
+# Doses are sums of fractions added in whatever order an engine chooses, so a figure
+# exactly at a threshold can come out a few parts in 10^16 below it. Thresholds are
+# "or more": a figure within one part in 10^9 of one meets it (docs/population.md).
+_TOLERANCE = 1e-9
+
+
+def _at_least(value: Any, limit: Any) -> Any:
+    """``value >= limit``, allowing for the rounding of floating-point sums."""
+    return value >= limit - ibis.greatest(limit.abs(), 1) * _TOLERANCE
+
+
 def _age(born: Any, period: Period) -> Any:
     end = period.end
     before_birthday = (born.month() > end.month) | (
@@ -404,31 +466,25 @@ def _age(born: Any, period: Period) -> Any:
 
 def _screen_table(
     fills: ir.Table,
+    patients: ir.Table,
     diagnoses: ir.Table | None,
     definitions: Definitions,
     period: Period,
 ) -> ir.Table:
-    """One row per patient with a benzodiazepine fill, every figure and every flag."""
-    benzo = fills.filter(fills.drug_class == "benzodiazepine")
-    patients = _benzodiazepine_figures(benzo, definitions, period)
-    for extra in (
-        _early_refills(benzo, definitions),
-        _providers(benzo, definitions),
-        _opioid_figures(fills),
-        _overlap_days(benzo, fills),
-    ):
-        patients = patients.left_join(extra, "patient_id").drop("patient_id_right")
+    """One row per patient with a benzodiazepine fill, every figure and every flag:
+    ``patients`` are their figures (``_patient_figures``) from ``fills``."""
+    best = _providers(fills, patients, definitions)
+    patients = patients.left_join(best, "patient_id").drop("patient_id_right")
     exclusions = definitions.flag("opioid-overlap").diagnosis_groups
     named = definitions.flag("older-adult").diagnosis_groups
     if diagnoses is not None:
         groups, _ = _diagnosis_groups(diagnoses, definitions, period)
         patients = patients.left_join(groups, "patient_id").drop("patient_id_right")
     p = patients.mutate(
-        days_covered=patients.days_covered.fill_null(0),
-        early_refills=patients.early_refills.fill_null(0),
-        opioid_fill_dates=patients.opioid_fill_dates.fill_null(0),
+        anchor=patients.anchor.fill_null(patients.first_day),
+        window_prescribers=patients.window_prescribers.fill_null(1),
+        window_pharmacies=patients.window_pharmacies.fill_null(1),
         opioid_days_supply=patients.opioid_days_supply.fill_null(0),
-        overlap_days=patients.overlap_days.fill_null(0),
         age=_age(patients.born, period),
     )
     if diagnoses is not None:
@@ -451,7 +507,7 @@ def _screen_table(
     flags = {
         "long-term-use": p.days_covered >= long_term["min_days_covered"],
         "high-dose": (p.days_covered > 0)
-        & (p.de_mg >= p.days_covered * high["min_average_daily_de_mg"]),
+        & _at_least(p.de_mg, p.days_covered * high["min_average_daily_de_mg"]),
         "multiple-providers": (p.window_prescribers >= providers["min_prescribers"])
         & (p.window_pharmacies >= providers["min_pharmacies"]),
         "early-refill": p.early_refills >= early["min_early_fills"],
@@ -464,7 +520,7 @@ def _screen_table(
         & (p.fill_dates >= older["min_benzodiazepine_fills"]),
         "dose-escalation": judged
         & (p.first_de_mg > 0)
-        & (p.last_de_mg * 100 >= p.first_de_mg * (100 + escalation["min_increase_percent"])),
+        & _at_least(p.last_de_mg * 100, p.first_de_mg * (100 + escalation["min_increase_percent"])),
     }
     p = p.mutate(
         excluded=excluded,
@@ -487,48 +543,91 @@ def _counts(checked: ir.Table, reasons: tuple[str, ...]) -> RowCounts:
 
 
 def _number(value: Any, places: int = 2) -> float | None:
+    """``value`` rounded to ``places``, through 9 places first: sums of the same fills
+    added in another order differ in the last bits, and that must not decide whether
+    a figure ending in 5 rounds up or down (docs/population.md, "Engines")."""
     if value is None or value != value:  # None or NaN
         return None
-    return round(float(value), places)
+    return round(round(float(value), 9), places)
 
 
-def _details(
-    row: dict[str, Any], definitions: Definitions, period: Period, has_dx: bool
-) -> dict[str, Any]:
-    days = int(row["days_covered"])
+def _items(
+    columns: dict[str, list[Any]], definitions: Definitions, period: Period, has_dx: bool
+) -> tuple[ScreenItem, ...]:
+    """One item per row of the flagged table (its columns as lists), with every figure
+    of ``details``. Built column by column: with hundreds of thousands of flagged
+    patients, the time of this loop is a large part of a screen's."""
     reported = definitions.flag("long-term-use").reported_days_covered
     span = definitions.flag("multiple-providers")["window_days"]
-    anchor = period.start + timedelta(days=int(row["anchor"]))
-    de_mg = float(row["de_mg"])
-    escalation_ratio = None
-    if row["judged"] and float(row["first_de_mg"]) > 0:
-        escalation_ratio = _number(float(row["last_de_mg"]) / float(row["first_de_mg"]))
-    details: dict[str, Any] = {
-        "days_covered": days,
-        "days_covered_at_least": {str(n): days >= n for n in reported},
-        "average_daily_de_mg": _number(de_mg / days) if days else None,
-        "benzodiazepine_fills": int(row["fills"]),
-        "benzodiazepine_fill_dates": int(row["fill_dates"]),
-        "prescribers_in_window": int(row["window_prescribers"]),
-        "pharmacies_in_window": int(row["window_pharmacies"]),
-        "window": {
-            "start": (anchor - timedelta(days=span - 1)).isoformat(),
-            "end": anchor.isoformat(),
-        },
-        "early_refills": int(row["early_refills"]),
-        "opioid_fill_dates": int(row["opioid_fill_dates"]),
-        "opioid_days_supply": int(row["opioid_days_supply"]),
-        "opioid_max_daily_mme": _number(row["opioid_max_daily_mme"]),
-        "overlap_days": int(row["overlap_days"]),
-        "age": int(row["age"]),
-        "escalation_ratio": escalation_ratio,
-    }
+    cob = definitions.flag("opioid-overlap").diagnosis_groups
+    named = definitions.flag("older-adult").diagnosis_groups
+    # The same combinations of flags (and of diagnosis groups) recur: each is worked out once.
+    flag_rows = list(
+        zip(*(columns[f"flag_{c.replace('-', '_')}"] for c in FLAG_CODES), strict=True)
+    )
+    flag_codes: dict[tuple[bool, ...], tuple[str, ...]] = {}
+    for combination in set(flag_rows):
+        flag_codes[combination] = tuple(
+            c for c, on in zip(FLAG_CODES, combination, strict=True) if on
+        )
+    empty: tuple[bool, ...] = ()
+    dx_rows = [empty] * len(flag_rows)
+    history_rows = [empty] * len(flag_rows)
     if has_dx:
-        cob = definitions.flag("opioid-overlap").diagnosis_groups
-        named = definitions.flag("older-adult").diagnosis_groups
-        details["excluded_from_opioid_overlap"] = [n for n in cob if row[f"dx_{n}"]]
-        details["diagnoses"] = [n for n in named if row[f"history_{n}"]]
-    return details
+        dx_rows = list(zip(*(columns[f"dx_{n}"] for n in cob), strict=True))
+        history_rows = list(zip(*(columns[f"history_{n}"] for n in named), strict=True))
+    reached = [str(n) for n in reported]
+    windows: dict[int, tuple[str, str]] = {}
+    items = []
+    names = (
+        "patient_id", "days_covered", "anchor", "de_mg", "first_de_mg", "last_de_mg", "judged",
+        "fills", "fill_dates", "window_prescribers", "window_pharmacies", "early_refills",
+        "opioid_fill_dates", "opioid_days_supply", "opioid_max_daily_mme", "overlap_days", "age",
+    )  # fmt: skip
+    rows = zip(*(columns[n] for n in names), flag_rows, dx_rows, history_rows, strict=True)
+    for (
+        patient_id, days, anchor, de_mg, first_de_mg, last_de_mg, judged, fills, fill_dates,
+        prescribers, pharmacies, early_refills, opioid_fill_dates, opioid_days_supply,
+        opioid_max_daily_mme, overlap_days, age, flags, dx, history,
+    ) in rows:  # fmt: skip
+        window = windows.get(anchor)
+        if window is None:
+            end = period.start + timedelta(days=int(anchor))
+            window = ((end - timedelta(days=span - 1)).isoformat(), end.isoformat())
+            windows[anchor] = window
+        escalation_ratio = None
+        if judged and first_de_mg > 0:
+            escalation_ratio = round(round(last_de_mg / first_de_mg, 9), 2)  # as _number
+        details: dict[str, Any] = {
+            "days_covered": int(days),
+            "days_covered_at_least": dict(zip(reached, [days >= n for n in reported], strict=True)),
+            "average_daily_de_mg": round(round(de_mg / days, 9), 2) if days else None,
+            "benzodiazepine_fills": int(fills),
+            "benzodiazepine_fill_dates": int(fill_dates),
+            "prescribers_in_window": int(prescribers),
+            "pharmacies_in_window": int(pharmacies),
+            "window": {"start": window[0], "end": window[1]},
+            "early_refills": int(early_refills),
+            "opioid_fill_dates": int(opioid_fill_dates),
+            "opioid_days_supply": int(opioid_days_supply),
+            "opioid_max_daily_mme": _number(opioid_max_daily_mme),
+            "overlap_days": int(overlap_days),
+            "age": int(age),
+            "escalation_ratio": escalation_ratio,
+        }
+        if has_dx:
+            details["excluded_from_opioid_overlap"] = [
+                n for n, on in zip(cob, dx, strict=True) if on
+            ]
+            details["diagnoses"] = [n for n, on in zip(named, history, strict=True) if on]
+        items.append(
+            ScreenItem(
+                patient_id=str(patient_id),
+                flags=flag_codes[flags],
+                details=MappingProxyType(details),
+            )
+        )
+    return tuple(items)
 
 
 def run_screen(
@@ -563,7 +662,9 @@ def run_screen(
         )
         tell(1, STEPS[1])
         # Cached so the checks run once, not once per query that reads them.
-        checked = backend.keep("checked", _checked_fills(raw, definitions, period))
+        checked = backend.keep(
+            "checked", _checked_fills(raw, backend.small("drugs", _drugs(definitions)), period)
+        )
         rows = _counts(checked, REJECT_REASONS)
         checked_dx = None
         dx_rows = None
@@ -571,21 +672,20 @@ def run_screen(
             checked_dx = backend.keep("checked_dx", _checked_diagnoses(raw_dx))
             dx_rows = _counts(checked_dx, DIAGNOSIS_REJECT_REASONS)
         tell(2, STEPS[2])
-        fills = backend.keep("fills", _fills(checked, period))
-        flagged = _screen_table(fills, checked_dx, definitions, period).to_pyarrow().to_pylist()
+        fills = _fills(checked, period)
+        # Kept: the provider windows and the rest of the screen both read them.
+        patients = backend.keep("patients", _patient_figures(fills, definitions, period))
+        flagged = _screen_table(fills, patients, checked_dx, definitions, period).to_pyarrow()
         tell(3, STEPS[3])
-        items = []
-        for row in flagged:
-            codes = tuple(c for c in FLAG_CODES if row[f"flag_{c.replace('-', '_')}"])
-            items.append(
-                ScreenItem(
-                    patient_id=str(row["patient_id"]),
-                    flags=codes,
-                    details=MappingProxyType(
-                        _details(row, definitions, period, checked_dx is not None)
-                    ),
-                )
-            )
+        # Hundreds of thousands of small dicts and tuples, none in a cycle: without the
+        # cyclic collector walking them again and again, this takes a fifth of the time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            items = _items(flagged.to_pydict(), definitions, period, checked_dx is not None)
+        finally:
+            if collecting:
+                gc.enable()
         tell(4, "done")
     except backend.errors as exc:
         raise ClinicalError(
@@ -599,5 +699,5 @@ def run_screen(
         equivalence_table=definitions.equivalence_table,
         rows=rows,
         diagnoses=dx_rows,
-        items=tuple(items),
+        items=items,
     )

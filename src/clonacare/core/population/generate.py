@@ -12,15 +12,19 @@ number) fit in either format.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from clonacare.core.drugs import load_formulary
 from clonacare.core.errors import ClinicalError
 from clonacare.core.population.definitions import Definitions
 from clonacare.core.population.model import Period
+
+if TYPE_CHECKING:  # imported when data is made: `clonacare --version` never loads them
+    import numpy as np
+    import pyarrow as pa
 
 FILL_COLUMNS = (
     "patient_id",
@@ -43,15 +47,28 @@ _COMMON = {"alprazolam": 30, "clonazepam": 25, "lorazepam": 20, "diazepam": 15, 
 _OPIOID_STRENGTHS = {"oxycodone": (5, 10), "hydrocodone": (5, 10), "tramadol": (50,)}
 _OTHER_CODES = ("F41.1", "F41.0", "G47.00", "I10", "E11.9")
 _RISK_CODES = ("C50.911", "D57.1", "Z51.5", "W19.XXXA", "Z91.81", "F03.90", "G30.9")
+# Made-up shares of people (``shape``, drawn from 0 to 1 for each): below _OCCASIONAL a
+# fill or three; above it regular monthly fills, with an opioid from _OPIOID_FROM and
+# chaotic from _CHAOTIC; _SECOND_DRUG of the steady regular users fill a second
+# benzodiazepine too. Together about 8 fills a person (docs/population.md, "Generator").
+_OCCASIONAL = 0.42
+_OPIOID_FROM = 0.85
+_CHAOTIC = 0.97
+_SECOND_DRUG = 0.15
 
 
 @dataclass
 class GeneratedPopulation:
     """The rows of a dispensing file and a diagnoses file, column by column, and the
     planted patients: ``planted[patient_id] = (flag, True)`` for one that meets the flag,
-    ``(flag, False)`` for a near miss; ``bad_rows[reason]`` the rows planted bad."""
+    ``(flag, False)`` for a near miss; ``bad_rows[reason]`` the rows planted bad.
+
+    The made-up people's fills are ``made_up`` (a pyarrow table of text columns, written
+    first); ``fills`` holds the rows added one by one with ``fill`` (the planted ones).
+    ``diagnoses`` holds every diagnosis row."""
 
     period: Period
+    made_up: Any = None
     fills: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in FILL_COLUMNS})
     diagnoses: dict[str, list[str]] = field(
         default_factory=lambda: {c: [] for c in DIAGNOSIS_COLUMNS}
@@ -61,7 +78,8 @@ class GeneratedPopulation:
 
     @property
     def fill_count(self) -> int:
-        return len(self.fills["patient_id"])
+        made_up = 0 if self.made_up is None else int(self.made_up.num_rows)
+        return made_up + len(self.fills["patient_id"])
 
     def fill(
         self,
@@ -194,6 +212,9 @@ def generate_population(
     """``patients`` made-up people (ids P0000001...) with fills in ``period``, plus the
     planted patients; the same ``seed`` gives the same rows.
 
+    The made-up people are drawn column by column with numpy (``made_up``), not fill by
+    fill, so that millions of fills take seconds (docs/population.md, "Generator").
+
     Raises ClinicalError("bad-option") for a negative number of patients.
     """
     if patients < 0:
@@ -202,68 +223,228 @@ def generate_population(
             "{patients} must be 0 or more.",
             terms={"patients": "the number of patients"},
         )
-    # Made-up data, not secrets: a seeded generator is what makes it repeatable.
-    rng = random.Random(seed)  # noqa: S311
     population = GeneratedPopulation(period=period)
-    formulary = load_formulary()
-    drugs = [b.drug for b in definitions.benzodiazepines]
-    weights = [_COMMON.get(d, 1) for d in drugs]
-    strengths = {
-        d: sorted({float(x.mg_per_unit) for x in formulary.products_for(d) if x.form != "liquid"})
-        or [1.0]
-        for d in drugs
-    }
-    length = period.days
-    for n in range(1, patients + 1):
-        who = f"P{n:07d}"
-        born = period.end - timedelta(days=round(rng.triangular(18, 92, 52) * 365.25))
-        drug = rng.choices(drugs, weights)[0]
-        # the lower strengths are the common ones
-        strength = strengths[drug][min(int(rng.expovariate(1.5)), len(strengths[drug]) - 1)]
-        shape = rng.random()
-        prescriber = f"DR-{rng.randint(1, 5000)}"
-        pharmacy = f"RX-{rng.randint(1, 2000)}"
-        if shape < 0.65:  # occasional: a fill or two of a week to a month
-            for _ in range(rng.randint(1, 2)):
-                days = rng.choice((7, 14, 30))
-                day = rng.randint(0, length - 1)
-                population.fill(
-                    who,
-                    born,
-                    day,
-                    drug,
-                    strength,
-                    days * rng.choice((1, 2)),
-                    days,
-                    prescriber,
-                    pharmacy,
-                )
-            continue
-        # steady: monthly fills from a start day to the period's end, sometimes late
-        per_day = rng.choices((1, 2, 3), (70, 25, 5))[0]
-        day = rng.randint(0, length // 2)
-        chaotic = shape >= 0.97
-        while day < length:
-            if chaotic and rng.random() < 0.4:
-                prescriber = f"DR-{rng.randint(1, 5000)}"
-                pharmacy = f"RX-{rng.randint(1, 2000)}"
-                per_day += rng.choice((0, 1))
-            population.fill(who, born, day, drug, strength, 30 * per_day, 30, prescriber, pharmacy)
-            day += rng.randint(16, 24) if chaotic else rng.randint(28, 36)
-        if 0.9 <= shape < 0.97:  # with an opioid for a while
-            opioid = rng.choice(sorted(_OPIOID_STRENGTHS))
-            mg = rng.choice(_OPIOID_STRENGTHS[opioid])
-            day = rng.randint(0, length - 60)
-            for _ in range(rng.randint(1, 4)):
-                if day >= length:
-                    break
-                population.fill(who, born, day, opioid, mg, 60, 15, prescriber, pharmacy)
-                day += rng.randint(15, 30)
-        if rng.random() < 0.1:
-            code = rng.choice(_RISK_CODES if rng.random() < 0.5 else _OTHER_CODES)
-            population.diagnosis(who, code, rng.randint(0, length - 1))
+    population.made_up = _made_up(patients, seed, population, definitions)
     _plant(population, definitions)
     return population
+
+
+def _made_up(
+    patients: int, seed: int, population: GeneratedPopulation, definitions: Definitions
+) -> pa.Table:
+    """The made-up people's fills as a table of text columns (FILL_COLUMNS), patient by
+    patient and in date order; their diagnoses are added to ``population``."""
+    import numpy as np
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    period = population.period
+    length = period.days
+    n = patients
+    formulary = load_formulary()
+    drugs = [b.drug for b in definitions.benzodiazepines]
+    weights = np.array([_COMMON.get(d, 1) for d in drugs], dtype=float)
+    strengths = [
+        sorted({float(x.mg_per_unit) for x in formulary.products_for(d) if x.form != "liquid"})
+        or [1.0]
+        for d in drugs
+    ]
+    widest = max(len(s) for s in strengths)
+    strength_count = np.array([len(s) for s in strengths])
+
+    # One value per person.
+    born = rng.triangular(18, 52, 92, n) * 365.25
+    drug = rng.choice(len(drugs), n, p=weights / weights.sum())
+    # the lower strengths are the common ones
+    strength = np.minimum(rng.exponential(1 / 1.5, n).astype(np.int64), strength_count[drug] - 1)
+    shape = rng.random(n)
+    prescriber = rng.integers(1, 5001, n)
+    pharmacy = rng.integers(1, 2001, n)
+    second = rng.choice(len(drugs), n, p=weights / weights.sum())
+    second = np.where(second == drug, (second + 1) % len(drugs), second)
+    second_strength = np.minimum(
+        rng.exponential(1 / 1.5, n).astype(np.int64), strength_count[second] - 1
+    )
+
+    parts: list[dict[str, np.ndarray]] = []
+
+    def add(who: np.ndarray, day: np.ndarray, **columns: np.ndarray) -> None:
+        parts.append({"who": who, "day": day, **columns})
+
+    # Occasional (two in five): one to three fills of a week, two weeks or a month.
+    occasional = np.flatnonzero(shape < _OCCASIONAL)
+    count = rng.integers(1, 4, occasional.size)
+    who = np.repeat(occasional, count)
+    days = rng.choice(np.array((7, 14, 30)), who.size)
+    add(
+        who,
+        rng.integers(0, length, who.size),
+        drug=drug[who],
+        strength=strength[who],
+        quantity=days * rng.integers(1, 3, who.size),
+        days=days,
+        prescriber=prescriber[who],
+        pharmacy=pharmacy[who],
+    )
+
+    # Regular: 30 days' supply about monthly, from a start day to the period's end; half
+    # of them were already taking it when the period began. A few are chaotic: early
+    # refills, changing prescriber and pharmacy and sometimes the dose.
+    regular = np.flatnonzero(shape >= _OCCASIONAL)
+    chaotic = shape[regular] >= _CHAOTIC
+    per_day = rng.choice(np.array((1, 2, 3)), regular.size, p=np.array((70, 25, 5)) / 100)
+    begun = rng.random(regular.size) < 0.5
+    first = np.where(
+        begun, rng.integers(0, 28, regular.size), rng.integers(0, length // 2 + 1, regular.size)
+    )
+    steps = np.where(
+        chaotic[:, None],
+        rng.integers(16, 25, (regular.size, length // 16 + 1)),
+        rng.integers(28, 37, (regular.size, length // 16 + 1)),
+    )
+    fill_day = first[:, None] + np.concatenate(
+        (np.zeros((regular.size, 1), dtype=np.int64), np.cumsum(steps[:, :-1], axis=1)), axis=1
+    )
+    changes = chaotic[:, None] & (rng.random(fill_day.shape) < 0.4)
+    last_change = np.maximum.accumulate(np.where(changes, np.arange(fill_day.shape[1]), -1), axis=1)
+    rows = np.arange(regular.size)[:, None]
+    new_prescriber = rng.integers(1, 5001, fill_day.shape)
+    new_pharmacy = rng.integers(1, 2001, fill_day.shape)
+    prescribers = np.where(
+        last_change >= 0,
+        new_prescriber[rows, np.maximum(last_change, 0)],
+        prescriber[regular][:, None],
+    )
+    pharmacies = np.where(
+        last_change >= 0, new_pharmacy[rows, np.maximum(last_change, 0)], pharmacy[regular][:, None]
+    )
+    doses = per_day[:, None] + np.cumsum(changes * rng.integers(0, 2, fill_day.shape), axis=1)
+    inside = fill_day < length
+    who = np.broadcast_to(regular[:, None], fill_day.shape)[inside]
+    add(
+        who,
+        fill_day[inside],
+        drug=drug[who],
+        strength=strength[who],
+        quantity=30 * doses[inside],
+        days=np.full(who.size, 30),
+        prescriber=prescribers[inside],
+        pharmacy=pharmacies[inside],
+    )
+
+    # A second benzodiazepine, monthly from its own start (one regular user in four).
+    both = regular[~chaotic & (rng.random(regular.size) < _SECOND_DRUG)]
+    first = rng.integers(0, length // 2 + 1, both.size)
+    fill_day = first[:, None] + np.concatenate(
+        (
+            np.zeros((both.size, 1), dtype=np.int64),
+            np.cumsum(rng.integers(28, 37, (both.size, length // 28)), axis=1),
+        ),
+        axis=1,
+    )
+    inside = fill_day < length
+    who = np.broadcast_to(both[:, None], fill_day.shape)[inside]
+    add(
+        who,
+        fill_day[inside],
+        drug=second[who],
+        strength=second_strength[who],
+        quantity=np.full(who.size, 30),
+        days=np.full(who.size, 30),
+        prescriber=prescriber[who],
+        pharmacy=pharmacy[who],
+    )
+
+    # An opioid for a while: one to four fills of 15 days, 15 to 30 days apart.
+    opioids = sorted(_OPIOID_STRENGTHS)
+    taking = regular[(shape[regular] >= _OPIOID_FROM) & ~chaotic]
+    opioid = rng.integers(0, len(opioids), taking.size)
+    mg = rng.integers(0, 2, taking.size)
+    first = rng.integers(0, length - 59, taking.size)
+    fill_day = first[:, None] + np.concatenate(
+        (
+            np.zeros((taking.size, 1), dtype=np.int64),
+            np.cumsum(rng.integers(15, 31, (taking.size, 3)), axis=1),
+        ),
+        axis=1,
+    )
+    inside = (np.arange(4) < rng.integers(1, 5, taking.size)[:, None]) & (fill_day < length)
+    who = np.broadcast_to(taking[:, None], fill_day.shape)[inside]
+    which = np.broadcast_to(opioid[:, None], fill_day.shape)[inside]
+    add(
+        who,
+        fill_day[inside],
+        drug=len(drugs) + which,
+        strength=np.broadcast_to(mg[:, None], fill_day.shape)[inside],
+        quantity=np.full(who.size, 60),
+        days=np.full(who.size, 15),
+        prescriber=prescriber[who],
+        pharmacy=pharmacy[who],
+    )
+
+    # A diagnosis row for one regular user in ten, half of them a code of the groups.
+    coded = regular[rng.random(regular.size) < 0.1]
+    risky = rng.random(coded.size) < 0.5
+    codes = np.where(
+        risky,
+        rng.integers(0, len(_RISK_CODES), coded.size),
+        len(_RISK_CODES) + rng.integers(0, len(_OTHER_CODES), coded.size),
+    )
+    on = rng.integers(0, length, coded.size)
+    all_codes = (*_RISK_CODES, *_OTHER_CODES)
+    ids = _patient_ids(n)
+    for person, code, day in zip(coded.tolist(), codes.tolist(), on.tolist(), strict=True):
+        population.diagnosis(ids[person], all_codes[code], day)
+
+    if not n:
+        return pa.table({c: pa.array([], pa.string()) for c in FILL_COLUMNS})
+    columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((columns["day"], columns["who"]))
+    columns = {k: v[order] for k, v in columns.items()}
+    who = columns["who"]
+
+    # Text, as claims exports carry it: each distinct value written once, then taken.
+    def taken(values: list[str], index: np.ndarray) -> pa.Array:
+        return pa.array(values, pa.string()).take(pa.array(index))
+
+    born_text = [(period.end - timedelta(days=round(float(d)))).isoformat() for d in born.tolist()]
+    strength_text = [
+        _text(strengths[d][i]) if i < len(strengths[d]) else ""
+        for d in range(len(drugs))
+        for i in range(widest)
+    ] + [_text(mg) for o in opioids for mg in (*_OPIOID_STRENGTHS[o], *_OPIOID_STRENGTHS[o])[:2]]
+    benzo = columns["drug"] < len(drugs)
+    strength_index = np.where(
+        benzo,
+        columns["drug"] * widest + columns["strength"],
+        len(drugs) * widest + (columns["drug"] - len(drugs)) * 2 + columns["strength"],
+    )
+    days_text = [(period.start + timedelta(days=d)).isoformat() for d in range(length)]
+    return pa.table(
+        {
+            "patient_id": taken(ids, who),
+            "birth_date": taken(born_text, who),
+            "fill_date": taken(days_text, columns["day"]),
+            "drug": taken([*drugs, *opioids], columns["drug"]),
+            "strength_mg": taken(strength_text, strength_index),
+            "quantity": pa.array(columns["quantity"]).cast(pa.string()),
+            "days_supply": pa.array(columns["days"]).cast(pa.string()),
+            "prescriber_id": _prefixed("DR-", columns["prescriber"]),
+            "pharmacy_id": _prefixed("RX-", columns["pharmacy"]),
+            "ndc": taken([""], np.zeros(who.size, dtype=np.int64)),
+        }
+    )
+
+
+def _patient_ids(patients: int) -> list[str]:
+    return [f"P{n:07d}" for n in range(1, patients + 1)]
+
+
+def _prefixed(prefix: str, numbers: np.ndarray) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(prefix, pa.array(numbers).cast(pa.string()), "")
 
 
 def diagnoses_path(out: Path) -> Path:
@@ -280,33 +461,26 @@ def write_population(population: GeneratedPopulation, out: Path) -> tuple[Path, 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise ClinicalError("output", f"Cannot write {out}: name a .csv or .parquet file.")
+    import pyarrow as pa
+
+    planted = pa.table({c: pa.array(v, pa.string()) for c, v in population.fills.items()})
+    fills = (
+        planted if population.made_up is None else pa.concat_tables([population.made_up, planted])
+    )
+    diagnoses = pa.table({c: pa.array(v, pa.string()) for c, v in population.diagnoses.items()})
     written = []
-    for path, columns in (
-        (out, population.fills),
-        (diagnoses_path(out), population.diagnoses),
-    ):
+    for path, table in ((out, fills), (diagnoses_path(out), diagnoses)):
         try:
             if suffix == ".csv":
-                _write_csv(path, columns)
+                import pyarrow.csv as pcsv
+
+                pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_header="none"))
             else:
-                _write_parquet(path, columns)
+                import pyarrow.parquet as pq
+
+                pq.write_table(table, path)
         except OSError as exc:
-            raise ClinicalError("output", f"Cannot write {path}: {exc.strerror}.") from None
+            reason = exc.strerror or str(exc)
+            raise ClinicalError("output", f"Cannot write {path}: {reason}.") from None
         written.append(path)
     return written[0], written[1]
-
-
-def _write_csv(path: Path, columns: dict[str, list[str]]) -> None:
-    import csv
-
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns)
-        writer.writerows(zip(*columns.values(), strict=True))
-
-
-def _write_parquet(path: Path, columns: dict[str, list[str]]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    pq.write_table(pa.table({name: pa.array(v, pa.string()) for name, v in columns.items()}), path)
