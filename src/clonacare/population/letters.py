@@ -39,8 +39,8 @@ PARAGRAPHS = (
     "If you would like to talk, reply to this letter or contact us using the details below.",
     (
         "If you would rather not, you do not need to do anything. Saying no, or not "
-        "answering, will not change your prescriptions or the care you get anywhere. If "
-        "you tell us you do not want to hear from us again, we will not write again."
+        "answering, does not change the care you get from us. If you would rather not "
+        "hear from us about this again, tell us so when you reply."
     ),
     "With best wishes,",
     "{program}",
