@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
@@ -100,6 +101,44 @@ def _user_id(actor: Actor) -> int:
     return actor.user_id
 
 
+def _meeting(
+    program_id: int,
+    *,
+    schedule: str,
+    weekday: int,
+    starts_at: dt.time,
+    facilitator: str,
+    place: str,
+    video_link: str,
+    capacity: int,
+    description: str,
+) -> dict[str, Any]:
+    """The group's meeting fields, checked and cleaned as the model stores them (the
+    facilitator as their ``User``), for creating a group and for editing one. Refused
+    (``group-field``) as ``do_create_group`` says."""
+    cleaned_schedule = _text(schedule, "schedule", SCHEDULE_MAX, required=True)
+    cleaned_description = _text(description, "description", DESCRIPTION_MAX, required=False)
+    cleaned_place = _text(place, "place", PLACE_MAX, required=False)
+    link = _video_link(video_link)
+    if not cleaned_place and not link:
+        raise _field("Give the group a place to meet or a video link.")
+    if weekday not in Weekday.values:
+        raise _field(f"The weekday is 0 (Monday) to 6 (Sunday); got {weekday}.")
+    low, high = CAPACITY_RANGE
+    if not low <= capacity <= high:
+        raise _field(f"The capacity is {low} to {high} places; got {capacity}.")
+    return {
+        "schedule": cleaned_schedule,
+        "weekday": weekday,
+        "starts_at": starts_at,
+        "facilitator": _facilitator(program_id, facilitator),
+        "place": cleaned_place,
+        "video_link": link,
+        "capacity": capacity,
+        "description": cleaned_description,
+    }
+
+
 def do_create_group(
     actor: Actor,
     program_id: int,
@@ -128,18 +167,18 @@ def do_create_group(
     if not may_create_group(actor, program_id):
         raise ClinicalError("not-allowed", CREATE_NOT_ALLOWED)
     cleaned_name = _text(name, "name", NAME_MAX, required=True)
-    cleaned_schedule = _text(schedule, "schedule", SCHEDULE_MAX, required=True)
-    cleaned_description = _text(description, "description", DESCRIPTION_MAX, required=False)
-    cleaned_place = _text(place, "place", PLACE_MAX, required=False)
-    link = _video_link(video_link)
-    if not cleaned_place and not link:
-        raise _field("Give the group a place to meet or a video link.")
-    if weekday not in Weekday.values:
-        raise _field(f"The weekday is 0 (Monday) to 6 (Sunday); got {weekday}.")
-    low, high = CAPACITY_RANGE
-    if not low <= capacity <= high:
-        raise _field(f"The capacity is {low} to {high} places; got {capacity}.")
-    leader = _facilitator(program_id, facilitator)
+    meeting = _meeting(
+        program_id,
+        schedule=schedule,
+        weekday=weekday,
+        starts_at=starts_at,
+        facilitator=facilitator,
+        place=place,
+        video_link=video_link,
+        capacity=capacity,
+        description=description,
+    )
+    leader = meeting["facilitator"]
     taken = ClinicalError(
         "group-name-taken", f"The program already has a group called {cleaned_name!r}."
     )
@@ -151,16 +190,9 @@ def do_create_group(
                 group = SupportGroup.objects.create(
                     program_id=program_id,
                     name=cleaned_name,
-                    description=cleaned_description,
-                    schedule=cleaned_schedule,
-                    weekday=weekday,
-                    starts_at=starts_at,
-                    facilitator=leader,
-                    place=cleaned_place,
-                    video_link=link,
-                    capacity=capacity,
                     created_by_id=_user_id(actor),
                     created_at=now,
+                    **meeting,
                 )
         except IntegrityError:
             raise taken from None
@@ -233,18 +265,18 @@ def do_edit_group(
     """
     if not may_manage_group(actor, group):
         raise ClinicalError("not-allowed", MANAGE_NOT_ALLOWED)
-    cleaned_schedule = _text(schedule, "schedule", SCHEDULE_MAX, required=True)
-    cleaned_description = _text(description, "description", DESCRIPTION_MAX, required=False)
-    cleaned_place = _text(place, "place", PLACE_MAX, required=False)
-    link = _video_link(video_link)
-    if not cleaned_place and not link:
-        raise _field("Give the group a place to meet or a video link.")
-    if weekday not in Weekday.values:
-        raise _field(f"The weekday is 0 (Monday) to 6 (Sunday); got {weekday}.")
-    low, high = CAPACITY_RANGE
-    if not low <= capacity <= high:
-        raise _field(f"The capacity is {low} to {high} places; got {capacity}.")
-    leader = _facilitator(group.program_id, facilitator)
+    meeting = _meeting(
+        group.program_id,
+        schedule=schedule,
+        weekday=weekday,
+        starts_at=starts_at,
+        facilitator=facilitator,
+        place=place,
+        video_link=video_link,
+        capacity=capacity,
+        description=description,
+    )
+    leader = meeting["facilitator"]
     with transaction.atomic():
         locked = SupportGroup.objects.select_for_update().get(pk=group.pk)
         if locked.closed_at is not None or not locked.active:
@@ -255,16 +287,8 @@ def do_edit_group(
                 f"The group has {members} members; its capacity cannot be fewer than that, "
                 "as no one loses a place."
             )
-        new = {
-            "schedule": cleaned_schedule,
-            "weekday": weekday,
-            "starts_at": starts_at,
-            "facilitator_id": leader.pk,
-            "place": cleaned_place,
-            "video_link": link,
-            "capacity": capacity,
-            "description": cleaned_description,
-        }
+        new = {k: v for k, v in meeting.items() if k != "facilitator"}
+        new["facilitator_id"] = leader.pk
         changed = sorted(k for k, v in new.items() if getattr(locked, k) != v)
         if not changed:
             raise ClinicalError("no-change", "Nothing was changed in the group.")
