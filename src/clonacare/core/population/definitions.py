@@ -107,10 +107,14 @@ class Benzodiazepine:
 
 @dataclass(frozen=True)
 class Opioid:
-    """An opioid and its MME conversion factor (oral morphine mg per mg of it)."""
+    """An opioid and its MME conversion factor (oral morphine mg per mg of it), with the
+    key of the table it comes from (``[citations]`` of the opioids file) and that
+    table's citation."""
 
     drug: str
     mme_factor: Decimal
+    source: str = ""
+    citation: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,13 +198,20 @@ def _groups(path: Path) -> dict[str, DiagnosisGroup]:
 def _opioids(path: Path) -> tuple[tuple[Opioid, ...], str]:
     data = load_toml(path)
     source = require_source(table(data, "source", str(path)), f"{path} [source]")
+    citations = table(data, "citations", str(path))
     raw = table(data, "opioids", str(path))
     opioids = []
-    for drug, factor in sorted(raw.items()):
-        value = to_decimal(factor, f"{path} [opioids] {drug}")
+    for drug, row in sorted(raw.items()):
+        where = f"{path} [opioids] {drug}"
+        if not isinstance(row, dict):
+            raise fail(where, "expected a table with a 'factor' and a 'source'.")
+        value = to_decimal(row.get("factor"), where)
         if value <= 0:
             raise fail(f"{path} [opioids]", f"the factor of {drug} must be above 0.")
-        opioids.append(Opioid(drug.lower(), value))
+        cited = require_source(row, where)
+        if not isinstance(citations.get(cited), str):
+            raise fail(where, f"the source {cited!r} is not one of [citations].")
+        opioids.append(Opioid(drug.lower(), value, cited, citations[cited]))
     return tuple(opioids), source
 
 
