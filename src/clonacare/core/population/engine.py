@@ -17,8 +17,11 @@ expanding a fill into one row per day:
 - doses are mg a day per fill times the days of that fill inside a span.
 
 What costs time (docs/benchmarks.md, "Population screen") is the window passes, each a
-sort of the fills, so there are three: two by patient and drug (the running supply,
-then the shift with the previous fill) and one by patient (the sweep). Every
+sort of the fills: two by patient and drug over every fill (the running supply, then
+the shift with the previous fill and the drug's first day), and, only for patients with
+fills of more than one drug, the sweep and one sort by class and day (distinct fill
+dates). A patient with one drug needs neither: that drug's shifted fills never overlap,
+and its previous fill gives the new dates. Every
 per-patient figure comes from one aggregation after them, and the one join of fills
 with fills (the provider windows) is made only for patients with more than one
 prescriber or pharmacy.
@@ -297,6 +300,9 @@ def _shifted(fills: ir.Table, period: Period) -> ir.Table:
         end=ibis.least(shifted_end, length),
         previous_day=fills.day.lag().over(previous),
         previous_days=fills.days.lag().over(previous),
+        # The drug's first fill day: fills come in order of day, so the smallest day so
+        # far is the first (the same window as the shift, so no sort of its own).
+        drug_first=fills.day.min().over(same_drug),
     )
     return fills.drop("supplied", "lead")
 
@@ -326,17 +332,39 @@ def _patient_figures(fills: ir.Table, definitions: Definitions, period: Period) 
     percent = definitions.flag("early-refill")["early_before_percent"]
     window = escalation["window_days"]
     length = period.days
-    benzo = fills.benzodiazepine
-    opioid = ~fills.benzodiazepine
     earlier = ibis.window(group_by="patient_id", order_by=["start", "end"], rows=(None, -1))
     everything = ibis.window(group_by="patient_id", order_by=["start", "end"])
-    swept = fills.mutate(
-        reach=fills.end.max().over(earlier),
-        reach_benzo=ibis.ifelse(benzo, fills.end, ibis.null("int64")).max().over(earlier),
-        reach_opioid=ibis.ifelse(opioid, fills.end, ibis.null("int64")).max().over(earlier),
-        first_day=ibis.ifelse(benzo, fills.day, ibis.null("int64")).min().over(everything),
+    # A patient with fills of one drug only (most patients) needs no sweep: the shifted
+    # fills of one drug never overlap, so each adds all its days (no reach), and the
+    # first fill day is the drug's. The sweep, a sort, is made for the others only.
+    kinds = fills.group_by("patient_id").aggregate(one_drug=fills.drug.min() == fills.drug.max())
+    fills = fills.join(kinds, "patient_id")
+    no_day = ibis.null("int64")
+    one = fills.filter(fills.one_drug)
+    one = one.mutate(
+        reach=no_day,
+        reach_benzo=no_day,
+        reach_opioid=no_day,
+        first_day=ibis.ifelse(one.benzodiazepine, one.drug_first, no_day),
+        # A fill on a day of its own: fills of the drug come in order of day.
+        new_date=one.previous_day.isnull() | (one.day != one.previous_day),
     )
-    s = swept
+    several = fills.filter(~fills.one_drug)
+    benzo = several.benzodiazepine
+    opioid = ~several.benzodiazepine
+    several = several.mutate(
+        reach=several.end.max().over(earlier),
+        reach_benzo=ibis.ifelse(benzo, several.end, no_day).max().over(earlier),
+        reach_opioid=ibis.ifelse(opioid, several.end, no_day).max().over(earlier),
+        first_day=ibis.ifelse(benzo, several.day, no_day).min().over(everything),
+    )
+    # Distinct fill dates of each class, counted as the fills whose day differs from the
+    # class's previous fill day (a sort of these patients' fills, cheaper than two
+    # distinct counts over everyone's).
+    same_class = ibis.window(group_by=["patient_id", "benzodiazepine"], order_by="day")
+    previous_date = several.day.lag().over(same_class)
+    several = several.mutate(new_date=previous_date.isnull() | (several.day != previous_date))
+    s = one.union(several.select(*one.columns))
     first_high = s.first_day + window
     early = (s.day - s.previous_day) * 100 < s.previous_days * percent
     benzo_days = _new_days(s.start, s.end, s.reach_benzo)
@@ -344,7 +372,7 @@ def _patient_figures(fills: ir.Table, definitions: Definitions, period: Period) 
     either_days = _new_days(s.start, s.end, s.reach)
     figures = s.group_by("patient_id").aggregate(
         fills=s.benzodiazepine.cast("int64").sum(),
-        fill_dates=s.fill.nunique(where=s.benzodiazepine),
+        fill_dates=(s.benzodiazepine & s.new_date).cast("int64").sum(),
         # Whether there is more than one prescriber or pharmacy (all the provider
         # windows need to know): cheaper as a smallest and largest than as a count.
         several_providers=(
@@ -365,7 +393,7 @@ def _patient_figures(fills: ir.Table, definitions: Definitions, period: Period) 
         opioid_covered=ibis.ifelse(~s.benzodiazepine, opioid_days, 0).sum(),
         either_covered=either_days.sum(),
         early_refills=(s.benzodiazepine & early.fill_null(False)).cast("int64").sum(),
-        opioid_fill_dates=s.fill.nunique(where=~s.benzodiazepine),
+        opioid_fill_dates=(~s.benzodiazepine & s.new_date).cast("int64").sum(),
         opioid_days_supply=ibis.ifelse(~s.benzodiazepine, s.days, 0).sum(),
         opioid_max_daily_mme=s.mme_per_day.max(where=~s.benzodiazepine),
     )
@@ -578,6 +606,10 @@ def _items(
         history_rows = list(zip(*(columns[f"history_{n}"] for n in named), strict=True))
     reached = [str(n) for n in reported]
     windows: dict[int, tuple[str, str]] = {}
+    # Worked out once per number of days (0 to the period's length), copied per item.
+    at_least: dict[int, dict[str, bool]] = {}
+    excluded_names: dict[tuple[bool, ...], list[str]] = {}
+    named_names: dict[tuple[bool, ...], list[str]] = {}
     items = []
     names = (
         "patient_id", "days_covered", "anchor", "de_mg", "first_de_mg", "last_de_mg", "judged",
@@ -598,9 +630,14 @@ def _items(
         escalation_ratio = None
         if judged and first_de_mg > 0:
             escalation_ratio = round(round(last_de_mg / first_de_mg, 9), 2)  # as _number
+        days = int(days)
+        reached_days = at_least.get(days)
+        if reached_days is None:
+            reached_days = dict(zip(reached, [days >= n for n in reported], strict=True))
+            at_least[days] = reached_days
         details: dict[str, Any] = {
-            "days_covered": int(days),
-            "days_covered_at_least": dict(zip(reached, [days >= n for n in reported], strict=True)),
+            "days_covered": days,
+            "days_covered_at_least": dict(reached_days),
             "average_daily_de_mg": round(round(de_mg / days, 9), 2) if days else None,
             "benzodiazepine_fills": int(fills),
             "benzodiazepine_fill_dates": int(fill_dates),
@@ -616,10 +653,16 @@ def _items(
             "escalation_ratio": escalation_ratio,
         }
         if has_dx:
-            details["excluded_from_opioid_overlap"] = [
-                n for n, on in zip(cob, dx, strict=True) if on
-            ]
-            details["diagnoses"] = [n for n, on in zip(named, history, strict=True) if on]
+            excluded = excluded_names.get(dx)
+            if excluded is None:
+                excluded = [n for n, on in zip(cob, dx, strict=True) if on]
+                excluded_names[dx] = excluded
+            diagnosed = named_names.get(history)
+            if diagnosed is None:
+                diagnosed = [n for n, on in zip(named, history, strict=True) if on]
+                named_names[history] = diagnosed
+            details["excluded_from_opioid_overlap"] = list(excluded)
+            details["diagnoses"] = list(diagnosed)
         items.append(
             ScreenItem(
                 patient_id=str(patient_id),
