@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.parser import Parser
 
 from clonacare.assessments.actions import IncompleteResponse
@@ -38,6 +38,9 @@ ALERT_NOT_FOUND = "Alert not found."
 CONSENT_NOT_FOUND = "Consent not found."
 PROGRAM_NOT_FOUND = "Program not found."
 NOT_FOUND = "Not found. The endpoints are listed at /api/v1/docs."
+TOO_MANY_REQUESTS = (
+    "Too many requests: wait the number of seconds in the Retry-After header, then try again."
+)
 BAD_JSON = "The request body is not valid JSON."
 NOT_AN_OBJECT = "The request body must be a JSON object."
 SERVER_ERROR = (
@@ -201,6 +204,12 @@ def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResp
     return _answer(api, request, exc.status_code, message)
 
 
+def _throttled(request: HttpRequest, exc: Throttled, api: NinjaAPI) -> HttpResponse:
+    # Over API_RATE_PER_TOKEN or API_RATE_PER_ADDRESS (throttles.py); django-ninja adds
+    # the Retry-After header to this answer.
+    return _answer(api, request, Kind.LOCKED.status, TOO_MANY_REQUESTS)
+
+
 def _http_404(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
     return _answer(api, request, 404, NOT_FOUND)
 
@@ -215,6 +224,7 @@ HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
     (AuditLogNotFound, _audit_not_found),
     (ValidationError, _validation_error),
     (AuthenticationError, _not_authenticated),
+    (Throttled, _throttled),
     (HttpError, _http_error),
     (Http404, _http_404),
     (Exception, _unexpected),

@@ -39,6 +39,7 @@ from clonacare.api.endpoints import (
     worklist,
 )
 from clonacare.api.security import BearerToken
+from clonacare.api.throttles import api_throttles
 
 
 class ClonacareAPI(NinjaAPI):
@@ -68,6 +69,8 @@ api = ClonacareAPI(
     'with every request. Errors are `{"detail": "..."}`.',
     urls_namespace="api-v1",
     auth=BearerToken(),
+    # Per token and per address (API_RATE_PER_TOKEN, API_RATE_PER_ADDRESS).
+    throttle=api_throttles(),
     # The bundled Swagger UI (ninja/static), with the online spec validator turned off:
     # the docs page loads nothing from the internet.
     docs=Swagger(settings={"validatorUrl": None}),

@@ -166,6 +166,10 @@ SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 API_TOKEN_HOURS = envint("API_TOKEN_HOURS", 8)
+# API rate limits (django-ninja's throttling, api/throttles.py): requests per token and
+# per address, as "<count>/<s|min|hour|day>"; over either, 429 with Retry-After.
+API_RATE_PER_TOKEN = envstr("API_RATE_PER_TOKEN", "240/min")
+API_RATE_PER_ADDRESS = envstr("API_RATE_PER_ADDRESS", "1200/min")
 # Population screens (docs/population.md, "In the clinic"): the largest upload, in MB, of
 # a dispensing file and its diagnoses together (a screen runs while the upload waits), and
 # where the upload is kept while it is screened (the system's temporary folder when
