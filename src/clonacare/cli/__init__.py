@@ -41,6 +41,9 @@ class Command(NamedTuple):
 WEB_COMMANDS = "clonacare.web.commands"
 COMMANDS: dict[str, Command] = {
     "assess": Command("assess", "withdrawal risk and level of care from an assessment file"),
+    "backup": Command(
+        "clonacare.web.backup", "copy the database to a file (pg_dump, or SQLite's backup API)"
+    ),
     "demo": Command(WEB_COMMANDS, "apply migrations and load the demo data"),
     "escalate": Command(
         WEB_COMMANDS,
@@ -60,6 +63,9 @@ COMMANDS: dict[str, Command] = {
         WEB_COMMANDS,
         "one pass of check-in reminders, for cron: email each patient whose check-in is "
         "due today and not done, once",
+    ),
+    "restore": Command(
+        "clonacare.web.backup", "put a file written by `clonacare backup` back into the database"
     ),
     "score": Command(
         "score",
