@@ -134,8 +134,10 @@ def test_a_second_pass_sends_nothing(addressed: World) -> None:
 
 def test_a_reminder_another_pass_claimed_is_not_sent_again(addressed: World) -> None:
     on_switch(addressed, addressed.alex)
+    # Claimed five minutes ago: that pass is still sending it (one that died is
+    # test_scheduler_restart.py's).
     CheckInReminder.objects.create(
-        patient=addressed.alex, day=timezone.localdate(), status="sending", claimed_at=at(9)
+        patient=addressed.alex, day=timezone.localdate(), status="sending", claimed_at=at(9, 55)
     )
     assert send_check_in_reminders(at(10)) == []
     assert mail.outbox == []

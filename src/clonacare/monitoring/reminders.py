@@ -10,10 +10,13 @@ account. ``clonacare serve``'s background thread and ``clonacare remind`` (cron)
 
 Never twice: each reminder is claimed by inserting its ``CheckInReminder`` row (one per
 patient and day, a unique constraint) before the mail is sent; a pass that finds the
-row taken by another pass leaves it. A mail the server refuses is recorded ``failed``
-and not tried again (a reminder a few hours late is worth less than the certainty of
-never sending two); the next due day has its own. A patient without an address is
-recorded ``no-address`` and audited, not emailed.
+row taken by another pass leaves it. Never lost to a crash: a row still ``sending``
+``ABANDONED_AFTER`` its claim belongs to a pass that died (a killed server) and the next
+pass sends it, under the same Message-ID; the one case that sends twice is a death in
+the moment between the mail server taking the mail and the row recording it. A mail
+the server refuses is recorded ``failed`` and not tried again (a reminder a few hours
+late is worth less than the certainty of never sending two); the next due day has its
+own. A patient without an address is recorded ``no-address`` and audited, not emailed.
 
 What the mail says: that a check-in is due today, and the link to the portal's check-in
 page. Nothing clinical, no plan, no name, no tracking: email is not a private channel.
@@ -25,6 +28,8 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -52,6 +57,10 @@ SYSTEM = Actor(
 )
 
 SUBJECT = "Your check-in is due today"
+# A claim still ``sending`` this long after it was made belongs to a pass that died (one
+# mail takes seconds; ``EMAIL_TIMEOUT`` bounds each wait, 10 s by default): a later pass
+# sends it.
+ABANDONED_AFTER = dt.timedelta(minutes=15)
 Status = CheckInReminder.Status
 
 
@@ -171,26 +180,72 @@ def send_check_in_reminders(now: dt.datetime) -> list[CheckInReminder]:
     if local.hour < settings.CHECK_IN_REMINDER_HOUR:
         return []
     today = local.date()
-    claimed: list[CheckInReminder] = []
-    connection = None
+    taken = _abandoned(today, now)
+    claimed = [row for row, _ in taken]
+    sender = _Sender()
+    for row, due in taken:
+        sender.send(row, due)
     for due in due_today(today):
-        row = _claim(due.patient, today, now)
-        if row is None:  # another pass took it a moment ago
+        mine = _claim(due.patient, today, now)
+        if mine is None:  # another pass took it a moment ago
             continue
-        claimed.append(row)
+        claimed.append(mine)
+        sender.send(mine, due)
+    return claimed
+
+
+class _Sender:
+    """Sends a pass's reminders over one connection, opened at the first mail."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def send(self, row: CheckInReminder, due: Due) -> None:
         if not due.address:
             _finish(row, Status.NO_ADDRESS, due.why)
-            continue
-        connection = connection or get_connection(fail_silently=False)
-        message = EmailMessage(SUBJECT, reminder_body(), to=[due.address], connection=connection)
+            return
+        self.connection = self.connection or get_connection(fail_silently=False)
+        message = EmailMessage(
+            SUBJECT,
+            reminder_body(),
+            to=[due.address],
+            connection=self.connection,
+            headers={"Message-ID": message_id(row)},
+        )
         try:
             message.send()
         except Exception as exc:  # a mail server's failure is recorded, never raised
             log.exception("the check-in reminder %s could not be sent", row.pk)
             _finish(row, Status.FAILED, str(exc)[:400])
-            continue
+            return
         _finish(row, Status.SENT, "")
-    return claimed
+
+
+def message_id(row: CheckInReminder) -> str:
+    """The reminder's Message-ID, the same on every try: should a pass die after the
+    mail server took the mail and before the row said so, the mail sent again by the
+    next pass is the same message to the mail systems that drop repeated ids."""
+    host = urlsplit(settings.SITE_URL).hostname or "clonacare.invalid"
+    return f"<check-in-reminder-{row.pk}@{host}>"
+
+
+def _abandoned(today: dt.date, now: dt.datetime) -> list[tuple[CheckInReminder, Due]]:
+    """Today's reminders claimed by a pass that died before it recorded how the send
+    went (still ``sending`` ``ABANDONED_AFTER`` after the claim), each taken over by a
+    conditional write on the claim time read, so that two passes never both do."""
+    rows = CheckInReminder.objects.filter(
+        day=today, status=Status.SENDING, claimed_at__lt=now - ABANDONED_AFTER
+    ).select_related("patient__user")
+    taken = []
+    for row in rows:
+        took = CheckInReminder.objects.filter(
+            pk=row.pk, status=Status.SENDING, claimed_at=row.claimed_at
+        ).update(claimed_at=now)
+        if took:
+            row.claimed_at = now
+            address, why = _address(row.patient)
+            taken.append((row, Due(row.patient, address, why)))
+    return taken
 
 
 def reminders_text(rows: list[CheckInReminder]) -> str:
