@@ -1,4 +1,5 @@
-"""A Content-Security-Policy on every response (Django 5.2 has none built in).
+"""A Content-Security-Policy and a Permissions-Policy on every response (Django 5.2 has
+neither built in).
 
 Every script, stylesheet, font and image the site uses is served from its own origin
 (charts are ``data:`` images), and nothing may load from anywhere else, so the policy
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 CSP_HEADER = "Content-Security-Policy"
+PERMISSIONS_HEADER = "Permissions-Policy"
 
 
 class ContentSecurityPolicyMiddleware:
@@ -24,4 +26,7 @@ class ContentSecurityPolicyMiddleware:
         policy = settings.CONTENT_SECURITY_POLICY
         if policy and CSP_HEADER not in response:
             response[CSP_HEADER] = policy
+        permissions = settings.PERMISSIONS_POLICY
+        if permissions and PERMISSIONS_HEADER not in response:
+            response[PERMISSIONS_HEADER] = permissions
         return response
