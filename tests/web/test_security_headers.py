@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from tests.api_client import ApiClient
 from tests.personas import World, signed_in
@@ -137,3 +138,33 @@ def test_the_secret_key_comes_from_the_environment(tmp_path: Path) -> None:
     )
     assert result.stdout.strip() == env["SECRET_KEY"]
     assert not (tmp_path / "secret_key").exists()  # nothing generated on disk
+
+
+def test_behind_a_tls_proxy_the_forwarded_scheme_is_trusted(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    env["CLONACARE_PROXY_HTTPS"] = "true"
+    env["DJANGO_SETTINGS_MODULE"] = "clonacare.web.settings"
+    code = (
+        "import django; django.setup(); "
+        "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", run.stderr
+    del env["CLONACARE_PROXY_HTTPS"]
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.stdout.strip() == "None", run.stderr
+
+
+def test_with_the_proxy_header_an_https_request_is_not_redirected(
+    client: Client, settings: SettingsWrapper
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
+    redirected = client.get("/", headers={"X-Forwarded-Proto": "http"})
+    assert redirected.status_code == 301
+    assert redirected["Location"] == "https://testserver/"

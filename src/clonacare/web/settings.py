@@ -211,6 +211,11 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS, the request reaches waitress as plain HTTP: trust the
+# proxy's X-Forwarded-Proto (it must set it, overwriting the client's) so that the HTTPS
+# redirect, secure cookies and the CSRF origin check see the scheme the browser used.
+if envbool("CLONACARE_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Email: safety alerts reach people by mail (docs/configuration.md, "Email"). The
 # console backend, the default, writes each message to the output of the command that
