@@ -40,6 +40,14 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# The Spanish pages (issue 16) read compiled catalogues; Django compiles them with
+# GNU gettext's msgfmt. Install gettext where it is missing.
+if ! command -v msgfmt >/dev/null; then
+  echo "bootstrap: installing gettext (msgfmt, for the Spanish pages)" >&2
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
+fi
+
 stamp=".venv/.installed${extras:+-$extras}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
@@ -50,3 +58,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+
+# Compile the catalogues (src/clonacare/locale/*/LC_MESSAGES/django.po -> .mo, ignored by
+# git) every time: cheap, and a changed translation is never served stale.
+(cd src/clonacare && DJANGO_SETTINGS_MODULE=clonacare.web.settings \
+  ../../.venv/bin/python -m django compilemessages --ignore='*' >/dev/null)

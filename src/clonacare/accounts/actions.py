@@ -26,6 +26,7 @@ from clonacare.accounts.access import (
 from clonacare.accounts.models import (
     ESCALATION_MINUTES_RANGE,
     STAFF_ACCOUNT_ROLES,
+    LanguagePreference,
     Membership,
     Program,
 )
@@ -55,6 +56,15 @@ def do_change_password(actor: Actor, user: User, new_password: str) -> None:
         user.save(update_fields=["password"])
         revoked = revoke_api_tokens(User.objects.filter(pk=user.pk))
         record(actor, "account.password-change", target=user, detail={"tokens_revoked": revoked})
+
+
+def do_set_language(actor: Actor, user: User, language: str) -> None:
+    """Remember ``language`` (a code of ``settings.LANGUAGES``, checked by the caller) as
+    ``user``'s choice for the public site and the portal; recorded, as every change to
+    an account is."""
+    with transaction.atomic():
+        LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
+        record(actor, "account.language", target=user, detail={"language": language})
 
 
 # Programs ---------------------------------------------------------------------------

@@ -118,3 +118,25 @@ def membership_of(user: Any) -> Membership | None:
     except Membership.DoesNotExist:
         return None
     return membership
+
+
+class LanguagePreference(models.Model):
+    """The language a signed-in person chose for the public site and the portal
+    (one of ``settings.LANGUAGES``); without a row, English."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
+
+
+def preferred_language(user: Any) -> str | None:
+    """The language ``user`` chose, or None when they chose none (or are anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    found = LanguagePreference.objects.filter(user=user).values_list("language", flat=True)
+    return next(iter(found), None)

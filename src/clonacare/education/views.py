@@ -98,4 +98,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    # No language switch or twins on a 404: it reads the same for a record that is
+    # someone else's and one that does not exist, whatever the path.
+    return render(request, "404.html", {"language_alternates": []}, status=404)

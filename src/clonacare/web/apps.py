@@ -9,4 +9,7 @@ class WebConfig(AppConfig):
     verbose_name = "Clonacare site"
 
     def ready(self) -> None:
-        from clonacare.web import checks  # noqa: F401  (registers the system checks)
+        from clonacare.web import (
+            checks,  # noqa: F401  (registers the system checks)
+            language,  # noqa: F401  (remembers a language at sign-in)
+        )

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def _problem(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    context = {"title": title, "message": message, "status": status}
+    # No language switch or twins on an error page (see education.views.not_found).
+    context = {"title": title, "message": message, "status": status, "language_alternates": []}
     return render(request, "problem.html", context, status=status)
 
 

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "clonacare.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the path (/es/... is Spanish, the rest English), before the
+    # URLs are resolved; a remembered choice sends a GET to the same page in it.
+    "clonacare.web.language.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +100,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "clonacare.web.language.alternates",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clonacare.web.context.site",
@@ -177,9 +182,17 @@ API_RATE_PER_ADDRESS = envstr("API_RATE_PER_ADDRESS", "1200/min")
 POPULATION_UPLOAD_MAX_MB = envint("POPULATION_UPLOAD_MAX_MB", 50, minimum=1, maximum=2048)
 POPULATION_WORK_DIR = envstr("POPULATION_WORK_DIR", "")
 
-LANGUAGE_CODE = "en-us"
+# The public site and the portal in English and Spanish (issue 16): English at the
+# unprefixed paths, Spanish under /es/ with the same paths; staff pages stay English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "clonacare_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -206,6 +219,7 @@ PERMISSIONS_POLICY = (
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "clonacare.web.errors.csrf_failure"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)

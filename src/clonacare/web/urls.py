@@ -1,16 +1,25 @@
 from __future__ import annotations
 
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from clonacare.api.v1 import api
+from clonacare.web.language import set_language
 
+# Staff pages and the API: English only, at the paths they always had.
 urlpatterns = [
+    path("clinic/", include("clonacare.clinic.urls")),
+    path("api/v1/", api.urls),
+    path("language/", set_language, name="set-language"),
+]
+# The public site, signing in and the portal: English at these paths and Spanish at the
+# same paths under /es/ (docs/content.md, "Languages").
+urlpatterns += i18n_patterns(
     path("", include("clonacare.education.urls")),
     path("accounts/", include("clonacare.accounts.urls")),
     path("portal/", include("clonacare.portal.urls")),
-    path("clinic/", include("clonacare.clinic.urls")),
-    path("api/v1/", api.urls),
-]
+    prefix_default_language=False,
+)
 
 handler404 = "clonacare.education.views.not_found"
 handler400 = "clonacare.web.errors.bad_request"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +23,16 @@ class CrisisResource:
     how: str
     tel: str
     kind: str = ""
+    # (language, name, how) for each other language the file gives (``name_es``, ``how_es``)
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def in_language(self, language: str) -> CrisisResource:
+        """This resource as it reads in ``language``; itself when the file gives no
+        translation (the file's own language, English in the US file)."""
+        for code, name, how in self.translations:
+            if code == language:
+                return replace(self, name=name, how=how)
+        return self
 
     def as_dict(self) -> dict[str, str]:
         return {"name": self.name, "contact": self.contact, "how": self.how, "tel": self.tel}
@@ -32,6 +42,12 @@ class CrisisResource:
 class CrisisResources:
     resources: tuple[CrisisResource, ...]
     source: str
+    # The source of each translation, by language (``source_es``).
+    translation_sources: tuple[tuple[str, str], ...] = ()
+
+    def in_language(self, language: str) -> CrisisResources:
+        """Every resource as it reads in ``language`` (the same numbers, always)."""
+        return replace(self, resources=tuple(r.in_language(language) for r in self.resources))
 
     def of_kind(self, *kinds: str) -> tuple[CrisisResource, ...]:
         """The resources of any of ``kinds``, in the file's order; every resource when
@@ -84,6 +100,35 @@ def load_crisis_resources(path: Path | str | None = None) -> CrisisResources:
                 how=str(entry["how"]),
                 tel=str(entry["tel"]),
                 kind=kind,
+                translations=_translations(entry, file, i),
             )
         )
-    return CrisisResources(resources=tuple(resources), source=require_source(data, str(file)))
+    languages = {code for r in resources for code, _, _ in r.translations}
+    sources = []
+    for code in sorted(languages):
+        source = data.get(f"source_{code}")
+        if not isinstance(source, str) or not source.strip():
+            raise ClinicalError(
+                "crisis-resources", f"{file}: the {code} translations need source_{code}."
+            )
+        sources.append((code, source))
+    return CrisisResources(
+        resources=tuple(resources),
+        source=require_source(data, str(file)),
+        translation_sources=tuple(sources),
+    )
+
+
+def _translations(entry: dict[str, object], file: Path, i: int) -> tuple[tuple[str, str, str], ...]:
+    """The ``name_<code>`` / ``how_<code>`` pairs of one resource: both or neither."""
+    codes = sorted({key.split("_", 1)[1] for key in entry if key.startswith(("name_", "how_"))})
+    found = []
+    for code in codes:
+        name, how = entry.get(f"name_{code}"), entry.get(f"how_{code}")
+        if not name or not how:
+            raise ClinicalError(
+                "crisis-resources",
+                f"{file}, resource {i}: give both name_{code} and how_{code}, or neither.",
+            )
+        found.append((code, str(name), str(how)))
+    return tuple(found)

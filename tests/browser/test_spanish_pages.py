@@ -1,0 +1,36 @@
+"""The Spanish pages in a real browser (issue 16, first part): the switch in the header,
+the Spanish frame and crisis resources, an article not yet translated marked as English,
+and axe-core, including its `lang` checks, at desktop and phone width."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Visit
+
+
+def test_a_visitor_switches_to_spanish_and_back(visit: Visit) -> None:
+    visit.open("/learn/withdrawal/")
+    visit.page.get_by_role("button", name="Español").click()
+    expect(visit.page).to_have_url(re.compile(r"/es/learn/withdrawal/$"))
+    expect(visit.page.locator("html")).to_have_attribute("lang", "es")
+    expect(visit.page.get_by_role("complementary", name="Ayuda en una crisis")).to_contain_text(
+        "988 Línea de Prevención del Suicidio y Crisis"
+    )
+    expect(visit.page.locator("main")).to_have_attribute("lang", "en")
+    expect(visit.page.locator(".untranslated-notice")).to_have_text(
+        "Esta página todavía no está escrita en español, así que se muestra en inglés."
+    )
+    visit.check_accessibility()
+    visit.screenshot("article-withdrawal-es")
+    # The choice holds: the English link to the home page leads to the Spanish one.
+    visit.page.get_by_role("link", name="Aprender").click()
+    expect(visit.page).to_have_url(re.compile(r"/es/$"))
+    visit.check_accessibility()
+    visit.screenshot("home-es")
+    visit.page.get_by_role("button", name="English").click()
+    expect(visit.page).to_have_url(re.compile(r"/$"))
+    expect(visit.page.locator("html")).to_have_attribute("lang", "en")
+    expect(visit.page.get_by_role("link", name="Skip to main content")).to_be_attached()
