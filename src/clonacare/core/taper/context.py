@@ -27,7 +27,7 @@ from clonacare.core.taper.limits import (
     check_taper_amounts,
 )
 from clonacare.core.taper.model import DOSE_TIMES, METHODS, PlanWarning, TaperRequest
-from clonacare.core.taper.numbers import mg_text
+from clonacare.core.taper.numbers import fraction_of, mg_text
 from clonacare.core.taper.rules import Rules, load_rules
 from clonacare.core.taper.terms import refused, termed_warning, verbatim
 
@@ -65,18 +65,25 @@ class PlanContext:
     makers: dict[str, DoseMaker] = field(default_factory=dict)
     band_cut: str = "high"
     _de_cache: dict[Regimen, Fraction] = field(default_factory=dict)
+    _equivalent_cache: dict[str, Fraction] = field(default_factory=dict)
 
     def maker(self, drug: str) -> DoseMaker:
         return self.makers[drug]
 
     def equivalent_of(self, drug: str) -> Fraction:
-        if drug == self.request.drug:
-            return Fraction(self.equivalent_mg)
-        return Fraction(self.table.equivalent_mg(drug))
+        cached = self._equivalent_cache.get(drug)
+        if cached is None:
+            if drug == self.request.drug:
+                cached = Fraction(self.equivalent_mg)
+            else:
+                cached = Fraction(self.table.equivalent_mg(drug))
+            self._equivalent_cache[drug] = cached
+        return cached
 
     def de(self, drug: str, mg: Decimal | Fraction) -> Fraction:
         """Diazepam-equivalent of ``mg`` of ``drug`` (exact)."""
-        return Fraction(mg) * 10 / self.equivalent_of(drug)
+        exact = mg if isinstance(mg, Fraction) else fraction_of(mg)
+        return exact * 10 / self.equivalent_of(drug)
 
     def regimen_de(self, regimen: Regimen) -> Fraction:
         cached = self._de_cache.get(regimen)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 
 from clonacare.core.drugs import SEIZURE_DISORDERS, applicable_label_maximums, drug_facts
 from clonacare.core.taper.model import (
@@ -65,7 +66,12 @@ class Breach:
 
 def keep_fraction(rules: Rules) -> Fraction:
     """The share of the dose that must remain after any window (0.75 for a 25% ceiling)."""
-    return 1 - Fraction(rules.max_cut_pct) / 100
+    return _keep_share(rules.max_cut_pct)
+
+
+@cache
+def _keep_share(max_cut_pct: Decimal) -> Fraction:
+    return 1 - Fraction(max_cut_pct) / 100
 
 
 def lowest_allowed_de(levels: list[Level], day: int, days: int, rules: Rules) -> Fraction:

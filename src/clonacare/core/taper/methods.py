@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal, localcontext
 from fractions import Fraction
+from functools import cache
 
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.context import Draft, PlanContext
@@ -44,11 +45,18 @@ def percent_target(current_mg: Fraction, percent: Decimal, intervals: int = 1) -
     """Cut ``percent`` of the current dose per interval, compounded over ``intervals``
     (a dose held because the formulary's smallest change is larger): cuts shrink as the
     dose falls (hyperbolic). The share kept is rounded up, so never more is cut."""
+    return Target(mg=current_mg * _kept_share(percent, intervals))
+
+
+@cache
+def _kept_share(percent: Decimal, intervals: int) -> Fraction:
+    """The share of the dose kept after ``intervals`` cuts of ``percent``, rounded up
+    (a pure function of its arguments: cached, as every step asks for it)."""
     with localcontext() as ctx:
         ctx.prec = _KEEP_DIGITS
         ctx.rounding = ROUND_CEILING
         keep = (1 - percent / 100) ** intervals
-    return Target(mg=current_mg * Fraction(keep))
+    return Fraction(keep)
 
 
 def fixed_target(current_mg: Fraction, step_mg: Fraction) -> Target:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, getcontext
 from fractions import Fraction
+from functools import lru_cache
 
 # A number this large (a typo such as 1e400) is shown in scientific notation.
 _SHOWN_LARGEST = Decimal("1e12")
@@ -32,6 +33,13 @@ def clean(value: Decimal) -> Decimal:
     if not normal.is_finite() or normal.adjusted() >= getcontext().prec:
         return normal
     return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+
+
+@lru_cache(maxsize=8192)
+def fraction_of(value: Decimal) -> Fraction:
+    """``value`` as an exact Fraction, cached: the same few doses are converted many
+    times per plan (equal decimals such as 1 and 1.0 give the same Fraction)."""
+    return Fraction(value)
 
 
 def a_or_an(word: str) -> str:

@@ -26,7 +26,7 @@ from clonacare.core.taper.methods import (
     percent_target,
 )
 from clonacare.core.taper.model import DISCONTINUATION, DOSE_TIMES, END_DOSE, REDUCTION, PlanWarning
-from clonacare.core.taper.numbers import a_or_an, clean, mg_text
+from clonacare.core.taper.numbers import a_or_an, clean, fraction_of, mg_text
 from clonacare.core.taper.terms import clinical, refused, termed_warning, verbatim
 
 
@@ -95,7 +95,7 @@ def choose(
     if quantum is None:
         return None
     q = Fraction(quantum)
-    current = Fraction(sum(alloc.values(), Decimal(0)))
+    current = fraction_of(sum(alloc.values(), Decimal(0)))
     max_j = floor((current - max(lowest, Fraction(0))) / q)
     if max_j < 1:
         return None
@@ -129,7 +129,7 @@ def choose_at_least(
     quantum = maker.quantum
     if quantum is None:
         return None
-    current = Fraction(sum(alloc.values(), Decimal(0)))
+    current = fraction_of(sum(alloc.values(), Decimal(0)))
     j = floor((current - wish) / Fraction(quantum))
     while j >= 1:
         new, partial = apply_cut(alloc, context.reduce_order, quantum * j)
@@ -276,7 +276,7 @@ class _Reduction:
         day = last.day + last.days
         context.check_length(day, self.way_out, self.what)
         alloc = allocation(context, last.regimen)
-        current = Fraction(sum(alloc.values(), Decimal(0)))
+        current = fraction_of(sum(alloc.values(), Decimal(0)))
         if self._reached_the_end(last, current):
             return True
         wish, lowest = self._wish(day, current)
@@ -291,7 +291,7 @@ class _Reduction:
         if new is None:
             return self._at_the_floor(last, alloc, current)
         self.held = 1
-        daily = Fraction(sum(new.values(), Decimal(0)))
+        daily = fraction_of(sum(new.values(), Decimal(0)))
         if daily == 0:
             # A literal cut the products can only give as a stop.
             self._discontinue(_literal_stop_note(context, current, wish))
