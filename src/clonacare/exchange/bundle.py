@@ -25,6 +25,11 @@ from clonacare.patients.models import Patient
 from clonacare.plans.models import Plan
 from clonacare.therapy.models import SessionNote
 
+# Patient.active (FHIR R4B): "whether this patient record is in active use". A discharged
+# patient's record no longer is; an invited person's (a population screen's invitation)
+# not yet: they are not a patient of the program until they come (docs/fhir.md).
+INACTIVE_STATUSES = frozenset({Patient.Status.DISCHARGED, Patient.Status.INVITED})
+
 
 def patient_identifier_system(program_slug: str) -> str:
     """The system of the Patient identifier a program gives its records."""
@@ -199,7 +204,7 @@ def patient_resources(
         birth_date=patient.date_of_birth,
         identifier_system=patient_identifier_system(program.slug),
         identifier=str(patient.pk),
-        active=patient.status != Patient.Status.DISCHARGED,
+        active=patient.status not in INACTIVE_STATUSES,
     )
     patient_resource["managingOrganization"] = organization
     builder.add(patient_resource)
