@@ -73,6 +73,7 @@ ENDPOINTS = {
     "/api/v1/programs/{program_id}/screens": {"post"},
     "/api/v1/screens/{screen_id}": {"get"},
     "/api/v1/screens/{screen_id}/invitations": {"post"},
+    "/api/v1/invitations/{invitation_id}/answer": {"post"},
 }
 
 

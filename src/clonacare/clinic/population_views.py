@@ -27,8 +27,16 @@ from clonacare.population.access import (
     invitations_of,
     screens_of,
 )
-from clonacare.population.actions import check_upload_length, do_invite, do_screen, parse_period
-from clonacare.population.models import Screen
+from clonacare.population.actions import (
+    check_upload_length,
+    do_answer_invitation,
+    do_invite,
+    do_screen,
+    opted_out,
+    opted_out_message,
+    parse_period,
+)
+from clonacare.population.models import Invitation, Screen
 
 # People on one page of a screen's flagged list.
 PAGE_SIZE = 50
@@ -135,6 +143,7 @@ def screen(request: HttpRequest, screen_id: int) -> HttpResponse:
     items = [i for i in found.items if not chosen or chosen in i["flags"]]
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     invited = {i.dispensing_patient_id: i for i in invitations_of(found)}
+    stops = opted_out(found.program_id, [str(item["patient_id"]) for item in page.object_list])
     rows = [
         {
             "patient_id": item["patient_id"],
@@ -144,6 +153,13 @@ def screen(request: HttpRequest, screen_id: int) -> HttpResponse:
                 for code in item["flags"]
             ],
             "invitation": invited.get(item["patient_id"]),
+            "opted_out": (
+                opted_out_message(stops[item["patient_id"]]).removesuffix(
+                    "; no invitation was made."
+                )
+                if item["patient_id"] in stops
+                else ""
+            ),
         }
         for item in page.object_list
     ]
@@ -203,4 +219,30 @@ def invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
         )
     except RecordNotFound:
         raise Http404("No such invitation.") from None
-    return render(request, "clinic/population_invitation.html", {"invitation": found})
+    return _invitation_page(request, found)
+
+
+def _invitation_page(
+    request: HttpRequest, found: Invitation, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"invitation": found, "answers": Invitation.Answer.choices, "error": error}
+    return render(request, "clinic/population_invitation.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def answer_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Record the person's answer (``answer``: accepted, declined or opted-out); then
+    the invitation's page again, or it with the refusal's message (400 or 409)."""
+    actor = actor_from_request(request)
+    try:
+        found = access_invitation_by_id(
+            actor, invitation_id, purpose="population.invitation.answer.view"
+        )
+    except RecordNotFound:
+        raise Http404("No such invitation.") from None
+    try:
+        do_answer_invitation(actor, found, request.POST.get("answer", ""), now=timezone.now())
+    except ClinicalError as exc:
+        return _invitation_page(request, found, error=exc.message, status=exc.kind.status)
+    return redirect("clinic:population-invitation", found.pk)

@@ -166,4 +166,9 @@ urlpatterns = [
         population_views.invitation,
         name="population-invitation",
     ),
+    path(
+        "invitations/<id:invitation_id>/answer/",
+        population_views.answer_invitation,
+        name="population-invitation-answer",
+    ),
 ]

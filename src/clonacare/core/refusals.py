@@ -130,6 +130,13 @@ REGISTRY: dict[str, Code] = {
     ),
     "not-flagged": Code(Kind.INVALID, "an invitation for someone the screen did not flag"),
     "already-invited": Code(Kind.CONFLICT, "the person was invited from this screen already"),
+    "opted-out": Code(
+        Kind.CONFLICT, "the person asked, answering an earlier invitation, to hear no more"
+    ),
+    "invitation-answer": Code(
+        Kind.INVALID, "an invitation's answer that is not accepted, declined or opted-out"
+    ),
+    "invitation-answered": Code(Kind.CONFLICT, "the invitation has been answered already"),
     "missing-setting": Code(Kind.INVALID, "an instrument needs a setting the settings file lacks"),
     "naive-datetime": Code(Kind.INVALID, "a date and time without a time zone"),
     "plan-too-long": Code(

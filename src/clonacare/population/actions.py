@@ -343,8 +343,9 @@ def do_invite(
     until the program learns the person's name. Refused (ClinicalError, nothing
     written): anyone but the program's admin or a prescriber (``not-allowed``); an id
     the screen did not flag (``not-flagged``); a person invited from this screen
-    already (``already-invited``, 409); a name over 80 characters (``too-long``).
-    Audited as ``population.invite``.
+    already (``already-invited``, 409); a person who asked, in answer to an invitation
+    from any screen of the program, to hear no more (``opted-out``, 409); a name over
+    80 characters (``too-long``). Audited as ``population.invite``.
     """
     user_id = actor.user_id
     if user_id is None or not may_screen(actor, screen.program_id):
@@ -367,6 +368,9 @@ def do_invite(
     )
     if Invitation.objects.filter(screen=screen, dispensing_patient_id=wanted).exists():
         raise ClinicalError("already-invited", already)
+    stop = opted_out(screen.program_id, [wanted]).get(wanted)
+    if stop is not None:
+        raise ClinicalError("opted-out", opted_out_message(stop))
     letter = invitation_letter(
         screen.program.name, f"{given} {family}" if given_name or family_name else ""
     )
@@ -403,4 +407,95 @@ def do_invite(
     except IntegrityError:
         # Two invitations of the same person at once: the other one was first.
         raise ClinicalError("already-invited", already) from None
+    return invitation
+
+
+def opted_out(program_id: int, dispensing_ids: list[str]) -> dict[str, Invitation]:
+    """Of ``dispensing_ids``, those who asked to hear no more in answer to an invitation
+    from a screen of program ``program_id``: each id's earliest opt-out (one query).
+
+    A person is known across screens by the dispensing file's ``patient_id`` only: a
+    later file that gives the same person another id is not matched."""
+    found: dict[str, Invitation] = {}
+    rows = (
+        Invitation.objects.filter(
+            screen__program_id=program_id,
+            dispensing_patient_id__in=dispensing_ids,
+            answer=Invitation.Answer.OPTED_OUT,
+        )
+        .select_related("screen")
+        .order_by("answered_at", "id")
+    )
+    for row in rows:
+        found.setdefault(row.dispensing_patient_id, row)
+    return found
+
+
+def opted_out_message(stop: Invitation) -> str:
+    """Why a person cannot be invited: when they asked to hear no more, and in answer
+    to which screen's invitation."""
+    answered = stop.answered_at or stop.invited_at
+    return (
+        f"{stop.dispensing_patient_id[:40]!r} asked on {answered:%d %b %Y} to hear no more "
+        f"from the program (in answer to the invitation from the screen of "
+        f"{stop.screen.file_name} on {stop.screen.screened_at:%d %b %Y}); no invitation "
+        "was made."
+    )
+
+
+# Any answer may be recorded on an invitation not yet answered; after an answer, only
+# an opt-out: asking to hear no more is never refused.
+_MAY_FOLLOW = {
+    Invitation.Answer.ACCEPTED: ("",),
+    Invitation.Answer.DECLINED: ("",),
+    Invitation.Answer.OPTED_OUT: ("", Invitation.Answer.ACCEPTED, Invitation.Answer.DECLINED),
+}
+
+
+def do_answer_invitation(
+    actor: Actor, invitation: Invitation, answer: str, *, now: dt.datetime
+) -> Invitation:
+    """Record the invited person's ``answer`` to ``invitation`` (read through its gate),
+    as staff heard it: ``accepted`` (they would like an assessment), ``declined``, or
+    ``opted-out`` (they asked to hear no more: no later screen of the program can
+    invite them again). The record's status is not changed: the care team sets it to
+    ``assessment`` when the person comes.
+
+    Refused (ClinicalError, nothing written): anyone but the program's admin or a
+    prescriber (``not-allowed``); an answer that is not one of the three
+    (``invitation-answer``); an invitation answered already (``invitation-answered``,
+    409), except that an opt-out may follow an earlier answer. Audited as
+    ``population.invitation.answer``.
+    """
+    user_id = actor.user_id
+    if user_id is None or not may_screen(actor, invitation.screen.program_id):
+        raise ClinicalError("not-allowed", NOT_ALLOWED)
+    if answer not in Invitation.Answer.values:
+        raise ClinicalError(
+            "invitation-answer",
+            f"The answer is accepted, declined or opted-out, not {answer[:40]!r}.",
+        )
+    chosen = Invitation.Answer(answer)
+    with transaction.atomic():
+        written = Invitation.objects.filter(
+            pk=invitation.pk, answer__in=_MAY_FOLLOW[chosen]
+        ).update(answer=chosen, answered_by_id=user_id, answered_at=now)
+        if not written:
+            invitation.refresh_from_db(fields=["answer"])
+            raise ClinicalError(
+                "invitation-answered",
+                f"This invitation was answered already ({invitation.get_answer_display()}); "
+                "only a request to hear no more can follow an answer.",
+            )
+        invitation.refresh_from_db()
+        record(
+            actor,
+            "population.invitation.answer",
+            patient=invitation.patient,
+            target=invitation,
+            detail={
+                "answer": chosen.value,
+                "dispensing_patient_id": invitation.dispensing_patient_id,
+            },
+        )
     return invitation

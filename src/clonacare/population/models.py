@@ -67,7 +67,16 @@ class Screen(models.Model):
 
 class Invitation(models.Model):
     """An invitation to an assessment for one person a screen flagged: the patient
-    record it made (status ``invited``) and the letter shown to copy or print."""
+    record it made (status ``invited``), the letter shown to copy or print, and the
+    person's answer once staff record it (empty until then).
+
+    ``opted-out`` (the person asked to hear no more) stops any later invitation of the
+    same dispensing id in the program (``population.actions.do_invite``)."""
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted: would like an assessment"
+        DECLINED = "declined", "Declined"
+        OPTED_OUT = "opted-out", "Asked to hear no more"
 
     screen = models.ForeignKey(Screen, on_delete=models.PROTECT, related_name="invitations")
     dispensing_patient_id = models.CharField(max_length=DISPENSING_ID_MAX)
@@ -79,6 +88,11 @@ class Invitation(models.Model):
     )
     invited_at = models.DateTimeField()
     letter = models.TextField()
+    answer = models.CharField(max_length=12, choices=Answer.choices, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-invited_at", "-id"]
@@ -86,6 +100,10 @@ class Invitation(models.Model):
             models.UniqueConstraint(
                 fields=["screen", "dispensing_patient_id"], name="invite_once_per_screen"
             )
+        ]
+        indexes: ClassVar[list[Any]] = [
+            # A new invitation looks for an opt-out of the same person in the program.
+            models.Index(fields=["dispensing_patient_id", "answer"], name="invitation_answer")
         ]
 
     def __str__(self) -> str:

@@ -15,9 +15,14 @@ from pydantic import ConfigDict
 
 from clonacare.api.schemas import WRITE_ERRORS, ErrorOut
 from clonacare.api.security import caller
-from clonacare.population.access import access_screen_by_id, access_screening_program
+from clonacare.population.access import (
+    access_invitation_by_id,
+    access_screen_by_id,
+    access_screening_program,
+)
 from clonacare.population.actions import (
     check_upload_length,
+    do_answer_invitation,
     do_invite,
     do_screen,
     parse_period,
@@ -100,6 +105,19 @@ class InvitationOut(Schema):
     invited_by: str
     invited_at: dt.datetime
     letter: str = Field(..., description="The letter or email to send, to copy or print.")
+    answer: str = Field(
+        ...,
+        description="The person's answer as staff recorded it: accepted, declined, "
+        "opted-out (asked to hear no more), or empty until then.",
+    )
+    answered_by: str | None
+    answered_at: dt.datetime | None
+
+
+class AnswerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str = Field(..., description="accepted, declined or opted-out.", max_length=40)
 
 
 def _created(screen: Screen) -> dict[str, Any]:
@@ -124,6 +142,9 @@ def invitation_body(invitation: Invitation) -> dict[str, Any]:
         "invited_by": invitation.invited_by.get_username(),
         "invited_at": invitation.invited_at,
         "letter": invitation.letter,
+        "answer": invitation.answer,
+        "answered_by": invitation.answered_by.get_username() if invitation.answered_by else None,
+        "answered_at": invitation.answered_at,
     }
 
 
@@ -182,7 +203,9 @@ def screen_detail(request: HttpRequest, screen_id: int) -> dict[str, Any]:
 )
 def invite(request: HttpRequest, screen_id: int, payload: InvitationIn) -> Status[dict[str, Any]]:
     """The program's admin or a prescriber of it (404 for anyone else). 400 for a
-    ``patient_id`` the screen did not flag, 409 for one invited from it already."""
+    ``patient_id`` the screen did not flag, 409 for one invited from it already
+    (``already-invited``) or who asked, answering an earlier invitation of the program,
+    to hear no more (``opted-out``)."""
     actor = caller(request).actor
     screen = access_screen_by_id(actor, screen_id, purpose="population.screen.invite")
     invitation = do_invite(
@@ -194,3 +217,24 @@ def invite(request: HttpRequest, screen_id: int, payload: InvitationIn) -> Statu
         now=timezone.now(),
     )
     return Status(201, invitation_body(invitation))
+
+
+@router.post(
+    "/invitations/{int:invitation_id}/answer",
+    response={200: InvitationOut, **WRITE_ERRORS, 409: ErrorOut},
+    summary="Record an invited person's answer: accepted, declined or opted-out",
+)
+def answer_invitation(
+    request: HttpRequest, invitation_id: int, payload: AnswerIn
+) -> dict[str, Any]:
+    """The program's admin or a prescriber of it (404 for anyone else). ``opted-out``
+    (the person asked to hear no more) stops any later invitation of the same dispensing
+    id in the program. 400 for another answer (``invitation-answer``); 409 for an
+    invitation answered already (``invitation-answered``), except that an opt-out may
+    follow an earlier answer."""
+    actor = caller(request).actor
+    invitation = access_invitation_by_id(
+        actor, invitation_id, purpose="population.invitation.answer.view"
+    )
+    answered = do_answer_invitation(actor, invitation, payload.answer, now=timezone.now())
+    return invitation_body(answered)
