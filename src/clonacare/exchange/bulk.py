@@ -26,7 +26,7 @@ from clonacare.core.fhir import record as fhir
 from clonacare.exchange.actions import COMMAND_LINE_ROLE
 from clonacare.exchange.bundle import patient_resources
 from clonacare.patients.actions import DisclosureRequest, covering_consent
-from clonacare.patients.models import Patient, RecipientClass
+from clonacare.patients.models import Consent, Disclosure, Patient, RecipientClass
 
 EXPORT_ACTION = "exchange.fhir-bulk-export"
 CLASSES = (RecipientClass.TREATING_PROVIDERS, RecipientClass.HEALTH_PLAN)
@@ -79,8 +79,11 @@ def do_export_program_fhir(
     (``patients.actions.covering_consent``: the same rule as a disclosure); otherwise
     left out and counted under the refusal's code (``no-covering-consent``,
     ``consent-revoked``, ``consent-expired``). SUD counselling notes are never in a bulk
-    export. Who: the program's admin, or the command line. Each exported patient is
-    audited as ``exchange.fhir-bulk-export`` with the consent it went under.
+    export. Who: the program's admin, or the command line. Each exported patient's
+    disclosure joins their accounting of disclosures (a ``bulk`` Disclosure: when, to
+    whom, why, what, under which consent; no package is stored) and is audited as
+    ``exchange.fhir-bulk-export`` with the consent it went under, once every file is
+    written (a run that fails records nothing).
     ``progress(done, total)`` is called after each patient. Refused (``fhir-bulk``,
     nothing written) for a named class, a blank recipient or a folder that is not empty.
     """
@@ -91,7 +94,7 @@ def do_export_program_fhir(
     streams: dict[str, IO[str]] = {}
     lines: Counter[str] = Counter()
     left_out: Counter[str] = Counter()
-    exported: list[tuple[Patient, int]] = []
+    exported: list[tuple[Patient, Consent]] = []
     try:
         for done, patient in enumerate(patients, start=1):
             try:
@@ -111,22 +114,38 @@ def do_export_program_fhir(
                         json.dumps(fhir.labelled(resource), separators=(",", ":")) + "\n"
                     )
                     lines[kind] += 1
-                exported.append((patient, consent.pk))
+                exported.append((patient, consent))
             if progress is not None:
                 progress(done, len(patients))
         for stream in streams.values():
             stream.close()
         with transaction.atomic():
-            for patient, consent_id in exported:
+            for patient, consent in exported:
+                disclosure = Disclosure.objects.create(
+                    kind=Disclosure.Kind.BULK,
+                    consent=consent,
+                    patient=patient,
+                    recipient_class=recipient_class,
+                    recipient=recipient,
+                    purpose=consent.purpose,
+                    consent_information=consent.information,
+                    includes_counselling_notes=False,
+                    # The files carry the Part 2 security labels, not the § 2.32 notice:
+                    # the program sends the notice with them (docs/part2.md).
+                    notice="",
+                    disclosed_by_id=actor.user_id,
+                    disclosed_at=now,
+                    recorded_at=now,
+                )
                 record(
                     actor,
                     EXPORT_ACTION,
                     patient=patient,
-                    target=patient,
+                    target=disclosure,
                     detail={
                         "recipient_class": recipient_class,
                         "recipient": recipient,
-                        "consent_id": consent_id,
+                        "consent_id": consent.pk,
                     },
                 )
     except BaseException:

@@ -73,8 +73,10 @@ def accounting_csv(disclosures: QuerySet[Disclosure]) -> str:
                 d.purpose,
                 d.information,
                 d.under,
-                d.made_by or d.disclosed_by.get_full_name() or d.disclosed_by.get_username(),
-                d.disclosed_by.get_username(),
+                d.made_by
+                or (d.disclosed_by.get_full_name() if d.disclosed_by else "")
+                or d.recorded_by,
+                d.recorded_by,
             ]
         )
     return out.getvalue()

@@ -361,6 +361,10 @@ class Consent(models.Model):
 COUNSELLING_NOTES_SUFFIX = " (with SUD counselling notes)"
 
 
+# Who recorded a disclosure made by a command with no user (``clonacare export fhir``).
+COMMAND_LINE = "the command line"
+
+
 class Disclosure(models.Model):
     """A disclosure, kept for the patient's accounting of disclosures (42 CFR § 2.24).
 
@@ -369,6 +373,10 @@ class Disclosure(models.Model):
     An ``emergency`` disclosure (§ 2.51) had no consent: staff record it after the fact,
     with who received it (``recipient``), who made it (``made_by``), when
     (``disclosed_at``), the nature of the emergency (``purpose``) and what went.
+    A ``bulk`` disclosure is a patient's part of a bulk FHIR export
+    (``clonacare export fhir``), under the consent that covered it: no package is
+    stored (the NDJSON files are what went), and ``disclosed_by`` is empty when the
+    command line ran it.
 
     ``consent_information`` is the description of the information, as it was when
     disclosed; whether SUD counselling notes went too is its own field, so the
@@ -379,6 +387,7 @@ class Disclosure(models.Model):
     class Kind(models.TextChoices):
         CONSENT = "consent", "Under a consent"
         EMERGENCY = "emergency", "Medical emergency (§ 2.51)"
+        BULK = "bulk", "Under a consent, in a bulk FHIR export"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CONSENT)
     consent = models.ForeignKey(
@@ -397,7 +406,12 @@ class Disclosure(models.Model):
         max_length=160, blank=True, help_text="Emergency: who made the disclosure."
     )
     disclosed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Empty for a bulk export run from the command line, which has no user.",
     )
     disclosed_at = models.DateTimeField(default=timezone.now)
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -420,7 +434,15 @@ class Disclosure(models.Model):
         if self.consent is None:
             return "no consent: a medical emergency (42 CFR § 2.51)"
         c = self.consent
-        return f"consent signed {c.signed_on:%d %b %Y} by {c.signed_by}, to {c.to_whom}"
+        bulk = ", in a bulk FHIR export" if self.kind == self.Kind.BULK else ""
+        return f"consent signed {c.signed_on:%d %b %Y} by {c.signed_by}, to {c.to_whom}{bulk}"
+
+    @property
+    def recorded_by(self) -> str:
+        """Who recorded it: the user's name, or the command line (a bulk export)."""
+        if self.disclosed_by is None:
+            return COMMAND_LINE
+        return self.disclosed_by.get_username()
 
     @property
     def information(self) -> str:

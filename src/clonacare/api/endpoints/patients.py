@@ -354,7 +354,11 @@ class ConsentOut(Schema):
 
 class DisclosureOut(Schema):
     id: int
-    kind: str = Field(..., description="`consent`, or `emergency` (§ 2.51, no consent).")
+    kind: str = Field(
+        ...,
+        description="`consent`, `bulk` (under a consent, in a bulk FHIR export), or "
+        "`emergency` (§ 2.51, no consent).",
+    )
     consent_id: int | None
     recipient_class: str
     recipient: str
@@ -367,7 +371,7 @@ class DisclosureOut(Schema):
 
     @staticmethod
     def resolve_disclosed_by(disclosure: Disclosure) -> str:
-        return disclosure.disclosed_by.get_username()
+        return disclosure.recorded_by
 
 
 class PatientRecordOut(Schema):
