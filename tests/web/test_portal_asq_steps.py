@@ -109,7 +109,7 @@ def test_the_acuity_question_left_unanswered_is_refused_and_staff_asked_to_compl
     response = client.post(URL, four("yes", "no", "no", "no") | {"step": "follow-up"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "no result: asq item 5 is not answered; a result needs every item that applies." in html
+    assert "Question 5 is not answered yet. Please answer it, then send again." in html
     assert ACUITY in html  # still the second step, answers kept
     assert '<input type="hidden" name="asq-1" value="yes">' in html
     assert "Please reach out for support now" in html
@@ -121,7 +121,7 @@ def test_an_unanswered_question_is_never_negative(client: Client, world: World) 
     response = signed_in(client, "alex").post(URL, four("no", "no", "", "no"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "no result: asq item 3 is not answered; a result needs every item that applies." in html
+    assert "Question 3 is not answered yet. Please answer it, then send again." in html
     assert 'href="tel:988"' in html
     assert not InstrumentResponse.objects.exists()
     alert = SafetyAlert.objects.get(patient=world.alex)
@@ -134,7 +134,7 @@ def test_a_bad_answer_is_refused_with_the_alerts_of_the_others(
     response = signed_in(client, "alex").post(URL, four("yes", "maybe", "no", "no"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "asq item 2: &#x27;maybe&#x27; is not an answer; choose one of no, yes." in html
+    assert "One of the answers could not be read. Please choose one answer" in html
     assert "Please reach out for support now" in html
     assert alert_codes(world) == ["suicide-risk", "suicide-screen-incomplete"]
 

@@ -56,7 +56,9 @@ class IncompleteResponse(ClinicalError):
     (``answer-out-of-range``: not one of its item's options; ``unknown-item``): no total,
     no response stored, except the safety alerts that its valid answers fired (an
     unanswered suicide question's included), stored and carried here with the crisis
-    resources so the page or the API shows them whatever else it says."""
+    resources so the page or the API shows them whatever else it says. ``unanswered``:
+    the numbers of the questions left unanswered (``incomplete``), for a page that words
+    the refusal for a patient."""
 
     def __init__(
         self,
@@ -66,11 +68,13 @@ class IncompleteResponse(ClinicalError):
         crisis_resources: tuple[dict[str, str], ...],
         code: str = "incomplete",
         alert_ids: tuple[int, ...] = (),
+        unanswered: tuple[int, ...] = (),
     ) -> None:
         super().__init__(code, message)
         self.alerts = alerts
         self.crisis_resources = crisis_resources
         self.alert_ids = alert_ids
+        self.unanswered = unanswered
 
 
 def crisis_resources() -> CrisisResources:
@@ -167,6 +171,7 @@ def _refusal(
         crisis_resources=tuple(r.as_dict() for r in result.crisis_resources),
         code=reason.code,
         alert_ids=tuple(a.pk for a in stored),
+        unanswered=tuple(i.number for i in result.missing) if reason.code == "incomplete" else (),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clonacare.accounts.actors import actor_from_request
@@ -140,7 +142,7 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
             )
             safety = first_step if first_step.alerts else None
         except ClinicalError as exc:
-            error = exc.message
+            error = _for_the_patient(exc)
             safety = exc if isinstance(exc, IncompleteResponse) and exc.alerts else None
     kept: list[steps.KeptAnswer] = []
     fields = steps.follow_up_fields(definition, posted) if follow_up else []
@@ -170,6 +172,31 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
     return render(request, "portal/questionnaire.html", context, status=400 if error else 200)
 
 
+def _for_the_patient(refusal: ClinicalError) -> str:
+    """A refused questionnaire in words for the person answering it: which questions
+    are still to answer, by their numbers on the page, and what to do; never the item
+    ids and codes the staff pages and the API give (those stay as they are)."""
+    unanswered = refusal.unanswered if isinstance(refusal, IncompleteResponse) else ()
+    if refusal.code == "incomplete" and unanswered:
+        numbers = get_text_list([str(n) for n in unanswered], gettext("and"))
+        return ngettext(
+            "Question %(numbers)s is not answered yet. Please answer it, then send again.",
+            "Questions %(numbers)s are not answered yet. Please answer them, then send again.",
+            len(unanswered),
+        ) % {"numbers": numbers}
+    if refusal.code in UNREADABLE:
+        return gettext(
+            "One of the answers could not be read. Please choose one answer for each "
+            "question, then send again."
+        )
+    return refusal.message
+
+
+# A tampered or stale form: an answer that is not one of its question's choices, or a
+# question the questionnaire does not have (the codes of core/instruments/engine.py).
+UNREADABLE = frozenset({"answer-out-of-range", "unknown-item", "too-many-answers"})
+
+
 @require_GET
 @patient_required
 def response(request: HttpRequest, response_id: int) -> HttpResponse:
@@ -179,7 +206,10 @@ def response(request: HttpRequest, response_id: int) -> HttpResponse:
         )
     except ResultNotFound:
         raise Http404("No such result.") from None
-    return render(request, "portal/response.html", {"response": found, "result": found.result})
+    actor = actor_from_request(request)
+    definition = next((d for d in instruments_for(actor) if d.id == found.instrument), None)
+    context = {"response": found, "result": found.result, "definition": definition}
+    return render(request, "portal/response.html", context)
 
 
 # Reporting a seizure ----------------------------------------------------------------

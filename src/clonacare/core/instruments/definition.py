@@ -106,6 +106,9 @@ class Band:
     max_below_setting: str | None = None
     when: Condition | None = None
     otherwise: bool = False
+    # How the portal names the result to the person who answered, where ``label`` is a
+    # clinician's term ("non-acute positive"); else ``label``.
+    patient_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,20 @@ class Instrument:
     loinc: Loinc | None = None
     notes: tuple[str, ...] = ()
     licensed: bool = False
+    # The words above the questions when people answer for themselves (the portal), where
+    # ``stem`` is addressed to a clinician asking them ("Ask the person:"); else ``stem``.
+    self_report_stem: str | None = None
+
+    @property
+    def patient_stem(self) -> str:
+        return self.self_report_stem or self.stem
+
+    def patient_band(self, label: str) -> str:
+        """The result ``label`` in the words the portal shows the person who answered."""
+        for band in self.bands:
+            if band.label == label:
+                return band.patient_label or label
+        return label
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -310,6 +327,7 @@ def _bands(raw_bands: Any, where: str, item_ids: set[str], settings: set[str]) -
                 max_below_setting=max_below,
                 when=None if when is None else _condition(when, at, item_ids),
                 otherwise=true_or_false(raw, "otherwise", at, False),
+                patient_label=optional_text(raw, "patient_label", at),
             )
         )
     return tuple(bands)
@@ -420,6 +438,7 @@ def parse_instrument(data: Mapping[str, Any], where: str, *, licensed: bool = Fa
         licence=required_text(data, "licence", where),
         wording=cast(Wording, one_of(data, "wording", where, WORDINGS)),
         stem=required_text(data, "stem", where),
+        self_report_stem=optional_text(data, "self_report_stem", where),
         scoring=cast(Scoring, one_of(data, "scoring", where, SCORINGS)),
         report=cast(Report, one_of(data, "report", where, REPORTS)),
         score_range=score_range,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
@@ -15,3 +16,12 @@ def mg(value: Decimal | float | int | None) -> str:
     if value is None:
         return ""
     return format(Decimal(str(value)).normalize(), "f")
+
+
+@register.filter
+def patient_band(definition: Any, label: str) -> str:
+    """``{{ definition|patient_band:response.band }}``: a result in the words the portal
+    shows the person who answered (the band's ``patient_label``, else its label)."""
+    if not label:
+        return ""
+    return str(definition.patient_band(label))
