@@ -112,11 +112,16 @@ def export_command(args: argparse.Namespace) -> int:
         now=timezone.now(),
         progress=_Bar(sys.stderr),
     )
-    left_out = sum(result.left_out.values())
-    reasons = ", ".join(f"{code} {n}" for code, n in sorted(result.left_out.items()))
+    unconsented = {c: n for c, n in result.left_out.items() if c != "disclosure-restricted"}
+    left_out = sum(unconsented.values())
+    reasons = ", ".join(f"{code} {n}" for code, n in sorted(unconsented.items()))
+    restricted = result.left_out.get("disclosure-restricted", 0)
     print(
         f"Exported {result.exported} patients to {args.out}; left out {left_out} without a "
-        f"consent in force for {args.recipient_class}" + (f" ({reasons})." if reasons else ".")
+        f"consent in force for {args.recipient_class}"
+        + (f" ({reasons})" if reasons else "")
+        + (f" and {restricted} under a restriction the program agreed to" if restricted else "")
+        + "."
     )
     for path in result.files:
         print(f"{path.name}: {result.lines[path.name.removesuffix('.ndjson')]}")

@@ -432,6 +432,11 @@ class RestrictionAnswerForm(forms.Form):
     note = forms.CharField(
         required=False, max_length=600, label="Note to the patient (required when declining)"
     )
+    covers = forms.ChoiceField(
+        choices=RestrictionRequest.Covers.choices,
+        required=False,
+        label="Agreed: the restriction stops",
+    )
 
 
 ACKNOWLEDGEMENT_NOTE_MAX = 400  # as the API's POST /alerts/{id}/acknowledge

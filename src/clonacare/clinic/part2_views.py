@@ -33,7 +33,7 @@ from clonacare.patients.actions import (
     do_disclose,
     do_record_emergency_disclosure,
 )
-from clonacare.patients.models import Patient
+from clonacare.patients.models import Patient, RestrictionRequest
 from clonacare.patients.part2 import part2
 
 
@@ -126,6 +126,7 @@ def accounting(request: HttpRequest, patient_id: int) -> HttpResponse:
         "years": part2().accounting_years,
         "restrictions": found.restriction_requests.select_related("answered_by"),
         "answer_form": RestrictionAnswerForm(),
+        "covers": RestrictionRequest.Covers.choices,
         "can_write": actor.role in CONSENT_WRITERS,
     }
     return render(request, "clinic/accounting.html", context)
@@ -164,6 +165,7 @@ def answer_restriction(request: HttpRequest, patient_id: int, request_id: int) -
             agreed=form.cleaned_data["answer"] == "agreed",
             note=form.cleaned_data["note"],
             now=timezone.now(),
+            covers=form.cleaned_data["covers"] or RestrictionRequest.Covers.ALL,
         )
     except ClinicalError as exc:
         return _refused(request, exc)

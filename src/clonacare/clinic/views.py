@@ -71,6 +71,7 @@ from clonacare.patients.access import (
 )
 from clonacare.patients.actions import (
     ConsentTerms,
+    agreed_restrictions,
     check_revocable,
     do_add_consent,
     do_revoke_consent,
@@ -158,6 +159,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "consents": found.consents.all(),
         "disclosures": found.disclosures.select_related("disclosed_by").all(),
         "disclosure_form": DisclosureForm(consents=found.consents.all()),
+        "restrictions": agreed_restrictions(found, timezone.now()),
         "alerts": found.alerts.select_related("acknowledged_by")
         .prefetch_related("notifications__recipient")
         .all()[:50],

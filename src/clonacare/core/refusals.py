@@ -201,6 +201,13 @@ REGISTRY: dict[str, Code] = {
         Kind.INVALID, "the 42 CFR Part 2 texts file lacks a text or has an empty one"
     ),
     "restriction-answered": Code(Kind.CONFLICT, "a restriction request has been answered already"),
+    "disclosure-restricted": Code(
+        Kind.CONFLICT,
+        "a restriction the program agreed to covers the disclosure; nothing was disclosed",
+    ),
+    "restriction-scope": Code(
+        Kind.INVALID, "an agreed restriction's scope that is not all, a recipient class or named"
+    ),
     "disclosure-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING,
         "no such disclosure with a package, or not one the caller may see",

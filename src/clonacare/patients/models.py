@@ -475,11 +475,22 @@ class DisclosurePackage(models.Model):
 
 class RestrictionRequest(models.Model):
     """A patient's request to restrict disclosures for treatment, payment or health
-    care operations (42 CFR § 2.26), and the program's answer."""
+    care operations (42 CFR § 2.26), and the program's answer.
+
+    An agreed request ``covers`` the disclosures it stops, as staff read the patient's
+    words when agreeing: to a recipient class, or every disclosure under a consent
+    (``all``). From its answer on, ``covering_consent`` refuses a disclosure it covers
+    (``disclosure-restricted``); a declined or unanswered request stops nothing."""
 
     class Answer(models.TextChoices):
         AGREED = "agreed", "Agreed"
         DECLINED = "declined", "Declined"
+
+    class Covers(models.TextChoices):
+        ALL = "all", "every disclosure under a consent"
+        TREATING_PROVIDERS = "treating-providers", "disclosures to my treating providers"
+        HEALTH_PLAN = "health-plan", "disclosures to my health plan"
+        NAMED = "named", "disclosures to a named recipient"
 
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="restriction_requests"
@@ -488,6 +499,12 @@ class RestrictionRequest(models.Model):
     requested_at = models.DateTimeField()
     answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     answer_note = models.CharField(max_length=600, blank=True)
+    covers = models.CharField(
+        max_length=24,
+        choices=Covers.choices,
+        blank=True,
+        help_text="Agreed: the disclosures the restriction stops. Empty otherwise.",
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -25,11 +25,14 @@ from clonacare.patients.actions.disclosure import (
     BundleBuilder,
     DisclosureRequest,
     EmergencyDisclosure,
+    agreed_restrictions,
     covering_consent,
     do_answer_restriction,
     do_disclose,
     do_record_emergency_disclosure,
     do_request_restriction,
+    restricted_because,
+    restriction_covering,
 )
 from clonacare.patients.actions.record import (
     NOT_A_TEAM_PRESCRIBER,
@@ -69,6 +72,7 @@ __all__ = [
     "PortalLogin",
     "Registration",
     "VerbalOrder",
+    "agreed_restrictions",
     "check_benzodiazepine_change",
     "check_revocable",
     "covering_consent",
@@ -88,4 +92,6 @@ __all__ = [
     "do_request_restriction",
     "do_revoke_consent",
     "medication_to_end",
+    "restricted_because",
+    "restriction_covering",
 ]

@@ -101,7 +101,8 @@ def covering_consent(patient: Patient, request: DisclosureRequest, at: dt.dateti
     With ``consent_id``: that consent of the patient's (``ConsentNotFound`` for another
     patient's or a missing one), if it is in force and for the requested class. Without
     it: the latest-signed consent in force for that class (never for ``named``, whose
-    consent is chosen). Refused, as a conflict with the record, with the reason: none
+    consent is chosen). Refused, as a conflict with the record, with the reason: a
+    restriction the program agreed to covers it (``disclosure-restricted``), none
     covers it (``no-covering-consent``), the one that would is revoked
     (``consent-revoked``) or expired (``consent-expired``), or SUD counselling notes
     are asked for under a consent that does not include them (``no-consent``).
@@ -109,6 +110,11 @@ def covering_consent(patient: Patient, request: DisclosureRequest, at: dt.dateti
     if request.recipient_class not in RecipientClass.values:
         raise ClinicalError(
             "disclosure", "The recipient class is `treating-providers`, `health-plan` or `named`."
+        )
+    restriction = restriction_covering(patient, request.recipient_class, at)
+    if restriction is not None:
+        raise ClinicalError(
+            "disclosure-restricted", f"{restricted_because(restriction)}; {NOTHING}"
         )
     if request.consent_id is not None:
         consent = patient.consents.filter(pk=request.consent_id).first()
@@ -285,21 +291,39 @@ def do_request_restriction(
 
 
 def do_answer_restriction(
-    actor: Actor, asked: RestrictionRequest, *, agreed: bool, note: str, now: dt.datetime
+    actor: Actor,
+    asked: RestrictionRequest,
+    *,
+    agreed: bool,
+    note: str,
+    now: dt.datetime,
+    covers: str = RestrictionRequest.Covers.ALL,
 ) -> RestrictionRequest:
     """The program's answer to a restriction request: agreed or declined, with a note
-    to the patient (required when declining). Staff only; answered once (a second
-    answer is a conflict, ``restriction-answered``, also when another request answered
-    a moment earlier)."""
+    to the patient (required when declining). An agreed request ``covers`` the
+    disclosures it stops (``all`` by default, else a recipient class), and from ``now``
+    on ``covering_consent`` refuses them. Staff only; answered once (a second answer is
+    a conflict, ``restriction-answered``, also when another request answered a moment
+    earlier); ``covers`` not one of its choices is refused (``restriction-scope``)."""
     if actor.role not in CONSENT_WRITERS or actor.user_id is None:
         raise ClinicalError("not-allowed", "Only the program's staff answer a request.")
     words = checks.text(
         note, model=RestrictionRequest, field="answer_note", label="note", required=not agreed
     )
+    if agreed and covers not in RestrictionRequest.Covers.values:
+        raise ClinicalError(
+            "restriction-scope",
+            "An agreed restriction covers all, treating-providers, health-plan or named "
+            f"disclosures, not {covers[:40]!r}.",
+        )
     answer = RestrictionRequest.Answer.AGREED if agreed else RestrictionRequest.Answer.DECLINED
     with transaction.atomic():
         written = RestrictionRequest.objects.filter(pk=asked.pk, answered_at__isnull=True).update(
-            answer=answer, answer_note=words, answered_by_id=actor.user_id, answered_at=now
+            answer=answer,
+            answer_note=words,
+            answered_by_id=actor.user_id,
+            answered_at=now,
+            covers=covers if agreed else "",
         )
         if not written:
             raise ClinicalError("restriction-answered", "This request has been answered already.")
@@ -309,6 +333,39 @@ def do_answer_restriction(
             "restriction.answer",
             patient=asked.patient,
             target=asked,
-            detail={"answer": answer},
+            detail={"answer": answer, "covers": asked.covers},
         )
     return asked
+
+
+def agreed_restrictions(patient: Patient, at: dt.datetime) -> list[RestrictionRequest]:
+    """``patient``'s restriction requests the program had agreed to by ``at``, earliest
+    answered first."""
+    return list(
+        patient.restriction_requests.filter(
+            answer=RestrictionRequest.Answer.AGREED, answered_at__lte=at
+        ).order_by("answered_at", "id")
+    )
+
+
+def restriction_covering(
+    patient: Patient, recipient_class: str, at: dt.datetime
+) -> RestrictionRequest | None:
+    """The earliest agreed restriction of ``patient`` in force at ``at`` that stops a
+    disclosure to ``recipient_class`` (one of that class, or ``all``); None when none
+    does."""
+    wanted = {RestrictionRequest.Covers.ALL.value, recipient_class}
+    return next((r for r in agreed_restrictions(patient, at) if r.covers in wanted), None)
+
+
+def restricted_because(restriction: RestrictionRequest) -> str:
+    """Why a disclosure is refused, in words: what the patient asked, when, and when
+    the program agreed (without the closing "nothing was disclosed")."""
+    words = restriction.request
+    asked = words if len(words) <= 120 else words[:119] + "…"
+    answered = restriction.answered_at or restriction.requested_at
+    return (
+        f"The patient asked on {restriction.requested_at:%d %b %Y} to restrict disclosures "
+        f'("{asked}") and the program agreed on {answered:%d %b %Y}: the restriction '
+        f"covers {restriction.get_covers_display()}"
+    )
