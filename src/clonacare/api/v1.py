@@ -32,6 +32,7 @@ from clonacare.api.endpoints import (
     programs,
     record,  # noqa: F401 - registers its endpoints on patients.router
     recovery,
+    restrictions,
     safety_plan,
     sessions,
     staff,
@@ -86,6 +87,7 @@ api.add_router("", assessments.router)
 api.add_router("", alerts.router)
 api.add_router("", level_of_care.router)
 api.add_router("", consents.router)
+api.add_router("", restrictions.router)
 api.add_router("", staff.router)
 api.add_router("", programs.router)
 api.add_router("", audit.router)

@@ -208,6 +208,10 @@ REGISTRY: dict[str, Code] = {
     "restriction-scope": Code(
         Kind.INVALID, "an agreed restriction's scope that is not all, a recipient class or named"
     ),
+    "restriction-not-found": Code(
+        Kind.FORBIDDEN_AS_MISSING,
+        "no such restriction request on this patient's record, or not one the caller may see",
+    ),
     "disclosure-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING,
         "no such disclosure with a package, or not one the caller may see",

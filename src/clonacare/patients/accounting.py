@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from clonacare.audit.log import Actor, record
 from clonacare.patients.access import RecordNotFound
-from clonacare.patients.models import Disclosure, DisclosurePackage, Patient
+from clonacare.patients.models import Disclosure, DisclosurePackage, Patient, RestrictionRequest
 from clonacare.patients.part2 import part2
 
 
@@ -27,6 +27,28 @@ class DisclosureNotFound(RecordNotFound):
 
     refusal_code = "disclosure-not-found"
     refusal_message = "Disclosure not found."
+
+
+class RestrictionNotFound(RecordNotFound):
+    """No restriction request with that id on that patient's record (missing and
+    another patient's alike)."""
+
+    refusal_code = "restriction-not-found"
+    refusal_message = "Restriction request not found."
+
+
+def access_restriction_of(
+    actor: Actor, patient: Patient, request_id: int, *, purpose: str
+) -> RestrictionRequest:
+    """The restriction request ``request_id`` of ``patient`` (whom ``actor`` may already
+    see). Another patient's or a missing one answers ``RestrictionNotFound``, recorded as
+    ``<purpose>.denied`` on ``patient`` with the id asked for; not audited when found
+    (the answer that follows is)."""
+    asked = patient.restriction_requests.filter(pk=request_id).first()
+    if asked is None:
+        record(actor, f"{purpose}.denied", patient=patient, detail={"request_id": request_id})
+        raise RestrictionNotFound(request_id)
+    return asked
 
 
 def accounting_since(now: dt.datetime) -> dt.datetime:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Body, Field, Router, Status
+from ninja import Body, Field, Router, Schema, Status
 
 from clonacare.api.endpoints.patients import ConsentOut, DisclosureOut
 from clonacare.api.endpoints.record import StrictIn
@@ -22,7 +22,13 @@ from clonacare.api.security import caller
 from clonacare.core.errors import ClinicalError
 from clonacare.exchange.bundle import patient_bundle
 from clonacare.patients.access import access_consent_of, access_patient_by_id
-from clonacare.patients.accounting import access_package_of, package_name, package_zip
+from clonacare.patients.accounting import (
+    access_package_of,
+    accounting_of_disclosures,
+    accounting_since,
+    package_name,
+    package_zip,
+)
 from clonacare.patients.actions import (
     CONSENT_WRITERS,
     ConsentTerms,
@@ -34,6 +40,7 @@ from clonacare.patients.actions import (
     do_revoke_consent,
 )
 from clonacare.patients.models import Consent, Disclosure
+from clonacare.patients.part2 import part2
 
 router = Router(tags=["Consents and disclosures"])
 
@@ -182,6 +189,33 @@ def revoke_consent(
     return _consent(consent.pk)
 
 
+class AccountingOut(Schema):
+    since: dt.datetime = Field(..., description="The start of the accounting period.")
+    years: int = Field(..., description="The period in years (42 CFR § 2.25: 3).")
+    disclosures: list[DisclosureOut] = Field(..., description="Latest first.")
+
+
+@router.get(
+    "/patients/{int:patient_id}/disclosures",
+    response={200: AccountingOut, **READ_ERRORS},
+    summary="The accounting of disclosures of the last 3 years (42 CFR § 2.25)",
+)
+def accounting(request: HttpRequest, patient_id: int) -> dict[str, object]:
+    """Whoever may see the record: the patient (their own), the care team, the program
+    admin; 404 for anyone else, as for a missing patient. Every disclosure of the
+    period, latest first: under a consent (`consent`, or a patient's part of a bulk
+    export, `bulk`) and in medical emergencies (`emergency`). Audited as
+    `disclosures.view`."""
+    actor = caller(request).actor
+    patient = access_patient_by_id(actor, patient_id, purpose="disclosures.view")
+    now = timezone.now()
+    return {
+        "since": accounting_since(now),
+        "years": part2().accounting_years,
+        "disclosures": list(accounting_of_disclosures(patient, now=now)),
+    }
+
+
 @router.post(
     "/patients/{int:patient_id}/disclosures",
     response={201: DisclosureOut, **CONFLICT_ERRORS},
@@ -191,10 +225,11 @@ def disclose(request: HttpRequest, patient_id: int, payload: DisclosureIn) -> St
     """The program's staff who see the patient (403 for the patient). The consent that
     covers it is found by the recipient class or is the one named by `consent_id`
     (404 for a consent not this patient's), never by comparing names. Refused (409 with
-    the reason, nothing disclosed) when no consent in force covers it, when the one that
-    would is revoked or expired, or for SUD counselling notes without a consent that
-    includes them. What is sent (the FHIR Bundle and the PDF with the § 2.32 notice and
-    the consent's scope) is stored: `GET .../disclosures/{id}/package` downloads it."""
+    the reason, nothing disclosed) when a restriction the program agreed to covers it,
+    when no consent in force covers it, when the one that would is revoked or expired,
+    or for SUD counselling notes without a consent that includes them. What is sent
+    (the FHIR Bundle and the PDF with the § 2.32 notice and the consent's scope) is
+    stored: `GET .../disclosures/{id}/package` downloads it."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="disclosures.write")
     disclosure = do_disclose(
