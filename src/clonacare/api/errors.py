@@ -12,7 +12,10 @@ from collections.abc import Callable, Sequence
 from functools import partial, wraps
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.parser import Parser
@@ -43,12 +46,26 @@ TOO_MANY_REQUESTS = (
 )
 BAD_JSON = "The request body is not valid JSON."
 NOT_AN_OBJECT = "The request body must be a JSON object."
+BAD_REQUEST = "The request could not be read: check its address, headers and body."
+NOT_PERMITTED = "This request is not permitted."
 SERVER_ERROR = (
     "Something went wrong on our side and it has been logged. Try again; if it keeps "
     "happening, tell your site admin."
 )
 
 JSON = "application/json; charset=utf-8"  # as django-ninja answers
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether ``request`` is for the API, whose every answer, errors included, is JSON."""
+    return request.path_info.startswith(API_PREFIX)
+
+
+def json_error(status: int, message: str) -> HttpResponse:
+    """``{"detail": message}`` with ``status``: the API's error body, for the answers made
+    outside django-ninja (an unknown path, a wrong method, an error in the middleware)."""
+    return JsonResponse({"detail": message}, status=status, content_type=JSON)
 
 
 class ApiError(Refusal):
@@ -85,6 +102,17 @@ class Conflict(ApiError):
 class LockedOut(ApiError):
     refusal_code = "locked-out"
     default_kind = Kind.LOCKED
+
+
+class BodyTooLarge(ApiError):
+    refusal_code = "body-too-large"
+    default_kind = Kind.TOO_LARGE
+
+
+def body_too_large_message() -> str:
+    """The 413's sentence, naming the limit (Django's DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"The request body is larger than the API takes ({limit:,} bytes); send a smaller one."
 
 
 class NotAnObject(ValueError):
@@ -210,6 +238,11 @@ def _throttled(request: HttpRequest, exc: Throttled, api: NinjaAPI) -> HttpRespo
     return _answer(api, request, Kind.LOCKED.status, TOO_MANY_REQUESTS)
 
 
+def _too_large(request: HttpRequest, exc: RequestDataTooBig, api: NinjaAPI) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; it was a 500.
+    return _refusal(request, BodyTooLarge(body_too_large_message()), api)
+
+
 def _http_404(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
     return _answer(api, request, 404, NOT_FOUND)
 
@@ -226,6 +259,7 @@ HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
     (AuthenticationError, _not_authenticated),
     (Throttled, _throttled),
     (HttpError, _http_error),
+    (RequestDataTooBig, _too_large),
     (Http404, _http_404),
     (Exception, _unexpected),
 ]
@@ -238,25 +272,29 @@ def install(api: NinjaAPI) -> None:
 
 
 def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap a django-ninja URL view so its plain-text 405 becomes our JSON error."""
+    """Wrap a django-ninja URL view so its plain-text 405 becomes our JSON error.
+
+    The wrapper is exempt from the CSRF check, as django-ninja's operations are (the API
+    takes a bearer token, never a cookie): its root and docs views are not, and a POST
+    to them was refused by the CSRF middleware with an HTML page.
+    """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
-            answer = JsonResponse(
-                {"detail": f"{request.method} is not allowed here; use {allowed}."},
-                status=405,
-                content_type=JSON,
-            )
+            answer = json_error(405, f"{request.method} is not allowed here; use {allowed}.")
             answer["Allow"] = allowed
             return answer
         return response
 
-    return wrapped
+    return csrf_exempt(wrapped)
 
 
+@csrf_exempt
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Any path under /api/v1/ that is not an endpoint."""
-    return JsonResponse({"detail": NOT_FOUND}, status=404, content_type=JSON)
+    """Any path under /api/v1/ that is not an endpoint, whatever the method. Exempt from
+    the CSRF check, as django-ninja's views are (the API takes no cookie): otherwise an
+    unknown POST was refused by the CSRF middleware with its HTML page."""
+    return json_error(404, NOT_FOUND)

@@ -381,6 +381,9 @@ REGISTRY: dict[str, Code] = {
     "not-signed-in": Code(Kind.NOT_SIGNED_IN, "no valid sign-in or token"),
     "conflict": Code(Kind.CONFLICT, "the API resource's state does not allow it"),
     "locked-out": Code(Kind.LOCKED, "too many failed sign-ins: locked for a while"),
+    "body-too-large": Code(
+        Kind.TOO_LARGE, "an API request's body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE"
+    ),
     "output": Code(Kind.INVALID, "the CLI cannot write its output file"),
     "pdf-unavailable": Code(
         Kind.INVALID, "the PDF cannot be made: WeasyPrint or Pango is not installed"

@@ -3,6 +3,10 @@
 Django's own 400, 403, CSRF-failure and 500 pages are bare text. These render the site's
 ``problem.html``; the 500 handler falls back to plain HTML that still lists the crisis
 resources if the template itself cannot be rendered.
+
+Under /api/ each answers the API's JSON error instead (``{"detail": ...}``): these
+handlers are what Django calls for an error raised in the middleware (a bad Host header,
+a body over the upload limit, a fault), before or after the API's own handlers.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ import logging
 from html import escape
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 
+from clonacare.api import errors as api_errors
 from clonacare.core.crisis import load_crisis_resources
+from clonacare.education import views as education_views
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +33,10 @@ def _problem(request: HttpRequest, status: int, title: str, message: str) -> Htt
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api_errors.is_api_request(request):
+        if isinstance(exception, RequestDataTooBig):
+            return api_errors.json_error(413, api_errors.body_too_large_message())
+        return api_errors.json_error(400, api_errors.BAD_REQUEST)
     return _problem(
         request,
         400,
@@ -35,6 +46,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api_errors.is_api_request(request):
+        return api_errors.json_error(403, api_errors.NOT_PERMITTED)
     return _problem(
         request,
         403,
@@ -45,6 +58,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid security token: usually a page left open too long."""
+    if api_errors.is_api_request(request):
+        return api_errors.json_error(403, api_errors.NOT_PERMITTED)
     return _problem(
         request,
         403,
@@ -54,7 +69,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A path no URL matches: the API's JSON 404 under /api/, the site's page elsewhere."""
+    if api_errors.is_api_request(request):
+        return api_errors.json_error(404, api_errors.NOT_FOUND)
+    return education_views.not_found(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    if api_errors.is_api_request(request):
+        return api_errors.json_error(500, api_errors.SERVER_ERROR)
     try:
         return _problem(
             request,
