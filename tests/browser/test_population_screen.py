@@ -63,3 +63,41 @@ def test_a_prescriber_screens_a_file_and_invites_a_person(
 
         page.get_by_role("link", name="Back to the screen").click()
         expect(page.get_by_role("row", name="planted-high-dose")).to_contain_text("Invited")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_an_opt_out_is_recorded_and_a_later_screen_says_why_it_cannot_invite(
+    browser: Browser, live_server: object, world: World, viewport: str, tmp_path: Path
+) -> None:
+    fills, _ = dispensing_files(tmp_path)
+    base = str(live_server.url)  # type: ignore[attr-defined]
+    with open_tab(browser, viewport, base) as avery:
+        sign_in(avery, "avery")
+        page = avery.page
+
+        def screen() -> None:
+            avery.open(f"/clinic/programs/{world.riverside.pk}/screens/")
+            page.get_by_label("Dispensing file (").set_input_files(str(fills))
+            page.get_by_label("Last day").fill("2026-12-31")
+            page.get_by_role("button", name="Screen", exact=True).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Screen of fills.csv")
+
+        screen()
+        page.get_by_role("button", name="Invite planted-high-dose to an assessment").click()
+        expect(page.get_by_role("heading", level=2, name="The person's answer")).to_be_visible()
+        avery.check_accessibility()
+        page.get_by_label("Asked to hear no more").check()
+        page.get_by_role("button", name="Record the answer").click()
+        expect(page.get_by_text("Asked to hear no more, recorded")).to_be_visible()
+        expect(page.get_by_role("button", name="Record the answer")).to_have_count(0)
+        avery.check_accessibility()
+        avery.screenshot("clinic-population-invitation-opted-out")
+
+        screen()
+        row = page.get_by_role("row", name="planted-high-dose")
+        expect(row).to_contain_text("Not invited: 'planted-high-dose' asked on")
+        expect(
+            page.get_by_role("button", name="Invite planted-high-dose to an assessment")
+        ).to_have_count(0)
+        avery.check_accessibility()
+        avery.screenshot("clinic-population-screen-opted-out")
