@@ -13,6 +13,7 @@ from django import forms
 from clonacare.accounts.converters import MAX_ID
 from clonacare.assessments.actions import ACKNOWLEDGEMENT_NOTE_REQUIRED
 from clonacare.assessments.screen_prefill import ScreenPrefill, suicide_screen_prefill
+from clonacare.audit.names import DENIED, GATED, NAMES
 from clonacare.core.assessment import (
     INDICATIONS,
     OPTIONAL,
@@ -249,14 +250,25 @@ PATIENT_ID = "The patient id must be a whole number, 1 or more."
 DATE = "The {label} date must be a date, YYYY-MM-DD."
 
 
+def action_choices() -> list[tuple[str, Any]]:
+    """The audit filter's actions, by name (``audit.names``): what was done, then the
+    refused attempts; the codes stay the values, so a search's address is the API's."""
+    by_name = sorted(NAMES.items(), key=lambda kv: kv[1].lower())
+    return [
+        ("", "Any action"),
+        ("Actions", [(code, name) for code, name in by_name]),
+        ("Refused attempts", [(f"{c}{DENIED}", name) for c, name in by_name if c in GATED]),
+    ]
+
+
 class AuditFilterForm(forms.Form):
     """The audit page's filters, for its search and its CSV export alike. Each error
     names its filter; a form with any error runs no search (``refusal``)."""
 
-    action = forms.CharField(
+    action = forms.ChoiceField(
         required=False,
-        max_length=80,
-        error_messages={"max_length": "The action is at most 80 characters."},
+        choices=action_choices,
+        error_messages={"invalid_choice": "Choose the action from the list."},
     )
     actor = forms.CharField(
         required=False,

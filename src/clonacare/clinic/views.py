@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -42,6 +43,7 @@ from clonacare.assessments.screen_prefill import suicide_screen_prefill
 from clonacare.audit.export import csv_response
 from clonacare.audit.log import Actor
 from clonacare.audit.models import AuditEvent
+from clonacare.audit.names import action_name
 from clonacare.clinic.forms import (
     AcknowledgeForm,
     AuditFilterForm,
@@ -76,7 +78,12 @@ from clonacare.patients.actions import (
     do_add_consent,
     do_revoke_consent,
 )
-from clonacare.patients.audit_access import AuditLogNotFound, may_read_audit_log, search_audit_log
+from clonacare.patients.audit_access import (
+    AuditLogNotFound,
+    may_read_audit_log,
+    names_for_entries,
+    search_audit_log,
+)
 from clonacare.patients.medications import medication_list
 from clonacare.patients.models import Consent, Patient, label_maximum_exceeded
 from clonacare.patients.orders import orders_no_one_can_cosign
@@ -373,8 +380,30 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         context["refusal"] = form.refusal("searched")
         return render(request, "clinic/audit.html", context, status=400)
     events = _audit_search(actor, form, "audit.search")
-    context["page"] = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    names = names_for_entries(actor, page)
+    context["page"] = page
+    context["entries"] = [
+        AuditRow(
+            event=e,
+            action=action_name(e.action),
+            person=names.people.get(e.actor_id) if e.actor_id is not None else None,
+            patient=names.patients.get(e.patient_id) if e.patient_id is not None else None,
+        )
+        for e in page
+    ]
     return render(request, "clinic/audit.html", context)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit entry as the page shows it: the action by name, who acted and the
+    patient by name where known (the codes and ids stay beside them)."""
+
+    event: AuditEvent
+    action: str
+    person: str | None
+    patient: str | None
 
 
 @require_GET

@@ -9,14 +9,17 @@ the programs' patients.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
 from clonacare.audit.models import AuditEvent
 from clonacare.core.errors import Kind, Refusal
+from clonacare.patients.access import patients_visible_to
 from clonacare.patients.models import Patient
 
 
@@ -106,3 +109,35 @@ def search_audit_log(
     if search.until is not None:
         events = events.filter(at__lt=search.until)
     return events
+
+
+@dataclass(frozen=True)
+class EntryNames:
+    """Names to show beside audit entries: patients by id, people who acted by user id."""
+
+    patients: dict[int, str]
+    people: dict[int, str]
+
+
+def names_for_entries(actor: Actor, events: Iterable[AuditEvent]) -> EntryNames:
+    """The names the audit page shows beside ``events`` (two queries, whatever their
+    number): each patient ``actor`` may see, and each person who acted (their full name,
+    or none when the account has none). A patient of another program, in a refused
+    attempt on it, keeps only the id the entry holds."""
+    shown = list(events)
+    patient_ids = {e.patient_id for e in shown if e.patient_id is not None}
+    user_ids = {e.actor_id for e in shown if e.actor_id is not None}
+    patients = {
+        pk: f"{given} {family}"
+        for pk, given, family in patients_visible_to(actor)
+        .filter(pk__in=patient_ids)
+        .values_list("pk", "given_name", "family_name")
+    }
+    people = {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .values_list("pk", "first_name", "last_name")
+        if f"{first} {last}".strip()
+    }
+    return EntryNames(patients=patients, people=people)
