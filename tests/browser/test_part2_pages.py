@@ -133,3 +133,24 @@ def test_the_patient_reads_the_accounting_of_disclosures(visit: Visit, world: Wo
     expect(visit.page.locator(".restriction")).to_contain_text("Waiting for an answer.")
     visit.check_accessibility()
     visit.screenshot("portal-accounting")
+
+
+def test_staff_agree_to_a_restriction_and_the_disclose_form_says_why(
+    visit: Visit, world: World
+) -> None:
+    world.alex.restriction_requests.create(
+        request="Please send nothing to my health plan.", requested_at=timezone.now()
+    )
+    sign_in(visit, "avery")
+    visit.open(f"/clinic/patients/{world.alex.pk}/disclosures/")
+    page = visit.page
+    page.get_by_label("Answer", exact=True).select_option("agreed")
+    page.get_by_label("Agreed: the restriction stops").select_option("health-plan")
+    visit.check_accessibility()
+    page.get_by_role("button", name="Answer", exact=True).click()
+    expect(page.locator(".restriction")).to_contain_text("It stops disclosures to my health plan.")
+    visit.open(f"/clinic/patients/{world.alex.pk}/")
+    note = page.get_by_role("note").filter(has_text="Restricted:")
+    expect(note).to_contain_text("disclosures to my health plan are refused.")
+    visit.check_accessibility()
+    visit.screenshot("clinic-disclose-restricted")
