@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -22,6 +23,7 @@ from ninja.parser import Parser
 
 from clonacare.assessments.actions import IncompleteResponse
 from clonacare.core.errors import Kind, Refusal
+from clonacare.core.text import text_problem
 from clonacare.patients.audit_access import AuditLogNotFound
 
 logger = logging.getLogger(__name__)
@@ -115,6 +117,11 @@ def body_too_large_message() -> str:
     return f"The request body is larger than the API takes ({limit:,} bytes); send a smaller one."
 
 
+class BadText(ApiError):
+    """A string in the request, a value or a field's name, that no record may hold (a NUL
+    character or a lone surrogate: core/text.py). Nothing is read further."""
+
+
 class NotAnObject(ValueError):
     """A request body that is valid JSON but not an object (a list, a string, null...)."""
 
@@ -132,7 +139,41 @@ class JsonObjectParser(Parser):
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise NotAnObject(NOT_AN_OBJECT)
+        refuse_bad_text(data)
         return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        """The query string (and a form body, where an endpoint takes one): each name and
+        value is checked as a JSON body's are. Raises ``BadText``."""
+        # A name's values joined: whichever holds the bad text, the name is the field.
+        texts = {k: "".join(v for v in vs if isinstance(v, str)) for k, vs in data.lists()}
+        refuse_bad_text(texts)
+        return super().parse_querydict(data, list_fields, request)
+
+
+def refuse_bad_text(data: dict[str, Any]) -> None:
+    """Raise ``BadText`` naming the first field whose name or text (at any depth) holds a
+    NUL character or a lone surrogate; None when every string can be stored.
+
+    The walk keeps its own stack, so a deeply nested body cannot exhaust Python's."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem is not None:
+                raise BadText(f"field {_name(path)!r} {problem}.")
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                problem = text_problem(str(key))
+                if problem is not None:
+                    where = f" in {_name(path)!r}" if path else ""
+                    raise BadText(f"a field's name{where} {problem}.")
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in reversed(list(enumerate(value))))
 
 
 def _field(loc: Sequence[Any]) -> str:
@@ -143,6 +184,11 @@ def _field(loc: Sequence[Any]) -> str:
         parts = parts[2:]
     elif parts and parts[0] in ("query", "path", "header", "cookie", "form"):
         parts = parts[1:]
+    return _name(parts)
+
+
+def _name(parts: Sequence[Any]) -> str:
+    """``("answers", 3, "code")`` → ``answers[3].code``, as a client names a field."""
     name = ""
     for part in parts:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
@@ -227,6 +273,8 @@ def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResp
     message = exc.message
     if isinstance(exc.__cause__, NotAnObject):
         message = NOT_AN_OBJECT
+    elif isinstance(exc.__cause__, BadText):
+        message = exc.__cause__.message
     elif message.startswith("Cannot parse request body"):
         message = BAD_JSON
     return _answer(api, request, exc.status_code, message)
