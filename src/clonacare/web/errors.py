@@ -45,6 +45,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     )
 
 
+def refused_form(request: HttpRequest, message: str) -> HttpResponse:
+    """A form (or a query string) whose text cannot be read or stored (web/form_text.py)."""
+    return _problem(request, 400, "The form could not be read", message)
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if api_errors.is_api_request(request):
         return api_errors.json_error(403, api_errors.NOT_PERMITTED)
