@@ -64,8 +64,12 @@ class PlanContext:
     override: str | None
     makers: dict[str, DoseMaker] = field(default_factory=dict)
     band_cut: str = "high"
+    # Per-plan caches of pure figures, keyed by drug or regimen (never by taper_drug
+    # alone: ``dataclasses.replace(context, taper_drug=...)`` shares these dicts).
     _de_cache: dict[Regimen, Fraction] = field(default_factory=dict)
     _equivalent_cache: dict[str, Fraction] = field(default_factory=dict)
+    _de_per_mg: dict[str, Fraction] = field(default_factory=dict)
+    _mg_per_de: dict[str, Fraction] = field(default_factory=dict)
 
     def maker(self, drug: str) -> DoseMaker:
         return self.makers[drug]
@@ -80,20 +84,45 @@ class PlanContext:
             self._equivalent_cache[drug] = cached
         return cached
 
+    def de_per_mg(self, drug: str) -> Fraction:
+        """Diazepam-equivalent of 1 mg of ``drug`` (10 / its equivalent), computed once
+        per plan so that each conversion is one exact multiplication."""
+        cached = self._de_per_mg.get(drug)
+        if cached is None:
+            cached = 10 / self.equivalent_of(drug)
+            self._de_per_mg[drug] = cached
+        return cached
+
     def de(self, drug: str, mg: Decimal | Fraction) -> Fraction:
         """Diazepam-equivalent of ``mg`` of ``drug`` (exact)."""
         exact = mg if isinstance(mg, Fraction) else fraction_of(mg)
-        return exact * 10 / self.equivalent_of(drug)
+        return exact * self.de_per_mg(drug)
 
     def regimen_de(self, regimen: Regimen) -> Fraction:
+        """The daily diazepam-equivalent of ``regimen`` (exact): each drug's doses are
+        added in mg, then converted once."""
         cached = self._de_cache.get(regimen)
         if cached is None:
-            cached = sum((self.de(drug, mg) for _, drug, mg in regimen), Fraction(0))
+            mg_by_drug: dict[str, Fraction] = {}
+            for _, drug, mg in regimen:
+                before = mg_by_drug.get(drug)
+                exact = fraction_of(mg)
+                mg_by_drug[drug] = exact if before is None else before + exact
+            parts = [total * self.de_per_mg(drug) for drug, total in mg_by_drug.items()]
+            cached = parts[0] if len(parts) == 1 else sum(parts, Fraction(0))
             self._de_cache[regimen] = cached
         return cached
 
+    def mg_per_de(self, drug: str) -> Fraction:
+        """mg of ``drug`` per 1 mg diazepam-equivalent (its equivalent / 10), once per plan."""
+        cached = self._mg_per_de.get(drug)
+        if cached is None:
+            cached = self.equivalent_of(drug) / 10
+            self._mg_per_de[drug] = cached
+        return cached
+
     def to_taper_mg(self, de: Fraction) -> Fraction:
-        return de * self.equivalent_of(self.taper_drug) / 10
+        return de * self.mg_per_de(self.taper_drug)
 
     @property
     def discontinuation_mg(self) -> Fraction:

@@ -88,9 +88,14 @@ class DoseMaker:
         # Every dose the formulary can make is a multiple of this amount. The pieces are
         # decimals, so their greatest common divisor is an exact decimal too.
         self.quantum: Decimal | None = None
+        # The same amount as an exact Fraction, for the planner's arithmetic.
+        self.quantum_fraction: Fraction | None = None
         if pieces:
             common = _fraction_gcd(pieces)
             self.quantum = Decimal(common.numerator) / Decimal(common.denominator)
+            self.quantum_fraction = Fraction(self.quantum)
+        # Keyed by the amount: equal decimals (1, 1.0, 1.00) hash and compare equal, so
+        # they share one answer, and the answer does not depend on how mg is written.
         self._cache: dict[Decimal, tuple[ProductQuantity, ...] | None] = {}
 
     @property
@@ -103,11 +108,12 @@ class DoseMaker:
 
     def make(self, mg: Decimal) -> tuple[ProductQuantity, ...] | None:
         """The products that make exactly ``mg`` (None when the formulary cannot)."""
-        key = mg.normalize()
-        if key in self._cache:
-            return self._cache[key]
+        try:
+            return self._cache[mg]
+        except KeyError:
+            pass
         result = self._solve(mg) if mg > 0 else None
-        self._cache[key] = result
+        self._cache[mg] = result
         return result
 
     def can_make(self, mg: Decimal) -> bool:

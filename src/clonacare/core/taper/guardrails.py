@@ -84,6 +84,13 @@ def lowest_allowed_de(levels: list[Level], day: int, days: int, rules: Rules) ->
     depend on it.)
     """
     del days
+    return highest_recent_de(levels, day, rules) * keep_fraction(rules)
+
+
+def highest_recent_de(levels: list[Level], day: int, rules: Rules) -> Fraction:
+    """The highest daily diazepam-equivalent of the ceiling's window before ``day`` (the
+    days ``day - window`` to ``day - 1``); 0 when no step falls in it. The lowest
+    allowed dose is this times :func:`keep_fraction`."""
     first = day - rules.window_days
     last = day - 1
     highest = Fraction(0)
@@ -92,15 +99,17 @@ def lowest_allowed_de(levels: list[Level], day: int, days: int, rules: Rules) ->
             continue
         if level.last_day < first:
             break
-        if level.day <= last and level.last_day >= first:
-            highest = max(highest, level.de)
-    return highest * keep_fraction(rules)
+        if level.day <= last and level.last_day >= first and level.de > highest:
+            highest = level.de
+    return highest
 
 
 def find_breaches(levels: list[Level], rules: Rules) -> list[Breach]:
     """Every breach of the ceiling and of the minimum step, in step order."""
     keep = keep_fraction(rules)
     window = rules.window_days
+    # The lowest dose each step allows within its window, computed once per step.
+    floors = [level.de * keep for level in levels]
     breaches: list[Breach] = []
     for j, later in enumerate(levels):
         if later.kind == DISCONTINUATION:
@@ -116,7 +125,7 @@ def find_breaches(levels: list[Level], rules: Rules) -> list[Breach]:
                 break
             start = max(earlier.day, later.day - window)
             stop = min(earlier.last_day, later.last_day - window)
-            if start > stop or later.de >= earlier.de * keep:
+            if start > stop or later.de >= floors[i]:
                 continue
             if worst is None or later.de / earlier.de < worst.to_de / worst.from_de:
                 worst = Breach(

@@ -250,7 +250,7 @@ def build_steps(context: PlanContext, drafts: list[Draft]) -> tuple[Step, ...]:
     for number, draft in enumerate(drafts):
         doses = tuple(_dose(context, time, drug, mg) for time, drug, mg in draft.regimen)
         de = context.regimen_de(draft.regimen)
-        change = Fraction(0) if not previous else (de - previous) / previous * 100
+        change = Fraction(0) if not previous else change_pct(de, previous)
         planned = (
             None
             if draft.planned is None
@@ -276,6 +276,14 @@ def build_steps(context: PlanContext, drafts: list[Draft]) -> tuple[Step, ...]:
         )
         previous = de
     return tuple(steps)
+
+
+def change_pct(de: Fraction, previous: Fraction) -> Fraction:
+    """(de - previous) / previous × 100, exact, made as one Fraction from integers."""
+    return Fraction(
+        (de.numerator * previous.denominator - previous.numerator * de.denominator) * 100,
+        de.denominator * previous.numerator,
+    )
 
 
 def _dose(context: PlanContext, time: str, drug: str, mg: Decimal) -> Dose:

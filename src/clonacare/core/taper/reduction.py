@@ -17,7 +17,7 @@ from fractions import Fraction
 from math import ceil, floor, log
 
 from clonacare.core.taper.context import Draft, PlanContext, Regimen
-from clonacare.core.taper.guardrails import Level, keep_fraction, lowest_allowed_de
+from clonacare.core.taper.guardrails import Level, highest_recent_de, keep_fraction
 from clonacare.core.taper.methods import (
     MethodSettings,
     Target,
@@ -92,9 +92,9 @@ def choose(
     """
     maker = context.maker(context.taper_drug)
     quantum = maker.quantum
-    if quantum is None:
+    q = maker.quantum_fraction
+    if quantum is None or q is None:
         return None
-    q = Fraction(quantum)
     current = fraction_of(sum(alloc.values(), Decimal(0)))
     max_j = floor((current - max(lowest, Fraction(0))) / q)
     if max_j < 1:
@@ -127,10 +127,15 @@ def choose_at_least(
     """
     maker = context.maker(context.taper_drug)
     quantum = maker.quantum
-    if quantum is None:
+    q = maker.quantum_fraction
+    if quantum is None or q is None:
         return None
     current = fraction_of(sum(alloc.values(), Decimal(0)))
-    j = floor((current - wish) / Fraction(quantum))
+    # floor((current - wish) / q) in integers: one exact division, no Fractions made.
+    j = (
+        (current.numerator * wish.denominator - wish.numerator * current.denominator)
+        * q.denominator
+    ) // (current.denominator * wish.denominator * q.numerator)
     while j >= 1:
         new, partial = apply_cut(alloc, context.reduce_order, quantum * j)
         if partial is None or maker.can_make(new[partial]):
@@ -236,6 +241,8 @@ def reduce(
         what=what,
         switch_at_mg=switch_at_mg,
         accept_floor_stop=accept_floor_stop,
+        stop_mg=context.discontinuation_mg,
+        lowest_mg_per_de=keep_fraction(context.rules) * context.mg_per_de(context.taper_drug),
     )
     _check_percent_reaches_its_goal(context, drafts[-1], settings, reduction.way_out, what)
     while not reduction.next_step():
@@ -258,6 +265,10 @@ class _Reduction:
     what: str
     switch_at_mg: Fraction | None
     accept_floor_stop: bool
+    stop_mg: Fraction  # the discontinuation dose in mg of the taper drug
+    # mg of the taper drug the ceiling allows per mg diazepam-equivalent of its window's
+    # highest dose (the share kept × the drug's equivalent / 10), once per plan.
+    lowest_mg_per_de: Fraction
     result: ReductionResult = field(default_factory=lambda: ReductionResult("discontinued"))
     held: int = 1
     warned_above: bool = False
@@ -321,7 +332,7 @@ class _Reduction:
                 self.result.outcome = "end-dose"
                 return True
             return False
-        if current <= self.context.discontinuation_mg:
+        if current <= self.stop_mg:
             self._discontinue(_stop_note(self.context, current))
             return True
         return False
@@ -334,9 +345,7 @@ class _Reduction:
         if target.above_bands and not self.warned_above:
             self.warned_above = True
             self.result.warnings.append(_above_bands_warning(context, current))
-        lowest = context.to_taper_mg(
-            lowest_allowed_de(self.levels, day, self.settings.interval_days, context.rules)
-        )
+        lowest = highest_recent_de(self.levels, day, context.rules) * self.lowest_mg_per_de
         wish = target.mg
         if wish < lowest:
             if self.literal:

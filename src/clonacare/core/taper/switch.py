@@ -214,11 +214,12 @@ def _hold_within_the_ceiling(
     rules = context.rules
     de = context.regimen_de(regimen)
     waited = 0
+    levels = [level_of(context, d) for d in drafts]
     while waited < rules.window_days:
-        levels = [level_of(context, d) for d in drafts]
         if de >= lowest_allowed_de(levels, day, context.crossover_days, rules):
             break
         drafts[-1].days += context.crossover_days
+        levels[-1] = level_of(context, drafts[-1])
         day += context.crossover_days
         waited += context.crossover_days
     return day
