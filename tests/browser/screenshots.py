@@ -47,6 +47,9 @@ CHOSEN = {
         "tests/browser/test_check_in_trend_pages.py::test_the_care_team_follows_the_trend[desktop]"
     ),
     "home-desktop.png": f"{PAGES_TEST}[desktop-home]",
+    "clinic-caseload-cards-phone.png": (
+        "tests/browser/test_caseload_on_a_phone.py::test_every_column_of_the_caseload_is_in_view[phone]"
+    ),
     "article-withdrawal-phone.png": f"{PAGES_TEST}[phone-article-withdrawal]",
     "search-results-desktop.png": f"{PAGES_TEST}[desktop-search-results]",
     "clinic-alert-banner-desktop.png": (
