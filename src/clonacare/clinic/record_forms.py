@@ -66,14 +66,46 @@ def clinicians_of(program_id: int) -> QuerySet[User]:
     )
 
 
+# The largest id either database holds (a signed 64-bit integer). A larger one sent in a
+# form reached the query, where SQLite raised OverflowError (a 500).
+LARGEST_ID = 2**63 - 1
+
+
+def _beyond_any_id(value: Any) -> bool:
+    """Whether ``value`` is a whole number no record's id can be (0 or less, or above
+    LARGEST_ID); anything that is not a whole number is left to the field's own check."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return False
+    return not 0 < number <= LARGEST_ID
+
+
 class ClinicianChoice(_ManyUsers):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.membership.get_role_display()})"
+
+    def clean(self, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else ():
+            if _beyond_any_id(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super().clean(value)
 
 
 class SingleClinicianChoice(_OneUser):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.membership.get_role_display()})"
+
+    def to_python(self, value: Any) -> Any:
+        if _beyond_any_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
 
 
 class RecordForm(forms.Form):
