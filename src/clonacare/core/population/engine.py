@@ -45,6 +45,9 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 
 from clonacare.core.errors import ClinicalError
 from clonacare.core.population.definitions import FLAG_CODES, Definitions
@@ -604,19 +607,70 @@ def _number(value: Any, places: int = 2) -> float | None:
     return round(round(float(value), 9), places)
 
 
+def _rounded(
+    values: npt.NDArray[np.float64], exact: Callable[[float], float | None]
+) -> list[float | None]:
+    """``[exact(v) for v in values]`` for ``exact`` that rounds as ``_number`` does (to 9
+    places, then to 2), worked out with numpy for every value but those within a hair of
+    a tie at either place, negative, NaN or large, which go through ``exact`` itself.
+
+    Why it is the same float: for 0 <= v < 10^5, ``v * 1e9`` is within 0.02 of the exact
+    product, so when it is within 0.25 of an integer k, k is v to 9 places; that float
+    lies within 10^-11 of k / 10^9, so unless k ends in 5000000 (a tie) its rounding to
+    2 places is k's hundredths, rounded by the digits below them; and m / 100, divided
+    in IEEE arithmetic, is the float nearest to m hundredths, as Python's round gives."""
+    with np.errstate(invalid="ignore"):
+        scaled = values * 1e9
+        nines = np.rint(scaled)
+        hundredths, rest = np.divmod(nines, 1e7)
+        result = (hundredths + (rest > 5e6)) / 100
+        plain = (
+            (np.abs(scaled - nines) < 0.25) & ~np.signbit(values) & (values < 1e5) & (rest != 5e6)
+        )
+    out: list[float | None] = result.tolist()
+    for i in np.flatnonzero(~plain).tolist():
+        out[i] = exact(float(values[i]))
+    return out
+
+
+def _twice_rounded(value: float) -> float:
+    return round(round(value, 9), 2)
+
+
 def _items(
-    columns: dict[str, list[Any]], definitions: Definitions, period: Period, has_dx: bool
+    table: pa.Table, definitions: Definitions, period: Period, has_dx: bool
 ) -> tuple[ScreenItem, ...]:
-    """One item per row of the flagged table (its columns as lists), with every figure
-    of ``details``. Built column by column: with hundreds of thousands of flagged
-    patients, the time of this loop is a large part of a screen's."""
+    """One item per row of the flagged table, with every figure of ``details``. Built
+    column by column, the rounding of whole columns in numpy: with hundreds of
+    thousands of flagged patients, the time of this loop is a large part of a
+    screen's."""
     reported = definitions.flag("long-term-use").reported_days_covered
     span = definitions.flag("multiple-providers")["window_days"]
     cob = definitions.flag("opioid-overlap").diagnosis_groups
     named = definitions.flag("older-adult").diagnosis_groups
+    whole = (
+        "days_covered", "anchor", "fills", "fill_dates", "window_prescribers",
+        "window_pharmacies", "early_refills", "opioid_fill_dates", "opioid_days_supply",
+        "overlap_days", "age",
+    )  # fmt: skip
+    columns: dict[str, list[Any]] = {n: table[n].cast(pa.int64()).to_pylist() for n in whole}
+    columns["patient_id"] = table["patient_id"].cast(pa.string()).to_pylist()
+
+    def numbers(name: str) -> npt.NDArray[np.float64]:
+        return np.asarray(table[name].cast(pa.float64()).to_numpy(), dtype=np.float64)
+
+    days_covered = np.asarray(columns["days_covered"], dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        average = numbers("de_mg") / days_covered
+        first_de_mg = numbers("first_de_mg")
+        ratio = numbers("last_de_mg") / first_de_mg
+    averages = _rounded(average, _twice_rounded)
+    ratios = _rounded(ratio, _twice_rounded)
+    judged = table["judged"].to_pylist()
+    opioid_mme = _rounded(numbers("opioid_max_daily_mme"), _number)
     # The same combinations of flags (and of diagnosis groups) recur: each is worked out once.
     flag_rows = list(
-        zip(*(columns[f"flag_{c.replace('-', '_')}"] for c in FLAG_CODES), strict=True)
+        zip(*(table[f"flag_{c.replace('-', '_')}"].to_pylist() for c in FLAG_CODES), strict=True)
     )
     flag_codes: dict[tuple[bool, ...], tuple[str, ...]] = {}
     for combination in set(flag_rows):
@@ -627,8 +681,8 @@ def _items(
     dx_rows = [empty] * len(flag_rows)
     history_rows = [empty] * len(flag_rows)
     if has_dx:
-        dx_rows = list(zip(*(columns[f"dx_{n}"] for n in cob), strict=True))
-        history_rows = list(zip(*(columns[f"history_{n}"] for n in named), strict=True))
+        dx_rows = list(zip(*(table[f"dx_{n}"].to_pylist() for n in cob), strict=True))
+        history_rows = list(zip(*(table[f"history_{n}"].to_pylist() for n in named), strict=True))
     reached = [str(n) for n in reported]
     windows: dict[int, tuple[str, str]] = {}
     # Worked out once per number of days (0 to the period's length), copied per item.
@@ -637,25 +691,25 @@ def _items(
     named_names: dict[tuple[bool, ...], list[str]] = {}
     items = []
     names = (
-        "patient_id", "days_covered", "anchor", "de_mg", "first_de_mg", "last_de_mg", "judged",
-        "fills", "fill_dates", "window_prescribers", "window_pharmacies", "early_refills",
-        "opioid_fill_dates", "opioid_days_supply", "opioid_max_daily_mme", "overlap_days", "age",
+        "patient_id", "days_covered", "anchor", "fills", "fill_dates", "window_prescribers",
+        "window_pharmacies", "early_refills", "opioid_fill_dates", "opioid_days_supply",
+        "overlap_days", "age",
     )  # fmt: skip
-    rows = zip(*(columns[n] for n in names), flag_rows, dx_rows, history_rows, strict=True)
+    first_de = first_de_mg.tolist()
+    rows = zip(
+        *(columns[n] for n in names), averages, judged, first_de, ratios, opioid_mme,
+        flag_rows, dx_rows, history_rows, strict=True,
+    )  # fmt: skip
     for (
-        patient_id, days, anchor, de_mg, first_de_mg, last_de_mg, judged, fills, fill_dates,
-        prescribers, pharmacies, early_refills, opioid_fill_dates, opioid_days_supply,
-        opioid_max_daily_mme, overlap_days, age, flags, dx, history,
+        patient_id, days, anchor, fills, fill_dates, prescribers, pharmacies, early_refills,
+        opioid_fill_dates, opioid_days_supply, overlap_days, age, average_daily, is_judged,
+        first, escalation, opioid_max_daily_mme, flags, dx, history,
     ) in rows:  # fmt: skip
         window = windows.get(anchor)
         if window is None:
-            end = period.start + timedelta(days=int(anchor))
+            end = period.start + timedelta(days=anchor)
             window = ((end - timedelta(days=span - 1)).isoformat(), end.isoformat())
             windows[anchor] = window
-        escalation_ratio = None
-        if judged and first_de_mg > 0:
-            escalation_ratio = round(round(last_de_mg / first_de_mg, 9), 2)  # as _number
-        days = int(days)
         reached_days = at_least.get(days)
         if reached_days is None:
             reached_days = dict(zip(reached, [days >= n for n in reported], strict=True))
@@ -663,19 +717,19 @@ def _items(
         details: dict[str, Any] = {
             "days_covered": days,
             "days_covered_at_least": dict(reached_days),
-            "average_daily_de_mg": round(round(de_mg / days, 9), 2) if days else None,
-            "benzodiazepine_fills": int(fills),
-            "benzodiazepine_fill_dates": int(fill_dates),
-            "prescribers_in_window": int(prescribers),
-            "pharmacies_in_window": int(pharmacies),
+            "average_daily_de_mg": average_daily if days else None,
+            "benzodiazepine_fills": fills,
+            "benzodiazepine_fill_dates": fill_dates,
+            "prescribers_in_window": prescribers,
+            "pharmacies_in_window": pharmacies,
             "window": {"start": window[0], "end": window[1]},
-            "early_refills": int(early_refills),
-            "opioid_fill_dates": int(opioid_fill_dates),
-            "opioid_days_supply": int(opioid_days_supply),
-            "opioid_max_daily_mme": _number(opioid_max_daily_mme),
-            "overlap_days": int(overlap_days),
-            "age": int(age),
-            "escalation_ratio": escalation_ratio,
+            "early_refills": early_refills,
+            "opioid_fill_dates": opioid_fill_dates,
+            "opioid_days_supply": opioid_days_supply,
+            "opioid_max_daily_mme": opioid_max_daily_mme,
+            "overlap_days": overlap_days,
+            "age": age,
+            "escalation_ratio": escalation if is_judged and first > 0 else None,
         }
         if has_dx:
             excluded = excluded_names.get(dx)
@@ -690,7 +744,7 @@ def _items(
             details["diagnoses"] = list(diagnosed)
         items.append(
             ScreenItem(
-                patient_id=str(patient_id),
+                patient_id=patient_id,
                 flags=flag_codes[flags],
                 details=MappingProxyType(details),
             )
@@ -751,7 +805,7 @@ def run_screen(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            items = _items(flagged.to_pydict(), definitions, period, checked_dx is not None)
+            items = _items(flagged, definitions, period, checked_dx is not None)
         finally:
             if collecting:
                 gc.enable()
