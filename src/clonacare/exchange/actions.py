@@ -4,9 +4,11 @@ a new patient record in one transaction (``do_import_fhir_bundle``).
 What is read (docs/fhir.md, "Import"): the one Patient; Conditions; MedicationStatements
 (a benzodiazepine Clonacare knows becomes a benzodiazepine use, anything else another
 medication); each CarePlan with the MedicationRequests it lists as activities and the
-Provenance about them, kept as an outside plan (never a Clonacare plan). Everything
-else is counted as skipped. A Bundle that cannot be read refuses the whole import, and
-nothing is written.
+Provenance about them, kept as an outside plan (never a Clonacare plan); Questionnaires,
+QuestionnaireResponses, Observations and Consents (with the Provenance about them) kept
+as received (``ReceivedResource``): scores answered and consents given in the sending
+program, never read as answered or signed here. Everything else is counted as skipped.
+A Bundle that cannot be read refuses the whole import, and nothing is written.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from clonacare.core.drugs import known_drugs
 from clonacare.core.drugs.co_medications import co_medications
 from clonacare.core.errors import ClinicalError
 from clonacare.core.fhir import record as fhir
-from clonacare.exchange.models import OutsidePlan
+from clonacare.exchange.models import OutsidePlan, ReceivedResource
 from clonacare.patients.access import may_register_patients
 from clonacare.patients.models import (
     DOSE_TIMES,
@@ -48,6 +50,8 @@ COMMAND_LINE_ROLE = "command-line"
 # them decimals): a storage bound, not a clinical one.
 MG_LIMIT = Decimal(10000)
 MG_STEP = Decimal("0.001")
+# Kept as received, never read into this program's records (docs/fhir.md, "Import").
+RECEIVED_TYPES = frozenset({"Questionnaire", "QuestionnaireResponse", "Observation", "Consent"})
 NOT_ALLOWED = "Only a program admin or a prescriber of the program imports a record."
 
 
@@ -276,6 +280,26 @@ def _outside_plans(
     return plans, taken
 
 
+def _received(
+    resources: list[dict[str, Any]], patient_key: str, taken: set[str]
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """The questionnaires, responses, scores and consents, and the Provenance about them
+    only, as ``ReceivedResource`` contents (references to what was not imported reduced
+    to their display); and the ids of the resources they took."""
+    chosen = [r for r in resources if r["resourceType"] in RECEIVED_TYPES]
+    ids = {str(r["id"]) for r in chosen}
+    provenance = [
+        r
+        for r in resources
+        if r["resourceType"] == "Provenance"
+        and str(r.get("id")) not in taken
+        and r.get("target")
+        and {_key(t) for t in r["target"]} <= ids
+    ]
+    keep = ids | {str(p["id"]) for p in provenance} | {patient_key}
+    return [_unlinked(r, keep) for r in [*chosen, *provenance]], keep - {patient_key}
+
+
 def _received_from(resources: list[dict[str, Any]], patient: Mapping[str, Any]) -> str:
     wanted = _key(patient.get("managingOrganization"))
     organizations = [r for r in resources if r["resourceType"] == "Organization"]
@@ -299,8 +323,9 @@ def do_import_fhir_bundle(
     not a valid R4B Bundle; ``fhir-import`` (422) for one that cannot be read into a
     record (no Patient or more than one, a name or birth date missing, a benzodiazepine
     statement without a start date or a dose at a dose time, two current uses of one
-    drug, a CarePlan activity that is not a MedicationRequest of the Bundle). The
-    import is audited as ``exchange.fhir-import`` with the counts.
+    drug, a CarePlan activity that is not a MedicationRequest of the Bundle). Scores
+    and consents are kept as received (``ReceivedResource``), never as answered or
+    signed here. The import is audited as ``exchange.fhir-import`` with the counts.
     """
     command_line = actor.role == COMMAND_LINE_ROLE and actor.user_id is None
     if actor.program_id != program.pk or not (command_line or may_register_patients(actor)):
@@ -348,6 +373,9 @@ def do_import_fhir_bundle(
         imported["CarePlan"] += 1
         imported["MedicationRequest"] += len(plan["medication_requests"])
         imported["Provenance"] += len(plan["provenance"])
+    received, kept = _received(resources, str(found.get("id")), taken)
+    imported.update(r["resourceType"] for r in received)
+    taken |= kept
     source = bundle.get("identifier", {}).get("value") or bundle.get("id") or ""
     received_from = _received_from(resources, found)
     skipped = Counter(
@@ -380,6 +408,19 @@ def do_import_fhir_bundle(
                 imported_at=now,
                 **plan,
             )
+        ReceivedResource.objects.bulk_create(
+            ReceivedResource(
+                patient=patient,
+                resource_type=resource["resourceType"],
+                resource=resource,
+                sender_patient_id=str(found.get("id")),
+                received_from=received_from,
+                source_bundle=str(source)[:200],
+                imported_by_id=actor.user_id,
+                imported_at=now,
+            )
+            for resource in received
+        )
         record(
             actor,
             IMPORT_ACTION,

@@ -20,7 +20,7 @@ from clonacare.core.errors import ClinicalError
 from clonacare.core.fhir import CODE_SYSTEM_BASE, questionnaire
 from clonacare.core.fhir import record as fhir
 from clonacare.core.instruments import Instrument, instrument, licensed_ids, licensed_instrument
-from clonacare.exchange.models import OutsidePlan
+from clonacare.exchange.models import OutsidePlan, ReceivedResource
 from clonacare.patients.models import Patient
 from clonacare.plans.models import Plan
 from clonacare.therapy.models import SessionNote
@@ -189,6 +189,39 @@ def outside_plan_resources(
     return resources
 
 
+def received_resources(
+    received: list[ReceivedResource], *, subject: dict[str, str], rid: Any
+) -> list[dict[str, Any]]:
+    """Resources kept as received (one import's), their ids renewed and their references
+    to the sender's Patient made ``subject``; and one Provenance for the import, naming
+    the sending program: the scores were answered and the consents given there."""
+    if not received:
+        return []
+    ids = {str(r.resource["id"]): rid("Received", r.pk) for r in received}
+    ids |= {r.sender_patient_id: subject["reference"].removeprefix("urn:uuid:") for r in received}
+    resources = [{**_retarget(r.resource, ids), "id": ids[str(r.resource["id"])]} for r in received]
+    first = received[0]
+    resources.append(
+        fhir.provenance(
+            rid("Received", first.pk, "import"),
+            targets=[
+                fhir.ref(r["resourceType"], r["id"])
+                for r in resources
+                if r["resourceType"] != "Provenance"
+            ],
+            recorded=first.imported_at,
+            agent={"display": first.received_from},
+            activity="CREATE",
+            reason=(
+                f"received from {first.received_from}: answered, scored or signed there, "
+                "not in this program"
+            ),
+            source=first.source_bundle,
+        )
+    )
+    return resources
+
+
 def patient_resources(
     patient: Patient, *, include_counselling_notes: bool, now: dt.datetime
 ) -> list[dict[str, Any]]:
@@ -279,6 +312,7 @@ def patient_resources(
                 active=consent.is_in_force_at(now),
             )
         )
+    _received(builder, patient)
     if include_counselling_notes:
         notes = SessionNote.objects.filter(session__patient=patient).select_related("author")
         for note in notes.order_by("written_at", "id"):
@@ -332,6 +366,23 @@ def _responses(builder: _Builder, patient: Patient) -> None:
             )
 
 
+def _received(builder: _Builder, patient: Patient) -> None:
+    """What another program sent that is kept as received, import by import; a received
+    Questionnaire is left out when the Bundle already holds one with its url."""
+    imports: dict[tuple[str, dt.datetime], list[ReceivedResource]] = {}
+    for item in ReceivedResource.objects.filter(patient=patient):
+        imports.setdefault((item.source_bundle, item.imported_at), []).append(item)
+    for items in imports.values():
+        urls = {r.get("url") for r in builder.resources if r["resourceType"] == "Questionnaire"}
+        kept = [
+            i
+            for i in items
+            if i.resource_type != "Questionnaire" or i.resource.get("url") not in urls
+        ]
+        for resource in received_resources(kept, subject=builder.subject, rid=builder.rid):
+            builder.add(resource)
+
+
 def patient_bundle(
     patient: Patient, *, include_counselling_notes: bool, now: dt.datetime
 ) -> dict[str, Any]:
@@ -344,8 +395,10 @@ def patient_bundle(
     in force (CarePlan, a MedicationRequest per drug, Provenance for its approval and
     each revision), outside plans as received (with their Provenance and one for the
     import), Questionnaires (shipped instruments only), QuestionnaireResponses,
-    Observations and Consents; SUD counselling notes (DocumentReference) only when
-    ``include_counselling_notes`` (the caller has checked a consent allows it). ``now``
+    Observations and Consents; then the questionnaires, responses, scores and consents
+    another program sent, as received (with one Provenance for their import); SUD
+    counselling notes (DocumentReference) only when ``include_counselling_notes`` (the
+    caller has checked a consent allows it). ``now``
     (aware) is the Bundle's timestamp and part of its identifier. Raises ClinicalError
     ("naive-datetime") for a naive ``now``.
     """
