@@ -5,6 +5,7 @@ Public API::
     table = equivalence_table("ashton")          # or "vadod"
     table.diazepam_equivalent_mg("clonazepam", Decimal("1.5"))   # Decimal("30")
     drug_facts("clonazepam").label_maximums
+    brand_names()["xanax"]                       # "alprazolam" (every US brand in the data)
     applicable_label_maximums("clonazepam", "panic disorder")   # the 4 mg maximum
     formulary = load_formulary()                 # the US default, or a site's file
     co_medications().drug("oxycodone")          # other medications and their flags
@@ -29,7 +30,15 @@ from clonacare.core.drugs.equivalence import (
     Equivalent,
     equivalence_table,
 )
-from clonacare.core.drugs.facts import DrugFacts, LabelMaximum, drug_facts, known_drugs
+from clonacare.core.drugs.facts import (
+    Brand,
+    DrugFacts,
+    LabelMaximum,
+    brand_index,
+    brand_names,
+    drug_facts,
+    known_drugs,
+)
 from clonacare.core.drugs.formulary import Formulary, Product, load_formulary
 from clonacare.core.drugs.label_maximum import (
     ALL_INDICATIONS,
@@ -43,6 +52,7 @@ __all__ = [
     "EQUIVALENCE_TABLES",
     "SEIZURE_DISORDERS",
     "ApplicableMaximums",
+    "Brand",
     "CoMedication",
     "CoMedicationTable",
     "DrugClass",
@@ -55,6 +65,8 @@ __all__ = [
     "LabelMaximum",
     "Product",
     "applicable_label_maximums",
+    "brand_index",
+    "brand_names",
     "co_medications",
     "drug_facts",
     "equivalence_table",

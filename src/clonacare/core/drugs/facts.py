@@ -1,4 +1,5 @@
-"""Per-drug facts other than equivalence: label maximum daily doses and half-lives."""
+"""Per-drug facts other than equivalence: US brand names, label maximum daily doses and
+half-lives."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from clonacare.core.errors import ClinicalError
-from clonacare.core.sourced import load_toml, to_decimal
+from clonacare.core.sourced import fail, load_toml, require_source, to_decimal
 
 DATA_FILE = Path(__file__).parent / "data" / "drugs.toml"
 
@@ -23,12 +25,25 @@ class LabelMaximum:
 
 
 @dataclass(frozen=True)
+class Brand:
+    """A US brand name of one drug and the record that names it (an openFDA URL)."""
+
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
 class DrugFacts:
     name: str
-    brand: str | None
+    brands: tuple[Brand, ...]
     half_life_h: str | None
     half_life_source: str
     label_maximums: tuple[LabelMaximum, ...]
+
+    @property
+    def brand(self) -> str | None:
+        """The first brand name in the data (Klonopin for clonazepam), or None."""
+        return self.brands[0].name if self.brands else None
 
     def highest_label_maximum(self) -> LabelMaximum | None:
         """The largest label maximum over all indications, or None when the label gives none."""
@@ -62,8 +77,48 @@ def drug_facts(name: str) -> DrugFacts:
     )
     return DrugFacts(
         name=name,
-        brand=raw.get("brand"),
+        brands=_brands(raw, f"{DATA_FILE.name} [drugs.{name}]"),
         half_life_h=raw.get("half_life_h"),
         half_life_source=str(sources["half_life"]),
         label_maximums=maximums,
     )
+
+
+def _brands(raw: dict[str, Any], where: str) -> tuple[Brand, ...]:
+    entries = raw.get("brands", [])
+    if not isinstance(entries, list):
+        raise fail(where, "'brands' must be a list of {name, source} tables.")
+    brands = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise fail(where, "'brands' must be a list of {name, source} tables.")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(where, "every brand needs a 'name'.")
+        brands.append(Brand(name=name.strip(), source=require_source(entry, f"{where} {name}")))
+    return tuple(brands)
+
+
+def brand_index(path: Path = DATA_FILE) -> dict[str, str]:
+    """Every brand name of the drug data, lower-cased, mapped to its drug's name.
+
+    Raises ClinicalError("data-file") naming the drug when a brand has no name or no
+    source, or when one brand name is given to two drugs.
+    """
+    index: dict[str, str] = {}
+    for drug, raw in sorted(load_toml(path)["drugs"].items()):
+        for brand in _brands(raw, f"{path.name} [drugs.{drug}]"):
+            key = brand.name.lower()
+            if key in index and index[key] != drug:
+                raise fail(
+                    f"{path.name} [drugs.{drug}]",
+                    f"brand {brand.name!r} is also a brand of {index[key]}.",
+                )
+            index[key] = drug
+    return index
+
+
+@cache
+def brand_names() -> dict[str, str]:
+    """:func:`brand_index` of the shipped drug data, read once."""
+    return brand_index()
