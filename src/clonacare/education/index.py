@@ -12,6 +12,7 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils.safestring import SafeString, mark_safe
 
+from clonacare.core.drugs import brand_names
 from clonacare.education.content import load_articles
 from clonacare.education.models import SearchDocument
 
@@ -59,17 +60,38 @@ def rebuild_search_index(using: str = "default") -> int:
     return len(articles)
 
 
-# Brand names visitors type, searched as the generic name the articles use throughout
-# (clinical reference, "Clonazepam (Klonopin)").
-BRAND_NAMES = {"klonopin": "clonazepam"}
+def _brand_phrases() -> dict[tuple[str, ...], str]:
+    # Brand names visitors type ("Xanax XR" is two words), from the drug data, each
+    # searched as the generic name the articles use.
+    return {tuple(_WORD.findall(brand)): drug for brand, drug in brand_names().items()}
+
+
+def _generic_names(words: list[str]) -> list[str]:
+    """``words`` with every brand name, however many words long, as its generic name;
+    the longest brand wins where two start at the same word."""
+    phrases = _brand_phrases()
+    longest = max((len(p) for p in phrases), default=0)
+    terms: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            drug = phrases.get(tuple(words[i : i + size]))
+            if drug is not None:
+                terms.append(drug)
+                i += size
+                break
+        else:
+            terms.append(words[i])
+            i += 1
+    return terms
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a visitor's query, brand names as their generic name; QueryError when
-    it is too long or has no words."""
+    """The words of a visitor's query, brand names (any case) as their generic name;
+    QueryError when it is too long or has no words."""
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"Please shorten your search to {MAX_QUERY_CHARS} characters or fewer.")
-    terms = [BRAND_NAMES.get(t, t) for t in _WORD.findall(query.lower())[:MAX_TERMS]]
+    terms = _generic_names(_WORD.findall(query.lower())[:MAX_TERMS])
     if not terms:
         raise QueryError("Please type at least one word to search for.")
     return terms
