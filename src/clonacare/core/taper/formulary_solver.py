@@ -97,6 +97,7 @@ class DoseMaker:
         # Keyed by the amount: equal decimals (1, 1.0, 1.00) hash and compare equal, so
         # they share one answer, and the answer does not depend on how mg is written.
         self._cache: dict[Decimal, tuple[ProductQuantity, ...] | None] = {}
+        self._tries_cache: dict[tuple[Product, Product], int] = {}
 
     @property
     def has_products(self) -> bool:
@@ -229,10 +230,7 @@ class DoseMaker:
         quantity = (top / mg // step) * step
         while quantity * mg > top:
             quantity -= step
-        # The volume left is measurable again after at most this many steps (the residue
-        # of quantity × mg modulo the liquid's piece repeats); twice that finds both kinds.
-        period = Fraction(piece) / _fraction_gcd([Fraction(step * mg), Fraction(piece)])
-        tries = 2 * int(period) + 2
+        tries = self._tries(product, liquid)
         found: dict[bool, Decimal] = {}
         kinds = 2 if step % 1 else 1
         while quantity >= step and tries > 0 and len(found) < kinds:
@@ -242,6 +240,23 @@ class DoseMaker:
             quantity -= step
             tries -= 1
         return sorted(found.values())
+
+    def _tries(self, product: Product, liquid: Product) -> int:
+        """How many quantities of ``product`` to try before ``liquid`` makes the rest:
+        the volume left is measurable again after at most one period (the residue of
+        quantity × mg modulo the liquid's piece repeats); twice that finds both kinds.
+        Computed once per pair of products."""
+        key = (product, liquid)
+        tries = self._tries_cache.get(key)
+        if tries is None:
+            step = _quantity_step(product, self.resolution_ml)
+            piece = liquid.mg_per_unit * self.resolution_ml
+            period = Fraction(piece) / _fraction_gcd(
+                [Fraction(step * product.mg_per_unit), Fraction(piece)]
+            )
+            tries = 2 * int(period) + 2
+            self._tries_cache[key] = tries
+        return tries
 
 
 @cache

@@ -15,21 +15,22 @@ from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal, localcontext
 from fractions import Fraction
 from functools import cache
+from typing import NamedTuple
 
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.context import Draft, PlanContext
 from clonacare.core.taper.limits import check_mg
 from clonacare.core.taper.model import CUSTOM, DISCONTINUATION, DOSE_TIMES, END_DOSE
-from clonacare.core.taper.numbers import clean, mg_text
+from clonacare.core.taper.numbers import clean, fraction_of, mg_text
 from clonacare.core.taper.rules import Band, Rules
 from clonacare.core.taper.terms import refused
 
 ToMg = Callable[[Fraction], Fraction]
 
 
-@dataclass(frozen=True)
-class Target:
-    """A method's wish for the next daily dose; ``band`` is set by the bands method."""
+class Target(NamedTuple):
+    """A method's wish for the next daily dose; ``band`` is set by the bands method.
+    (A named tuple: one is made per step, and it is cheaper than a frozen dataclass.)"""
 
     mg: Fraction
     band: Band | None = None
@@ -72,9 +73,9 @@ def bands_target(
     has lasted (``intervals`` > 1 for a dose held because the formulary's smallest change
     is larger than the band's cut)."""
     band = band_for(current_de, rules)
-    above = current_de > Fraction(rules.bands_top_mg)
+    above = current_de > fraction_of(rules.bands_top_mg)
     amount = band.cut_low_mg if band_cut == "low" else band.cut_high_mg
-    cut = Fraction(amount) * intervals
+    cut = fraction_of(amount) * intervals
     return Target(mg=to_mg(current_de - cut), band=band, above_bands=above)
 
 

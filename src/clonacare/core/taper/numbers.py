@@ -42,6 +42,13 @@ def fraction_of(value: Decimal) -> Fraction:
     return Fraction(value)
 
 
+def below(a: Fraction, b: Fraction) -> bool:
+    """``a < b`` for exact rationals, by cross-multiplying (denominators are positive).
+    Fraction's own comparison first checks against an abstract base class, which is
+    slow in the planner's per-step loop; the answer is the same."""
+    return a.numerator * b.denominator < b.numerator * a.denominator
+
+
 def a_or_an(word: str) -> str:
     """The indefinite article and ``word``: "an alprazolam", "a clonazepam"."""
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -243,6 +243,10 @@ def taper_before_the_switch(
     return result.warnings
 
 
+# A planned daily dose is shown to 4 decimal places.
+_PLANNED_PLACES = Decimal("0.0001")
+
+
 def build_steps(context: PlanContext, drafts: list[Draft]) -> tuple[Step, ...]:
     """Turn drafts into numbered, dated steps with products and equivalents."""
     steps: list[Step] = []
@@ -255,7 +259,7 @@ def build_steps(context: PlanContext, drafts: list[Draft]) -> tuple[Step, ...]:
             None
             if draft.planned is None
             else (Decimal(draft.planned.numerator) / Decimal(draft.planned.denominator)).quantize(
-                Decimal("0.0001")
+                _PLANNED_PLACES
             )
         )
         planned = clean(planned) if planned is not None else None

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from math import ceil, floor, log
+from math import ceil, log
 
 from clonacare.core.taper.context import Draft, PlanContext, Regimen
 from clonacare.core.taper.guardrails import Level, highest_recent_de, keep_fraction
@@ -26,7 +26,7 @@ from clonacare.core.taper.methods import (
     percent_target,
 )
 from clonacare.core.taper.model import DISCONTINUATION, DOSE_TIMES, END_DOSE, REDUCTION, PlanWarning
-from clonacare.core.taper.numbers import a_or_an, clean, fraction_of, mg_text
+from clonacare.core.taper.numbers import a_or_an, below, clean, fraction_of, mg_text
 from clonacare.core.taper.terms import clinical, refused, termed_warning, verbatim
 
 
@@ -80,6 +80,15 @@ def apply_cut(
     return new, partial
 
 
+def _cuts_within(current: Fraction, lowest: Fraction, q: Fraction) -> int:
+    """floor((current - lowest) / q), the most quanta a cut may take, in integers: one
+    exact division, no Fraction made."""
+    return (
+        (current.numerator * lowest.denominator - lowest.numerator * current.denominator)
+        * q.denominator
+    ) // (current.denominator * lowest.denominator * q.numerator)
+
+
 def choose(
     context: PlanContext,
     alloc: dict[str, Decimal],
@@ -96,15 +105,22 @@ def choose(
     if quantum is None or q is None:
         return None
     current = fraction_of(sum(alloc.values(), Decimal(0)))
-    max_j = floor((current - max(lowest, Fraction(0))) / q)
+    max_j = _cuts_within(current, max(lowest, Fraction(0)), q)
     if max_j < 1:
         return None
-    ideal = (current - target) / q
-    low = min(max(floor(ideal), 1), max_j)
+    # The ideal cut, (current - target) / q, as ideal_n / ideal_d (ideal_d > 0): the walk
+    # compares distances in integers, exactly as the Fractions would.
+    ideal_n = (current.numerator * target.denominator - target.numerator * current.denominator) * (
+        q.denominator
+    )
+    ideal_d = current.denominator * target.denominator * q.numerator
+    low = min(max(ideal_n // ideal_d, 1), max_j)
     high = low + 1
     # Walk outwards from the ideal cut: nearest first, the smaller cut on a tie.
     while low >= 1 or high <= max_j:
-        pick_low = low >= 1 and (high > max_j or abs(ideal - low) <= abs(high - ideal))
+        pick_low = low >= 1 and (
+            high > max_j or abs(ideal_n - low * ideal_d) <= abs(high * ideal_d - ideal_n)
+        )
         j = low if pick_low else high
         if pick_low:
             low -= 1
@@ -131,11 +147,7 @@ def choose_at_least(
     if quantum is None or q is None:
         return None
     current = fraction_of(sum(alloc.values(), Decimal(0)))
-    # floor((current - wish) / q) in integers: one exact division, no Fractions made.
-    j = (
-        (current.numerator * wish.denominator - wish.numerator * current.denominator)
-        * q.denominator
-    ) // (current.denominator * wish.denominator * q.numerator)
+    j = _cuts_within(current, wish, q)
     while j >= 1:
         new, partial = apply_cut(alloc, context.reduce_order, quantum * j)
         if partial is None or maker.can_make(new[partial]):
@@ -322,17 +334,17 @@ class _Reduction:
         """Has the dose reached the switch point, the end dose or the discontinuation
         dose? Ends the plan accordingly."""
         if self.switch_at_mg is not None:
-            if current <= self.switch_at_mg:
+            if not below(self.switch_at_mg, current):
                 self.result.outcome = "switch"
                 return True
             return False
         if self.end is not None:
-            if current <= self.end:
+            if not below(self.end, current):
                 _hold_end(last, self.settings, self.levels, self.context)
                 self.result.outcome = "end-dose"
                 return True
             return False
-        if current <= self.stop_mg:
+        if not below(self.stop_mg, current):
             self._discontinue(_stop_note(self.context, current))
             return True
         return False
@@ -347,7 +359,7 @@ class _Reduction:
             self.result.warnings.append(_above_bands_warning(context, current))
         lowest = highest_recent_de(self.levels, day, context.rules) * self.lowest_mg_per_de
         wish = target.mg
-        if wish < lowest:
+        if below(wish, lowest):
             if self.literal:
                 lowest = Fraction(0)  # the cut asked for breaks the ceiling: judged afterwards
             else:

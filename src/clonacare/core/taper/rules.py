@@ -24,6 +24,7 @@ from clonacare.core.sourced import (
     true_or_false,
     whole_number,
 )
+from clonacare.core.taper.numbers import fraction_of
 
 DATA_FILE = Path(__file__).parent / "data" / "rules.toml"
 
@@ -40,7 +41,7 @@ class Band:
 
     def holds(self, daily_mg: Fraction) -> bool:
         """Is ``daily_mg`` at or above this band's lower bound (as the band counts it)?"""
-        bound = Fraction(self.above_mg)
+        bound = fraction_of(self.above_mg)
         return daily_mg > bound or (self.includes_bound and daily_mg == bound)
 
 

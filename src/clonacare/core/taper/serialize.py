@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from clonacare.core.errors import ClinicalError
@@ -37,7 +38,10 @@ def _num(value: Decimal | Fraction, places: int) -> float:
     return round(float(value), places)
 
 
+@lru_cache(maxsize=4096)
 def _mg(value: Decimal) -> float:
+    """mg to 4 places, cached: a plan writes the same few doses and strengths many times
+    (equal decimals such as 1 and 1.0 give the same number)."""
     return _num(value, 4)
 
 
