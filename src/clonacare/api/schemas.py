@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -14,6 +15,18 @@ MAX_PAGE = 200
 MAX_OFFSET = 2**63 - 1
 
 
+def one_of(choices: Iterable[str], default: Any = ..., *, description: str = "") -> Any:
+    """A text field that takes one of ``choices``, declared as the schema's ``enum`` from
+    the data the code checks it against (the model's choices, the drug table), so the
+    published schema and the API agree; a field without a default is required, one with
+    ``None`` may be null. The type stays ``str``: a value outside the list reaches the
+    action, which refuses it (400) with its own message naming the choices."""
+    values: list[Any] = list(choices)
+    text = f"One of: {', '.join(values)}." + (f" {description}" if description else "")
+    enum = [*values, None] if default is None else values
+    return Field(default, description=text, json_schema_extra={"enum": enum})
+
+
 class ErrorOut(Schema):
     detail: str = Field(..., description="One sentence saying what went wrong.")
 
@@ -23,6 +36,16 @@ class PageQuery(Schema):
 
     limit: int = Field(50, ge=1, le=MAX_PAGE, description=f"Items per page (1 to {MAX_PAGE}).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"Items to skip (0 to {MAX_OFFSET}).")
+
+
+class CrisisResourceOut(Schema):
+    """A crisis line or service, shown beside a safety alert (one schema for every
+    endpoint that lists them: three copies once shared the name)."""
+
+    name: str
+    contact: str
+    how: str
+    tel: str
 
 
 class ProgramOut(Schema):

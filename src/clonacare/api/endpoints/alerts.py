@@ -11,7 +11,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
+from clonacare.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    CrisisResourceOut,
+    ErrorOut,
+    PageQuery,
+    page_of,
+)
 from clonacare.api.security import caller
 from clonacare.assessments.access import (
     access_alert_by_id,
@@ -116,13 +123,6 @@ class SeizureReportIn(Schema):
         "alert is raised.",
     )
     note: Any = Field("", description="What happened (optional, at most 400 characters).")
-
-
-class CrisisResourceOut(Schema):
-    name: str
-    contact: str
-    how: str
-    tel: str
 
 
 class SeizureReportOut(Schema):

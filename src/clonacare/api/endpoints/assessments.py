@@ -17,6 +17,7 @@ from clonacare.api.schemas import (
     AUTH_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    CrisisResourceOut,
     ErrorOut,
     PageQuery,
     page_of,
@@ -69,7 +70,10 @@ class ItemOut(Schema):
     options: list[OptionOut]
 
 
-class ConditionOut(Schema):
+class ScoringConditionOut(Schema):
+    """A circumstance that changes an instrument's scoring (not a patient's condition,
+    which is ``ConditionOut``: the two once shared a name and the schema showed one)."""
+
     id: str
     label: str
     source: str
@@ -84,7 +88,7 @@ class InstrumentOut(Schema):
     source: str
     licence: str
     score_range: tuple[int, int] | None
-    conditions: list[ConditionOut] = Field(
+    conditions: list[ScoringConditionOut] = Field(
         ..., description="Circumstances that change the scoring; send their ids as conditions."
     )
     items: list[ItemOut]
@@ -113,13 +117,6 @@ class AlertBriefOut(Schema):
     @staticmethod
     def resolve_source(stored: SafetyAlert) -> str:
         return stored.source
-
-
-class CrisisResourceOut(Schema):
-    name: str
-    contact: str
-    how: str
-    tel: str
 
 
 class AssessmentOut(Schema):
@@ -220,14 +217,35 @@ class AssessmentIn(Schema):
     # An unknown field is refused by name rather than dropped (a misspelt "conditions"
     # would otherwise score tolerance and withdrawal that should not count), by the
     # endpoint, after the answers have raised their safety alerts.
-    model_config = ConfigDict(extra="allow")
+    # The examples are whole submissions the API accepts (a test submits each, and the
+    # body Swagger UI composes from the fields' first examples): a PHQ-9 answered in item
+    # order and by item id, and a DSM-5 checklist with its declared condition. Each
+    # field's example was once taken from a different one, and the body they made up was
+    # refused (a PHQ-9 with a condition only the DSM-5 checklist declares).
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"instrument": "phq9", "answers": [1, 2, 0, 3, 1, 0, 2, 1, 0]},
+                {
+                    "instrument": "phq9",
+                    "answers": {f"phq9-{n}": code for n, code in enumerate("120310210", 1)},
+                },
+                {
+                    "instrument": "dsm5-sud",
+                    "answers": [1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+                    "conditions": ["taken-as-prescribed"],
+                },
+            ]
+        },
+    )
 
     instrument: str = Field(..., max_length=40, examples=["phq9"])
     answers: list[AnyAnswer] | dict[str, AnyAnswer] = Field(
         ...,
         description='The answer codes in item order (null or "" for an unanswered item), '
         "or an object of item id to answer code.",
-        examples=[[1, 2, 0, 3, 1, 0, 2, 1, 0], {"phq9-1": "1", "phq9-2": "2"}],
+        examples=[[1, 2, 0, 3, 1, 0, 2, 1, 0]],
     )
     # Checked by the endpoint (a list of strings), after the answers have raised their
     # safety alerts: a malformed condition never hides a safety answer.
@@ -235,7 +253,7 @@ class AssessmentIn(Schema):
         default_factory=list,
         description="Ids of conditions the instrument declares (GET /instruments), e.g. "
         '"taken-as-prescribed" for dsm5-sud: tolerance and withdrawal then do not count.',
-        examples=[["taken-as-prescribed"]],
+        examples=[[]],
         json_schema_extra={"type": "array", "items": {"type": "string"}},
     )
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, one_of
 from clonacare.api.security import caller
 from clonacare.patients.access import access_patient_by_id
 from clonacare.patients.models import Patient
@@ -27,7 +27,7 @@ from clonacare.therapy.group_access import (
     enrolments_of,
 )
 from clonacare.therapy.group_actions import do_enrol
-from clonacare.therapy.group_models import GroupEnrolment, SupportGroup
+from clonacare.therapy.group_models import Attendance, GroupEnrolment, SupportGroup, Weekday
 
 router = Router(tags=["Support groups"])
 
@@ -40,7 +40,7 @@ class GroupOut(Schema):
     name: str
     description: str
     schedule: str = Field(..., description="When it meets, in words.")
-    weekday: str = Field(..., description="Monday to Sunday.")
+    weekday: str = one_of(str(label) for label in Weekday.labels)
     starts_at: dt.time
     facilitator: str = Field(..., description="The facilitator's username.")
     place: str
@@ -59,14 +59,14 @@ class GroupPage(Schema):
 
 class AttendanceOut(Schema):
     date: dt.date
-    status: str = Field(..., description="attended, absent or excused.")
+    status: str = one_of(Attendance.Status.values)
 
 
 class EnrolmentOut(Schema):
     id: int
     patient_id: int
     group: GroupOut
-    status: str = Field(..., description="enrolled, waiting or left.")
+    status: str = one_of(GroupEnrolment.Status.values)
     position: int | None = Field(..., description="Place on the waiting list, 1 next; else null.")
     enrolled_at: dt.datetime = Field(..., description="When they joined the group or its list.")
     placed_at: dt.datetime | None = Field(..., description="When they got a place.")

@@ -14,7 +14,15 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
+from clonacare.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    CrisisResourceOut,
+    ErrorOut,
+    PageQuery,
+    one_of,
+    page_of,
+)
 from clonacare.api.security import caller
 from clonacare.assessments.actions import crisis_resources
 from clonacare.assessments.models import SafetyAlert
@@ -54,8 +62,8 @@ class DoseIn(Schema):
     date: dt.date | None = Field(
         None, description="The day of the dose (not in the future); today when left out."
     )
-    dose_time: str = Field(..., description=f"One of: {', '.join(DOSE_TIMES)}.")
-    status: str = Field(..., description=f"One of: {', '.join(DoseLog.Status.values)}.")
+    dose_time: str = one_of(DOSE_TIMES)
+    status: str = one_of(DoseLog.Status.values)
     amount_mg: Decimal | None = Field(
         None, description="What was taken instead, in mg: for status 'different' only."
     )
@@ -191,13 +199,6 @@ class CheckInOut(Schema):
 class CheckInPage(Schema):
     items: list[CheckInOut]
     count: int
-
-
-class CrisisResourceOut(Schema):
-    name: str
-    contact: str
-    how: str
-    tel: str
 
 
 WHAT_HAPPENS = "What the patient is told about the alerts, as for every alert; empty without one."

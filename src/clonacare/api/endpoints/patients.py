@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from clonacare.accounts.models import Role
-from clonacare.api.schemas import READ_ERRORS, PageQuery, ProgramOut, page_of
+from clonacare.api.schemas import READ_ERRORS, PageQuery, ProgramOut, one_of, page_of
 from clonacare.api.security import caller
 from clonacare.assessments.access import alcohol_use_disorder_recorded, alerts_visible_to
 from clonacare.assessments.actions import instruments_for
@@ -62,7 +62,7 @@ class PatientSummaryOut(Schema):
     given_name: str
     family_name: str
     date_of_birth: dt.date
-    status: str = Field(..., description=f"One of: {', '.join(Patient.Status.values)}.")
+    status: str = one_of(Patient.Status.values)
     open_alerts: int = Field(..., description="Safety alerts not yet acknowledged.")
     benzodiazepine: BenzodiazepineSummaryOut | None = Field(
         ...,

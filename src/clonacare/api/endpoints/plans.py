@@ -20,7 +20,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
-from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, one_of
 from clonacare.api.security import caller
 from clonacare.core.drugs import known_drugs
 from clonacare.core.taper import CustomStep
@@ -48,7 +48,6 @@ router = Router(tags=["Taper plans"])
 DRAFT_ERRORS: dict[int, type[Schema]] = {**WRITE_ERRORS, 422: RuleErrorOut}
 APPROVE_ERRORS: dict[int, type[Schema]] = {**WRITE_ERRORS, 409: ErrorOut}
 REVISE_ERRORS: dict[int, type[Schema]] = {**WRITE_ERRORS, 409: ErrorOut, 422: RuleErrorOut}
-DRUGS = ", ".join(known_drugs())
 
 
 class StrictIn(Schema):
@@ -67,8 +66,8 @@ class PlanIn(StrictIn):
     """A taper plan as asked for: each field is the `clonacare taper plan` option of the
     same name (docs/taper.md). Left out: the command's default."""
 
-    drug: str | None = Field(
-        None, description=f"One of: {DRUGS}. Default: the patient's current benzodiazepine."
+    drug: str | None = one_of(
+        known_drugs(), None, description="Default: the patient's current benzodiazepine."
     )
     doses: dict[str, Decimal] | None = Field(
         None,

@@ -23,7 +23,7 @@ from clonacare.api.endpoints.patients import (
     router,
     with_medications,
 )
-from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, one_of
 from clonacare.api.security import caller
 from clonacare.audit.log import Actor
 from clonacare.core.drugs import co_medications, known_drugs
@@ -54,7 +54,6 @@ from clonacare.patients.models import Patient
 __all__ = ["router"]
 
 CHANGE_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
-DRUGS = ", ".join(known_drugs())
 _RULES = load_rules()
 CEILING = f"{_RULES.max_cut_pct:f}% in {_RULES.window_days} days, {_RULES.ceiling_source}"
 
@@ -77,7 +76,7 @@ class DosesIn(StrictIn):
 
 
 class InitialUseIn(StrictIn):
-    drug: str = Field(..., description=f"One of: {DRUGS}.")
+    drug: str = one_of(known_drugs())
     doses: DosesIn
     since: dt.date
     prescriber_name: str = ""
@@ -92,9 +91,7 @@ class RegistrationIn(StrictIn):
     given_name: str
     family_name: str
     date_of_birth: dt.date
-    status: str = Field(
-        Patient.Status.ASSESSMENT, description=f"One of: {', '.join(Patient.Status.values)}."
-    )
+    status: str = one_of(Patient.Status.values, Patient.Status.ASSESSMENT)
     benzodiazepine: InitialUseIn | None = Field(None, description="What the patient takes now.")
     care_team: list[int] = Field(
         [], description="User ids of the program's prescribers, nurses and counsellors."
@@ -103,7 +100,7 @@ class RegistrationIn(StrictIn):
 
 
 class StatusIn(StrictIn):
-    status: str = Field(..., description=f"One of: {', '.join(Patient.Status.values)}.")
+    status: str = one_of(Patient.Status.values)
 
 
 class VerbalOrderIn(StrictIn):
@@ -120,7 +117,7 @@ class VerbalOrderIn(StrictIn):
 
 
 class BenzodiazepineChangeIn(StrictIn):
-    drug: str = Field(..., description=f"One of: {DRUGS}.")
+    drug: str = one_of(known_drugs())
     doses: DosesIn = Field(..., description="The new doses; 0 mg at every time stops the drug.")
     on: dt.date = Field(..., description="The first day of the new doses.")
     prescriber_name: str = Field(

@@ -36,7 +36,7 @@ class CrisisLineOut(Schema):
     tel: str
 
 
-class SectionOut(Schema):
+class SafetyPlanSectionOut(Schema):
     id: str
     title: str
     contact: bool = Field(
@@ -66,7 +66,7 @@ class SafetyPlanOut(Schema):
     role: str | None
     by_patient: bool | None
     saved_at: dt.datetime | None
-    sections: list[SectionOut]
+    sections: list[SafetyPlanSectionOut]
     crisis_lines: list[CrisisLineOut] = Field(
         ..., description="The program's crisis lines, always shown with the plan; not stored."
     )

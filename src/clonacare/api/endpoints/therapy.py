@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
+from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, one_of, page_of
 from clonacare.api.security import caller
 from clonacare.patients.access import access_patient_by_id
 from clonacare.therapy.access import (
@@ -136,7 +136,7 @@ class ExerciseIn(Schema):
     # it does not know, by name.
     model_config = ConfigDict(extra="allow")
 
-    kind: str = Field(..., description=f"One of: {', '.join(exercise_kinds())}.")
+    kind: str = one_of(exercise_kinds())
     assignment: int = Field(
         ..., description="The id of the patient's module assignment that names this exercise."
     )
