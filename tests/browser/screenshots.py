@@ -100,6 +100,10 @@ CHOSEN = {
         "tests/browser/test_part2_pages.py::"
         "test_the_patient_reads_the_accounting_of_disclosures[phone]"
     ),
+    "clinic-outside-plan-desktop.png": (
+        "tests/browser/test_outside_plans_page.py::"
+        "test_an_imported_record_shows_its_outside_plan[desktop]"
+    ),
     "clinic-population-screen-desktop.png": f"{POPULATION_TEST}[desktop]",
     "clinic-population-invitation-desktop.png": f"{POPULATION_TEST}[desktop]",
 }

@@ -57,6 +57,7 @@ from clonacare.clinic.record_forms import EndMedicationForm
 from clonacare.core.assessment import label_indications_of, parse_assessment
 from clonacare.core.errors import ClinicalError, Refusal
 from clonacare.core.instruments import instrument
+from clonacare.exchange.outside import outside_plans_of
 from clonacare.monitoring.access import proposals_visible_to
 from clonacare.monitoring.models import Proposal
 from clonacare.patients.access import (
@@ -183,6 +184,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "today": timezone.now().date(),
         "age": found.age_on(timezone.now().date()),
         "open_proposals": open_proposals_of(actor, found),
+        "outside_plans": outside_plans_of(found),
     }
     return render(request, "clinic/patient.html", context)
 
