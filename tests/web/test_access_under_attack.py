@@ -1,0 +1,479 @@
+"""Access under attack: every patient-scoped page and API operation, tried by every persona
+and anonymously.
+
+The routes come from the URL configuration (``get_resolver``: every pattern with a record
+id) and the operations from the OpenAPI schema, never from a hand list; ``RULES`` says who
+may see each, and a test fails when a route or an operation appears that it does not name.
+Seeing means getting past the record's gate: any answer but the not-found one (a form's
+400, a role's 403, a conflict's 409 are answers about a record the caller may see). Anyone
+else gets exactly the answer of a missing record, the same status and the same body
+(docs/api.md, "Access"). Anonymous callers are sent to sign in (pages) or get 401 (API).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from clonacare.accounts.actors import actor_for
+from clonacare.accounts.models import Membership, Role
+from clonacare.assessments.models import InstrumentResponse, SafetyAlert
+from clonacare.plans.actions import do_draft_plan
+from clonacare.plans.parameters import PlanParameters
+from tests.api_client import ApiClient
+from tests.personas import World, make_world, signed_in
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 2_147_480_000  # an id no record of the test has
+PERSONAS = (
+    "avery",
+    "kim",
+    "lee",
+    "riverside_admin",
+    "alex",
+    "blair",
+    "brook",
+    "casey",
+    "site_admin",
+)
+# Who sees alex's record (docs/api.md, "Access"): the care team (avery, kim, lee), the
+# program's admin and alex. Who sees Riverside's program-wide pages: its staff.
+RECORD = frozenset({"avery", "kim", "lee", "riverside_admin", "alex"})
+STAFF_RECORD = RECORD - {"alex"}
+CLINICIANS_ON_TEAM = frozenset({"avery", "kim", "lee"})
+PRESCRIBER_NURSE_ON_TEAM = frozenset({"avery", "kim"})
+PRESCRIBER_ON_TEAM = frozenset({"avery"})
+PROGRAM_ADMIN = frozenset({"riverside_admin"})
+ADMIN_AND_PRESCRIBERS = frozenset({"avery", "riverside_admin"})
+PROGRAM_MEMBERS = RECORD | {"blair"}
+SITE_ADMIN = frozenset({"site_admin"})
+ADMINS = frozenset({"riverside_admin", "site_admin"})
+PATIENT_OWN = frozenset({"alex"})
+# No one gets past the gate with the test's request: its body is refused before the gate,
+# the same for a missing record (a write validated first), or the route's second record
+# is one the test does not make. Outsiders are still checked to answer as for a missing one.
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Route:
+    """One thing to try: a page's route name or an API operation ("GET /patients/{id}"),
+    its path with the record ids of the test filled in, and the same path with every id
+    missing."""
+
+    key: str
+    method: str
+    path: str
+    missing_path: str
+    api: bool
+
+
+ID_IN_PATH = re.compile(r"<(?:id|int):(\w+)>|\{(?:int:)?(\w+)\}")
+
+
+def _page_patterns(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+            yield from _page_patterns(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def page_routes_with_ids() -> dict[str, str]:
+    """Every page route (outside the API, which the schema describes) whose pattern takes a
+    record id, by name: its pattern."""
+    return {
+        name: pattern
+        for name, pattern in _page_patterns(get_resolver())
+        if not pattern.startswith("api/") and ID_IN_PATH.search(pattern)
+    }
+
+
+def api_operations(schema: dict[str, Any]) -> dict[str, str]:
+    """Every operation of the OpenAPI schema ("POST /patients/{patient_id}/doses"): its
+    path under /api/v1."""
+    operations = {}
+    for path, methods in schema["paths"].items():
+        local = path.removeprefix("/api/v1")
+        for method in methods:
+            if method in {"get", "post", "put", "patch", "delete"}:
+                operations[f"{method.upper()} {local}"] = local.lstrip("/")
+    return operations
+
+
+@dataclass
+class Attack:
+    """One world for every try: alex's records, a signed-in client and an API client per
+    persona, an anonymous one of each."""
+
+    world: World
+    ids: dict[str, int]
+    pages: dict[str, Client]
+    api: dict[str, ApiClient]
+    anonymous_page: Client
+    anonymous_api: ApiClient
+
+
+def build_attack() -> Attack:
+    world = make_world()
+    avery = actor_for(world.avery, RequestFactory().get("/"))
+    now = timezone.now()
+    parameters = PlanParameters(method="percent", step=Decimal(10), switch_to="diazepam")
+    plan = do_draft_plan(avery, world.alex, parameters, now=now)
+    alert = SafetyAlert.objects.create(
+        patient=world.alex, code="suicide-risk", message="A test alert.", raised_at=now
+    )
+    response = InstrumentResponse.objects.create(
+        patient=world.alex,
+        instrument="gad7",
+        answers={},
+        complete=True,
+        total=0,
+        result={},
+        self_reported=True,
+        entered_by=world.alex_user,
+        submitted_at=now - dt.timedelta(days=1),
+    )
+    # A member of Riverside's staff on no care team, for the pages about a staff account
+    # (a program admin's try may deactivate them; no persona is touched).
+    dana = User.objects.create(username="dana")
+    Membership.objects.create(user=dana, program=world.riverside, role=Role.NURSE)
+    ids = {
+        "patient_id": world.alex.pk,
+        "plan_id": plan.pk,
+        "alert_id": alert.pk,
+        "response_id": response.pk,
+        "program_id": world.riverside.pk,
+        "user_id": dana.pk,
+    }
+    users = {name: _persona(world, name) for name in PERSONAS}
+    return Attack(
+        world,
+        ids,
+        pages={name: signed_in(Client(), user) for name, user in users.items()},
+        api={name: ApiClient(user) for name, user in users.items()},
+        anonymous_page=Client(),
+        anonymous_api=ApiClient(),
+    )
+
+
+def _persona(world: World, name: str) -> User:
+    user = getattr(world, f"{name}_user", None) or getattr(world, name)
+    assert isinstance(user, User)
+    return user
+
+
+def fill(pattern: str, ids: dict[str, int]) -> tuple[str, str]:
+    """``pattern`` with the test's record ids, and with every id missing."""
+
+    def real(match: re.Match[str]) -> str:
+        return str(ids.get(match.group(1) or match.group(2), MISSING))
+
+    def missing(match: re.Match[str]) -> str:
+        return str(MISSING)
+
+    slugged = pattern.replace("<slug:instrument_id>", "gad7").replace("<slug:slug>", "x")
+    slugged = slugged.replace("<str:token>", "x")
+    return "/" + ID_IN_PATH.sub(real, slugged), "/" + ID_IN_PATH.sub(missing, slugged)
+
+
+CSRF_VALUE = re.compile(r'(csrfmiddlewaretoken" value=")[^"]*"|(csrf-token" content=")[^"]*"')
+
+
+def answer(client: Client | ApiClient, method: str, path: str, api: bool) -> tuple[int, str]:
+    """The status and the body of ``method path``, with what differs between two renders of
+    the same page (the CSRF token's mask, the path itself) taken out."""
+    if api:
+        assert isinstance(client, ApiClient)
+        response = client.client.generic(
+            method,
+            "/api/v1" + path,
+            "{}" if method != "GET" else "",
+            content_type="application/json",
+            headers=client.headers,
+        )
+    else:
+        assert isinstance(client, Client)
+        response = (
+            client.get(path)
+            if method == "GET"
+            else client.generic(method, path, "", content_type="application/x-www-form-urlencoded")
+        )
+    body = response.content.decode("utf-8", "replace")
+    body = CSRF_VALUE.sub(r"\1\2", body)
+    return response.status_code, body.replace(path, "<path>")
+
+
+def routes(attack: Attack) -> list[Route]:
+    schema = attack.anonymous_api.get("/openapi.json").json()
+    found = []
+    for name, pattern in page_routes_with_ids().items():
+        path, missing = fill(pattern, attack.ids)
+        for method in ("GET", "POST"):
+            found.append(Route(f"{method} {name}", method, path, missing, api=False))
+    for key, local in api_operations(schema).items():
+        if not ID_IN_PATH.search(local):
+            continue
+        path, missing = fill(local, attack.ids)
+        found.append(Route(key, key.split()[0], path, missing, api=True))
+    return found
+
+
+def who_sees(attack: Attack, route: Route) -> dict[str, tuple[int, str]]:
+    """The personas who get past the route's gate, each with their answer: an answer
+    that differs from the one the same persona gets for a missing record."""
+    seen = {}
+    for name in PERSONAS:
+        client: Client | ApiClient = attack.api[name] if route.api else attack.pages[name]
+        real = answer(client, route.method, route.path, route.api)
+        if real != answer(client, route.method, route.missing_path, route.api):
+            seen[name] = real
+    return seen
+
+
+def test_every_route_with_a_record_id_has_an_access_rule(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    keys = {f"{m} {name}" for name in page_routes_with_ids() for m in ("GET", "POST")}
+    keys |= {key for key, path in api_operations(schema).items() if ID_IN_PATH.search(path)}
+    assert sorted(keys - RULES.keys()) == [], "routes with no access rule in RULES"
+    assert sorted(RULES.keys() - keys) == [], "rules for routes that are gone"
+
+
+def test_only_the_people_a_route_names_get_past_its_gate() -> None:
+    attack = build_attack()
+    wrong = []
+    for route in routes(attack):
+        seen = who_sees(attack, route)
+        expected = RULES[route.key]
+        for name in sorted(seen.keys() - expected):
+            status, body = seen[name]
+            wrong.append(f"{route.key} {route.path}: {name} got {status} {body[:200]!r}")
+        for name in sorted(expected - seen.keys()):
+            wrong.append(f"{route.key} {route.path}: {name} answered as for a missing record")
+    assert wrong == []
+
+
+def test_an_anonymous_caller_is_sent_to_sign_in_or_gets_401() -> None:
+    attack = build_attack()
+    wrong = []
+    for route in routes(attack):
+        if route.api:
+            status, body = answer(attack.anonymous_api, route.method, route.path, api=True)
+            if (status, json.loads(body)) != (401, {"detail": SIGN_IN_FIRST}):
+                wrong.append(f"{route.key}: {status} {body[:200]!r}")
+            continue
+        response = attack.anonymous_page.generic(route.method, route.path)
+        missing = attack.anonymous_page.generic(route.method, route.missing_path)
+        if response.status_code == missing.status_code == 405:
+            continue  # a method the route does not take, refused before anything is read
+        location = response.headers.get("Location", "")
+        if response.status_code != 302 or not location.startswith("/accounts/login/?next="):
+            wrong.append(f"{route.key}: {response.status_code} {location!r}")
+    assert wrong == []
+
+
+SIGN_IN_FIRST = (
+    "Sign in first: send the header 'Authorization: Bearer <token>' with a token from "
+    "POST /api/v1/auth/token."
+)
+
+
+RULES: dict[str, frozenset[str]] = {
+    "GET clinic:patient": STAFF_RECORD,
+    "POST clinic:patient": NOBODY,
+    "GET clinic:change-status": STAFF_RECORD,
+    "POST clinic:change-status": STAFF_RECORD,
+    "GET clinic:change-benzodiazepine": PRESCRIBER_NURSE_ON_TEAM,
+    "POST clinic:change-benzodiazepine": PRESCRIBER_NURSE_ON_TEAM,
+    "GET clinic:cosign-dose-change": NOBODY,
+    "POST clinic:cosign-dose-change": STAFF_RECORD,
+    "GET clinic:add-medication": STAFF_RECORD,
+    "POST clinic:add-medication": STAFF_RECORD,
+    "GET clinic:end-medication": STAFF_RECORD,
+    "POST clinic:end-medication": STAFF_RECORD,
+    "GET clinic:add-condition": STAFF_RECORD,
+    "POST clinic:add-condition": STAFF_RECORD,
+    "GET clinic:care-team": PROGRAM_ADMIN,
+    "POST clinic:care-team": PROGRAM_ADMIN,
+    "GET clinic:remove-care-team-member": NOBODY,
+    "POST clinic:remove-care-team-member": PROGRAM_ADMIN,
+    "GET clinic:rate": CLINICIANS_ON_TEAM,
+    "POST clinic:rate": CLINICIANS_ON_TEAM,
+    "GET clinic:level-of-care": CLINICIANS_ON_TEAM,
+    "POST clinic:level-of-care": CLINICIANS_ON_TEAM,
+    "GET clinic:add-consent": STAFF_RECORD,
+    "POST clinic:add-consent": STAFF_RECORD,
+    "GET clinic:revoke-consent": NOBODY,
+    "POST clinic:revoke-consent": NOBODY,
+    "GET clinic:disclose": NOBODY,
+    "POST clinic:disclose": STAFF_RECORD,
+    "GET clinic:disclosure-package": NOBODY,
+    "POST clinic:disclosure-package": NOBODY,
+    "GET clinic:emergency-disclosure": STAFF_RECORD,
+    "POST clinic:emergency-disclosure": STAFF_RECORD,
+    "GET clinic:accounting": STAFF_RECORD,
+    "POST clinic:accounting": NOBODY,
+    "GET clinic:accounting-export": STAFF_RECORD,
+    "POST clinic:accounting-export": NOBODY,
+    "GET clinic:answer-restriction": NOBODY,
+    "POST clinic:answer-restriction": NOBODY,
+    "GET clinic:patient-monitoring": STAFF_RECORD,
+    "POST clinic:patient-monitoring": NOBODY,
+    "GET clinic:follow-up": NOBODY,
+    "POST clinic:follow-up": STAFF_RECORD,
+    "GET clinic:modules": STAFF_RECORD,
+    "POST clinic:modules": STAFF_RECORD,
+    "GET clinic:sessions": STAFF_RECORD,
+    "POST clinic:sessions": NOBODY,
+    "GET clinic:timeline": STAFF_RECORD,
+    "POST clinic:timeline": STAFF_RECORD,
+    "GET clinic:safety-plan": STAFF_RECORD,
+    "POST clinic:safety-plan": STAFF_RECORD,
+    "GET clinic:plans": STAFF_RECORD,
+    "POST clinic:plans": NOBODY,
+    "GET clinic:plan-new": PRESCRIBER_ON_TEAM,
+    "POST clinic:plan-new": PRESCRIBER_ON_TEAM,
+    "GET clinic:plan-preview": NOBODY,
+    "POST clinic:plan-preview": PRESCRIBER_ON_TEAM,
+    "GET clinic:plan": STAFF_RECORD,
+    "POST clinic:plan": NOBODY,
+    "GET clinic:plan-approve": NOBODY,
+    "POST clinic:plan-approve": STAFF_RECORD,
+    "GET clinic:plan-pdf": STAFF_RECORD,
+    "POST clinic:plan-pdf": NOBODY,
+    "GET clinic:plan-revise": NOBODY,
+    "POST clinic:plan-revise": STAFF_RECORD,
+    "GET clinic:proposal": NOBODY,
+    "POST clinic:proposal": NOBODY,
+    "GET clinic:proposal-accept": NOBODY,
+    "POST clinic:proposal-accept": NOBODY,
+    "GET clinic:proposal-reject": NOBODY,
+    "POST clinic:proposal-reject": NOBODY,
+    "GET clinic:acknowledge": NOBODY,
+    "POST clinic:acknowledge": STAFF_RECORD,
+    "GET clinic:group": NOBODY,
+    "POST clinic:group": NOBODY,
+    "GET clinic:group-edit": NOBODY,
+    "POST clinic:group-edit": NOBODY,
+    "GET clinic:group-close": NOBODY,
+    "POST clinic:group-close": NOBODY,
+    "GET clinic:outcomes": STAFF_RECORD,
+    "POST clinic:outcomes": NOBODY,
+    "GET clinic:outcomes-csv": STAFF_RECORD,
+    "POST clinic:outcomes-csv": NOBODY,
+    "GET clinic:population-screens": ADMIN_AND_PRESCRIBERS,
+    "POST clinic:population-screens": ADMIN_AND_PRESCRIBERS,
+    "GET clinic:population-screen": NOBODY,
+    "POST clinic:population-screen": NOBODY,
+    "GET clinic:population-invite": NOBODY,
+    "POST clinic:population-invite": NOBODY,
+    "GET clinic:population-invitation": NOBODY,
+    "POST clinic:population-invitation": NOBODY,
+    "GET clinic:population-invitation-answer": NOBODY,
+    "POST clinic:population-invitation-answer": NOBODY,
+    "GET accounts:program-two-factor": NOBODY,
+    "POST accounts:program-two-factor": SITE_ADMIN,
+    "GET accounts:create-program-admin": SITE_ADMIN,
+    "POST accounts:create-program-admin": SITE_ADMIN,
+    "GET accounts:alert-delivery": ADMINS,
+    "POST accounts:alert-delivery": ADMINS,
+    "GET accounts:staff-email": PROGRAM_ADMIN,
+    "POST accounts:staff-email": PROGRAM_ADMIN,
+    "GET accounts:deactivate-staff": NOBODY,
+    "POST accounts:deactivate-staff": PROGRAM_ADMIN,
+    "GET accounts:reactivate-staff": NOBODY,
+    "POST accounts:reactivate-staff": PROGRAM_ADMIN,
+    "GET accounts:reset-two-factor": NOBODY,
+    "POST accounts:reset-two-factor": PROGRAM_ADMIN,
+    "GET portal:response": PATIENT_OWN,
+    "POST portal:response": NOBODY,
+    "GET portal:revoke-consent": NOBODY,
+    "POST portal:revoke-consent": NOBODY,
+    "GET portal:seizure-reported": NOBODY,
+    "POST portal:seizure-reported": NOBODY,
+    "GET portal:check-in-saved": NOBODY,
+    "POST portal:check-in-saved": NOBODY,
+    "GET /patients/{patient_id}": RECORD,
+    "PATCH /patients/{patient_id}": NOBODY,
+    "GET /patients/{patient_id}/medications": RECORD,
+    "POST /patients/{patient_id}/medications": RECORD,
+    "POST /patients/{patient_id}/benzodiazepine-changes": NOBODY,
+    "POST /patients/{patient_id}/dose-changes/{change_id}/cosign": RECORD,
+    "POST /patients/{patient_id}/medications/{medication_id}/end": NOBODY,
+    "POST /patients/{patient_id}/conditions": NOBODY,
+    "POST /patients/{patient_id}/care-team": NOBODY,
+    "DELETE /patients/{patient_id}/care-team/{user_id}": RECORD,
+    "GET /patients/{patient_id}/assessments": RECORD,
+    "POST /patients/{patient_id}/assessments": NOBODY,
+    "GET /patients/{patient_id}/alerts": RECORD,
+    "POST /alerts/{alert_id}/acknowledge": RECORD,
+    "POST /patients/{patient_id}/seizure-reports": RECORD,
+    "GET /patients/{patient_id}/level-of-care": RECORD,
+    "POST /patients/{patient_id}/level-of-care": RECORD,
+    "POST /patients/{patient_id}/consents": NOBODY,
+    "POST /patients/{patient_id}/consents/{consent_id}/revoke": RECORD,
+    "GET /patients/{patient_id}/disclosures": RECORD,
+    "POST /patients/{patient_id}/disclosures": RECORD,
+    "POST /patients/{patient_id}/emergency-disclosures": NOBODY,
+    "GET /patients/{patient_id}/disclosures/{disclosure_id}/package": RECORD,
+    "GET /patients/{patient_id}/restrictions": RECORD,
+    "POST /patients/{patient_id}/restrictions": NOBODY,
+    "POST /patients/{patient_id}/restrictions/{request_id}/answer": NOBODY,
+    "GET /patients/{patient_id}/doses": RECORD,
+    "POST /patients/{patient_id}/doses": NOBODY,
+    "GET /patients/{patient_id}/check-ins": RECORD,
+    "POST /patients/{patient_id}/check-ins": RECORD,
+    "GET /patients/{patient_id}/follow-up": RECORD,
+    "POST /patients/{patient_id}/follow-up": NOBODY,
+    "POST /patients/{patient_id}/plans": NOBODY,
+    "GET /patients/{patient_id}/plans": RECORD,
+    "GET /plans/{plan_id}": STAFF_RECORD,
+    "POST /plans/{plan_id}/approve": NOBODY,
+    "POST /plans/{plan_id}/revisions": NOBODY,
+    "GET /plans/{plan_id}/calendar.ics": STAFF_RECORD,
+    "GET /plans/{plan_id}/pdf": STAFF_RECORD,
+    "POST /proposals/{proposal_id}/accept": NOBODY,
+    "POST /proposals/{proposal_id}/reject": NOBODY,
+    "GET /patients/{patient_id}/modules": RECORD,
+    "POST /patients/{patient_id}/modules": NOBODY,
+    "GET /patients/{patient_id}/exercises": RECORD,
+    "POST /patients/{patient_id}/exercises": NOBODY,
+    "POST /patients/{patient_id}/modules/{assignment_id}/sections": NOBODY,
+    "POST /patients/{patient_id}/modules/{assignment_id}/comments": NOBODY,
+    "POST /patients/{patient_id}/exercises/{entry_id}/comments": NOBODY,
+    "GET /patients/{patient_id}/safety-plan": RECORD,
+    "PUT /patients/{patient_id}/safety-plan": NOBODY,
+    "GET /patients/{patient_id}/groups": RECORD,
+    "POST /patients/{patient_id}/groups": NOBODY,
+    "GET /programs/{program_id}/groups": PROGRAM_MEMBERS,
+    "GET /patients/{patient_id}/sessions": RECORD,
+    "POST /patients/{patient_id}/sessions": NOBODY,
+    "POST /patients/{patient_id}/sessions/{session_id}/outcome": NOBODY,
+    "GET /patients/{patient_id}/sessions/{session_id}/notes": RECORD,
+    "POST /patients/{patient_id}/sessions/{session_id}/notes": NOBODY,
+    "GET /programs/{program_id}/outcomes": STAFF_RECORD,
+    "GET /patients/{patient_id}/timeline": RECORD,
+    "POST /patients/{patient_id}/returns-to-use": NOBODY,
+    "GET /patients/{patient_id}/fhir": RECORD,
+    "POST /programs/{program_id}/fhir-import": PROGRAM_MEMBERS,
+    "POST /programs/{program_id}/screens": ADMIN_AND_PRESCRIBERS,
+    "GET /screens/{screen_id}": NOBODY,
+    "POST /screens/{screen_id}/invitations": NOBODY,
+    "POST /invitations/{invitation_id}/answer": NOBODY,
+}
