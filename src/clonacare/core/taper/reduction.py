@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil, log
 
 from clonacare.core.taper.context import Draft, PlanContext, Regimen
@@ -37,12 +38,9 @@ class ReductionResult:
 
 
 def level_of(context: PlanContext, draft: Draft) -> Level:
+    # Positional: Level's fields in order (day, days, de, kind, cut_short), the cheaper call.
     return Level(
-        day=draft.day,
-        days=draft.days,
-        de=context.regimen_de(draft.regimen),
-        kind=draft.kind,
-        cut_short=draft.cut_short,
+        draft.day, draft.days, context.regimen_de(draft.regimen), draft.kind, draft.cut_short
     )
 
 
@@ -51,11 +49,17 @@ def allocation(context: PlanContext, regimen: Regimen) -> dict[str, Decimal]:
     return {time: mg for time, drug, mg in regimen if drug == context.taper_drug}
 
 
+_ZERO = Decimal(0)
+# ``clean`` of a dose above 0, cached: a plan writes the same few doses many times (equal
+# positive decimals such as 1 and 1.0 clean to the same value).
+_clean_dose = lru_cache(maxsize=8192)(clean)
+
+
 def regimen_of(context: PlanContext, alloc: dict[str, Decimal]) -> Regimen:
     return tuple(
-        (time, context.taper_drug, clean(alloc[time]))
+        (time, context.taper_drug, _clean_dose(alloc[time]))
         for time in DOSE_TIMES
-        if alloc.get(time, Decimal(0)) > 0
+        if alloc.get(time, _ZERO) > 0
     )
 
 
@@ -94,8 +98,10 @@ def choose(
     alloc: dict[str, Decimal],
     target: Fraction,
     lowest: Fraction,
+    current: Fraction | None = None,
 ) -> dict[str, Decimal] | None:
-    """The makeable doses nearest to ``target`` mg/day with ``lowest`` ≤ daily < current.
+    """The makeable doses nearest to ``target`` mg/day with ``lowest`` ≤ daily < current
+    (``current``: the daily dose of ``alloc``, when the caller has it).
 
     Ties go to the larger dose (the smaller cut). None when no makeable dose is in range.
     """
@@ -104,7 +110,8 @@ def choose(
     q = maker.quantum_fraction
     if quantum is None or q is None:
         return None
-    current = fraction_of(sum(alloc.values(), Decimal(0)))
+    if current is None:
+        current = fraction_of(sum(alloc.values(), _ZERO))
     max_j = _cuts_within(current, max(lowest, Fraction(0)), q)
     if max_j < 1:
         return None
@@ -133,7 +140,10 @@ def choose(
 
 
 def choose_at_least(
-    context: PlanContext, alloc: dict[str, Decimal], wish: Fraction
+    context: PlanContext,
+    alloc: dict[str, Decimal],
+    wish: Fraction,
+    current: Fraction | None = None,
 ) -> dict[str, Decimal] | None:
     """The makeable doses with the largest cut that keeps the daily dose at or above
     ``wish`` mg/day: the smallest makeable dose ≥ ``wish``, below the current dose.
@@ -146,7 +156,8 @@ def choose_at_least(
     q = maker.quantum_fraction
     if quantum is None or q is None:
         return None
-    current = fraction_of(sum(alloc.values(), Decimal(0)))
+    if current is None:
+        current = fraction_of(sum(alloc.values(), _ZERO))
     j = _cuts_within(current, wish, q)
     while j >= 1:
         new, partial = apply_cut(alloc, context.reduce_order, quantum * j)
@@ -299,7 +310,7 @@ class _Reduction:
         day = last.day + last.days
         context.check_length(day, self.way_out, self.what)
         alloc = allocation(context, last.regimen)
-        current = fraction_of(sum(alloc.values(), Decimal(0)))
+        current = fraction_of(sum(alloc.values(), _ZERO))
         if self._reached_the_end(last, current):
             return True
         wish, lowest = self._wish(day, current)
@@ -308,13 +319,13 @@ class _Reduction:
             self._discontinue(_literal_stop_note(context, current, wish))
             return True
         if self.literal:
-            new = choose(context, alloc, wish, lowest)
+            new = choose(context, alloc, wish, lowest, current)
         else:
-            new = choose_at_least(context, alloc, wish)
+            new = choose_at_least(context, alloc, wish, current)
         if new is None:
             return self._at_the_floor(last, alloc, current)
         self.held = 1
-        daily = fraction_of(sum(new.values(), Decimal(0)))
+        daily = fraction_of(sum(new.values(), _ZERO))
         if daily == 0:
             # A literal cut the products can only give as a stop.
             self._discontinue(_literal_stop_note(context, current, wish))
@@ -377,7 +388,7 @@ class _Reduction:
         floor_mg = current * keep_fraction(context.rules)
         if self.end is not None:
             floor_mg = max(floor_mg, self.end)
-        if choose(context, alloc, floor_mg, floor_mg) is not None:
+        if choose(context, alloc, floor_mg, floor_mg, current) is not None:
             # A makeable dose lies within the ceiling: wait one interval, until the
             # method's target or the earlier cuts of this window allow it.
             last.days += self.settings.interval_days
