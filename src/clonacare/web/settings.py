@@ -126,6 +126,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # patients (docs/benchmarks.md, "Worklist"). The pages' queries are short; none gains.
     # A DATABASE_URL that sets its own ``options`` keeps them.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes SQLite's write lock when it begins (BEGIN IMMEDIATE), and a
+    # request waits up to 20 seconds for it (then a 500, logged). A deferred transaction reads,
+    # then asks for the lock to write while another holds it, and SQLite cannot make it
+    # wait (its snapshot would be stale): two clients changing a status answered 500
+    # "database is locked" for 9 requests in 80 (issue 14).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication: Django's auth, Argon2 hashing, django-axes lockout, django-otp TOTP.
@@ -177,6 +187,13 @@ API_TOKEN_HOURS = envint("API_TOKEN_HOURS", 8)
 # per address, as "<count>/<s|min|hour|day>"; over either, 429 with Retry-After.
 API_RATE_PER_TOKEN = envstr("API_RATE_PER_TOKEN", "240/min")
 API_RATE_PER_ADDRESS = envstr("API_RATE_PER_ADDRESS", "1200/min")
+# Sign-in attempts on the page from one address (accounts/sign_in_rate.py), as the API's
+# rates; over it, 429 with Retry-After. Failed attempts per account lock it (django-axes).
+LOGIN_RATE_PER_ADDRESS = envstr("LOGIN_RATE_PER_ADDRESS", "60/min")
+# Questionnaires stored for one patient in an hour (portal, API, clinic), past which a
+# submission is refused with 429 (its safety answers still raise their alerts). A
+# Clonacare default against floods, not a clinical figure: docs/configuration.md.
+QUESTIONNAIRES_PER_PATIENT_HOUR = envint("QUESTIONNAIRES_PER_PATIENT_HOUR", 60, minimum=1)
 # Population screens (docs/population.md, "In the clinic"): the largest upload, in MB, of
 # a dispensing file and its diagnoses together (a screen runs while the upload waits), and
 # where the upload is kept while it is screened (the system's temporary folder when
