@@ -67,6 +67,9 @@ COMMANDS: dict[str, Command] = {
     "restore": Command(
         "clonacare.web.backup", "put a file written by `clonacare backup` back into the database"
     ),
+    "reviewer": Command(
+        "reviewer", "give a clinician the role that signs off articles and CBT modules"
+    ),
     "score": Command(
         "score",
         "score an instrument (PHQ-9, GAD-7, SDS, DSM-5 SUD, CIWA-B, ASQ, licensed packs)",

@@ -15,6 +15,7 @@ from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import staff_required
 from clonacare.audit.log import Actor
 from clonacare.core.errors import ClinicalError
+from clonacare.education.review import module_statuses
 from clonacare.patients.access import PatientNotFound, RecordNotFound, access_patient_by_id
 from clonacare.patients.models import Patient
 from clonacare.therapy.access import (
@@ -88,11 +89,14 @@ def patient_modules(request: HttpRequest, patient_id: int) -> HttpResponse:
             error_at = posted.get("assignment") or posted.get("entry") or ""
     assignments = list(assignments_of(patient))
     open_modules = {a.module for a in assignments if a.status != ModuleAssignment.Status.COMPLETED}
+    reviews = module_statuses()
     context = {
         "patient": patient,
         "rows": [(a, progress(a)) for a in assignments],
         "entries": [entry_view(e) for e in entries_of(patient)],
-        "modules": [m for m in load_modules() if m.slug not in open_modules],
+        "modules": [
+            (m, reviews[m.slug].reviewed) for m in load_modules() if m.slug not in open_modules
+        ],
         "may_assign": may_assign_module(actor, patient),
         "may_comment": may_comment(actor, patient),
         "may_mark": may_work_on(actor, patient),

@@ -16,6 +16,7 @@ from clonacare.clinic import (
     proposal_views,
     record_views,
     recovery_views,
+    review_views,
     safety_plan_views,
     session_views,
     therapy_views,
@@ -27,6 +28,12 @@ app_name = "clinic"
 urlpatterns = [
     path("", worklist_views.worklist, name="worklist"),
     path("caseload/", views.caseload, name="caseload"),
+    path("content-review/", review_views.content_review, name="content-review"),
+    path(
+        "content-review/<slug:kind>/<slug:slug>/",
+        review_views.review_page,
+        name="content-review-page",
+    ),
     # The worklist's first address: kept answering, with its ?role= filter.
     path(
         "worklist/",

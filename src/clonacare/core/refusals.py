@@ -351,6 +351,15 @@ REGISTRY: dict[str, Code] = {
         Kind.FORBIDDEN_AS_MISSING, "no such staff member in the caller's program"
     ),
     "username": Code(Kind.INVALID, "a username that is missing, malformed or taken"),
+    "not-a-reviewer": Code(
+        Kind.NOT_ALLOWED, "only a clinician granted the reviewer role signs off content"
+    ),
+    "review-stale": Code(
+        Kind.CONFLICT,
+        "the page changed since the reviewer opened it: the sign-off is of another version",
+    ),
+    "review-page-not-found": Code(Kind.FORBIDDEN_AS_MISSING, "no such article or CBT module"),
+    "reviewer": Code(Kind.INVALID, "a reviewer grant names no such user or no credentials"),
     "not-allowed": Code(Kind.NOT_ALLOWED, "the caller's role may not do this"),
     "patient-not-found": Code(
         Kind.FORBIDDEN_AS_MISSING, "no such patient, or not one the caller may see"

@@ -20,6 +20,7 @@ up to the next ``##``, its answer (schema.org FAQPage).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ class Article:
     text: str
     toc: tuple[TocEntry, ...]
     faq: tuple[FaqItem, ...]
+    # The version's fingerprint: SHA-256 of the file's text. A clinician's review in the
+    # app is of one fingerprint; any edit makes a new one (education/review.py).
+    fingerprint: str = ""
 
     @property
     def section_title(self) -> str:
@@ -184,6 +188,7 @@ def parse_article(raw: str, slug: str, name: str | None = None) -> Article:
         text=html_to_text(html),
         toc=_toc(getattr(md, "toc_tokens", [])),
         faq=faq,
+        fingerprint=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
     )
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
@@ -22,3 +25,45 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+
+class ClinicalReviewer(models.Model):
+    """A clinician allowed to sign off patient-facing content (articles, CBT modules):
+    granted by a site admin with ``clonacare reviewer`` and kept with their credentials,
+    which each review shows."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clinical_reviewer"
+    )
+    credentials = models.CharField(max_length=120)
+    granted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.credentials})"
+
+
+class ContentReview(models.Model):
+    """A clinician's sign-off of one version of a page (its ``fingerprint``, SHA-256 of
+    the file): shown while the page is that version; an edit leaves it behind."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        MODULE = "module", "CBT module"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.SlugField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="content_reviews"
+    )
+    reviewer_name = models.CharField(max_length=150)
+    credentials = models.CharField(max_length=120)
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["kind", "slug", "fingerprint"], name="content_review_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} by {self.reviewer_name}"

@@ -14,10 +14,22 @@ from django.views.decorators.http import require_safe
 
 from clonacare.education.content import SECTIONS, Article, load_articles
 from clonacare.education.index import QueryError, search
+from clonacare.education.models import ContentReview
+from clonacare.education.review import ReviewStatus, status_of
 
 
 def _articles() -> tuple[Article, ...]:
     return load_articles(settings.CONTENT_DIR / "articles")
+
+
+def _review(page: Article) -> ReviewStatus:
+    return status_of(
+        ContentReview.Kind.ARTICLE,
+        page.slug,
+        page.fingerprint,
+        file_reviewer=page.reviewed_by,
+        file_reviewed_on=page.reviewed_on,
+    )
 
 
 def _sections(articles: tuple[Article, ...]) -> list[tuple[str, str, list[Article]]]:
@@ -60,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "sections": _sections(articles),
         "sources": sources,
-        "reviewed": bool(basis) and all(a.is_reviewed for a in basis),
+        "reviewed": bool(basis) and all(_review(a).reviewed for a in basis),
     }
     return render(request, "education/home.html", context)
 
@@ -79,6 +91,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         "next": articles[index + 1] if index + 1 < len(articles) else None,
         "related": [a for a in articles if a.section == page.section and a.slug != slug],
         "json_ld": faq_json_ld(page) if page.faq else None,
+        "review": _review(page),
     }
     return render(request, "education/article.html", context)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.decorators import patient_required
 from clonacare.core.errors import ClinicalError
+from clonacare.education.review import module_status
 from clonacare.portal.own import own_patient
 from clonacare.therapy.access import assignments_of, entries_of
 from clonacare.therapy.actions import do_complete_section, do_save_exercise
@@ -107,5 +108,6 @@ def my_module(request: HttpRequest, slug: str) -> HttpResponse:
         "error_kind": posted.get("kind", "") if posted is not None and error else "",
         "saved": request.GET.get("saved", ""),
         "today": timezone.localdate(),
+        "review": module_status(found.module) if found.module else None,
     }
     return render(request, "portal/therapy_module.html", context, status=status)

@@ -21,6 +21,7 @@ file and the field) and the site's system check (``clonacare.E004``) stops start
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,6 +64,8 @@ class Module:
     reviewed_on: dt.date | None
     intro_html: str
     sections: tuple[Section, ...]
+    # The version's fingerprint: SHA-256 of the file's text (education/review.py).
+    fingerprint: str = ""
 
     @property
     def is_reviewed(self) -> bool:
@@ -185,6 +188,7 @@ def parse_module(raw: str, slug: str, name: str | None = None) -> Module:
         reviewed_on=reviewed_on,
         intro_html=intro_html,
         sections=sections,
+        fingerprint=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
     )
 
 

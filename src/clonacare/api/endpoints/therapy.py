@@ -16,6 +16,7 @@ from pydantic import ConfigDict
 
 from clonacare.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, one_of, page_of
 from clonacare.api.security import caller
+from clonacare.education.review import module_status, module_statuses
 from clonacare.patients.access import access_patient_by_id
 from clonacare.therapy.access import (
     access_assignment_of,
@@ -29,6 +30,7 @@ from clonacare.therapy.actions import (
     do_complete_section,
     do_save_exercise,
 )
+from clonacare.therapy.content import AWAITING_REVIEW
 from clonacare.therapy.exercises import exercise_kinds
 from clonacare.therapy.models import CounsellorComment, ExerciseEntry, ModuleAssignment
 from clonacare.therapy.progress import Progress, figures, progress
@@ -99,9 +101,20 @@ class AssignmentOut(Schema):
         return a.assigned_by.get_username()
 
     @staticmethod
-    def resolve_review_status(a: ModuleAssignment) -> str:
+    def resolve_review_status(a: ModuleAssignment, context: dict[str, Any]) -> str:
         module = _progress(a).module
-        return module.review_status if module else ""
+        if module is None:
+            return ""
+        # Worked out once per answer (one query for every module), not once per item.
+        request = context["request"]
+        statuses = getattr(request, "_module_reviews", None)
+        if statuses is None:
+            statuses = module_statuses()
+            request._module_reviews = statuses
+        review = statuses.get(module.slug) or module_status(module)
+        if review.on is None:
+            return AWAITING_REVIEW
+        return f"Reviewed by {review.by} on {review.on.isoformat()}"
 
     @staticmethod
     def resolve_exercises(a: ModuleAssignment) -> list[str]:
