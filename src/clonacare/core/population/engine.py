@@ -223,7 +223,9 @@ def _drugs(definitions: Definitions) -> ir.Table:
 
 def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     """Every row with its parsed values and ``reason`` (null for a row that is screened),
-    with only the columns the screen reads after this."""
+    with only the columns the screen reads after this, as numbers where it can (the drug
+    and its class as the drug table's number and a flag, the fill as its day in the
+    period): they are kept in memory, and text costs more to keep and to read."""
     parsed = raw.mutate(
         drug=raw.drug.lower(),
         fill=raw.fill_date.try_cast("date"),
@@ -256,36 +258,33 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     )
     return parsed.select(
         "patient_id",
-        "drug",
         "drug_no",
-        "drug_class",
         "prescriber_id",
         "pharmacy_id",
         "born",
-        "fill",
         "strength",
         "quantity_n",
         "supply",
         "de_factor",
         "mme_factor",
+        benzodiazepine=parsed.drug_class == "benzodiazepine",
+        day=parsed.fill.delta(start, unit="day").cast("int64"),
         reason=reason,
     )
 
 
-def _fills(checked: ir.Table, period: Period) -> ir.Table:
+def _fills(checked: ir.Table) -> ir.Table:
     """The screened fills: their day in the period and daily amounts."""
     good = checked.filter(checked.reason.isnull())
     return good.select(
         "patient_id",
-        "drug",
         "drug_no",
         "prescriber_id",
         "pharmacy_id",
         "strength",
         "born",
-        "fill",
-        benzodiazepine=good.drug_class == "benzodiazepine",
-        day=good.fill.delta(ibis.literal(period.start), unit="day").cast("int64"),
+        "benzodiazepine",
+        "day",
         days=good.supply.cast("int64"),
         quantity=good.quantity_n,
         de_per_day=good.strength * good.quantity_n / good.supply * good.de_factor,
@@ -794,7 +793,7 @@ def run_screen(
             checked_dx = backend.keep("checked_dx", _checked_diagnoses(raw_dx))
             dx_rows = _counts(checked_dx, DIAGNOSIS_REJECT_REASONS)
         tell(2, STEPS[2])
-        fills = _fills(checked, period)
+        fills = _fills(checked)
         people = backend.keep("people", _people(fills))
         # Kept: the provider windows and the rest of the screen both read them.
         patients = backend.keep("patients", _patient_figures(fills, people, definitions, period))
