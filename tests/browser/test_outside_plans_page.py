@@ -1,7 +1,7 @@
 """An outside plan on the clinic's record page in a real browser: a record imported
 from another program shows the plan it came with, marked as from that program and not
-approved here, with its doses readable on a desktop and on a phone (axe-checked;
-screenshots looked at)."""
+approved here, with its doses readable on a desktop and on a phone, and the scores and
+consents that came with it as received (axe-checked; screenshots looked at)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ def test_an_imported_record_shows_its_outside_plan(visit: Visit, world: World) -
     )
     doses = plan.get_by_role("region", name="clonazepam doses in the plan from Riverside Recovery")
     expect(doses.get_by_role("row").nth(1)).to_contain_text("morning 0.5 mg, night 1 mg")
+    scores = page.get_by_role("region", name="Scores received from another program").first
+    expect(scores).to_contain_text("Answered in another program, not here.")
+    consents = page.get_by_role("region", name="Consents given to another program").first
+    expect(consents).to_contain_text("They cover none of this program's disclosures.")
     section.scroll_into_view_if_needed()
     visit.check_accessibility()
     visit.screenshot("clinic-outside-plan")

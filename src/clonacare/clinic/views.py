@@ -57,7 +57,7 @@ from clonacare.clinic.record_forms import EndMedicationForm
 from clonacare.core.assessment import label_indications_of, parse_assessment
 from clonacare.core.errors import ClinicalError, Refusal
 from clonacare.core.instruments import instrument
-from clonacare.exchange.outside import outside_plans_of
+from clonacare.exchange.outside import outside_plans_of, received_records_of
 from clonacare.monitoring.access import proposals_visible_to
 from clonacare.monitoring.models import Proposal
 from clonacare.patients.access import (
@@ -186,6 +186,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "open_proposals": open_proposals_of(actor, found),
         "outside_plans": outside_plans_of(found),
     }
+    context["received_scores"], context["received_consents"] = received_records_of(found)
     return render(request, "clinic/patient.html", context)
 
 

@@ -1,9 +1,11 @@
-"""Outside plans as people read them: what the clinic's record page shows of a plan
-received from another program (``outside_plans_of``).
+"""What another program sent, as people read it on the clinic's record page: its plans
+(``outside_plans_of``), and the scores and consents kept as received
+(``received_records_of``).
 
-It reads the CarePlan and MedicationRequests as they were received and checks no
-access: the caller has passed the record's gate. Nothing here treats the plan as a
-Clonacare plan; the page says where it came from and that nobody here approved it.
+It reads the resources as they were received and checks no access: the caller has
+passed the record's gate. Nothing here treats a plan as a Clonacare plan, a score as
+answered here or a consent as covering this program's disclosures; the page says
+where each came from.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clonacare.core.fhir import record as fhir
-from clonacare.exchange.models import OutsidePlan
+from clonacare.exchange.models import OutsidePlan, ReceivedResource
 from clonacare.patients.models import Patient
 
 # The record's dose times, in the order of a day, by their FHIR event-timing code.
@@ -120,3 +122,77 @@ def outside_plans_of(patient: Patient) -> list[OutsidePlanView]:
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class ReceivedScore:
+    """A score (an Observation) as sent: what was measured, the value and band, the day."""
+
+    received_from: str
+    measured: str
+    value: str
+    band: str
+    on: str
+
+
+@dataclass(frozen=True)
+class ReceivedConsent:
+    """A consent given to the sending program, as sent."""
+
+    received_from: str
+    to_whom: str
+    purpose: str
+    signed_on: str
+    status: str
+    until: str
+
+
+def _score(item: ReceivedResource) -> ReceivedScore:
+    resource = item.resource
+    code = resource.get("code") or {}
+    coding = (code.get("coding") or [{}])[0]
+    if "valueInteger" in resource:
+        value = str(resource["valueInteger"])
+    elif "valueQuantity" in resource:
+        quantity = resource["valueQuantity"]
+        value = f"{quantity.get('value', '')} {quantity.get('unit', '')}".strip()
+    else:
+        value = str(resource.get("valueString", ""))
+    return ReceivedScore(
+        received_from=item.received_from,
+        measured=str(code.get("text") or coding.get("display") or coding.get("code") or ""),
+        value=value,
+        band=str(((resource.get("interpretation") or [{}])[0]).get("text", "")),
+        on=str(resource.get("effectiveDateTime", ""))[:10],
+    )
+
+
+def _consent(item: ReceivedResource) -> ReceivedConsent:
+    resource = item.resource
+    provision = resource.get("provision") or {}
+    actor = ((provision.get("actor") or [{}])[0]).get("reference") or {}
+    purpose = (provision.get("purpose") or [{}])[0]
+    return ReceivedConsent(
+        received_from=item.received_from,
+        to_whom=str(actor.get("display", "")),
+        purpose=str(purpose.get("display") or purpose.get("code") or ""),
+        signed_on=str(resource.get("dateTime", ""))[:10],
+        status=str(resource.get("status", "")),
+        until=str((provision.get("period") or {}).get("end", "")),
+    )
+
+
+def received_records_of(
+    patient: Patient,
+) -> tuple[list[ReceivedScore], list[ReceivedConsent]]:
+    """``patient``'s scores (Observations) and consents kept as received, in the order
+    they came; two empty lists for a record without any."""
+    scores: list[ReceivedScore] = []
+    consents: list[ReceivedConsent] = []
+    kinds = ("Observation", "Consent")
+    for item in ReceivedResource.objects.filter(patient=patient, resource_type__in=kinds):
+        if item.resource_type == "Observation":
+            scores.append(_score(item))
+        else:
+            consents.append(_consent(item))
+    return scores, consents
