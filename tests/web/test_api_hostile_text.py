@@ -153,3 +153,22 @@ def test_text_that_only_looks_odd_is_accepted(world: World) -> None:
     )
     assert response.status_code == 201
     assert Condition.objects.filter(patient=world.alex, name=name).exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["status=tapering%FF", "status%C3=tapering", "limit=5&x=%ED%A0%80"]
+)
+def test_it_refuses_a_query_string_that_is_not_utf8(world: World, query: str) -> None:
+    # Django would decode it with U+FFFD in place of the bad bytes.
+    api = ApiClient(world.avery)
+    response = api.client.get(f"{BASE}/patients?{query}", headers=api.headers)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The query string is not valid UTF-8: percent-encode its text as UTF-8."
+    }
+
+
+def test_a_utf8_query_string_is_read_as_usual(world: World) -> None:
+    api = ApiClient(world.avery)
+    response = api.client.get(f"{BASE}/patients?status=tapering&caf%C3%A9=1", headers=api.headers)
+    assert response.status_code == 200

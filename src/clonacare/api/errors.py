@@ -23,7 +23,7 @@ from ninja.parser import Parser
 
 from clonacare.assessments.actions import IncompleteResponse
 from clonacare.core.errors import Kind, Refusal
-from clonacare.core.text import text_problem
+from clonacare.core.text import text_problem, url_encoded_texts
 from clonacare.patients.audit_access import AuditLogNotFound
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ TOO_MANY_REQUESTS = (
 )
 BAD_JSON = "The request body is not valid JSON."
 NOT_AN_OBJECT = "The request body must be a JSON object."
+QUERY_NOT_UTF8 = "The query string is not valid UTF-8: percent-encode its text as UTF-8."
 BAD_REQUEST = "The request could not be read: check its address, headers and body."
 NOT_PERMITTED = "This request is not permitted."
 SERVER_ERROR = (
@@ -147,10 +148,23 @@ class JsonObjectParser(Parser):
     ) -> dict[str, Any]:
         """The query string (and a form body, where an endpoint takes one): each name and
         value is checked as a JSON body's are. Raises ``BadText``."""
+        if data is request.GET and url_encoded_texts(query_bytes(request)) is None:
+            # Django decodes it replacing what is not UTF-8 with U+FFFD: refused instead.
+            raise BadText(QUERY_NOT_UTF8)
         # A name's values joined: whichever holds the bad text, the name is the field.
         texts = {k: "".join(v for v in vs if isinstance(v, str)) for k, vs in data.lists()}
         refuse_bad_text(texts)
         return super().parse_querydict(data, list_fields, request)
+
+
+def query_bytes(request: HttpRequest) -> bytes:
+    """The query string as the client sent it, before Django decodes it."""
+    # WSGI hands it over as bytes decoded as ISO-8859-1 (PEP 3333).
+    query = str(request.META.get("QUERY_STRING", ""))
+    try:
+        return query.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return query.encode("utf-8", errors="surrogateescape")
 
 
 def refuse_bad_text(data: dict[str, Any]) -> None:

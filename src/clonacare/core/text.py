@@ -9,6 +9,8 @@ with 400 before anything is read further, so neither database ever sees one.
 
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
 NUL = "\x00"
 
 
@@ -26,3 +28,23 @@ def text_problem(text: str) -> str | None:
             "which is not a character"
         )
     return None
+
+
+def url_encoded_texts(raw: bytes) -> list[tuple[str, str]] | None:
+    """The names and values of a URL-encoded form body or query string (``a=1&b=%C3%A9``),
+    each decoded as UTF-8 strictly; None when any is not valid UTF-8 (which the usual
+    decoders would silently replace with U+FFFD)."""
+    pairs: list[tuple[str, str]] = []
+    for pair in raw.split(b"&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition(b"=")
+        try:
+            pairs.append((_unquoted(name), _unquoted(value)))
+        except UnicodeDecodeError:
+            return None
+    return pairs
+
+
+def _unquoted(part: bytes) -> str:
+    return unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")

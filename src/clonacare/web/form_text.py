@@ -11,13 +11,13 @@ checked here: Django streams it to its upload handlers.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse
 
-from clonacare.api.errors import is_api_request
-from clonacare.core.text import text_problem
+from clonacare.api.errors import is_api_request, query_bytes
+from clonacare.core.text import text_problem, url_encoded_texts
 from clonacare.web.errors import refused_form
 
 FORM = "application/x-www-form-urlencoded"
@@ -30,28 +30,17 @@ NOT_UTF8 = (
 def form_text_problem(raw: bytes) -> str | None:
     """Why the URL-encoded ``raw`` (a form body or a query string) is refused, as a
     sentence for the page; None when every name and value is valid text."""
-    for pair in raw.split(b"&"):
-        for part in pair.split(b"=", 1):
-            try:
-                text = unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
-            except UnicodeDecodeError:
-                return NOT_UTF8
-            problem = text_problem(text)
-            if problem is not None:
-                return (
-                    f"Something in the form {problem}, so nothing was saved. Remove it "
-                    "and send the form again."
-                )
+    texts = url_encoded_texts(raw)
+    if texts is None:
+        return NOT_UTF8
+    for text in itertools.chain.from_iterable(texts):
+        problem = text_problem(text)
+        if problem is not None:
+            return (
+                f"Something in the form {problem}, so nothing was saved. Remove it "
+                "and send the form again."
+            )
     return None
-
-
-def _query_bytes(request: HttpRequest) -> bytes:
-    # WSGI hands the query string over as bytes decoded as ISO-8859-1 (PEP 3333).
-    query = str(request.META.get("QUERY_STRING", ""))
-    try:
-        return query.encode("iso-8859-1")
-    except UnicodeEncodeError:
-        return query.encode("utf-8", errors="surrogateescape")
 
 
 class FormTextMiddleware:
@@ -60,7 +49,7 @@ class FormTextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_api_request(request):
-            problem = form_text_problem(_query_bytes(request))
+            problem = form_text_problem(query_bytes(request))
             if problem is None and request.content_type == FORM:
                 problem = form_text_problem(request.body)
             if problem is not None:
