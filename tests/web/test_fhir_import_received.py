@@ -132,3 +132,27 @@ def test_a_received_questionnaire_is_sent_once_beside_one_answered_here(world: W
         of_type(second, "Questionnaire")[0]["url"]
     ]
     assert len(of_type(second, "QuestionnaireResponse")) == 3
+
+
+def test_a_record_sent_on_again_keeps_every_provenance(world: World) -> None:
+    _, patient_id = imported(world)
+    second = ApiClient(world.brook).get(f"/patients/{patient_id}/fhir").json()
+    response = ApiClient(world.avery).post(f"/programs/{world.riverside.pk}/fhir-import", second)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    # The plan's approval and revision, its import at Northgate, and the import of the
+    # scores and consents there: each kept with what it is about.
+    assert body["imported"]["Provenance"] == 4
+    assert set(body["skipped"]) == {"Organization", "Practitioner"}
+    third = ApiClient(world.avery).get(f"/patients/{body['id']}/fhir").json()
+    validate_each(third)
+    reasons = [p["reason"][0]["text"] for p in of_type(third, "Provenance")]
+    plan = "an outside plan, not approved here"
+    scores = "answered, scored or signed there, not in this program"
+    # Each import says who sent it: Riverside to Northgate, then Northgate back.
+    assert reasons[2:] == [
+        f"received from Riverside Recovery: {plan}",
+        f"received from Northgate Clinic: {plan}",
+        f"received from Riverside Recovery: {scores}",
+        f"received from Northgate Clinic: {scores}",
+    ]
