@@ -107,7 +107,7 @@ def test_it_describes_requests_and_errors(schema: dict[str, Any]) -> None:
     submit = schema["paths"]["/api/v1/patients/{patient_id}/assessments"]["post"]
     body = submit["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body == "#/components/schemas/AssessmentIn"
-    assert set(submit["responses"]) == {"201", "400", "401", "403", "404"}
+    assert set(submit["responses"]) == {"201", "400", "401", "403", "404", "429"}
     error = submit["responses"]["404"]["content"]["application/json"]["schema"]["$ref"]
     assert error == "#/components/schemas/ErrorOut"
     sign_in = schema["paths"]["/api/v1/auth/token"]["post"]

@@ -24,6 +24,7 @@ from clonacare.accounts.auth import check_credentials
 from clonacare.accounts.decorators import member_required
 from clonacare.accounts.forms import EnrollForm, LoginForm
 from clonacare.accounts.models import Role, membership_of
+from clonacare.accounts.sign_in_rate import sign_in_wait_s, too_many_sign_ins
 from clonacare.audit.log import record
 
 ENROLL_SESSION_KEY = "clonacare_enrolling_user"
@@ -38,6 +39,14 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
+    wait_s = sign_in_wait_s(request) if request.method == "POST" else None
+    if wait_s is not None:
+        # Too many attempts from this address (sign_in_rate.py): nothing is checked.
+        refused = {"form": LoginForm(), "error": too_many_sign_ins(wait_s)}
+        refused["next"] = _next_url(request)
+        page = render(request, "accounts/login.html", refused, status=429)
+        page["Retry-After"] = str(wait_s)
+        return page
     form = LoginForm(request.POST or None)
     error = None
     status = 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -58,7 +59,8 @@ class IncompleteResponse(ClinicalError):
     unanswered suicide question's included), stored and carried here with the crisis
     resources so the page or the API shows them whatever else it says. ``unanswered``:
     the numbers of the questions left unanswered (``incomplete``), for a page that words
-    the refusal for a patient."""
+    the refusal for a patient. ``retry_after_s``: for ``too-many-submissions``, the
+    seconds until the record takes another (the ``Retry-After`` of the 429)."""
 
     def __init__(
         self,
@@ -69,12 +71,14 @@ class IncompleteResponse(ClinicalError):
         code: str = "incomplete",
         alert_ids: tuple[int, ...] = (),
         unanswered: tuple[int, ...] = (),
+        retry_after_s: int | None = None,
     ) -> None:
         super().__init__(code, message)
         self.alerts = alerts
         self.crisis_resources = crisis_resources
         self.alert_ids = alert_ids
         self.unanswered = unanswered
+        self.retry_after_s = retry_after_s
 
 
 def crisis_resources() -> CrisisResources:
@@ -161,7 +165,10 @@ def _join(
 
 
 def _refusal(
-    reason: ClinicalError, result: ScoreResult, stored: Sequence[SafetyAlert]
+    reason: ClinicalError,
+    result: ScoreResult,
+    stored: Sequence[SafetyAlert],
+    retry_after_s: int | None = None,
 ) -> IncompleteResponse:
     """The refusal of a form for ``reason``, carrying the alerts its readable answers
     raised (``result``, stored as ``stored``) and the crisis resources."""
@@ -172,6 +179,7 @@ def _refusal(
         code=reason.code,
         alert_ids=tuple(a.pk for a in stored),
         unanswered=tuple(i.number for i in result.missing) if reason.code == "incomplete" else (),
+        retry_after_s=retry_after_s,
     )
 
 
@@ -323,6 +331,7 @@ def _refuse(
     result: ScoreResult,
     now: dt.datetime,
     reason: ClinicalError,
+    retry_after_s: int | None = None,
 ) -> NoReturn:
     """Refuse a form for ``reason``: store and raise the alerts its valid answers fired
     (safety first: the response is not stored, its alerts are, for the care team), then
@@ -339,7 +348,39 @@ def _refuse(
                 instrument_id=definition.id,
                 answers={k: v for k, v in answers.items() if v is not None},
             )
-    raise _refusal(reason, result, stored)
+    raise _refusal(reason, result, stored, retry_after_s)
+
+
+def submission_wait_s(patient: Patient, now: dt.datetime) -> int | None:
+    """Seconds until ``patient``'s record takes another questionnaire, or None when it
+    takes one now: it takes ``QUESTIONNAIRES_PER_PATIENT_HOUR`` (settings; a Clonacare
+    default against floods, not a clinical figure) stored in the hour before ``now``,
+    whoever submitted them."""
+    limit: int = settings.QUESTIONNAIRES_PER_PATIENT_HOUR
+    recent = list(
+        InstrumentResponse.objects.filter(
+            patient=patient, submitted_at__gt=now - dt.timedelta(hours=1)
+        )
+        .order_by("-submitted_at")
+        .values_list("submitted_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return None
+    # One more is taken when the oldest of the newest ``limit`` leaves the hour.
+    return max(1, math.ceil((recent[-1] + dt.timedelta(hours=1) - now).total_seconds()))
+
+
+def too_many_submissions(wait_s: int, with_alerts: bool) -> ClinicalError:
+    limit = settings.QUESTIONNAIRES_PER_PATIENT_HOUR
+    minutes = math.ceil(wait_s / 60)
+    unit = "minute" if minutes == 1 else "minutes"
+    message = (
+        f"This record has had {limit} questionnaires in the last hour, the most the site "
+        f"takes in an hour; nothing was stored. Send this one again in {minutes} {unit}."
+    )
+    if with_alerts:
+        message += " Its safety answers have been passed to the care team."
+    return ClinicalError("too-many-submissions", message)
 
 
 def _completable(actor: Actor, instrument_id: str) -> Instrument:
@@ -384,7 +425,9 @@ def do_submit_response(
     does not declare (``unknown-condition``, naming it). An answer that is not one of an
     item's options, an unknown item and an incomplete form are refused with
     IncompleteResponse: no response is stored, but the alerts the valid answers fire
-    are (a bad answer never hides a safety answer).
+    are (a bad answer never hides a safety answer). A complete form for a record that
+    has had its hour's questionnaires (``submission_wait_s``) is refused the same way
+    (``too-many-submissions``, 429, with ``retry_after_s``).
     """
     user_id = _signed_in(actor)
     definition = _completable(actor, instrument_id)
@@ -421,6 +464,11 @@ def do_submit_response(
             now,
             ClinicalError("incomplete", incomplete_message(definition, result.missing)),
         )
+    wait_s = submission_wait_s(patient, now)
+    if wait_s is not None:
+        # Refused for the flood, never for its safety answers: they raise their alerts.
+        reason = too_many_submissions(wait_s, with_alerts=bool(result.alerts))
+        _refuse(actor, patient, definition, given, result, now, reason, wait_s)
     with transaction.atomic():
         response = InstrumentResponse.objects.create(
             patient=patient,

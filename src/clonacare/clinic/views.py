@@ -200,6 +200,8 @@ def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -
     found = _patient(actor, patient_id, "assessment.form")
     definition = definitions[instrument_id]
     error = None
+    status = 200
+    retry_after_s = None
     safety: IncompleteResponse | None = None
     if request.method == "POST":
         try:
@@ -213,7 +215,10 @@ def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -
             )
         except ClinicalError as exc:
             error = exc.message
+            status = exc.kind.status
             safety = exc if isinstance(exc, IncompleteResponse) and exc.alerts else None
+            if isinstance(exc, IncompleteResponse):
+                retry_after_s = exc.retry_after_s
         else:
             return redirect("clinic:patient", patient_id=found.pk)
     posted = request.POST if request.method == "POST" else None
@@ -225,7 +230,10 @@ def rate_instrument(request: HttpRequest, patient_id: int, instrument_id: str) -
         "error": error,
         "safety": safety,
     }
-    return render(request, "clinic/rate.html", context, status=400 if error else 200)
+    page = render(request, "clinic/rate.html", context, status=status)
+    if retry_after_s is not None:  # too many questionnaires this hour (429)
+        page["Retry-After"] = str(retry_after_s)
+    return page
 
 
 @require_http_methods(["GET", "POST"])

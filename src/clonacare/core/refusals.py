@@ -101,6 +101,11 @@ REGISTRY: dict[str, Code] = {
         Kind.REFUSED_BY_RULE, "a dose is above the plausible bound (a typing guard)"
     ),
     "incomplete": Code(Kind.INVALID, "a form lacks an answer that a total or result needs"),
+    "too-many-submissions": Code(
+        Kind.LOCKED,
+        "a patient's record has had QUESTIONNAIRES_PER_PATIENT_HOUR questionnaires in the "
+        "last hour: refused for a while (its safety answers still raise their alerts)",
+    ),
     "licensed-instrument": Code(
         Kind.INVALID, "a licensed instrument is asked for without its pack"
     ),

@@ -113,6 +113,8 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
     definition = definitions[instrument_id]
     patient = own_patient(request, "portal.questionnaire")
     error = None
+    status = 200
+    retry_after_s = None
     safety: IncompleteResponse | FirstStepAlerts | None = None
     posted = request.POST if request.method == "POST" else None
     step = posted.get(steps.STEP_FIELD) if posted is not None else None
@@ -143,7 +145,10 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
             safety = first_step if first_step.alerts else None
         except ClinicalError as exc:
             error = _for_the_patient(exc)
+            status = exc.kind.status
             safety = exc if isinstance(exc, IncompleteResponse) and exc.alerts else None
+            if isinstance(exc, IncompleteResponse):
+                retry_after_s = exc.retry_after_s
     kept: list[steps.KeptAnswer] = []
     fields = steps.follow_up_fields(definition, posted) if follow_up else []
     if fields and posted is not None:
@@ -169,7 +174,10 @@ def questionnaire(request: HttpRequest, instrument_id: str) -> HttpResponse:
             )
         ),
     }
-    return render(request, "portal/questionnaire.html", context, status=400 if error else 200)
+    page = render(request, "portal/questionnaire.html", context, status=status)
+    if retry_after_s is not None:  # too many questionnaires this hour (429)
+        page["Retry-After"] = str(retry_after_s)
+    return page
 
 
 def _for_the_patient(refusal: ClinicalError) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
@@ -357,10 +357,17 @@ def assessments(
 
 @router.post(
     "/patients/{int:patient_id}/assessments",
-    response={201: SubmittedAssessmentOut, **WRITE_ERRORS, 400: RefusalOut | ErrorOut},
+    response={
+        201: SubmittedAssessmentOut,
+        **WRITE_ERRORS,
+        400: RefusalOut | ErrorOut,
+        429: RefusalOut | ErrorOut,
+    },
     summary="Submit a completed instrument and get its score",
 )
-def submit_assessment(request: HttpRequest, patient_id: int, payload: AssessmentIn) -> Status[Any]:
+def submit_assessment(
+    request: HttpRequest, patient_id: int, payload: AssessmentIn, response: HttpResponse
+) -> Status[Any]:
     """Scores with the clinical core and stores the result with any safety alerts. A
     patient may submit self-report instruments for their own record only (403 for a
     clinician-rated one). An incomplete form, an answer that is not one of an item's
@@ -369,7 +376,9 @@ def submit_assessment(request: HttpRequest, patient_id: int, payload: Assessment
     alerts the readable answers raise are stored and returned with the crisis
     resources and ``what_happens`` (more answers than items: which is which is unknown,
     so the safety answers are read from the first and from the last answer, and an
-    instrument with a suicide question also raises ``suicide-screen-incomplete``)."""
+    instrument with a suicide question also raises ``suicide-screen-incomplete``). A
+    complete form past the record's questionnaires an hour is refused the same way, with
+    429 and ``Retry-After`` (``too-many-submissions``)."""
     actor = caller(request).actor
     patient = access_patient_by_id(actor, patient_id, purpose="assessments.write")
     now = timezone.now()
@@ -389,15 +398,17 @@ def submit_assessment(request: HttpRequest, patient_id: int, payload: Assessment
                 now=now,
                 conditions=_conditions(payload) or (),
             )
-        response = do_submit_response(
+        stored = do_submit_response(
             actor, patient, payload.instrument, answers, now=now, conditions=payload.conditions
         )
     except IncompleteResponse as refused:
-        if not refused.alerts and not refused.crisis_resources:
+        if refused.retry_after_s is not None:
+            response["Retry-After"] = str(refused.retry_after_s)
+        elif not refused.alerts and not refused.crisis_resources:
             raise
         alerts = list(SafetyAlert.objects.filter(pk__in=refused.alert_ids))
         return Status(
-            400,
+            refused.kind.status,
             {
                 "detail": refused.message,
                 "alerts": list(refused.alerts),
@@ -405,7 +416,7 @@ def submit_assessment(request: HttpRequest, patient_id: int, payload: Assessment
                 "what_happens": what_the_patient_is_told(alerts, now) if alerts else [],
             },
         )
-    return Status(201, _responses(actor, patient).get(pk=response.pk))
+    return Status(201, _responses(actor, patient).get(pk=stored.pk))
 
 
 def _conditions(payload: AssessmentIn) -> list[str] | None:
