@@ -19,14 +19,14 @@ expanding a fill into one row per day:
 What costs time (docs/benchmarks.md, "Population screen") is the window passes, each a
 sort of the fills: two by patient and drug over every fill (the running supply, then
 the shift with the previous fill and the drug's first day), and, only for patients with
-fills of more than one drug, the sweep and one sort by class and day (distinct fill
-dates). A patient with one drug needs neither: that drug's shifted fills never overlap,
-and its previous fill gives the new dates. The window passes partition and sort on
-numbers, not text: each patient gets one (``person``, in the order of ``patient_id``)
-from a grouping of the fills that also tells which patients have one drug, and each
-drug one from the drug table. Every per-patient figure comes from one aggregation
-after them, and the one join of fills with fills (the provider windows) is made only
-for patients with more than one prescriber or pharmacy.
+fills of more than one drug, the sweep (their distinct fill dates come from a grouping
+by class and day, no sort). A patient with one drug needs no sweep: that drug's shifted
+fills never overlap, and its previous fill gives the new dates. The window passes
+partition and sort on numbers, not text: each patient gets one (``person``, in the
+order of ``patient_id``) from a grouping of the fills that also tells which patients
+have one drug, and each drug one from the drug table. Every per-patient figure comes
+from one aggregation after them, and the one join of fills with fills (the provider
+windows) is made only for patients with more than one prescriber or pharmacy.
 
 Days are counted from the period's first day (day 0) to its length (exclusive).
 """
@@ -382,7 +382,8 @@ def _patient_figures(
         # A fill on a day of its own: fills of the drug come in order of day.
         new_date=one.previous_day.isnull() | (one.day != one.previous_day),
     )
-    several = _shifted(fills.filter(~fills.one_drug), period)
+    several_fills = fills.filter(~fills.one_drug)
+    several = _shifted(several_fills, period)
     benzo = several.benzodiazepine
     opioid = ~several.benzodiazepine
     several = several.mutate(
@@ -391,12 +392,14 @@ def _patient_figures(
         reach_opioid=ibis.ifelse(opioid, several.end, no_day).max().over(earlier),
         first_day=ibis.ifelse(benzo, several.day, no_day).min().over(everything),
     )
-    # Distinct fill dates of each class, counted as the fills whose day differs from the
-    # class's previous fill day (a sort of these patients' fills, cheaper than two
-    # distinct counts over everyone's).
-    same_class = ibis.window(group_by=["person", "benzodiazepine"], order_by="day")
-    previous_date = several.day.lag().over(same_class)
-    several = several.mutate(new_date=previous_date.isnull() | (several.day != previous_date))
+    # Their distinct fill dates of each class come from a grouping of their fills by
+    # class and day (no sort), added after the aggregation: their fills count none.
+    several = several.mutate(new_date=ibis.literal(False))
+    dates = several_fills.select("person", "benzodiazepine", "day").distinct()
+    dated = dates.group_by("person").aggregate(
+        benzodiazepine_dates=dates.benzodiazepine.cast("int64").sum(),
+        opioid_dates=(~dates.benzodiazepine).cast("int64").sum(),
+    )
     s = one.union(several.select(*one.columns))
     first_high = s.first_day + window
     early = (s.day - s.previous_day) * 100 < s.previous_days * percent
@@ -423,9 +426,12 @@ def _patient_figures(
         opioid_max_daily_mme=s.mme_per_day.max(where=~s.benzodiazepine),
     )
     figures = figures.filter(figures.fills > 0)
+    figures = figures.left_join(dated, "person").drop("person_right")
     figures = figures.mutate(
-        overlap_days=figures.days_covered + figures.opioid_covered - figures.either_covered
-    ).drop("opioid_covered", "either_covered")
+        fill_dates=figures.fill_dates + figures.benzodiazepine_dates.fill_null(0),
+        opioid_fill_dates=figures.opioid_fill_dates + figures.opioid_dates.fill_null(0),
+        overlap_days=figures.days_covered + figures.opioid_covered - figures.either_covered,
+    ).drop("opioid_covered", "either_covered", "benzodiazepine_dates", "opioid_dates")
     return figures.join(people, "person").drop("one_drug")
 
 
