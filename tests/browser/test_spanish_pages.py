@@ -19,14 +19,26 @@ def test_a_visitor_switches_to_spanish_and_back(visit: Visit) -> None:
     expect(visit.page.get_by_role("complementary", name="Ayuda en una crisis")).to_contain_text(
         "988 Línea de Prevención del Suicidio y Crisis"
     )
+    # This article is written in Spanish (content/articles/es/withdrawal.md).
+    expect(visit.page.locator("main")).to_have_attribute("lang", "es")
+    expect(visit.page.get_by_role("heading", level=1)).to_have_text(
+        "La abstinencia de clonazepam y cómo evitarla"
+    )
+    expect(visit.page.locator(".untranslated-notice")).to_have_count(0)
+    visit.check_accessibility()
+    visit.screenshot("article-withdrawal-es")
+    # One not yet written in Spanish is shown in English, saying so.
+    visit.open("/es/learn/faq/")
     expect(visit.page.locator("main")).to_have_attribute("lang", "en")
     expect(visit.page.locator(".untranslated-notice")).to_have_text(
         "Esta página todavía no está escrita en español, así que se muestra en inglés."
     )
     visit.check_accessibility()
-    visit.screenshot("article-withdrawal-es")
+    visit.open("/es/learn/withdrawal/")
     # The choice holds: the English link to the home page leads to the Spanish one.
-    visit.page.get_by_role("link", name="Aprender").click()
+    visit.page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Aprender"
+    ).click()
     expect(visit.page).to_have_url(re.compile(r"/es/$"))
     visit.check_accessibility()
     visit.screenshot("home-es")

@@ -56,7 +56,7 @@ def test_an_unknown_command_is_one_line_and_exit_2() -> None:
 def test_demo_creates_the_database_and_indexes_the_articles(tmp_path: Path) -> None:
     result = run("demo", env=fresh_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "Education: 11 articles indexed for search." in result.stdout
+    assert "Education: 12 articles indexed for search." in result.stdout
     assert (tmp_path / "clonacare.sqlite3").exists()
 
 

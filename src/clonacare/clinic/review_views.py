@@ -37,10 +37,11 @@ def content_review(request: HttpRequest) -> HttpResponse:
 
 def _body(page: Page) -> str:
     """The page's text as patients read it (HTML written by our own content loader)."""
-    if page.kind == ContentReview.Kind.ARTICLE:
-        article = next(
-            a for a in load_articles(settings.CONTENT_DIR / "articles") if a.slug == page.slug
-        )
+    if page.kind in (ContentReview.Kind.ARTICLE, ContentReview.Kind.ARTICLE_ES):
+        folder = settings.CONTENT_DIR / "articles"
+        if page.kind == ContentReview.Kind.ARTICLE_ES:
+            folder = folder / "es"
+        article = next(a for a in load_articles(folder) if a.slug == page.slug)
         return article.html
     module = next(m for m in load_modules() if m.slug == page.slug)
     sections = "".join(f"<h2>{s.title}</h2>{s.html}" for s in module.sections)

@@ -30,16 +30,19 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+from django.utils.translation import gettext_lazy
 
 from clonacare.core.frontmatter import review_date, split_front_matter
 
-SECTIONS: Mapping[str, str] = {
-    "basics": "Understanding clonazepam",
-    "risks": "Risks, side effects and withdrawal",
-    "dependence": "Dependence and addiction",
-    "treatment": "Treatment and recovery",
-    "questions": "Questions and answers",
-    "related": "Related reading",
+# Marked for translation: an article written in Spanish names its section in Spanish
+# (its page renders in its own language); pages in English keep these words.
+SECTIONS: Mapping[str, object] = {
+    "basics": gettext_lazy("Understanding clonazepam"),
+    "risks": gettext_lazy("Risks, side effects and withdrawal"),
+    "dependence": gettext_lazy("Dependence and addiction"),
+    "treatment": gettext_lazy("Treatment and recovery"),
+    "questions": gettext_lazy("Questions and answers"),
+    "related": gettext_lazy("Related reading"),
 }
 REQUIRED = ("title", "summary", "section", "order", "sources", "reviewed_by", "reviewed_on")
 SUMMARY_MAX_CHARS = 160
@@ -85,7 +88,7 @@ class Article:
 
     @property
     def section_title(self) -> str:
-        return SECTIONS[self.section]
+        return str(SECTIONS[self.section])
 
     @property
     def is_reviewed(self) -> bool:

@@ -48,6 +48,7 @@ class ContentReview(models.Model):
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "Article"
+        ARTICLE_ES = "article-es", "Article in Spanish"
         MODULE = "module", "CBT module"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)

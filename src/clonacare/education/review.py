@@ -52,15 +52,21 @@ class Page:
 
 
 def pages() -> list[Page]:
-    """Every article and CBT module, articles first, each with its current fingerprint."""
+    """Every article (English, then Spanish) and CBT module, each with its current
+    fingerprint."""
     articles = [
         Page(ContentReview.Kind.ARTICLE, a.slug, a.title, a.fingerprint, f"/learn/{a.slug}/")
         for a in load_articles(settings.CONTENT_DIR / "articles")
     ]
+    spanish_dir = settings.CONTENT_DIR / "articles" / "es"
+    spanish = [
+        Page(ContentReview.Kind.ARTICLE_ES, a.slug, a.title, a.fingerprint, f"/es/learn/{a.slug}/")
+        for a in (load_articles(spanish_dir) if spanish_dir.is_dir() else ())
+    ]
     modules = [
         Page(ContentReview.Kind.MODULE, m.slug, m.title, m.fingerprint, "") for m in load_modules()
     ]
-    return articles + modules
+    return articles + spanish + modules
 
 
 def reviewer_of(actor: Actor) -> ClinicalReviewer | None:

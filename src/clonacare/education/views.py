@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
@@ -22,9 +24,9 @@ def _articles() -> tuple[Article, ...]:
     return load_articles(settings.CONTENT_DIR / "articles")
 
 
-def _review(page: Article) -> ReviewStatus:
+def _review(page: Article, language: str = "en") -> ReviewStatus:
     return status_of(
-        ContentReview.Kind.ARTICLE,
+        ContentReview.Kind.ARTICLE if language == "en" else ContentReview.Kind.ARTICLE_ES,
         page.slug,
         page.fingerprint,
         file_reviewer=page.reviewed_by,
@@ -32,10 +34,21 @@ def _review(page: Article) -> ReviewStatus:
     )
 
 
+def by_slug_in(language: str) -> dict[str, Article]:
+    """The articles written in ``language`` (content/articles/<language>/), by slug; each
+    is the counterpart of the English article of the same slug."""
+    directory = settings.CONTENT_DIR / "articles" / language
+    if not directory.is_dir():
+        return {}
+    return {a.slug: a for a in load_articles(directory)}
+
+
 def _sections(articles: tuple[Article, ...]) -> list[tuple[str, str, list[Article]]]:
     ordered = sorted(articles, key=lambda a: (list(SECTIONS).index(a.section), a.order))
     grouped = groupby(ordered, key=lambda a: a.section)
-    return [(key, SECTIONS[key], list(group)) for key, group in grouped]
+    # The list pages are in English (their articles are): the section names too.
+    with translation.override("en"):
+        return [(key, str(SECTIONS[key]), list(group)) for key, group in grouped]
 
 
 def faq_json_ld(article: Article) -> SafeString:
@@ -85,13 +98,34 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such article.")
     page = by_slug[slug]
     index = articles.index(page)
+    # The page in the visitor's language where it is written in it (issue 16: Spanish
+    # articles are their own text, content/articles/es/); otherwise the English page,
+    # in English, with the notice that says so.
+    language = translation.get_language() or "en"
+    written = by_slug_in(language).get(slug) if language != "en" else None
+    shown, shown_in = (written, language) if written is not None else (page, "en")
     context: dict[str, Any] = {
-        "article": page,
+        "article": shown,
+        "article_language": shown_in,
         "previous": articles[index - 1] if index > 0 else None,
         "next": articles[index + 1] if index + 1 < len(articles) else None,
-        "related": [a for a in articles if a.section == page.section and a.slug != slug],
-        "json_ld": faq_json_ld(page) if page.faq else None,
-        "review": _review(page),
+        "related": [
+            (a, reverse("education:article", args=[a.slug]))
+            for a in articles
+            if a.section == page.section and a.slug != slug
+        ],
+        # Addresses in the visitor's language, worked out here: the page's own words may
+        # be in another (the template renders them inside {% language %}).
+        "home_url": reverse("education:home"),
+        "page_url": reverse("education:article", args=[slug]),
+        "previous_url": reverse("education:article", args=[articles[index - 1].slug])
+        if index > 0
+        else "",
+        "next_url": reverse("education:article", args=[articles[index + 1].slug])
+        if index + 1 < len(articles)
+        else "",
+        "json_ld": faq_json_ld(shown) if shown.faq else None,
+        "review": _review(shown, shown_in),
     }
     return render(request, "education/article.html", context)
 
