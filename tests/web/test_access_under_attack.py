@@ -28,7 +28,11 @@ from django.utils import timezone
 
 from clonacare.accounts.actors import actor_for
 from clonacare.accounts.models import Membership, Role
+from clonacare.assessments.actions import do_report_seizure
 from clonacare.assessments.models import InstrumentResponse, SafetyAlert
+from clonacare.monitoring.actions import do_check_in
+from clonacare.monitoring.questions import ciwa_b_patient_items
+from clonacare.patients.models import Consent, Medication
 from clonacare.plans.actions import do_draft_plan
 from clonacare.plans.parameters import PlanParameters
 from tests.api_client import ApiClient
@@ -150,6 +154,23 @@ def build_attack() -> Attack:
         entered_by=world.alex_user,
         submitted_at=now - dt.timedelta(days=1),
     )
+    consent = Consent.objects.create(
+        patient=world.alex,
+        disclosing_program=world.riverside,
+        recipient="Dr. Taylor, primary care",
+        purpose="coordination of care",
+        information="Taper plan and current dose",
+        expires_on=now.date() + dt.timedelta(days=365),
+        signed_by="Alex Morgan",
+        signed_on=now.date() - dt.timedelta(days=30),
+        created_by=world.avery,
+    )
+    medication = Medication.objects.create(
+        patient=world.alex, name="Sertraline", dose="50 mg", reason="mood"
+    )
+    alex = actor_for(world.alex_user, RequestFactory().get("/"))
+    report, _ = do_report_seizure(alex, world.alex, happening_now=False, note="", now=now)
+    check_in = do_check_in(alex, world.alex, CALM_CHECK_IN, now=now)
     # A member of Riverside's staff on no care team, for the pages about a staff account
     # (a program admin's try may deactivate them; no persona is touched).
     dana = User.objects.create(username="dana")
@@ -161,6 +182,10 @@ def build_attack() -> Attack:
         "response_id": response.pk,
         "program_id": world.riverside.pk,
         "user_id": dana.pk,
+        "consent_id": consent.pk,
+        "medication_id": medication.pk,
+        "report_id": report.pk,
+        "check_in_id": check_in.pk,
     }
     users = {name: _persona(world, name) for name in PERSONAS}
     return Attack(
@@ -171,6 +196,17 @@ def build_attack() -> Attack:
         anonymous_page=Client(),
         anonymous_api=ApiClient(),
     )
+
+
+CALM_CHECK_IN = {
+    "seizure": False,
+    "self_harm_thoughts": False,
+    "sleep": 3,
+    "anxiety": 2,
+    "craving": 2,
+    "ciwa_b": {item.id: 1 for item in ciwa_b_patient_items()},
+    "note": "",
+}
 
 
 def _persona(world: World, name: str) -> User:
@@ -266,7 +302,7 @@ def test_only_the_people_a_route_names_get_past_its_gate() -> None:
             wrong.append(f"{route.key} {route.path}: {name} got {status} {body[:200]!r}")
         for name in sorted(expected - seen.keys()):
             wrong.append(f"{route.key} {route.path}: {name} answered as for a missing record")
-    assert wrong == []
+    assert not wrong, "\n".join(wrong)
 
 
 def test_an_anonymous_caller_is_sent_to_sign_in_or_gets_401() -> None:
@@ -285,7 +321,7 @@ def test_an_anonymous_caller_is_sent_to_sign_in_or_gets_401() -> None:
         location = response.headers.get("Location", "")
         if response.status_code != 302 or not location.startswith("/accounts/login/?next="):
             wrong.append(f"{route.key}: {response.status_code} {location!r}")
-    assert wrong == []
+    assert not wrong, "\n".join(wrong)
 
 
 SIGN_IN_FIRST = (
@@ -319,8 +355,8 @@ RULES: dict[str, frozenset[str]] = {
     "POST clinic:level-of-care": CLINICIANS_ON_TEAM,
     "GET clinic:add-consent": STAFF_RECORD,
     "POST clinic:add-consent": STAFF_RECORD,
-    "GET clinic:revoke-consent": NOBODY,
-    "POST clinic:revoke-consent": NOBODY,
+    "GET clinic:revoke-consent": STAFF_RECORD,
+    "POST clinic:revoke-consent": STAFF_RECORD,
     "GET clinic:disclose": NOBODY,
     "POST clinic:disclose": STAFF_RECORD,
     "GET clinic:disclosure-package": NOBODY,
@@ -403,11 +439,11 @@ RULES: dict[str, frozenset[str]] = {
     "POST accounts:reset-two-factor": PROGRAM_ADMIN,
     "GET portal:response": PATIENT_OWN,
     "POST portal:response": NOBODY,
-    "GET portal:revoke-consent": NOBODY,
-    "POST portal:revoke-consent": NOBODY,
-    "GET portal:seizure-reported": NOBODY,
+    "GET portal:revoke-consent": PATIENT_OWN,
+    "POST portal:revoke-consent": PATIENT_OWN,
+    "GET portal:seizure-reported": PATIENT_OWN,
     "POST portal:seizure-reported": NOBODY,
-    "GET portal:check-in-saved": NOBODY,
+    "GET portal:check-in-saved": PATIENT_OWN,
     "POST portal:check-in-saved": NOBODY,
     "GET /patients/{patient_id}": RECORD,
     "PATCH /patients/{patient_id}": NOBODY,
