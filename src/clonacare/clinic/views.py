@@ -56,7 +56,7 @@ from clonacare.clinic.forms import (
 from clonacare.clinic.record_forms import EndMedicationForm
 from clonacare.core.assessment import label_indications_of, parse_assessment
 from clonacare.core.errors import ClinicalError, Refusal
-from clonacare.core.instruments import instrument
+from clonacare.core.instruments import instrument, licensed_ids, licensed_instrument
 from clonacare.exchange.outside import outside_plans_of, received_records_of
 from clonacare.monitoring.access import proposals_visible_to
 from clonacare.monitoring.models import Proposal
@@ -143,8 +143,16 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     found = _patient(actor, patient_id, "patient.view")
     responses = list(found.responses.select_related("entered_by").order_by("submitted_at"))
-    definitions = [instrument(i) for i in sorted({r.instrument for r in responses})]
+    given = sorted({r.instrument for r in responses})
+    definitions = [instrument(i) for i in given if i not in licensed_ids()]
     history = score_history(responses, definitions)
+    # A licensed instrument's results (stored where the site loads its pack) are listed
+    # with its shipped metadata: no chart, as its bands come with the pack.
+    licensed = [
+        (licensed_instrument(i), [r for r in reversed(responses) if r.instrument == i])
+        for i in given
+        if i in licensed_ids()
+    ]
     latest = found.level_of_care_assessments.select_related("assessed_by").first()
     uses = list(found.benzo_uses.select_related("dose_change__ordered_by"))
     indications = _label_indications(latest)
@@ -172,6 +180,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         .prefetch_related("notifications__recipient")
         .all()[:50],
         "history": history,
+        "licensed_history": licensed,
         "level_of_care": latest,
         "can_record": may_record_clinical_data(actor),
         "can_change": may_change_record(actor, found),
