@@ -4,6 +4,9 @@ and anonymously.
 The routes come from the URL configuration (``get_resolver``: every pattern with a record
 id) and the operations from the OpenAPI schema, never from a hand list; ``RULES`` says who
 may see each, and a test fails when a route or an operation appears that it does not name.
+Pages are tried with GET and with an empty POST; API operations with their own method and,
+for a write, the smallest body its schema takes (``minimal_body``), so that the request
+passes validation and meets the record's gate.
 Seeing means getting past the record's gate: any answer but the not-found one (a form's
 400, a role's 403, a conflict's 409 are answers about a record the caller may see). Anyone
 else gets exactly the answer of a missing record, the same status and the same body
@@ -82,6 +85,7 @@ class Route:
     path: str
     missing_path: str
     api: bool
+    body: str = ""
 
 
 ID_IN_PATH = re.compile(r"<(?:id|int):(\w+)>|\{(?:int:)?(\w+)\}")
@@ -232,15 +236,18 @@ def fill(pattern: str, ids: dict[str, int]) -> tuple[str, str]:
 CSRF_VALUE = re.compile(r'(csrfmiddlewaretoken" value=")[^"]*"|(csrf-token" content=")[^"]*"')
 
 
-def answer(client: Client | ApiClient, method: str, path: str, api: bool) -> tuple[int, str]:
-    """The status and the body of ``method path``, with what differs between two renders of
-    the same page (the CSRF token's mask, the path itself) taken out."""
+def answer(
+    client: Client | ApiClient, method: str, path: str, api: bool, body: str = ""
+) -> tuple[int, str]:
+    """The status and the body of ``method path`` (sending ``body`` to the API), with what
+    differs between two renders of the same page (the CSRF token's mask, the path itself)
+    taken out."""
     if api:
         assert isinstance(client, ApiClient)
         response = client.client.generic(
             method,
             "/api/v1" + path,
-            "{}" if method != "GET" else "",
+            body,
             content_type="application/json",
             headers=client.headers,
         )
@@ -251,9 +258,8 @@ def answer(client: Client | ApiClient, method: str, path: str, api: bool) -> tup
             if method == "GET"
             else client.generic(method, path, "", content_type="application/x-www-form-urlencoded")
         )
-    body = response.content.decode("utf-8", "replace")
-    body = CSRF_VALUE.sub(r"\1\2", body)
-    return response.status_code, body.replace(path, "<path>")
+    text = CSRF_VALUE.sub(r"\1\2", response.content.decode("utf-8", "replace"))
+    return response.status_code, text.replace(path, "<path>")
 
 
 def routes(attack: Attack) -> list[Route]:
@@ -267,8 +273,47 @@ def routes(attack: Attack) -> list[Route]:
         if not ID_IN_PATH.search(local):
             continue
         path, missing = fill(local, attack.ids)
-        found.append(Route(key, key.split()[0], path, missing, api=True))
+        method = key.split()[0]
+        body = "" if method == "GET" else json.dumps(minimal_body(schema, method, local))
+        found.append(Route(key, method, path, missing, api=True, body=body))
     return found
+
+
+def minimal_body(schema: dict[str, Any], method: str, local: str) -> object:
+    """The smallest JSON body the schema takes for an operation: its required fields, each
+    the first of its choices or the least value of its type (``{}`` when it declares none),
+    so that the request passes validation and meets the record's gate."""
+    operation = schema["paths"]["/api/v1/" + local][method.lower()]
+    content = operation.get("requestBody", {}).get("content", {})
+    body = content.get("application/json", {}).get("schema")
+    return {} if body is None else _least(schema, body)
+
+
+def _least(schema: dict[str, Any], shape: dict[str, Any]) -> object:
+    if "$ref" in shape:
+        shape = schema["components"]["schemas"][shape["$ref"].rsplit("/", 1)[1]]
+    for union in ("anyOf", "oneOf"):
+        if union in shape:
+            options = [o for o in shape[union] if o.get("type") != "null"]
+            return _least(schema, options[0])
+    if "enum" in shape:
+        return shape["enum"][0]
+    kind = shape.get("type")
+    if kind == "object":
+        required = shape.get("required", [])
+        fields = shape.get("properties", {})
+        return {name: _least(schema, fields[name]) for name in required if name in fields}
+    if kind == "array":
+        return [_least(schema, shape.get("items", {}))] * shape.get("minItems", 0)
+    if kind in {"integer", "number"}:
+        return max(1, int(shape.get("minimum", 1)))
+    if kind == "boolean":
+        return False
+    if shape.get("format") == "date":
+        return timezone.now().date().isoformat()
+    if shape.get("format") == "date-time":
+        return timezone.now().isoformat()
+    return "x" * max(1, int(shape.get("minLength", 1)))
 
 
 def who_sees(attack: Attack, route: Route) -> dict[str, tuple[int, str]]:
@@ -277,8 +322,8 @@ def who_sees(attack: Attack, route: Route) -> dict[str, tuple[int, str]]:
     seen = {}
     for name in PERSONAS:
         client: Client | ApiClient = attack.api[name] if route.api else attack.pages[name]
-        real = answer(client, route.method, route.path, route.api)
-        if real != answer(client, route.method, route.missing_path, route.api):
+        real = answer(client, route.method, route.path, route.api, route.body)
+        if real != answer(client, route.method, route.missing_path, route.api, route.body):
             seen[name] = real
     return seen
 
@@ -446,66 +491,66 @@ RULES: dict[str, frozenset[str]] = {
     "GET portal:check-in-saved": PATIENT_OWN,
     "POST portal:check-in-saved": NOBODY,
     "GET /patients/{patient_id}": RECORD,
-    "PATCH /patients/{patient_id}": NOBODY,
+    "PATCH /patients/{patient_id}": RECORD,
     "GET /patients/{patient_id}/medications": RECORD,
     "POST /patients/{patient_id}/medications": RECORD,
-    "POST /patients/{patient_id}/benzodiazepine-changes": NOBODY,
+    "POST /patients/{patient_id}/benzodiazepine-changes": RECORD,
     "POST /patients/{patient_id}/dose-changes/{change_id}/cosign": RECORD,
-    "POST /patients/{patient_id}/medications/{medication_id}/end": NOBODY,
-    "POST /patients/{patient_id}/conditions": NOBODY,
-    "POST /patients/{patient_id}/care-team": NOBODY,
+    "POST /patients/{patient_id}/medications/{medication_id}/end": RECORD,
+    "POST /patients/{patient_id}/conditions": RECORD,
+    "POST /patients/{patient_id}/care-team": RECORD,
     "DELETE /patients/{patient_id}/care-team/{user_id}": RECORD,
     "GET /patients/{patient_id}/assessments": RECORD,
-    "POST /patients/{patient_id}/assessments": NOBODY,
+    "POST /patients/{patient_id}/assessments": RECORD,
     "GET /patients/{patient_id}/alerts": RECORD,
     "POST /alerts/{alert_id}/acknowledge": RECORD,
     "POST /patients/{patient_id}/seizure-reports": RECORD,
     "GET /patients/{patient_id}/level-of-care": RECORD,
-    "POST /patients/{patient_id}/level-of-care": RECORD,
-    "POST /patients/{patient_id}/consents": NOBODY,
+    "POST /patients/{patient_id}/level-of-care": NOBODY,
+    "POST /patients/{patient_id}/consents": RECORD,
     "POST /patients/{patient_id}/consents/{consent_id}/revoke": RECORD,
     "GET /patients/{patient_id}/disclosures": RECORD,
     "POST /patients/{patient_id}/disclosures": RECORD,
-    "POST /patients/{patient_id}/emergency-disclosures": NOBODY,
+    "POST /patients/{patient_id}/emergency-disclosures": RECORD,
     "GET /patients/{patient_id}/disclosures/{disclosure_id}/package": RECORD,
     "GET /patients/{patient_id}/restrictions": RECORD,
-    "POST /patients/{patient_id}/restrictions": NOBODY,
-    "POST /patients/{patient_id}/restrictions/{request_id}/answer": NOBODY,
+    "POST /patients/{patient_id}/restrictions": RECORD,
+    "POST /patients/{patient_id}/restrictions/{request_id}/answer": RECORD,
     "GET /patients/{patient_id}/doses": RECORD,
-    "POST /patients/{patient_id}/doses": NOBODY,
+    "POST /patients/{patient_id}/doses": RECORD,
     "GET /patients/{patient_id}/check-ins": RECORD,
     "POST /patients/{patient_id}/check-ins": RECORD,
     "GET /patients/{patient_id}/follow-up": RECORD,
-    "POST /patients/{patient_id}/follow-up": NOBODY,
-    "POST /patients/{patient_id}/plans": NOBODY,
+    "POST /patients/{patient_id}/follow-up": RECORD,
+    "POST /patients/{patient_id}/plans": RECORD,
     "GET /patients/{patient_id}/plans": RECORD,
     "GET /plans/{plan_id}": STAFF_RECORD,
-    "POST /plans/{plan_id}/approve": NOBODY,
-    "POST /plans/{plan_id}/revisions": NOBODY,
+    "POST /plans/{plan_id}/approve": STAFF_RECORD,
+    "POST /plans/{plan_id}/revisions": STAFF_RECORD,
     "GET /plans/{plan_id}/calendar.ics": STAFF_RECORD,
     "GET /plans/{plan_id}/pdf": STAFF_RECORD,
     "POST /proposals/{proposal_id}/accept": NOBODY,
     "POST /proposals/{proposal_id}/reject": NOBODY,
     "GET /patients/{patient_id}/modules": RECORD,
-    "POST /patients/{patient_id}/modules": NOBODY,
+    "POST /patients/{patient_id}/modules": RECORD,
     "GET /patients/{patient_id}/exercises": RECORD,
-    "POST /patients/{patient_id}/exercises": NOBODY,
-    "POST /patients/{patient_id}/modules/{assignment_id}/sections": NOBODY,
-    "POST /patients/{patient_id}/modules/{assignment_id}/comments": NOBODY,
-    "POST /patients/{patient_id}/exercises/{entry_id}/comments": NOBODY,
+    "POST /patients/{patient_id}/exercises": RECORD,
+    "POST /patients/{patient_id}/modules/{assignment_id}/sections": RECORD,
+    "POST /patients/{patient_id}/modules/{assignment_id}/comments": RECORD,
+    "POST /patients/{patient_id}/exercises/{entry_id}/comments": RECORD,
     "GET /patients/{patient_id}/safety-plan": RECORD,
-    "PUT /patients/{patient_id}/safety-plan": NOBODY,
+    "PUT /patients/{patient_id}/safety-plan": RECORD,
     "GET /patients/{patient_id}/groups": RECORD,
-    "POST /patients/{patient_id}/groups": NOBODY,
+    "POST /patients/{patient_id}/groups": RECORD,
     "GET /programs/{program_id}/groups": PROGRAM_MEMBERS,
     "GET /patients/{patient_id}/sessions": RECORD,
-    "POST /patients/{patient_id}/sessions": NOBODY,
-    "POST /patients/{patient_id}/sessions/{session_id}/outcome": NOBODY,
+    "POST /patients/{patient_id}/sessions": RECORD,
+    "POST /patients/{patient_id}/sessions/{session_id}/outcome": RECORD,
     "GET /patients/{patient_id}/sessions/{session_id}/notes": RECORD,
-    "POST /patients/{patient_id}/sessions/{session_id}/notes": NOBODY,
+    "POST /patients/{patient_id}/sessions/{session_id}/notes": RECORD,
     "GET /programs/{program_id}/outcomes": STAFF_RECORD,
     "GET /patients/{patient_id}/timeline": RECORD,
-    "POST /patients/{patient_id}/returns-to-use": NOBODY,
+    "POST /patients/{patient_id}/returns-to-use": RECORD,
     "GET /patients/{patient_id}/fhir": RECORD,
     "POST /programs/{program_id}/fhir-import": PROGRAM_MEMBERS,
     "POST /programs/{program_id}/screens": ADMIN_AND_PRESCRIBERS,
