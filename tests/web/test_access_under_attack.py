@@ -34,6 +34,7 @@ from clonacare.accounts.models import Membership, Role
 from clonacare.assessments.actions import do_report_seizure
 from clonacare.assessments.models import InstrumentResponse, SafetyAlert
 from clonacare.monitoring.actions import do_check_in
+from clonacare.monitoring.models import Proposal
 from clonacare.monitoring.questions import ciwa_b_patient_items
 from clonacare.patients.models import Consent, Medication
 from clonacare.plans.actions import do_draft_plan
@@ -175,6 +176,10 @@ def build_attack() -> Attack:
     alex = actor_for(world.alex_user, RequestFactory().get("/"))
     report, _ = do_report_seizure(alex, world.alex, happening_now=False, note="", now=now)
     check_in = do_check_in(alex, world.alex, CALM_CHECK_IN, now=now)
+    why = {"rule": "test", "text": "A test proposal.", "check_ins": [], "source": "", "basis": ""}
+    proposal = Proposal.objects.create(
+        patient=world.alex, plan=plan, kind="pause", why=why, check_in=check_in, made_at=now
+    )
     # A member of Riverside's staff on no care team, for the pages about a staff account
     # (a program admin's try may deactivate them; no persona is touched).
     dana = User.objects.create(username="dana")
@@ -190,6 +195,7 @@ def build_attack() -> Attack:
         "medication_id": medication.pk,
         "report_id": report.pk,
         "check_in_id": check_in.pk,
+        "proposal_id": proposal.pk,
     }
     users = {name: _persona(world, name) for name in PERSONAS}
     return Attack(
@@ -342,6 +348,9 @@ def test_only_the_people_a_route_names_get_past_its_gate() -> None:
     for route in routes(attack):
         seen = who_sees(attack, route)
         expected = RULES[route.key]
+        for name, (status, _) in seen.items():
+            if status >= 500:
+                wrong.append(f"{route.key} {route.path}: {name} got {status}, a fault")
         for name in sorted(seen.keys() - expected):
             status, body = seen[name]
             wrong.append(f"{route.key} {route.path}: {name} got {status} {body[:200]!r}")
@@ -440,12 +449,12 @@ RULES: dict[str, frozenset[str]] = {
     "POST clinic:plan-pdf": NOBODY,
     "GET clinic:plan-revise": NOBODY,
     "POST clinic:plan-revise": STAFF_RECORD,
-    "GET clinic:proposal": NOBODY,
+    "GET clinic:proposal": STAFF_RECORD,
     "POST clinic:proposal": NOBODY,
     "GET clinic:proposal-accept": NOBODY,
-    "POST clinic:proposal-accept": NOBODY,
+    "POST clinic:proposal-accept": STAFF_RECORD,
     "GET clinic:proposal-reject": NOBODY,
-    "POST clinic:proposal-reject": NOBODY,
+    "POST clinic:proposal-reject": STAFF_RECORD,
     "GET clinic:acknowledge": NOBODY,
     "POST clinic:acknowledge": STAFF_RECORD,
     "GET clinic:group": NOBODY,
@@ -529,8 +538,8 @@ RULES: dict[str, frozenset[str]] = {
     "POST /plans/{plan_id}/revisions": STAFF_RECORD,
     "GET /plans/{plan_id}/calendar.ics": STAFF_RECORD,
     "GET /plans/{plan_id}/pdf": STAFF_RECORD,
-    "POST /proposals/{proposal_id}/accept": NOBODY,
-    "POST /proposals/{proposal_id}/reject": NOBODY,
+    "POST /proposals/{proposal_id}/accept": STAFF_RECORD,
+    "POST /proposals/{proposal_id}/reject": STAFF_RECORD,
     "GET /patients/{patient_id}/modules": RECORD,
     "POST /patients/{patient_id}/modules": RECORD,
     "GET /patients/{patient_id}/exercises": RECORD,
