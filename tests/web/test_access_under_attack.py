@@ -36,9 +36,10 @@ from clonacare.assessments.models import InstrumentResponse, SafetyAlert
 from clonacare.monitoring.actions import do_check_in
 from clonacare.monitoring.models import Proposal
 from clonacare.monitoring.questions import ciwa_b_patient_items
-from clonacare.patients.models import Consent, Medication
+from clonacare.patients.models import Consent, Disclosure, Medication, RestrictionRequest
 from clonacare.plans.actions import do_draft_plan
 from clonacare.plans.parameters import PlanParameters
+from clonacare.therapy.models import CounsellingSession, SupportGroup
 from tests.api_client import ApiClient
 from tests.personas import World, make_world, signed_in
 
@@ -180,6 +181,41 @@ def build_attack() -> Attack:
     proposal = Proposal.objects.create(
         patient=world.alex, plan=plan, kind="pause", why=why, check_in=check_in, made_at=now
     )
+    disclosure = Disclosure.objects.create(
+        consent=consent,
+        patient=world.alex,
+        recipient=consent.recipient,
+        purpose=consent.purpose,
+        consent_information=consent.information,
+        notice="(notice)",
+        disclosed_by=world.avery,
+        disclosed_at=now,
+    )
+    restriction = RestrictionRequest.objects.create(
+        patient=world.alex, request="Not to my health plan.", requested_at=now
+    )
+    session = CounsellingSession.objects.create(
+        patient=world.alex,
+        kind="individual",
+        counsellor=world.lee,
+        scheduled_at=now + dt.timedelta(days=3),
+        duration_minutes=50,
+        status="scheduled",
+        scheduled_by=world.lee,
+        created_at=now,
+    )
+    group = SupportGroup.objects.create(
+        program=world.riverside,
+        name="Tapering together",
+        schedule="Tuesdays, 6 to 7:30 pm",
+        weekday=1,
+        starts_at=dt.time(18),
+        facilitator=world.lee,
+        place="Room 2",
+        capacity=30,
+        created_by=world.lee,
+        created_at=now,
+    )
     # A member of Riverside's staff on no care team, for the pages about a staff account
     # (a program admin's try may deactivate them; no persona is touched).
     dana = User.objects.create(username="dana")
@@ -196,6 +232,10 @@ def build_attack() -> Attack:
         "report_id": report.pk,
         "check_in_id": check_in.pk,
         "proposal_id": proposal.pk,
+        "disclosure_id": disclosure.pk,
+        "request_id": restriction.pk,
+        "session_id": session.pk,
+        "group_id": group.pk,
     }
     users = {name: _persona(world, name) for name in PERSONAS}
     return Attack(
@@ -422,7 +462,7 @@ RULES: dict[str, frozenset[str]] = {
     "GET clinic:accounting-export": STAFF_RECORD,
     "POST clinic:accounting-export": NOBODY,
     "GET clinic:answer-restriction": NOBODY,
-    "POST clinic:answer-restriction": NOBODY,
+    "POST clinic:answer-restriction": STAFF_RECORD,
     "GET clinic:patient-monitoring": STAFF_RECORD,
     "POST clinic:patient-monitoring": NOBODY,
     "GET clinic:follow-up": NOBODY,
@@ -457,12 +497,12 @@ RULES: dict[str, frozenset[str]] = {
     "POST clinic:proposal-reject": STAFF_RECORD,
     "GET clinic:acknowledge": NOBODY,
     "POST clinic:acknowledge": STAFF_RECORD,
-    "GET clinic:group": NOBODY,
-    "POST clinic:group": NOBODY,
+    "GET clinic:group": STAFF_RECORD,
+    "POST clinic:group": STAFF_RECORD,
     "GET clinic:group-edit": NOBODY,
-    "POST clinic:group-edit": NOBODY,
+    "POST clinic:group-edit": STAFF_RECORD,
     "GET clinic:group-close": NOBODY,
-    "POST clinic:group-close": NOBODY,
+    "POST clinic:group-close": STAFF_RECORD,
     "GET clinic:outcomes": STAFF_RECORD,
     "POST clinic:outcomes": NOBODY,
     "GET clinic:outcomes-csv": STAFF_RECORD,
