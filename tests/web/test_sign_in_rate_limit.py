@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from pytest_django import Settings
 
+from clonacare.accounts.checks import check_sign_in_rate
 from clonacare.accounts.sign_in_rate import parse_rate
 from tests.personas import PASSWORD, World
 
@@ -89,3 +90,14 @@ def test_the_default_is_sixty_a_minute() -> None:
 def test_a_malformed_rate_is_refused_naming_the_format(rate: str) -> None:
     with pytest.raises(ValueError, match="a rate is '<count>/<s, min, hour or day>'"):
         parse_rate(rate)
+
+
+def test_a_malformed_rate_is_a_system_check_error(settings: Settings) -> None:
+    settings.LOGIN_RATE_PER_ADDRESS = "sixty/min"
+    [error] = check_sign_in_rate(None)
+    assert error.id == "clonacare.E006"
+    assert error.msg == (
+        "LOGIN_RATE_PER_ADDRESS: a rate is '<count>/<s, min, hour or day>', not 'sixty/min'."
+    )
+    settings.LOGIN_RATE_PER_ADDRESS = "60/min"
+    assert check_sign_in_rate(None) == []
