@@ -6,6 +6,7 @@ raises its alert for the care team (a suicide answer always reaches a person).""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from clonacare.assessments.models import InstrumentResponse, SafetyAlert
+from clonacare.assessments.models import AlertRepeat, InstrumentResponse, SafetyAlert
 from tests.api_client import ApiClient
 from tests.personas import World, signed_in
 
@@ -123,6 +124,27 @@ def test_the_portal_refuses_with_429_and_keeps_the_safety_alert(
     assert "988" in html  # the crisis resources are shown with the refusal
     assert SafetyAlert.objects.get().code == "suicide-risk"
     assert InstrumentResponse.objects.count() == 2
+
+
+def test_a_refused_second_step_of_the_asq_does_not_repeat_the_first_steps_alert(
+    client: Client, world: World, two_an_hour: None
+) -> None:
+    signed_in(client, "alex")
+    first_step = {"asq-1": "no", "asq-2": "yes", "asq-3": "no", "asq-4": "no"}
+    first = client.post("/portal/questionnaires/asq/", first_step)
+    alert = SafetyAlert.objects.get()
+    stored_before(world, 5, 6)  # the hour's questionnaires are reached meanwhile
+    hidden = re.search(r'name="first-step-alerts" value="([^"]+)"', first.content.decode())
+    assert hidden is not None
+    second = client.post(
+        "/portal/questionnaires/asq/",
+        first_step | {"asq-5": "no", "step": "follow-up", "first-step-alerts": hidden.group(1)},
+    )
+    assert second.status_code == 429
+    alert.refresh_from_db()
+    assert (alert.code, alert.repeats, alert.response_id) == ("suicide-risk", 0, None)
+    assert SafetyAlert.objects.count() == 1
+    assert not AlertRepeat.objects.exists()
 
 
 def test_the_clinics_rating_page_refuses_with_429(

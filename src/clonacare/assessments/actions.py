@@ -332,11 +332,13 @@ def _refuse(
     now: dt.datetime,
     reason: ClinicalError,
     retry_after_s: int | None = None,
+    first_step: Collection[int] = (),
 ) -> NoReturn:
     """Refuse a form for ``reason``: store and raise the alerts its valid answers fired
     (safety first: the response is not stored, its alerts are, for the care team), then
     raise IncompleteResponse carrying them (and the ids of the alerts stored or joined)
-    and the crisis resources."""
+    and the crisis resources. ``first_step``: the ids of the alerts the first step of
+    this same screen raised, which its answers meet again without repeating them."""
     stored: list[SafetyAlert] = []
     if result.alerts:
         with transaction.atomic():
@@ -347,6 +349,7 @@ def _refuse(
                 now,
                 instrument_id=definition.id,
                 answers={k: v for k, v in answers.items() if v is not None},
+                first_step=first_step,
             )
     raise _refusal(reason, result, stored, retry_after_s)
 
@@ -468,7 +471,7 @@ def do_submit_response(
     if wait_s is not None:
         # Refused for the flood, never for its safety answers: they raise their alerts.
         reason = too_many_submissions(wait_s, with_alerts=bool(result.alerts))
-        _refuse(actor, patient, definition, given, result, now, reason, wait_s)
+        _refuse(actor, patient, definition, given, result, now, reason, wait_s, first_step)
     with transaction.atomic():
         response = InstrumentResponse.objects.create(
             patient=patient,
