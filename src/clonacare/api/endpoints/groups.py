@@ -41,7 +41,14 @@ class GroupOut(Schema):
     description: str
     schedule: str = Field(..., description="When it meets, in words.")
     weekday: str = one_of(str(label) for label in Weekday.labels)
-    starts_at: dt.time
+    # The program's wall-clock time, with no UTC offset: JSON Schema's "time" format
+    # (RFC 3339's full-time) requires one, so the published schema would contradict every
+    # answer (the fuzzing test found it); RFC 3339 calls a time without offset partial-time.
+    starts_at: dt.time = Field(
+        ...,
+        description="Local time at the program, HH:MM:SS (no offset).",
+        json_schema_extra={"format": "partial-time", "pattern": r"^\d{2}:\d{2}:\d{2}(\.\d+)?$"},
+    )
     facilitator: str = Field(..., description="The facilitator's username.")
     place: str
     video_link: str = Field(..., description="An https address, or empty.")
