@@ -8,6 +8,7 @@ API builds an error response, so no client ever sees a stack trace or an HTML pa
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from functools import partial, wraps
 from typing import Any
@@ -23,7 +24,7 @@ from ninja.parser import Parser
 
 from clonacare.assessments.actions import IncompleteResponse
 from clonacare.core.errors import Kind, Refusal
-from clonacare.core.text import text_problem, url_encoded_texts
+from clonacare.core.text import readable, text_problem, url_encoded_texts
 from clonacare.patients.audit_access import AuditLogNotFound
 
 logger = logging.getLogger(__name__)
@@ -140,6 +141,11 @@ class JsonObjectParser(Parser):
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise NotAnObject(NOT_AN_OBJECT)
+        if request.method == "POST" and SAFETY_WRITES.match(request.path):
+            # Safety first: the answers are read, an unreadable one as U+FFFD (not an
+            # option, so the submission is refused after its alerts are raised).
+            readable_data: dict[str, Any] = _readable(data)
+            return readable_data
         refuse_bad_text(data)
         return data
 
@@ -165,6 +171,24 @@ def query_bytes(request: HttpRequest) -> bytes:
         return query.encode("iso-8859-1")
     except UnicodeEncodeError:
         return query.encode("utf-8", errors="surrogateescape")
+
+
+# The writes that carry suicide and seizure answers: their text is made readable rather
+# than refused, so that the answers still raise their alerts (core/text.py).
+SAFETY_WRITES = re.compile(
+    r"^/api/v1/patients/\d+/(assessments|check-ins|seizure-reports|level-of-care)/?$"
+)
+
+
+def _readable(value: Any) -> Any:
+    """``value`` (a parsed JSON body) with every string and key made ``readable``."""
+    if isinstance(value, str):
+        return readable(value)
+    if isinstance(value, dict):
+        return {readable(str(k)): _readable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    return value
 
 
 def refuse_bad_text(data: dict[str, Any]) -> None:
