@@ -77,7 +77,9 @@ class TestPortal:
         signed_in(client, world.alex_user)
         response = client.get(f"/portal/responses/{records['phq9']}/")
         assert response.status_code == 200
-        assert "PHQ9" in response.content.decode()
+        html = response.content.decode()
+        assert "<title>Your PHQ-9 result" in html  # the instrument's name, not its id
+        assert "<dd>Patient Health Questionnaire-9</dd>" in html
 
     @pytest.mark.parametrize("result", ["ciwa", "dsm5"])
     def test_a_clinician_rated_result_is_not_found_on_the_portal(

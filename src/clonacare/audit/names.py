@@ -143,6 +143,10 @@ NAMES: dict[str, str] = {
     "portal.groups.leave": "Left a support group",
     "recovery.return-to-use": "Recorded a return to use",
     "recovery.write": "Changed the recovery record",
+    # Clinical review of content (issue 16)
+    "content.review": "Signed off an article or CBT module",
+    "reviewer.grant": "Gave a clinician the reviewer role",
+    "reviewer.revoke": "Took the reviewer role back",
     # Finding people (population screen)
     "population.screen": "Screened dispensing data",
     "population.screen.refused": "Dispensing data screen refused",
