@@ -40,12 +40,15 @@ from tests.web.test_concurrent_writes import PASSWORD, _call, _cli, _free_port, 
 
 SERVE = [sys.executable, "-m", "clonacare.cli", "serve"]
 ALIAS = "crashed"  # the served database, read by this process through the ORM
-# The kill comes once this many writes are acknowledged, an approval among them, so it
-# falls in the middle of the stream (each client goes on until the server is gone).
+# The kill comes once this many writes are acknowledged, a check-in, a dose log and an
+# approval among them, so it falls in the middle of the stream (each client goes on
+# until the server is gone).
 ACKNOWLEDGED_BEFORE_KILL = 40
 # The demo's check-ins and dose logs cover the 17 days before today (web/demo.py): the
-# clients write earlier days (late entries), one day each, so none is refused as a repeat.
-FIRST_FREE_DAY_BACK = 18
+# clients write earlier days (late entries), one day each, so none is refused as a repeat
+# (counted from the day the test starts, with a margin should midnight pass meanwhile).
+FIRST_FREE_DAY_BACK = 20
+TODAY = dt.datetime.now(dt.UTC).date()
 SELF_HARM_EVERY = 4  # every fourth check-in answers yes to thoughts of self-harm
 # Days, dose times and plans enough to outlast the kill (each client stops at the first
 # answer that is not a 2xx, or when the server is gone).
@@ -75,8 +78,7 @@ class Stream:
         self.threads: list[threading.Thread] = []
         self.start = threading.Barrier(1)
         self.lock = threading.Lock()
-        self.acknowledged = 0
-        self.approvals = 0
+        self.acknowledged: Counter[str] = Counter()  # by kind: check-ins, doses, plans, approve
 
     def add(self, writes: Callable[[Client], Iterator[tuple[str, str, Any, str]]]) -> None:
         client = Client()
@@ -94,8 +96,7 @@ class Stream:
                 if 200 <= status < 300:
                     client.acknowledged.append((path, answer))
                     with self.lock:
-                        self.acknowledged += 1
-                        self.approvals += path.endswith("/approve")
+                        self.acknowledged[path.rsplit("/", 1)[-1]] += 1
                 else:
                     client.refused.append((path, status, answer))
                     return
@@ -210,7 +211,7 @@ def _token(base: str, username: str) -> str:
 
 
 def _day(back: int) -> str:
-    return (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=back)).isoformat()
+    return (TODAY - dt.timedelta(days=back)).isoformat()
 
 
 def _check_ins(patient: int, token: str) -> Callable[[Client], Iterator[tuple[str, str, Any, str]]]:
@@ -283,7 +284,10 @@ def test_it_keeps_every_acknowledged_write_and_no_half_write_after_a_sigkill(
     stream.add(_plans([casey], _token(server.base, "dr.brook")))
 
     def mid_stream() -> bool:
-        return stream.acknowledged >= ACKNOWLEDGED_BEFORE_KILL and stream.approvals >= 1
+        kinds = stream.acknowledged
+        return kinds.total() >= ACKNOWLEDGED_BEFORE_KILL and all(
+            kinds[kind] for kind in ("check-ins", "doses", "approve")
+        )
 
     stream.run_until(mid_stream, timeout_s=90)
     refused = [r for c in stream.clients for r in c.refused]
