@@ -35,6 +35,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 from schemathesis.core.failures import FailureGroup
+from werkzeug.test import Client as WerkzeugClient
 
 from tests.personas import PASSWORD
 from tests.web.test_access_under_attack import build_attack
@@ -51,15 +52,16 @@ PERSONAS = ("avery", "alex")  # a prescriber on alex's care team, and alex
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
-def token_for(username: str) -> str:
-    """A token from the API's own sign-in, as a client gets one."""
-    response = Client().post(
+def token_for(app: WSGIHandler, username: str) -> str:
+    """A token from the API's own sign-in, as a client gets one (sent to ``app`` inside
+    ``one_connection``: Django's test client would connect the signal it takes out)."""
+    response = WerkzeugClient(app).post(
         "/api/v1/auth/token",
-        {"username": username, "password": PASSWORD},
-        content_type="application/json",
+        json={"username": username, "password": PASSWORD},
+        headers={"Host": "localhost"},
     )
-    assert response.status_code == 200, response.content
-    token: str = response.json()["token"]
+    assert response.status_code == 200, response.get_data(as_text=True)
+    token: str = response.get_json()["token"]
     return token
 
 
@@ -67,7 +69,8 @@ def token_for(username: str) -> str:
 def one_connection() -> Iterator[None]:
     """Requests served by the WSGI handler keep the test's database connection (and so
     see its records), as Django's test client arranges: a request's end must not close a
-    connection that is inside the test's transaction."""
+    connection that is inside the test's transaction (on PostgreSQL it would be closed, and
+    every later request would fail)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
@@ -87,7 +90,6 @@ def test_it_answers_generated_requests_as_the_schema_says(client: Client) -> Non
     document = client.get("/api/v1/openapi.json").json()
     schema = schemathesis.openapi.from_dict(document)
     app = WSGIHandler()
-    tokens = {name: token_for(name) for name in PERSONAS}
     sent: Counter[str] = Counter()
     failures: dict[tuple[str, str], str] = {}
 
@@ -96,6 +98,7 @@ def test_it_answers_generated_requests_as_the_schema_says(client: Client) -> Non
     published = [m for path in document["paths"].values() for m in path if m in methods]
     assert len(operations) == len(published)  # every operation of the schema is fuzzed
     with one_connection():
+        tokens = {name: token_for(app, name) for name in PERSONAS}
         for operation in operations:
             names = {p.name for p in operation.path_parameters}
             real = {name: attack.ids[name] for name in names if name in attack.ids}
@@ -132,7 +135,7 @@ def _fuzz(
     def run(case: Case) -> None:
         token = tokens[persona]
         if operation.label == "DELETE /api/v1/auth/token":
-            token = token_for(persona)  # signing out ends the token it is sent with
+            token = token_for(app, persona)  # signing out ends the token it is sent with
         headers = {"Authorization": f"Bearer {token}"}
         response = case.call(app=app, headers=headers)
         sent[operation.label] += 1
@@ -166,7 +169,8 @@ def test_it_publishes_no_time_with_an_offset_it_does_not_send(client: Client) ->
     starts_at = document["components"]["schemas"]["GroupOut"]["properties"]["starts_at"]
     assert starts_at["format"] == "partial-time"
     attack = build_attack()
-    token = token_for("alex")
+    with one_connection():
+        token = token_for(WSGIHandler(), "alex")
     response = client.get(
         f"/api/v1/programs/{attack.ids['program_id']}/groups",
         headers={"Authorization": f"Bearer {token}"},
