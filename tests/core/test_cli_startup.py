@@ -73,6 +73,6 @@ def test_an_unknown_subcommand_is_one_line_naming_the_choices() -> None:
     assert run.returncode == 2
     assert run.stderr == (
         "clonacare: argument COMMAND: invalid choice: 'bogus' (choose from 'assess', 'backup', "
-        "'demo', 'escalate', 'export', 'import', 'population', 'remind', 'restore', 'score', "
-        "'serve', 'taper') (see clonacare --help)\n"
+        "'demo', 'escalate', 'export', 'import', 'population', 'remind', 'restore', "
+        "'reviewer', 'score', 'serve', 'taper') (see clonacare --help)\n"
     )
