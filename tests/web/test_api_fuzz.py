@@ -8,10 +8,11 @@ negative mode: a wrong type, a missing field, a value out of range). Each respon
 to three checks: no 5xx (``not_a_server_error``), a status the operation documents
 (``status_code_conformance``) and a body that matches the documented schema for that
 status (``response_schema_conformance``). About half of the requests name alex's real
-records in their path (the ids of the access test's world), so they get past the record's
-gate and reach the endpoint's own validation and actions; the others use generated ids.
-The run is derandomized (the same requests every time), and every request is counted: the
-test fails if a pass sent fewer than ``AT_LEAST`` or left an operation out.
+records in their path (the ids of the access test's world, and a CBT module and exercise),
+so they get past the record's gate and reach the endpoint's own validation and actions;
+the others use generated ids. The run is derandomized (the same requests every time), and
+every request is counted: the test fails if a pass sent fewer than ``AT_LEAST`` or left
+an operation out.
 """
 
 from __future__ import annotations
@@ -89,6 +90,38 @@ def _failure_names(group: FailureGroup) -> list[str]:
     return sorted({type(f).__name__ + ": " + f.title for f in group.exceptions})
 
 
+def module_work(app: WSGIHandler, tokens: dict[str, str], patient_id: int) -> dict[str, int]:
+    """A CBT module assigned to alex by avery and an exercise alex saved under it, both
+    through the API, so the operations on an assignment or an entry meet real ones."""
+    send = WerkzeugClient(app)
+    assigned = send.post(
+        f"/api/v1/patients/{patient_id}/modules",
+        json={"module": "thought-records"},
+        headers={"Host": "localhost", "Authorization": f"Bearer {tokens['avery']}"},
+    )
+    assert assigned.status_code == 201, assigned.get_data(as_text=True)
+    assignment_id = assigned.get_json()["id"]
+    saved = send.post(
+        f"/api/v1/patients/{patient_id}/exercises",
+        json={"kind": "thought-record", "assignment": assignment_id, **THOUGHT_RECORD},
+        headers={"Host": "localhost", "Authorization": f"Bearer {tokens['alex']}"},
+    )
+    assert saved.status_code == 201, saved.get_data(as_text=True)
+    return {"assignment_id": assignment_id, "entry_id": saved.get_json()["id"]}
+
+
+THOUGHT_RECORD = {
+    "situation": "The pharmacy was closed when I went for my tablets.",
+    "automatic_thought": "I will run out and everything will fall apart.",
+    "emotion": "fear",
+    "emotion_strength": 80,
+    "evidence_for": "I have two days left.",
+    "evidence_against": "It opens tomorrow morning and my plan has a spare day.",
+    "balanced_thought": "I can go tomorrow; there is time.",
+    "emotion_after": 35,
+}
+
+
 @override_settings(API_RATE_PER_TOKEN="1000000/min", API_RATE_PER_ADDRESS="1000000/min")
 def test_it_answers_generated_requests_as_the_schema_says(client: Client) -> None:
     attack = build_attack()
@@ -104,10 +137,11 @@ def test_it_answers_generated_requests_as_the_schema_says(client: Client) -> Non
     assert len(operations) == len(published)  # every operation of the schema is fuzzed
     with one_connection():
         tokens = {name: token_for(app, name) for name in PERSONAS}
+        ids = {**attack.ids, **module_work(app, tokens, attack.ids["patient_id"])}
         for mode in MODES:
             for operation in operations:
                 names = {p.name for p in operation.path_parameters}
-                real = {name: attack.ids[name] for name in names if name in attack.ids}
+                real = {name: ids[name] for name in names if name in ids}
                 strategy = st.one_of(
                     operation.as_strategy(mode, path_parameters=real),
                     operation.as_strategy(mode),
