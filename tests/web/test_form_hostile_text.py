@@ -98,4 +98,3 @@ def test_it_refuses_bad_text_in_a_query_string(client: Client, query: str, messa
 
 def test_a_good_query_string_is_read_as_usual(client: Client) -> None:
     assert client.get("/search/?q=taper+caf%C3%A9").status_code == 200
-
