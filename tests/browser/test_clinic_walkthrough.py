@@ -67,7 +67,9 @@ def test_a_patient_completes_a_phq9_and_an_asq(visit: Visit, world: World) -> No
     expect(acuity).to_have_count(1)
     acuity.get_by_label("No", exact=True).check()
     visit.page.get_by_role("button", name="Send my answers").click()
-    expect(visit.page.locator(".result")).to_contain_text("non-acute positive")
+    expect(visit.page.locator(".result")).to_contain_text(
+        "You answered yes to at least one question about suicide"
+    )
     expect(visit.page.get_by_role("alert")).to_contain_text("1-800-662-4357")
 
     visit.page.get_by_role("link", name="Back to my record").click()
@@ -80,7 +82,10 @@ def test_an_incomplete_questionnaire_names_the_missing_item(visit: Visit, world:
     sign_in(visit, "alex")
     visit.open("/portal/questionnaires/gad7/")
     visit.page.get_by_role("button", name="Send my answers").click()
-    expect(visit.page.get_by_role("alert")).to_contain_text("gad7 item 1")
+    expect(visit.page.locator("#form-error")).to_have_text(
+        "Questions 1, 2, 3, 4, 5, 6 and 7 are not answered yet. "
+        "Please answer them, then send again."
+    )
     visit.check_accessibility()
 
 
