@@ -35,5 +35,7 @@ def test_a_patient_is_asked_the_acuity_question_after_a_yes(visit: Visit, world:
     expect(visit.page.get_by_role("heading", level=1)).to_have_text(
         "Thank you: your answers are saved"
     )
-    expect(visit.page.locator("dl.result")).to_contain_text("acute positive")
+    expect(visit.page.locator("dl.result")).to_contain_text(
+        "You said you are having thoughts of killing yourself now"  # acute positive
+    )
     expect(visit.page.locator('a[href="tel:988"]').first).to_be_visible()
