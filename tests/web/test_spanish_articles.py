@@ -6,16 +6,22 @@ there, saying so, as before."""
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from clonacare.education.models import ContentReview
 from clonacare.education.review import pages
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.django_db
+
+SPANISH = sorted((REPO / "content" / "articles" / "es").glob("*.md"))
 
 
 def main_of(html: str) -> re.Match[str]:
@@ -45,6 +51,17 @@ def test_the_english_article_is_unchanged(client: Client) -> None:
     assert "Pendiente" not in html
 
 
+@pytest.fixture
+def faq_only_in_english(tmp_path: Path) -> Iterator[None]:
+    """A copy of the site's content with no Spanish FAQ, whatever is written by now."""
+    copy = tmp_path / "content"
+    shutil.copytree(REPO / "content", copy)
+    (copy / "articles" / "es" / "faq.md").unlink(missing_ok=True)
+    with override_settings(CONTENT_DIR=copy):
+        yield
+
+
+@pytest.mark.usefixtures("faq_only_in_english")
 def test_an_article_not_yet_in_spanish_is_english_and_says_so(client: Client) -> None:
     html = client.get("/es/learn/faq/").content.decode()
     assert main_of(html).group(1) == "en"
@@ -56,8 +73,44 @@ def test_an_article_not_yet_in_spanish_is_english_and_says_so(client: Client) ->
 def test_every_spanish_article_has_an_english_counterpart() -> None:
     spanish = [p for p in pages() if p.kind == ContentReview.Kind.ARTICLE_ES]
     english = {p.slug for p in pages() if p.kind == ContentReview.Kind.ARTICLE}
-    assert [p.slug for p in spanish] == ["withdrawal"]
+    assert sorted(p.slug for p in spanish) == [path.stem for path in SPANISH]
+    assert "withdrawal" in english
     assert {p.slug for p in spanish} <= english
+
+
+@pytest.mark.parametrize("path", SPANISH, ids=lambda p: p.stem)
+def test_each_spanish_article_is_shown_in_spanish_beside_its_english_twin(
+    client: Client, path: Path
+) -> None:
+    slug = path.stem
+    title = next(p.title for p in pages() if p.kind == "article-es" and p.slug == slug)
+    response = client.get(f"/es/learn/{slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert main_of(html).group(1) == "es"
+    assert "todavía no está escrita en español" not in html
+    assert "Pendiente de revisión clínica" in html  # none is reviewed in the files
+    assert f'hreflang="en" href="http://testserver/learn/{slug}/"' in html
+    english = client.get(f"/learn/{slug}/").content.decode()
+    assert f'hreflang="es" href="http://testserver/es/learn/{slug}/"' in english
+    assert title not in english
+
+
+@pytest.mark.parametrize("path", SPANISH, ids=lambda p: p.stem)
+def test_a_spanish_article_links_to_pages_that_exist(client: Client, path: Path) -> None:
+    """Every link works, and none sends a Spanish reader to an English page whose Spanish
+    twin is written (a link under /es/ to a page not yet written in Spanish shows it in
+    English, saying so in Spanish, and turns Spanish by itself once it is)."""
+    written = {p.stem for p in SPANISH}
+    links = re.findall(r"\]\((/[^)\s]*)\)", path.read_text(encoding="utf-8"))
+    assert links, f"{path.name} links to no other page"
+    for link in links:
+        target = link.split("#")[0]
+        assert client.get(target).status_code == 200, f"{path.name} links to {link}"
+        english = re.fullmatch(r"/learn/([a-z0-9-]+)/", target)
+        assert english is None or english.group(1) not in written, (
+            f"{path.name} links to {link}; its Spanish page is /es{target}"
+        )
 
 
 def test_the_spanish_version_has_its_own_review(client: Client) -> None:
