@@ -1,4 +1,11 @@
-"""Search across the education articles: SQLite FTS5 or PostgreSQL full-text search."""
+"""Search across the education articles: SQLite FTS5 or PostgreSQL full-text search.
+
+Each language has its own index: English articles (content/articles/) with English
+stemming, Spanish articles (content/articles/es/) with Spanish rules that ignore accents,
+so "reducción" and "reduccion" find the same pages. A search in Spanish lists the
+Spanish articles first, then the English articles not yet written in Spanish (the site
+shows those in English on its Spanish pages too).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,10 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from clonacare.core.drugs import brand_names
-from clonacare.education.content import load_articles
+from clonacare.education.content import Article, load_articles
 from clonacare.education.models import SearchDocument
 
 MAX_QUERY_CHARS = 200
@@ -21,6 +29,11 @@ MAX_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Highlight markers that cannot occur in article text; escaped text is then marked up.
 _START, _STOP = "\x02", "\x03"
+# Per language: the SQLite FTS5 table (migrations 0002 and 0006) and PostgreSQL's
+# text-search configuration. PostgreSQL's spanish stemmer drops acute accents from the
+# words it indexes and from the words searched for, so no unaccent extension is needed.
+FTS_TABLE = {"en": "education_fts", "es": "education_fts_es"}
+PG_CONFIG = {"en": "english", "es": "spanish"}
 
 
 class QueryError(ValueError):
@@ -33,31 +46,57 @@ class SearchHit:
     title: str
     summary: str
     snippet: SafeString
+    # The language the article is written in: "es" for a Spanish article, "en" for an
+    # English one (also found by a Spanish search when it has no Spanish version).
+    language: str = "en"
+
+
+def _articles_by_language() -> dict[str, tuple[Article, ...]]:
+    root = settings.CONTENT_DIR / "articles"
+    found = {"en": load_articles(root)}
+    for language in FTS_TABLE:
+        if language != "en" and (root / language).is_dir():
+            found[language] = load_articles(root / language)
+    return found
 
 
 def rebuild_search_index(using: str = "default") -> int:
-    """Replace the index with the articles on disk, in one transaction; returns the count."""
-    articles = load_articles(settings.CONTENT_DIR / "articles")
+    """Replace the index with the articles on disk, every language, in one transaction;
+    returns the count of documents (an article written in two languages counts twice)."""
+    by_language = _articles_by_language()
     connection = connections[using]
     with transaction.atomic(using=using):
         SearchDocument.objects.using(using).all().delete()
         SearchDocument.objects.using(using).bulk_create(
             SearchDocument(
-                slug=a.slug, title=a.title, summary=a.summary, section=a.section, body=a.text
+                slug=a.slug,
+                language=language,
+                title=a.title,
+                summary=a.summary,
+                section=a.section,
+                body=a.text,
             )
+            for language, articles in by_language.items()
             for a in articles
         )
         if connection.vendor == "postgresql":
-            SearchDocument.objects.using(using).update(search_vector=_weighted_vector())
+            for language in by_language:
+                SearchDocument.objects.using(using).filter(language=language).update(
+                    search_vector=_weighted_vector(PG_CONFIG[language])
+                )
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM education_fts")
-                cursor.executemany(
-                    "INSERT INTO education_fts (slug, title, summary, body) "
-                    "VALUES (%s, %s, %s, %s)",
-                    [(a.slug, a.title, a.summary, a.text) for a in articles],
-                )
-    return len(articles)
+                for language, table in FTS_TABLE.items():
+                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608  (a name of ours)
+                    cursor.executemany(
+                        f"INSERT INTO {table} (slug, title, summary, body) "  # noqa: S608
+                        "VALUES (%s, %s, %s, %s)",
+                        [
+                            (a.slug, a.title, a.summary, a.text)
+                            for a in by_language.get(language, ())
+                        ],
+                    )
+    return sum(len(articles) for articles in by_language.values())
 
 
 def _brand_phrases() -> dict[tuple[str, ...], str]:
@@ -90,10 +129,13 @@ def query_terms(query: str) -> list[str]:
     """The words of a visitor's query, brand names (any case) as their generic name;
     QueryError when it is too long or has no words."""
     if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"Please shorten your search to {MAX_QUERY_CHARS} characters or fewer.")
+        raise QueryError(
+            gettext("Please shorten your search to %(count)d characters or fewer.")
+            % {"count": MAX_QUERY_CHARS}
+        )
     terms = _generic_names(_WORD.findall(query.lower())[:MAX_TERMS])
     if not terms:
-        raise QueryError("Please type at least one word to search for.")
+        raise QueryError(gettext("Please type at least one word to search for."))
     return terms
 
 
@@ -102,52 +144,75 @@ def _mark(snippet: str) -> SafeString:
     return mark_safe(html)  # noqa: S308  (escaped above; only our own <mark> tags added)
 
 
-def search(query: str, using: str = "default", limit: int = 20) -> list[SearchHit]:
-    """Articles matching every word of ``query``, best first, with a highlighted snippet."""
+def search(
+    query: str, using: str = "default", limit: int = 20, language: str = "en"
+) -> list[SearchHit]:
+    """Articles matching every word of ``query``, best first, with a highlighted snippet.
+
+    ``language`` is the visitor's ("en" or "es"; any other searches as English): in
+    Spanish, the Spanish articles come first, then English articles that have no Spanish
+    version. QueryError (from ``query_terms``) for a query too long or without words.
+    """
     terms = query_terms(query)
+    if language not in FTS_TABLE or language == "en":
+        return _search_in("en", terms, using, limit)
+    hits = _search_in(language, terms, using, limit)
+    written = set(
+        SearchDocument.objects.using(using).filter(language=language).values_list("slug", flat=True)
+    )
+    english = [h for h in _search_in("en", terms, using, limit) if h.slug not in written]
+    return (hits + english)[:limit]
+
+
+def _search_in(language: str, terms: list[str], using: str, limit: int) -> list[SearchHit]:
     if connections[using].vendor == "postgresql":
-        return _search_postgresql(terms, using, limit)
-    return _search_sqlite(terms, using, limit)
+        return _search_postgresql(terms, using, limit, language)
+    return _search_sqlite(terms, using, limit, language)
 
 
-def _search_sqlite(terms: list[str], using: str, limit: int) -> list[SearchHit]:
+def _search_sqlite(terms: list[str], using: str, limit: int, language: str) -> list[SearchHit]:
     # Each word quoted (so FTS5 syntax in the query is only ever text) and prefix-matched.
     match = " ".join('"{}"*'.format(t.replace('"', "")) for t in terms)
+    table = FTS_TABLE[language]
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT slug, title, summary, snippet(education_fts, 3, %s, %s, '…', 24) "
-            "FROM education_fts WHERE education_fts MATCH %s "
-            "ORDER BY bm25(education_fts, 0.0, 10.0, 4.0, 1.0) LIMIT %s",
+            f"SELECT slug, title, summary, snippet({table}, 3, %s, %s, '…', 24) "  # noqa: S608
+            f"FROM {table} WHERE {table} MATCH %s "
+            f"ORDER BY bm25({table}, 0.0, 10.0, 4.0, 1.0) LIMIT %s",
             [_START, _STOP, match, limit],
         )
         rows = cursor.fetchall()
-    return [SearchHit(slug, title, summary, _mark(snip)) for slug, title, summary, snip in rows]
+    return [
+        SearchHit(slug, title, summary, _mark(snip), language)
+        for slug, title, summary, snip in rows
+    ]
 
 
-def _weighted_vector() -> Any:
+def _weighted_vector(config: str) -> Any:
     from django.contrib.postgres.search import SearchVector
 
     return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
     )
 
 
-def _search_postgresql(terms: list[str], using: str, limit: int) -> list[SearchHit]:
+def _search_postgresql(terms: list[str], using: str, limit: int, language: str) -> list[SearchHit]:
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
+    config = PG_CONFIG[language]
     # Prefix-match every word, as on SQLite; raw tsquery built only from \w+ words.
-    query = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="english")
+    query = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config=config)
     rows = (
         SearchDocument.objects.using(using)
-        .filter(search_vector=query)
+        .filter(language=language, search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
         .annotate(
             snippet=SearchHeadline(
                 "body",
                 query,
-                config="english",
+                config=config,
                 start_sel=_START,
                 stop_sel=_STOP,
                 max_words=35,
@@ -156,7 +221,7 @@ def _search_postgresql(terms: list[str], using: str, limit: int) -> list[SearchH
         )
         .order_by("-rank", "slug")[:limit]
     )
-    return [SearchHit(d.slug, d.title, d.summary, _mark(d.snippet)) for d in rows]
+    return [SearchHit(d.slug, d.title, d.summary, _mark(d.snippet), language) for d in rows]
 
 
 def rebuild_after_migrate(sender: object, using: str = "default", **signal: object) -> None:

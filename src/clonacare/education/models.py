@@ -8,20 +8,29 @@ from django.db import models
 
 
 class SearchDocument(models.Model):
-    """One article as the search index sees it; rebuilt from the Markdown files.
+    """One article in one language as the search index sees it; rebuilt from the
+    Markdown files (English in content/articles/, Spanish in content/articles/es/).
 
     On PostgreSQL the search runs on these rows (full-text search); on SQLite it runs on
-    the FTS5 table ``education_fts`` that migration 0002 creates beside them.
+    the FTS5 tables beside them: ``education_fts`` (English, migration 0002) and
+    ``education_fts_es`` (Spanish, migration 0006).
     """
 
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100)
+    language = models.CharField(max_length=8, default="en")
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
     section = models.CharField(max_length=40)
     body = models.TextField()
     # PostgreSQL only: title, summary and body as one weighted tsvector, filled by
-    # rebuild_search_index and GIN-indexed (migration 0003). Unused on SQLite.
+    # rebuild_search_index and GIN-indexed (migration 0003), made with the text-search
+    # configuration of the row's language (english, spanish). Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["language", "slug"], name="search_document_once")
+        ]
 
     def __str__(self) -> str:
         return self.slug

@@ -137,7 +137,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if query:
         try:
-            context["hits"] = search(query)
+            context["hits"] = search(query, language=translation.get_language() or "en")
         except QueryError as exc:
             context["error"] = str(exc)
             status = 400
