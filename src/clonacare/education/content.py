@@ -33,6 +33,7 @@ import markdown
 from django.utils.translation import gettext_lazy
 
 from clonacare.core.frontmatter import review_date, split_front_matter
+from clonacare.education.sources import Source, SourceLink, SourcesError, linked, load_links
 
 # Marked for translation: an article written in Spanish names its section in Spanish
 # (its page renders in its own language); pages in English keep these words.
@@ -75,7 +76,9 @@ class Article:
     summary: str
     section: str
     order: int
-    sources: tuple[str, ...]
+    # Each the source's text, rendered as a link where it has a public address
+    # (education/sources.py, CONTENT_DIR/sources.toml).
+    sources: tuple[Source, ...]
     reviewed_by: str
     reviewed_on: dt.date | None
     html: str
@@ -159,7 +162,9 @@ def _faq(html: str) -> tuple[FaqItem, ...]:
     return tuple(items)
 
 
-def parse_article(raw: str, slug: str, name: str | None = None) -> Article:
+def parse_article(
+    raw: str, slug: str, name: str | None = None, links: tuple[SourceLink, ...] = ()
+) -> Article:
     """Parse one article file's text. Raises ContentError naming the file and the fault."""
     name = name or f"{slug}.md"
     if not _SLUG.match(slug):
@@ -184,7 +189,7 @@ def parse_article(raw: str, slug: str, name: str | None = None) -> Article:
         summary=meta["summary"].strip(),
         section=meta["section"],
         order=meta["order"],
-        sources=tuple(s.strip() for s in meta["sources"]),
+        sources=tuple(linked(s.strip(), links) for s in meta["sources"]),
         reviewed_by=meta["reviewed_by"].strip(),
         reviewed_on=reviewed_on,
         html=html,
@@ -196,9 +201,11 @@ def parse_article(raw: str, slug: str, name: str | None = None) -> Article:
 
 
 @lru_cache(maxsize=4)
-def _load(directory: Path, stamp: tuple[tuple[str, float], ...]) -> tuple[Article, ...]:
+def _load(
+    directory: Path, stamp: tuple[tuple[str, float], ...], links: tuple[SourceLink, ...]
+) -> tuple[Article, ...]:
     articles = [
-        parse_article(path.read_text(encoding="utf-8"), path.stem, path.name)
+        parse_article(path.read_text(encoding="utf-8"), path.stem, path.name, links)
         for path in sorted(directory.glob("*.md"))
     ]
     return tuple(sorted(articles, key=lambda a: (a.order, a.slug)))
@@ -207,7 +214,12 @@ def _load(directory: Path, stamp: tuple[tuple[str, float], ...]) -> tuple[Articl
 def load_articles(directory: Path) -> tuple[Article, ...]:
     """Every article in ``directory`` in site order; re-read when a file changes.
 
-    Raises ContentError for the first file that cannot be published.
+    Raises ContentError for the first file that cannot be published (the sources file
+    included).
     """
+    try:
+        links = load_links(directory)
+    except SourcesError as exc:
+        raise ContentError(str(exc)) from None
     stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in directory.glob("*.md")))
-    return _load(directory, stamp)
+    return _load(directory, stamp, links)
