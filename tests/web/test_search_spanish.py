@@ -4,6 +4,7 @@ written in Spanish follow (SQLite FTS5 here, PostgreSQL full-text search on DATA
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from clonacare.education.index import rebuild_search_index, search
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +85,17 @@ def test_a_brand_name_finds_its_generic_in_a_spanish_search() -> None:
     assert "withdrawal" in [h.slug for h in search("KLONOPIN abstinencia", language="es")]
 
 
+@pytest.fixture
+def faq_only_in_english(tmp_path: Path, settings: object) -> None:
+    """The site's content with no Spanish FAQ (every article is written in Spanish by now)."""
+    copy = tmp_path / "content"
+    shutil.copytree(REPO / "content", copy)
+    (copy / "articles" / "es" / "faq.md").unlink(missing_ok=True)
+    settings.CONTENT_DIR = copy  # type: ignore[attr-defined]
+    rebuild_search_index()
+
+
+@pytest.mark.usefixtures("faq_only_in_english")
 def test_english_articles_not_yet_in_spanish_follow_marked_as_english(client: Client) -> None:
     hits = search("clonazepam", language="es")
     languages = [h.language for h in hits]
@@ -90,6 +103,7 @@ def test_english_articles_not_yet_in_spanish_follow_marked_as_english(client: Cl
     assert languages == sorted(languages, key=lambda code: code != "es")  # Spanish first
     spanish = {h.slug for h in hits if h.language == "es"}
     assert not spanish & {h.slug for h in hits if h.language == "en"}
+    assert "faq" in {h.slug for h in hits if h.language == "en"}
     html = client.get("/es/search/", {"q": "clonazepam"}).content.decode()
     assert '<li lang="en">' in html
 
