@@ -19,7 +19,7 @@ from clonacare.core.errors import ClinicalError
 from clonacare.education.content import load_articles
 from clonacare.education.models import ContentReview
 from clonacare.education.review import Page, do_sign_off, pages, reviewer_of, status_of
-from clonacare.therapy.content import load_modules
+from clonacare.therapy.content import load_modules, load_translations
 
 
 def _reviewer_only(request: HttpRequest) -> None:
@@ -43,7 +43,10 @@ def _body(page: Page) -> str:
             folder = folder / "es"
         article = next(a for a in load_articles(folder) if a.slug == page.slug)
         return article.html
-    module = next(m for m in load_modules() if m.slug == page.slug)
+    if page.kind == ContentReview.Kind.MODULE_ES:
+        module = load_translations("es")[page.slug]
+    else:
+        module = next(m for m in load_modules() if m.slug == page.slug)
     sections = "".join(f"<h2>{s.title}</h2>{s.html}" for s in module.sections)
     return module.intro_html + sections
 

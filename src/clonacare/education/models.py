@@ -59,6 +59,7 @@ class ContentReview(models.Model):
         ARTICLE = "article", "Article"
         ARTICLE_ES = "article-es", "Article in Spanish"
         MODULE = "module", "CBT module"
+        MODULE_ES = "module-es", "CBT module in Spanish"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     slug = models.SlugField(max_length=100)

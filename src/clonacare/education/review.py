@@ -24,7 +24,7 @@ from clonacare.audit.log import Actor, record
 from clonacare.core.errors import ClinicalError
 from clonacare.education.content import load_articles
 from clonacare.education.models import ClinicalReviewer, ContentReview
-from clonacare.therapy.content import Module, load_modules
+from clonacare.therapy.content import Module, load_modules, load_translations
 
 # The audit actor of a grant made on the server's command line by a site admin.
 COMMAND_LINE = Actor(
@@ -52,8 +52,8 @@ class Page:
 
 
 def pages() -> list[Page]:
-    """Every article (English, then Spanish) and CBT module, each with its current
-    fingerprint."""
+    """Every article (English, then Spanish) and CBT module (English, then Spanish), each
+    with its current fingerprint."""
     articles = [
         Page(ContentReview.Kind.ARTICLE, a.slug, a.title, a.fingerprint, f"/learn/{a.slug}/")
         for a in load_articles(settings.CONTENT_DIR / "articles")
@@ -66,7 +66,11 @@ def pages() -> list[Page]:
     modules = [
         Page(ContentReview.Kind.MODULE, m.slug, m.title, m.fingerprint, "") for m in load_modules()
     ]
-    return articles + spanish + modules
+    spanish_modules = [
+        Page(ContentReview.Kind.MODULE_ES, m.slug, m.title, m.fingerprint, "")
+        for m in load_translations("es").values()
+    ]
+    return articles + spanish + modules + spanish_modules
 
 
 def reviewer_of(actor: Actor) -> ClinicalReviewer | None:
@@ -217,10 +221,12 @@ def status_of(
     return ReviewStatus(earlier_on=earlier.reviewed_at.date() if earlier else None)
 
 
-def module_status(module: Module) -> ReviewStatus:
-    """The review status of a CBT module's current version (for the portal and the API)."""
+def module_status(module: Module, language: str = "en") -> ReviewStatus:
+    """The review status of a CBT module's current version (for the portal and the API);
+    a module written in Spanish (``language`` "es") has its own (``module-es``): the
+    English module's review does not carry over."""
     return status_of(
-        ContentReview.Kind.MODULE,
+        ContentReview.Kind.MODULE if language == "en" else ContentReview.Kind.MODULE_ES,
         module.slug,
         module.fingerprint,
         file_reviewer=module.reviewed_by,

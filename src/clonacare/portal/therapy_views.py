@@ -9,7 +9,7 @@ import datetime as dt
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clonacare.accounts.actors import actor_from_request
@@ -27,7 +27,8 @@ from clonacare.therapy.progress import entry_view, progress
 @patient_required
 def my_modules(request: HttpRequest) -> HttpResponse:
     patient = own_patient(request, "portal.modules")
-    rows = [(a, progress(a)) for a in assignments_of(patient)]
+    language = translation.get_language() or "en"
+    rows = [(a, progress(a, language)) for a in assignments_of(patient)]
     return render(request, "portal/therapy_modules.html", {"patient": patient, "rows": rows})
 
 
@@ -97,7 +98,9 @@ def my_module(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(f"{here}?saved={entry.kind}#entries")
         except ClinicalError as exc:
             error, status = exc.message, exc.kind.status
-    found = progress(assignment)
+    # In the page's language where the module is written in it (content/therapy/es/);
+    # otherwise in English, marked as such.
+    found = progress(assignment, translation.get_language() or "en")
     entries = [entry_view(e) for e in entries_of(patient).filter(assignment=assignment)]
     context = {
         "assignment": assignment,
@@ -108,6 +111,6 @@ def my_module(request: HttpRequest, slug: str) -> HttpResponse:
         "error_kind": posted.get("kind", "") if posted is not None and error else "",
         "saved": request.GET.get("saved", ""),
         "today": timezone.localdate(),
-        "review": module_status(found.module) if found.module else None,
+        "review": module_status(found.module, found.language) if found.module else None,
     }
     return render(request, "portal/therapy_module.html", context, status=status)

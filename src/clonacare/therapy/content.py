@@ -16,6 +16,12 @@ A module file is ``<slug>.md`` in ``CONTENT_DIR/therapy`` (docs/therapy.md)::
 Every ``##`` heading starts a section the patient marks done; a module has at least
 one. The loader refuses a file it cannot publish (``ModuleContentError``, naming the
 file and the field) and the site's system check (``clonacare.E004``) stops start-up.
+
+A module written in another language is its own file of the same slug in a folder named
+for the language (``CONTENT_DIR/therapy/es/sleep.md``, issue 16), with the same front
+matter, its own text and fingerprint, the same exercises and as many sections as its
+English counterpart. Its sections keep the English sections' ids, one for one in order,
+so a section marked done in one language is done in the other.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -208,10 +214,70 @@ def load_modules(directory: Path | None = None) -> tuple[Module, ...]:
     directory = directory or modules_dir()
     if not directory.is_dir():
         return ()
-    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in directory.glob("*.md")))
-    return _load(directory, stamp)
+    return _load(directory, _stamp(directory))
+
+
+def _stamp(directory: Path) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in directory.glob("*.md")))
 
 
 def module_by_slug(slug: str) -> Module | None:
     """The site's module ``slug``; None when there is none."""
     return next((m for m in load_modules() if m.slug == slug), None)
+
+
+def translations_dir(language: str, directory: Path | None = None) -> Path:
+    """Where the modules written in ``language`` are: ``<modules folder>/<language>``."""
+    return (directory or modules_dir()) / language
+
+
+def _as_counterpart(module: Module, english: Module | None, name: str) -> Module:
+    """``module`` with the section ids of its English counterpart ``english``; refused
+    (``ModuleContentError``) when there is none or it differs in exercises or sections."""
+    if english is None:
+        raise ModuleContentError(
+            f"{name}: there is no English module '{module.slug}.md' for it to translate."
+        )
+    if module.exercises != english.exercises:
+        raise ModuleContentError(
+            f"{name}: 'exercises' must be the English module's: {', '.join(english.exercises)}."
+        )
+    if len(module.sections) != len(english.sections):
+        raise ModuleContentError(
+            f"{name}: it has {len(module.sections)} '## Section' headings and the English "
+            f"module {len(english.sections)}; each section translates one, in order."
+        )
+    sections = tuple(
+        Section(id=theirs.id, title=ours.title, html=ours.html)
+        for ours, theirs in zip(module.sections, english.sections, strict=True)
+    )
+    return replace(module, sections=sections)
+
+
+def load_translations(language: str, directory: Path | None = None) -> dict[str, Module]:
+    """The modules written in ``language`` (``<modules folder>/<language>/``) by slug,
+    each carrying its English counterpart's section ids; empty when the folder is
+    missing. Raises ModuleContentError for the first file that cannot be published,
+    including one with no English counterpart or with other exercises or sections."""
+    folder = translations_dir(language, directory)
+    if not folder.is_dir():
+        return {}
+    try:
+        written = _load(folder, _stamp(folder))
+    except ModuleContentError as exc:
+        raise ModuleContentError(f"{language}/{exc}") from None  # name the file's folder
+    english = {m.slug: m for m in load_modules(directory or modules_dir())}
+    return {
+        m.slug: _as_counterpart(m, english.get(m.slug), f"{language}/{m.slug}.md") for m in written
+    }
+
+
+def module_in(slug: str, language: str) -> tuple[Module | None, str]:
+    """The site's module ``slug`` as a reader of ``language`` gets it, with the language
+    it is written in: its translation where there is one, else the English module
+    (``"en"``); ``(None, "en")`` when there is no such module."""
+    if language != "en":
+        written = load_translations(language).get(slug)
+        if written is not None:
+            return written, language
+    return module_by_slug(slug), "en"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from clonacare.therapy.content import Module, module_by_slug
+from clonacare.therapy.content import Module, module_in
 from clonacare.therapy.exercises import SleepFigures, exercise, sleep_figures
 from clonacare.therapy.models import ExerciseEntry, ModuleAssignment
 
@@ -25,11 +25,13 @@ class SectionProgress:
 @dataclass(frozen=True)
 class Progress:
     """An assignment's module (None when its file is gone from the site), its title,
-    and each section with whether and when it was marked done."""
+    and each section with whether and when it was marked done; ``language`` is the
+    language the module is written in (its translation's, or ``"en"``)."""
 
     module: Module | None
     title: str
     sections: tuple[SectionProgress, ...]
+    language: str = "en"
 
     @property
     def done(self) -> int:
@@ -40,8 +42,10 @@ class Progress:
         return len(self.sections)
 
 
-def progress(assignment: ModuleAssignment) -> Progress:
-    module = module_by_slug(assignment.module)
+def progress(assignment: ModuleAssignment, language: str = "en") -> Progress:
+    """The assignment's module in ``language`` where it is written in it (else in
+    English), with what is done: a section's mark holds in either language."""
+    module, written_in = module_in(assignment.module, language)
     if module is None:
         return Progress(module=None, title=assignment.module, sections=())
     sections = []
@@ -58,7 +62,9 @@ def progress(assignment: ModuleAssignment) -> Progress:
                 self_reported=mark["self_reported"] if mark else None,
             )
         )
-    return Progress(module=module, title=module.title, sections=tuple(sections))
+    return Progress(
+        module=module, title=module.title, sections=tuple(sections), language=written_in
+    )
 
 
 def figures(entry: ExerciseEntry) -> SleepFigures | None:
