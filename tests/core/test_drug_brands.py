@@ -17,14 +17,21 @@ def test_it_names_the_brands_asked_for_with_their_drug() -> None:
     assert names["ativan"] == "lorazepam"
     assert names["valium"] == "diazepam"
     assert names["restoril"] == "temazepam"
+    assert names["halcion"] == "triazolam"
+    assert names["librium"] == "chlordiazepoxide"
+    assert names["tranxene"] == names["tranxene t-tab"] == "clorazepate"
+    assert names["doral"] == "quazepam"
 
 
-def test_every_brand_has_an_openfda_source_naming_it() -> None:
+def test_every_brand_names_the_record_it_was_found_in() -> None:
     brands = [b for drug in known_drugs() for b in drug_facts(drug).brands]
-    assert len(brands) == len(brand_names()) == 9
+    assert len(brands) == len(brand_names()) == 14
     for brand in brands:
-        assert "https://api.fda.gov/drug/" in brand.source, brand
-        assert brand.source.startswith("openFDA "), brand
+        assert brand.source.startswith(
+            ("openFDA ", "DailyMed ", "FDA label: ", "Recordati Rare Diseases, ")
+        ), brand
+        # An address to open, or the FDA's own reference number of the label.
+        assert "https://" in brand.source or "FDA reference ID" in brand.source, brand
 
 
 def test_the_first_brand_is_still_read_as_brand() -> None:
