@@ -113,6 +113,13 @@ class PlanContext:
             self._de_cache[regimen] = cached
         return cached
 
+    def known_de(self, regimen: Regimen, de: Fraction) -> None:
+        """Record ``de`` as the daily diazepam-equivalent of ``regimen``, computed by a
+        caller that already had it (the reduction loop: one drug, its daily dose known),
+        so that later steps (judging, building the steps) find it instead of adding the
+        doses up again. ``de`` must be what :meth:`regimen_de` would compute."""
+        self._de_cache[regimen] = de
+
     def mg_per_de(self, drug: str) -> Fraction:
         """mg of ``drug`` per 1 mg diazepam-equivalent (its equivalent / 10), once per plan."""
         cached = self._mg_per_de.get(drug)

@@ -95,16 +95,21 @@ def highest_recent_de(levels: list[Level], day: int, rules: Rules) -> Fraction:
     days ``day - window`` to ``day - 1``); 0 when no step falls in it. The lowest
     allowed dose is this times :func:`keep_fraction`."""
     first = day - rules.window_days
-    last = day - 1
-    highest = Fraction(0)
-    for level in reversed(levels):
-        if level.kind == DISCONTINUATION:
+    highest = _ZERO
+    # A level's days are level.day to level.day + level.days - 1 (``last_day``), written
+    # out here: this runs once per step of every plan.
+    for level_day, level_days, de, kind, _ in reversed(levels):
+        if kind == DISCONTINUATION:
             continue
-        if level.last_day < first:
+        ends = level_day + level_days  # the first day after the level
+        if ends <= first:
             break
-        if level.day <= last and level.last_day >= first and below(highest, level.de):
-            highest = level.de
+        if level_day < day and (highest is _ZERO or below(highest, de)):
+            highest = de
     return highest
+
+
+_ZERO = Fraction(0)
 
 
 def find_breaches(levels: list[Level], rules: Rules) -> list[Breach]:

@@ -21,7 +21,6 @@ from clonacare.core.taper.context import Draft, PlanContext, Regimen
 from clonacare.core.taper.guardrails import Level, highest_recent_de, keep_fraction
 from clonacare.core.taper.methods import (
     MethodSettings,
-    Target,
     bands_target,
     fixed_target,
     percent_target,
@@ -167,24 +166,6 @@ def choose_at_least(
     return None
 
 
-def _target(
-    context: PlanContext, settings: MethodSettings, current: Fraction, intervals: int
-) -> Target:
-    """The method's next dose from ``current``, which has lasted ``intervals`` intervals."""
-    if settings.method == "percent":
-        # build_context has checked that percent and fixed have a step.
-        return percent_target(current, settings.step or Decimal(0), intervals)
-    if settings.method == "fixed":
-        return fixed_target(current, Fraction(settings.step or 0))
-    return bands_target(
-        context.de(context.taper_drug, current),
-        context.rules,
-        context.to_taper_mg,
-        intervals,
-        context.band_cut,
-    )
-
-
 def cuts_literally(context: PlanContext, settings: MethodSettings) -> bool:
     """Does the method cut exactly what the prescriber asked, the guardrails judging it?
 
@@ -266,6 +247,9 @@ def reduce(
         accept_floor_stop=accept_floor_stop,
         stop_mg=context.discontinuation_mg,
         lowest_mg_per_de=keep_fraction(context.rules) * context.mg_per_de(context.taper_drug),
+        de_per_mg=context.de_per_mg(context.taper_drug),
+        max_plan_days=context.rules.max_plan_days,
+        step_mg=fraction_of(settings.step) if settings.step is not None else Fraction(0),
     )
     _check_percent_reaches_its_goal(context, drafts[-1], settings, reduction.way_out, what)
     while not reduction.next_step():
@@ -292,9 +276,22 @@ class _Reduction:
     # mg of the taper drug the ceiling allows per mg diazepam-equivalent of its window's
     # highest dose (the share kept × the drug's equivalent / 10), once per plan.
     lowest_mg_per_de: Fraction
+    # Diazepam-equivalent of 1 mg of the taper drug, and the longest plan in days.
+    de_per_mg: Fraction = Fraction(0)
+    max_plan_days: int = 0
     result: ReductionResult = field(default_factory=lambda: ReductionResult("discontinued"))
     held: int = 1
     warned_above: bool = False
+    # The regimen of the last step this loop made, its doses by dose time and its daily
+    # dose in mg (Fraction): the next step starts from them without adding them up again.
+    regimen: Regimen | None = None
+    alloc: dict[str, Decimal] = field(default_factory=dict)
+    current: Fraction = Fraction(0)
+    # The step of ``fixed`` in mg, and the last window's highest dose (diazepam-equivalent)
+    # with the lowest daily dose in mg it allows.
+    step_mg: Fraction = Fraction(0)
+    highest_de: Fraction | None = None
+    highest_lowest_mg: Fraction = Fraction(0)
 
     def next_step(self) -> bool:
         """Plan one more step (or hold the current dose longer); True once the plan ends."""
@@ -308,13 +305,20 @@ class _Reduction:
             )
         last = self.drafts[-1]
         day = last.day + last.days
-        context.check_length(day, self.way_out, self.what)
-        alloc = allocation(context, last.regimen)
-        current = fraction_of(sum(alloc.values(), _ZERO))
+        if day > self.max_plan_days:
+            context.check_length(day, self.way_out, self.what)
+        current_de: Fraction | None = None
+        if last.regimen is self.regimen:
+            # The step this loop made last: its doses, daily dose and diazepam-equivalent
+            # are known.
+            alloc, current, current_de = self.alloc, self.current, self.levels[-1].de
+        else:
+            alloc = allocation(context, last.regimen)
+            current = fraction_of(sum(alloc.values(), _ZERO))
         if self._reached_the_end(last, current):
             return True
-        wish, lowest = self._wish(day, current)
-        if self.end is None and self.literal and wish <= 0:
+        wish, lowest = self._wish(day, current, current_de)
+        if self.end is None and self.literal and wish.numerator <= 0:
             # The literal cut takes the whole dose: a stop, judged by the guardrails.
             self._discontinue(_literal_stop_note(context, current, wish))
             return True
@@ -326,19 +330,21 @@ class _Reduction:
             return self._at_the_floor(last, alloc, current)
         self.held = 1
         daily = fraction_of(sum(new.values(), _ZERO))
-        if daily == 0:
+        if daily.numerator == 0:
             # A literal cut the products can only give as a stop.
             self._discontinue(_literal_stop_note(context, current, wish))
             return True
-        draft = Draft(
-            day=day,
-            days=self.settings.interval_days,
-            kind=REDUCTION,
-            regimen=regimen_of(context, new),
-            planned=wish,
-        )
+        regimen = regimen_of(context, new)
+        draft = Draft(day, self.settings.interval_days, REDUCTION, regimen, wish)
         self.drafts.append(draft)
-        self.levels.append(level_of(context, draft))
+        # The regimen holds the taper drug only, so its diazepam-equivalent is the daily
+        # dose converted once (what ``context.regimen_de`` computes from its doses).
+        de = daily * self.de_per_mg
+        context.known_de(regimen, de)
+        self.levels.append(Level(day, draft.days, de, REDUCTION, False))
+        self.regimen = regimen
+        self.alloc = {time: mg for time, _, mg in regimen}
+        self.current = daily
         return False
 
     def _reached_the_end(self, last: Draft, current: Fraction) -> bool:
@@ -360,15 +366,36 @@ class _Reduction:
             return True
         return False
 
-    def _wish(self, day: int, current: Fraction) -> tuple[Fraction, Fraction]:
+    def _wish(
+        self, day: int, current: Fraction, current_de: Fraction | None = None
+    ) -> tuple[Fraction, Fraction]:
         """The daily dose the method asks for next, and the lowest the ceiling allows
-        (0 for a literal cut that breaks it: judged afterwards)."""
+        (0 for a literal cut that breaks it: judged afterwards). ``current_de``: the
+        diazepam-equivalent of ``current``, when the caller has it."""
         context = self.context
-        target = _target(context, self.settings, current, self.held)
+        settings = self.settings
+        if settings.method == "percent":
+            # build_context has checked that percent and fixed have a step.
+            target = percent_target(current, settings.step or _ZERO, self.held)
+        elif settings.method == "fixed":
+            target = fixed_target(current, self.step_mg)
+        else:
+            target = bands_target(
+                context.de(context.taper_drug, current) if current_de is None else current_de,
+                context.rules,
+                context.to_taper_mg,
+                self.held,
+                context.band_cut,
+            )
         if target.above_bands and not self.warned_above:
             self.warned_above = True
             self.result.warnings.append(_above_bands_warning(context, current))
-        lowest = highest_recent_de(self.levels, day, context.rules) * self.lowest_mg_per_de
+        highest = highest_recent_de(self.levels, day, context.rules)
+        if highest is not self.highest_de:
+            # The window's highest dose changes only every few steps.
+            self.highest_de = highest
+            self.highest_lowest_mg = highest * self.lowest_mg_per_de
+        lowest = self.highest_lowest_mg
         wish = target.mg
         if below(wish, lowest):
             if self.literal:
