@@ -309,3 +309,17 @@ def test_an_edit_to_the_spanish_module_returns_it_to_awaiting_review(
     spanish = signed_in(client, "alex").get("/es/portal/modules/sleep/").content.decode()
     assert "Reviewed by" not in spanish
     assert "Awaiting clinical review" in spanish
+
+
+@pytest.mark.django_db
+def test_a_remembered_choice_of_spanish_leads_to_the_spanish_module(
+    client: Client, world: World, planted: Path
+) -> None:
+    assign(world, "thoughts")
+    client = signed_in(client, "alex")
+    client.cookies["clonacare_language"] = "es"
+    response = client.get("/portal/modules/thoughts/")
+    assert response.status_code == 302
+    assert response["Location"] == "/es/portal/modules/thoughts/"
+    html = client.get(response["Location"]).content.decode()
+    assert '<h1 id="module-title" lang="es">Módulo de pensamientos</h1>' in html
