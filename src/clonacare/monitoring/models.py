@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from clonacare.assessments.models import SafetyAlert
 from clonacare.patients.models import DOSE_TIMES, Patient
@@ -25,10 +26,12 @@ class DoseLog(models.Model):
     ``late_entry``: entered after the day it is about."""
 
     class Status(models.TextChoices):
-        TAKEN = "taken", "Taken"
-        MISSED = "missed", "Missed"
-        LATE = "late", "Taken late"
-        DIFFERENT = "different", "A different amount"
+        # Labels in the patient's language on the portal (issue 16); the stored values,
+        # and the API's and the clinic's English, never change.
+        TAKEN = "taken", gettext_lazy("Taken")
+        MISSED = "missed", gettext_lazy("Missed")
+        LATE = "late", gettext_lazy("Taken late")
+        DIFFERENT = "different", gettext_lazy("A different amount")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="dose_logs")
     day = models.DateField()

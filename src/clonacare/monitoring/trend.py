@@ -97,10 +97,10 @@ def dose_days(
     different amount: 0.25 mg"), "" for a dose time with no log."""
     found: dict[tuple[dt.date, str], str] = {}
     for log in logs.filter(day__gte=since, day__lte=until):
-        label = DoseLog.Status(log.status).label
+        label = str(DoseLog.Status(log.status).label)
         if log.amount_mg is not None:
             label = f"{label}: {log.amount_mg.normalize():f} mg"
-        found[(log.day, log.dose_time)] = str(label)
+        found[(log.day, log.dose_time)] = label
     days = []
     day = until
     while day >= since:

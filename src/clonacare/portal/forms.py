@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clonacare.assessments.actions import SEIZURE_NOTE_MAX
 
@@ -11,19 +12,22 @@ class SeizureReportForm(forms.Form):
     """A patient's report of a seizure: whether it is happening now, and what happened."""
 
     when = forms.ChoiceField(
-        label="Is the seizure happening now?",
-        choices=[("now", "Yes, it is happening now"), ("stopped", "No, it has stopped")],
+        label=_("Is the seizure happening now?"),
+        choices=[("now", _("Yes, it is happening now")), ("stopped", _("No, it has stopped"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the seizure is happening now or has stopped."},
+        error_messages={"required": _("Say whether the seizure is happening now or has stopped.")},
     )
     note = forms.CharField(
-        label="What happened (optional)",
+        label=_("What happened (optional)"),
         required=False,
         max_length=SEIZURE_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "max_length": f"The note is at most {SEIZURE_NOTE_MAX} characters; this one has "
-            "%(show_value)d. Shorten it and send again."
+            # %(limit_value)d and %(show_value)d are filled in by Django's validator.
+            "max_length": _(
+                "The note is at most %(limit_value)d characters; this one has "
+                "%(show_value)d. Shorten it and send again."
+            )
         },
     )
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.actors import actor_from_request
@@ -231,7 +232,7 @@ def _ics(plan: Plan, filename: str, *, attachment: bool) -> HttpResponse:
 # Dose log and check-in ---------------------------------------------------------------
 
 RECENT = 14
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
 
 
 def _amount(text: str) -> Decimal | None:
