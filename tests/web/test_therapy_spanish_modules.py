@@ -200,8 +200,7 @@ def test_the_list_names_each_module_in_the_language_it_is_shown_in(
     html = signed_in(client, "alex").get("/es/portal/modules/").content.decode()
     assert '<a href="/es/portal/modules/thoughts/" lang="es">Módulo de pensamientos</a>' in html
     assert '<a href="/es/portal/modules/coping/" lang="en">Coping module</a>' in html
-    english = Client()
-    english = signed_in(english, "alex").get("/portal/modules/").content.decode()
+    english = signed_in(Client(), "alex").get("/portal/modules/").content.decode()
     assert '<a href="/portal/modules/thoughts/">Thoughts module</a>' in english
 
 
