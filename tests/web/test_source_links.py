@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from clonacare.education.content import ContentError, load_articles
 from clonacare.therapy.content import load_modules
+from clonacare.therapy.models import ModuleAssignment
+from tests.personas import World, signed_in
 
 web_page = pytest.mark.django_db
 
@@ -144,3 +147,15 @@ def test_every_entry_of_the_shipped_file_links_a_source_the_content_names() -> N
         assert any(s.startswith(entry["starts_with"]) for s in named), entry["starts_with"]
         # An address nobody opened carries no "checked" date (issue 16).
         assert entry["checked"] == ""
+
+
+@web_page
+def test_a_modules_sources_link_in_the_portal(client: Client, world: World) -> None:
+    ModuleAssignment.objects.create(
+        patient=world.alex, module="sleep", assigned_by=world.lee, assigned_at=timezone.now()
+    )
+    page = signed_in(client, "alex").get("/portal/modules/sleep/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<a href="https://doi.org/10.5664/jcsm.8986" rel="noopener">Edinger JD et al.' in html
+    assert '<a href="https://doi.org/10.7326/M15-2175" rel="noopener">Qaseem A et al.' in html

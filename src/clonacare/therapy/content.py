@@ -38,6 +38,7 @@ import markdown
 from django.conf import settings
 
 from clonacare.core.frontmatter import review_date, split_front_matter
+from clonacare.education.sources import Source, SourceLink, SourcesError, linked, load_links
 from clonacare.therapy.exercises import exercise_kinds
 
 REQUIRED = ("title", "summary", "order", "exercises", "sources", "reviewed_by", "reviewed_on")
@@ -65,7 +66,8 @@ class Module:
     summary: str
     order: int
     exercises: tuple[str, ...]
-    sources: tuple[str, ...]
+    # Each the source's text, a link where it has a public address (education/sources.py).
+    sources: tuple[Source, ...]
     reviewed_by: str
     reviewed_on: dt.date | None
     intro_html: str
@@ -172,7 +174,9 @@ def _sections(body: str, name: str) -> tuple[str, tuple[Section, ...]]:
     return _render(intro), tuple(sections)
 
 
-def parse_module(raw: str, slug: str, name: str | None = None) -> Module:
+def parse_module(
+    raw: str, slug: str, name: str | None = None, links: tuple[SourceLink, ...] = ()
+) -> Module:
     """Parse one module file's text. Raises ModuleContentError naming the file and fault."""
     name = name or f"{slug}.md"
     if not _SLUG.match(slug):
@@ -189,7 +193,7 @@ def parse_module(raw: str, slug: str, name: str | None = None) -> Module:
         summary=meta["summary"].strip(),
         order=meta["order"],
         exercises=tuple(meta["exercises"]),
-        sources=tuple(s.strip() for s in meta["sources"]),
+        sources=tuple(linked(s.strip(), links) for s in meta["sources"]),
         reviewed_by=meta["reviewed_by"].strip(),
         reviewed_on=reviewed_on,
         intro_html=intro_html,
@@ -199,9 +203,11 @@ def parse_module(raw: str, slug: str, name: str | None = None) -> Module:
 
 
 @lru_cache(maxsize=4)
-def _load(directory: Path, stamp: tuple[tuple[str, float], ...]) -> tuple[Module, ...]:
+def _load(
+    directory: Path, stamp: tuple[tuple[str, float], ...], links: tuple[SourceLink, ...]
+) -> tuple[Module, ...]:
     modules = [
-        parse_module(path.read_text(encoding="utf-8"), path.stem, path.name)
+        parse_module(path.read_text(encoding="utf-8"), path.stem, path.name, links)
         for path in sorted(directory.glob("*.md"))
     ]
     return tuple(sorted(modules, key=lambda m: (m.order, m.slug)))
@@ -214,7 +220,16 @@ def load_modules(directory: Path | None = None) -> tuple[Module, ...]:
     directory = directory or modules_dir()
     if not directory.is_dir():
         return ()
-    return _load(directory, _stamp(directory))
+    return _load(directory, _stamp(directory), _links(directory))
+
+
+def _links(directory: Path) -> tuple[SourceLink, ...]:
+    """The public addresses of the sources (CONTENT_DIR/sources.toml); a bad file is
+    refused as a ModuleContentError naming it."""
+    try:
+        return load_links(directory)
+    except SourcesError as exc:
+        raise ModuleContentError(str(exc)) from None
 
 
 def _stamp(directory: Path) -> tuple[tuple[str, float], ...]:
@@ -263,7 +278,7 @@ def load_translations(language: str, directory: Path | None = None) -> dict[str,
     if not folder.is_dir():
         return {}
     try:
-        written = _load(folder, _stamp(folder))
+        written = _load(folder, _stamp(folder), _links(folder))
     except ModuleContentError as exc:
         raise ModuleContentError(f"{language}/{exc}") from None  # name the file's folder
     english = {m.slug: m for m in load_modules(directory or modules_dir())}
