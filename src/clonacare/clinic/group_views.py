@@ -76,6 +76,14 @@ def _day(value: str) -> dt.date:
         ) from None
 
 
+def _held(value: str) -> bool:
+    """The register's ``held`` answer: ``yes`` or ``no``. Anything else is refused (it
+    once counted as held: issue 14's form fuzzing recorded a session from a script)."""
+    if value not in ("yes", "no"):
+        raise ClinicalError("invalid", "Choose whether the session was held or cancelled.")
+    return value == "yes"
+
+
 def _staff_of(program_id: int) -> list[User]:
     return list(
         User.objects.filter(
@@ -142,7 +150,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            held = request.POST.get("held") != "no"
+            held = _held(request.POST.get("held", "yes"))
             marks = {
                 int(key.removeprefix("mark-")): request.POST.get(key, "")
                 for key in request.POST

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import translate_url
 from django.utils import translation
@@ -109,11 +109,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language not in _codes():
         return HttpResponseBadRequest(UNKNOWN_LANGUAGE, content_type="text/plain; charset=utf-8")
     target = request.POST.get("next", "")
-    if not target or not url_has_allowed_host_and_scheme(
+    # Only a path on this site ("next=foo" once reached redirect(), which read it as a
+    # view's name and answered 500: issue 14's form fuzzing).
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
-    response = redirect(twin(target, language) or target)
+    response = HttpResponseRedirect(twin(target, language) or target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
