@@ -71,6 +71,7 @@ PAGES = {
     "/es/portal/seizure/": ["Avisar de una convulsión", "Sí, está ocurriendo ahora"],
     "/es/portal/safety-plan/": ["Mi plan de seguridad", "Si está en peligro ahora"],
     "/es/portal/questionnaires/phq9/": ["Este cuestionario está solo en inglés"],
+    "/es/portal/plan/": ["Mi plan de reducción"],
 }
 
 
