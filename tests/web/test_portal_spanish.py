@@ -72,6 +72,9 @@ PAGES = {
     "/es/portal/safety-plan/": ["Mi plan de seguridad", "Si está en peligro ahora"],
     "/es/portal/questionnaires/phq9/": ["Este cuestionario está solo en inglés"],
     "/es/portal/plan/": ["Mi plan de reducción"],
+    "/es/portal/check-ins/": ["Mis controles"],
+    "/es/portal/sessions/": ["Mis sesiones de consejería"],
+    "/es/portal/safety-plan/edit/": ["Añadir a mi plan de seguridad"],
 }
 
 
