@@ -39,6 +39,10 @@ PART2_TEST = (
     "tests/browser/test_part2_pages.py::"
     "test_a_tpo_consent_is_signed_and_a_disclosure_package_downloaded"
 )
+CHARTS_TEST = (
+    "tests/browser/test_charts_at_phone_width.py::"
+    "test_every_chart_has_its_words_and_figures_and_fits_the_screen"
+)
 POPULATION_TEST = (
     "tests/browser/test_population_screen.py::test_a_prescriber_screens_a_file_and_invites_a_person"
 )
@@ -106,6 +110,11 @@ CHOSEN = {
     ),
     "clinic-population-screen-desktop.png": f"{POPULATION_TEST}[desktop]",
     "clinic-population-invitation-desktop.png": f"{POPULATION_TEST}[desktop]",
+    **{
+        f"charts-{page}-{viewport}.png": f"{CHARTS_TEST}[{viewport}]"
+        for page in ("record", "portal-scores", "plan", "outcomes")
+        for viewport in ("phone", "desktop")
+    },
 }
 """Each screenshot the docs link to, with the browser test that takes it."""
 

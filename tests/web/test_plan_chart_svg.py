@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from clonacare.core.taper import TaperRequest, plan_taper, plan_to_dict, request_formulary
-from clonacare.plans.charts import plan_chart_data_uri, plan_chart_svg
+from clonacare.plans.charts import BOTTOM, HEIGHT, plan_chart_data_uri, plan_chart_svg
 
 
 def plan_json(**options: Any) -> dict[str, Any]:
@@ -57,7 +57,7 @@ def test_a_plan_that_stops_the_drug_is_drawn_down_to_zero() -> None:
     line = re.search(r'<path d="(M[^"]+)" fill="none" stroke="#1f5f8b"', svg)
     assert line is not None
     # The last vertical move goes to the bottom of the plot (zero), then is held.
-    assert line.group(1).endswith("V230")
+    assert line.group(1).endswith(f"V{HEIGHT - BOTTOM}")
 
 
 def test_the_data_uri_holds_the_same_svg() -> None:

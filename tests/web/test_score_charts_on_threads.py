@@ -117,5 +117,6 @@ def test_the_chart_shows_the_bands_and_says_the_results_in_words() -> None:
         "<title>PHQ-9 total: 6 results, from 21 on 05 Jan 2026 to 3 on 16 Mar 2026.</title>" in svg
     )
     bands = ET.fromstring(svg).findall(f"{SVG}text")  # noqa: S314  (our own chart)
-    names = [t.text for t in bands if t.get("font-size") == "10"]
+    # A band's name may be written in lines (<tspan>s): "moderately" / "severe".
+    names = [" ".join(t.itertext()) for t in bands if t.get("font-size") == "12"]
     assert names == ["minimal", "mild", "moderate", "moderately severe", "severe"]

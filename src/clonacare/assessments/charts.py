@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import math
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from clonacare.assessments.models import InstrumentResponse
 from clonacare.core.instruments import Instrument
@@ -25,14 +24,22 @@ from clonacare.core.svgchart import (
     document,
     number_axis,
     round_step,
+    tick_format,
+    wrapped,
 )
 
 BAND_COLOURS = ("#e3f1e6", "#f4f1d0", "#fbe3c4", "#f8d0c0", "#f1b9b9")
 LINE = "#0b5a6b"
-WIDTH, HEIGHT = 720, 280
-# Room on the right for the bands' names, below for the turned dates.
-LEFT, RIGHT, TOP, BOTTOM = 64, 132, 12, 66
-MOST_DATE_TICKS, MOST_SCORE_TICKS = 8, 6
+# Drawn for a phone's width: the page shrinks the chart to the screen (to about 360 px
+# on a 390 px phone, three quarters of this), where text 13 px high here is still about
+# 10 px; on a desktop it is shown at this size. At 720 px wide the text came out 5 px
+# high on a phone (docs/screenshots/charts-record-phone.png shows it now).
+WIDTH, HEIGHT = 480, 300
+FONT_SIZE, BAND_FONT_SIZE, BAND_LINE_PX, BAND_LINE_CHARS = 13, 12, 13, 10
+# Room on the right for the bands' names (in lines of at most BAND_LINE_CHARS
+# characters), below for the turned dates.
+LEFT, RIGHT, TOP, BOTTOM = 56, 84, 12, 66
+MOST_DATE_TICKS, MOST_SCORE_TICKS = 5, 6
 # The dates are padded by this share of their span on each side (a lone result by a
 # day), so the first and last points are not on the plot's edges.
 PAD = 0.05
@@ -91,8 +98,15 @@ def score_chart_svg(
         body.append(
             f'<rect x="{frame.left}" y="{top}" width="{frame.plot_right - frame.left}" '
             f'height="{float(bottom) - float(top):.1f}" fill="{colour}"/>'
-            f'<text x="{frame.plot_right + 6}" y="{(float(top) + float(bottom)) / 2:.1f}" '
-            f'dominant-baseline="middle" font-size="10" fill="#333333">{escape(label)}</text>'
+            f'<text dominant-baseline="middle" font-size="{BAND_FONT_SIZE}" fill="#333333">'
+            + wrapped(
+                label,
+                str(frame.plot_right + 6),
+                (float(top) + float(bottom)) / 2,
+                BAND_LINE_CHARS,
+                BAND_LINE_PX,
+            )
+            + "</text>"
         )
     step = round_step(high - low, MOST_SCORE_TICKS)
     values = [low + step * n for n in range(math.floor((high - low) / step) + 1)]
@@ -100,15 +114,15 @@ def score_chart_svg(
     first_day = dt.date.fromordinal(math.ceil(frame.x_low))
     last_day = dt.date.fromordinal(math.floor(frame.x_high))
     ticks = [d for d in date_ticks(first_day, last_day, MOST_DATE_TICKS) if d >= first_day]
-    body.extend(date_axis(frame, ticks))
+    body.extend(date_axis(frame, ticks, tick_format(ticks)))
     body.append(axes_lines(frame))
-    body.append(axis_title(frame, f"{definition.short_title} total"))
+    body.append(axis_title(frame, f"{definition.short_title} total", x=16, font_size=FONT_SIZE))
     xy = [(frame.moment(moment), frame.y(total)) for moment, total in points]
     if len(xy) > 1:
         line = " ".join(f"{x},{y}" for x, y in xy)
         body.append(f'<polyline points="{line}" fill="none" stroke="{LINE}" stroke-width="2"/>')
     body.extend(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{LINE}"/>' for x, y in xy)
-    return document(frame, _summary(definition, points), body)
+    return document(frame, _summary(definition, points), body, font_size=FONT_SIZE)
 
 
 def _summary(definition: Instrument, points: list[tuple[dt.datetime, int]]) -> str:

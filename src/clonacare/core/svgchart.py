@@ -117,14 +117,15 @@ class Frame:
         return self.x(value.toordinal() + seconds / 86400)
 
 
-def document(frame: Frame, title: str, body: list[str]) -> str:
+def document(frame: Frame, title: str, body: list[str], *, font_size: int = 11) -> str:
     """The SVG document, the size of ``frame``'s picture: ``body``'s elements inside,
-    ``title`` as its ``<title>``."""
+    ``title`` as its ``<title>``, text ``font_size`` pixels high unless an element says
+    otherwise."""
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
-        f'width="{frame.width}" height="{frame.height}" font-family="{FONT}" font-size="11" '
-        f'fill="{TEXT}" role="img">',
+        f'width="{frame.width}" height="{frame.height}" font-family="{FONT}" '
+        f'font-size="{font_size}" fill="{TEXT}" role="img">',
         f"<title>{escape(title)}</title>",
     ]
     return "\n".join([*head, *body, "</svg>"]) + "\n"
@@ -146,6 +147,28 @@ def number_axis(frame: Frame, values: list[float], *, grid: str = GRID) -> list[
             f'dominant-baseline="middle">{number_label(value)}</text>'
         )
     return parts
+
+
+def tick_format(ticks: list[dt.date]) -> str:
+    """How to write ``ticks``: month and year (``Jan 2027``) when every one is a month's
+    first day, else day, month and year (``04 Jan 2027``)."""
+    return "%b %Y" if ticks and all(day.day == 1 for day in ticks) else "%d %b %Y"
+
+
+def wrapped(text: str, x: str, y: float, most_chars: int, line_px: int) -> str:
+    """``text`` in lines of at most ``most_chars`` characters (broken at spaces; a longer
+    word stays whole), as ``<tspan>`` elements at ``x``, the lines centred on ``y``."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most_chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    first = y - line_px * (len(lines) - 1) / 2
+    return "".join(
+        f'<tspan x="{x}" y="{coordinate(first + line_px * n)}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
 
 
 def date_axis(frame: Frame, ticks: list[dt.date], fmt: str = "%d %b %Y") -> list[str]:
@@ -171,10 +194,10 @@ def axes_lines(frame: Frame) -> str:
     )
 
 
-def axis_title(frame: Frame, text: str, *, x: int = 18) -> str:
+def axis_title(frame: Frame, text: str, *, x: int = 18, font_size: int = 12) -> str:
     """The number axis's title, turned, at ``x`` from the left edge."""
     middle = coordinate(frame.top + (frame.plot_bottom - frame.top) / 2)
     return (
         f'<text x="{x}" y="{middle}" text-anchor="middle" dominant-baseline="middle" '
-        f'font-size="12" transform="rotate(-90 {x} {middle})">{escape(text)}</text>'
+        f'font-size="{font_size}" transform="rotate(-90 {x} {middle})">{escape(text)}</text>'
     )

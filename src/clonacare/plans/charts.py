@@ -24,16 +24,20 @@ from clonacare.core.svgchart import (
     number_axis,
     number_label,
     round_step,
+    tick_format,
 )
 
-WIDTH, HEIGHT = 720, 300
+# Drawn for a phone's width, as the score charts (assessments/charts.py): shrunk to
+# about 360 px on a 390 px phone, its 13 px text is still about 10 px there.
+WIDTH, HEIGHT = 480, 320
+FONT_SIZE = 13
 # The plot area inside the picture: room on the left for three-digit doses and the
 # turned axis title, below for the turned dates.
-LEFT, RIGHT, TOP, BOTTOM = 78, 16, 14, 70
+LEFT, RIGHT, TOP, BOTTOM = 74, 20, 14, 80
 LINE = "#1f5f8b"
 Y_TITLE = "Diazepam-equivalent, mg/day"
-# At most this many labelled dates and doses: more would overlap at 720 px.
-MOST_DATE_TICKS, MOST_DOSE_TICKS = 8, 6
+# At most this many labelled dates and doses: more would overlap at 480 px.
+MOST_DATE_TICKS, MOST_DOSE_TICKS = 5, 6
 # A plan that stops the drug ends on a step of no days; the line is held at zero this
 # long so the stop shows (as the taper core's chart does).
 STOP_SHOWN_DAYS = 3
@@ -88,18 +92,19 @@ def plan_chart_svg(plan_json: dict[str, Any]) -> str | None:
         y_low=0.0,
         y_high=step * ticks,
     )
+    dates = date_ticks(days[0], days[-1], MOST_DATE_TICKS)
     path = [f"M{frame.day(days[0])} {frame.y(doses[0])}"]
     path.extend(
         f"H{frame.day(day)}V{frame.y(dose)}" for day, dose in zip(days[1:], doses[1:], strict=True)
     )
     body = [
         *number_axis(frame, [step * n for n in range(ticks + 1)]),
-        *date_axis(frame, date_ticks(days[0], days[-1], MOST_DATE_TICKS)),
+        *date_axis(frame, dates, tick_format(dates)),
         axes_lines(frame),
-        axis_title(frame, Y_TITLE),
+        axis_title(frame, Y_TITLE, font_size=FONT_SIZE),
         f'<path d="{"".join(path)}" fill="none" stroke="{LINE}" stroke-width="2"/>',
     ]
-    return document(frame, _summary(days[:-1], doses[:-1]), body)
+    return document(frame, _summary(days[:-1], doses[:-1]), body, font_size=FONT_SIZE)
 
 
 def plan_chart_data_uri(plan_json: dict[str, Any]) -> str | None:

@@ -19,10 +19,14 @@ from clonacare.recovery.outcomes import Figure, Outcomes
 COUNTS = ("started", "finished", "paused", "lower_dose", "returned_to_use")
 BAR = "#0b5a6b"
 WITHHELD = "#6b6b6b"
-WIDTH = 720
-# The figures' names on the left, the bars from LEFT, each row ROW high.
-LEFT, RIGHT, TOP, ROW, AXIS_ROOM = 220, 40, 10, 30, 34
-MOST_TICKS = 8
+# Drawn for a phone's width, as the score charts (assessments/charts.py): shrunk to
+# about 360 px on a 390 px phone, its 13 px text is still about 10 px there. Each
+# figure's name is written above its bar, so a long name takes no width from the bars.
+WIDTH = 480
+FONT_SIZE, VALUE_FONT_SIZE = 13, 12
+# The bars from LEFT; each row ROW high: the name, then the bar BAR_HEIGHT high.
+LEFT, RIGHT, TOP, ROW, BAR_TOP, BAR_HEIGHT, AXIS_ROOM = 12, 20, 6, 44, 20, 16, 34
+MOST_TICKS = 6
 
 
 def _whole_step(span: float) -> float:
@@ -50,7 +54,8 @@ def _bars(
     body = []
     words = []
     for index, figure in enumerate(figures):
-        middle = coordinate(TOP + ROW * index + ROW / 2)
+        row_top = TOP + ROW * index
+        middle = coordinate(row_top + BAR_TOP + BAR_HEIGHT / 2)
         if figure.withheld is not None:
             text, colour = f"fewer than {smallest_shown}", WITHHELD
         elif figure.value is None:
@@ -59,20 +64,19 @@ def _bars(
             text, colour = f"{figure.value:g}{unit}", "#222222"
         words.append(f"{figure.label}: {text}")
         body.append(
-            f'<text x="{LEFT - 8}" y="{middle}" text-anchor="end" '
-            f'dominant-baseline="middle">{escape(figure.label)}</text>'
+            f'<text x="{LEFT + 4}" y="{coordinate(row_top + BAR_TOP - 5)}">'
+            f"{escape(figure.label)}</text>"
         )
         if figure.value:
             end = frame.x(figure.value)
             body.append(
-                f'<rect x="{LEFT}" y="{coordinate(TOP + ROW * index + ROW * 0.2)}" '
-                f'width="{coordinate(float(end) - LEFT)}" height="{coordinate(ROW * 0.6)}" '
-                f'fill="{BAR}"/>'
+                f'<rect x="{LEFT}" y="{coordinate(row_top + BAR_TOP)}" '
+                f'width="{coordinate(float(end) - LEFT)}" height="{BAR_HEIGHT}" fill="{BAR}"/>'
             )
         label_x = coordinate(float(frame.x(figure.value or 0.0)) + 4)
         body.append(
-            f'<text x="{label_x}" y="{middle}" dominant-baseline="middle" font-size="10" '
-            f'fill="{colour}">{escape(text)}</text>'
+            f'<text x="{label_x}" y="{middle}" dominant-baseline="middle" '
+            f'font-size="{VALUE_FONT_SIZE}" fill="{colour}">{escape(text)}</text>'
         )
     for tick in ticks:
         at = frame.x(tick)
@@ -83,7 +87,7 @@ def _bars(
     body.append(
         f'<path d="M{LEFT} {TOP}V{bottom}H{frame.plot_right}" fill="none" stroke="{AXIS}"/>'
     )
-    svg = document(frame, f"{title}: {'; '.join(words)}.", body)
+    svg = document(frame, f"{title}: {'; '.join(words)}.", body, font_size=FONT_SIZE)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
