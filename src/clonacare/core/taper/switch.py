@@ -249,19 +249,31 @@ def _portion_keep(
     from_supply = Fraction(exact) == aim and aim >= lowest and aim > 0
     if from_supply and not maker.can_make(keep):
         return clean(exact), True  # a share of a dose the patient already has
-    options: list[Decimal] = [Decimal(0)] if lowest <= 0 else []
+    # The options are 0 (when ``lowest`` allows it) and each makeable multiple of the
+    # quantum from ``lowest`` up to below ``keep``: the smallest option at or above
+    # ``aim``, else the largest below it. Searched from ``aim`` outwards, upwards then
+    # downwards, so that only the multiples up to the answer are tried.
+    zero = lowest <= 0
+    if zero and aim <= 0:
+        return Decimal(0), False
     quantum = maker.quantum
     if quantum is not None:
-        j = max(ceil(max(lowest, Fraction(0)) / Fraction(quantum)), 1)
+        q = Fraction(quantum)
+        first = max(ceil(max(lowest, Fraction(0)) / q), 1)  # the smallest multiple allowed
+        at_aim = max(ceil(aim / q), first)  # the smallest multiple allowed at or above aim
+        j = at_aim
         while quantum * j < keep:
             if maker.can_make(quantum * j):
-                options.append(clean(quantum * j))
+                return clean(quantum * j), False
             j += 1
-    above = [o for o in options if o >= aim]
-    if above:
-        return min(above), False
-    if options:
-        return max(options), False
+        # Below aim and below keep (quantum × j < keep), the largest first.
+        j = min(at_aim, ceil(Fraction(keep) / q)) - 1
+        while j >= first:
+            if maker.can_make(quantum * j):
+                return clean(quantum * j), False
+            j -= 1
+    if zero:
+        return Decimal(0), False
     return None, False
 
 
