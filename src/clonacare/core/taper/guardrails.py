@@ -115,25 +115,35 @@ _ZERO = Fraction(0)
 def find_breaches(levels: list[Level], rules: Rules) -> list[Breach]:
     """Every breach of the ceiling and of the minimum step, in step order."""
     keep = keep_fraction(rules)
+    keep_n, keep_d = keep.numerator, keep.denominator
     window = rules.window_days
-    # The lowest dose each step allows within its window, computed once per step.
-    floors = [level.de * keep for level in levels]
+    min_step_days = rules.min_step_days
+    # The lowest dose each step allows within its window (its dose × keep), once per
+    # step, as numerator and denominator (not reduced: only compared).
+    floors = [(level.de.numerator * keep_n, level.de.denominator * keep_d) for level in levels]
     breaches: list[Breach] = []
     for j, later in enumerate(levels):
         if later.kind == DISCONTINUATION:
             continue
-        if later.days < rules.min_step_days and not later.cut_short and later.kind != END_DOSE:
+        if later.days < min_step_days and not later.cut_short and later.kind != END_DOSE:
             breaches.append(Breach(rule="min-step", index=j, days=later.days))
         worst: Breach | None = None
+        later_n, later_d = later.de.numerator, later.de.denominator
+        window_start = later.day - window
+        window_stop = later.day + later.days - 1 - window  # later's last day - window
         for i in range(j - 1, -1, -1):
             earlier = levels[i]
             if earlier.kind == DISCONTINUATION:
                 continue
-            if earlier.last_day < later.day - window:
+            earlier_last = earlier.day + earlier.days - 1
+            if earlier_last < window_start:
                 break
-            start = max(earlier.day, later.day - window)
-            stop = min(earlier.last_day, later.last_day - window)
-            if start > stop or not below(later.de, floors[i]):
+            start = max(earlier.day, window_start)
+            stop = min(earlier_last, window_stop)
+            if start > stop:
+                continue
+            floor_n, floor_d = floors[i]
+            if not later_n * floor_d < floor_n * later_d:  # later.de below the floor?
                 continue
             if worst is None or later.de / earlier.de < worst.to_de / worst.from_de:
                 worst = Breach(

@@ -21,7 +21,7 @@ from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.context import Draft, PlanContext
 from clonacare.core.taper.limits import check_mg
 from clonacare.core.taper.model import CUSTOM, DISCONTINUATION, DOSE_TIMES, END_DOSE
-from clonacare.core.taper.numbers import clean, fraction_of, mg_text
+from clonacare.core.taper.numbers import below, clean, fraction_of, mg_text
 from clonacare.core.taper.rules import Band, Rules
 from clonacare.core.taper.terms import refused
 
@@ -73,7 +73,7 @@ def bands_target(
     has lasted (``intervals`` > 1 for a dose held because the formulary's smallest change
     is larger than the band's cut)."""
     band = band_for(current_de, rules)
-    above = current_de > fraction_of(rules.bands_top_mg)
+    above = below(fraction_of(rules.bands_top_mg), current_de)
     amount = band.cut_low_mg if band_cut == "low" else band.cut_high_mg
     cut = fraction_of(amount) * intervals
     return Target(mg=to_mg(current_de - cut), band=band, above_bands=above)

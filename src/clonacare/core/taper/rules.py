@@ -42,7 +42,10 @@ class Band:
     def holds(self, daily_mg: Fraction) -> bool:
         """Is ``daily_mg`` at or above this band's lower bound (as the band counts it)?"""
         bound = fraction_of(self.above_mg)
-        return daily_mg > bound or (self.includes_bound and daily_mg == bound)
+        # daily_mg > bound, cross-multiplied (denominators are positive): cheaper than
+        # Fraction's comparison, which first checks an abstract base class.
+        higher = daily_mg.numerator * bound.denominator - bound.numerator * daily_mg.denominator
+        return higher > 0 or (self.includes_bound and higher == 0)
 
 
 @dataclass(frozen=True)
