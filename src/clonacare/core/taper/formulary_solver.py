@@ -22,8 +22,11 @@ from clonacare.core.taper.model import ProductQuantity
 
 _FORM_RANK = {"tablet": 0, "capsule": 1, "odt": 2, "liquid": 3}
 _HALF = Decimal("0.5")
+_ZERO = Decimal(0)
 _Parts = tuple[tuple[Product, Decimal], ...]  # (product, quantity) pairs
-_Found = tuple[tuple[Decimal, ...], _Parts]
+# How much a way is preferred (see _preference): counts as ints, amounts as Decimals.
+_Key = tuple[int, int, Decimal, Decimal, int, int, int]
+_Found = tuple[_Key, _Parts]
 
 
 def _piece_mg(product: Product, resolution_ml: Decimal) -> Decimal:
@@ -39,23 +42,24 @@ def _quantity_step(product: Product, resolution_ml: Decimal) -> Decimal:
     return _HALF if product.scored else Decimal(1)
 
 
-def _preference(parts: _Parts, liquid: Product | None) -> tuple[Decimal, ...]:
+def _preference(parts: _Parts, liquid: Product | None) -> _Key:
     """How much the solver prefers a way to make a dose, smallest first: no liquid, fewer
     half tablets, the weakest liquid and the smallest volume of it, fewer units, fewer
-    different products, the regular tablet over other forms."""
+    different products, the regular tablet over other forms. (The counts are ints, not
+    Decimals: keys are only compared with each other, position by position.)"""
     halves = sum(1 for p, q in parts if p.form != "liquid" and q % 1 != 0)
     units = sum(
         int(q.to_integral_value(rounding="ROUND_CEILING")) for p, q in parts if p.form != "liquid"
     )
-    volume = parts[-1][1] if liquid is not None else Decimal(0)
+    volume = parts[-1][1] if liquid is not None else _ZERO
     return (
-        Decimal(int(liquid is not None)),
-        Decimal(halves),
-        liquid.mg_per_unit if liquid is not None else Decimal(0),  # weakest liquid
+        int(liquid is not None),
+        halves,
+        liquid.mg_per_unit if liquid is not None else _ZERO,  # weakest liquid
         volume,  # tablets make what they can, liquid the rest
-        Decimal(units),
-        Decimal(len(parts)),
-        Decimal(sum(_FORM_RANK[p.form] for p, _ in parts)),
+        units,
+        len(parts),
+        sum(_FORM_RANK[p.form] for p, _ in parts),
     )
 
 

@@ -252,7 +252,7 @@ def build_steps(context: PlanContext, drafts: list[Draft]) -> tuple[Step, ...]:
     steps: list[Step] = []
     previous: Fraction | None = None
     for number, draft in enumerate(drafts):
-        doses = tuple(_dose(context, time, drug, mg) for time, drug, mg in draft.regimen)
+        doses = tuple([_dose(context, time, drug, mg) for time, drug, mg in draft.regimen])
         de = context.regimen_de(draft.regimen)
         change = Fraction(0) if not previous else change_pct(de, previous)
         planned = (
