@@ -75,6 +75,9 @@ PAGES = {
     "/es/portal/check-ins/": ["Mis controles"],
     "/es/portal/sessions/": ["Mis sesiones de consejería"],
     "/es/portal/safety-plan/edit/": ["Añadir a mi plan de seguridad"],
+    "/es/portal/recovery/": ["Mi recuperación", "Sus metas"],
+    "/es/portal/groups/": ["Grupos de apoyo", "Grupos en la comunidad"],
+    "/es/portal/disclosures/": ["Quién ha recibido su expediente", "Enviar la petición"],
 }
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clonacare.accounts.actors import actor_from_request
@@ -26,9 +27,9 @@ from clonacare.portal.own import own_patient
 class RestrictionForm(forms.Form):
     request = forms.CharField(
         max_length=600,
-        label="What would you like the program not to share, and with whom?",
+        label=gettext_lazy("What would you like the program not to share, and with whom?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write what you ask to restrict."},
+        error_messages={"required": gettext_lazy("Write what you ask to restrict.")},
     )
 
 
