@@ -43,12 +43,23 @@ def by_slug_in(language: str) -> dict[str, Article]:
     return {a.slug: a for a in load_articles(directory)}
 
 
-def _sections(articles: tuple[Article, ...]) -> list[tuple[str, str, list[Article]]]:
+def _sections(
+    articles: tuple[Article, ...], language: str = "en"
+) -> list[tuple[str, str, str, list[tuple[Article, str]]]]:
+    """(key, name, the name's language, articles) for each section in site order, each
+    article as (the article shown, its language):
+    the one written in ``language`` where there is one, else the English article. The
+    section names are in ``language`` when every article in the section is written in it,
+    else in English, as its list is."""
+    written = by_slug_in(language) if language != "en" else {}
     ordered = sorted(articles, key=lambda a: (list(SECTIONS).index(a.section), a.order))
-    grouped = groupby(ordered, key=lambda a: a.section)
-    # The list pages are in English (their articles are): the section names too.
-    with translation.override("en"):
-        return [(key, str(SECTIONS[key]), list(group)) for key, group in grouped]
+    sections = []
+    for key, group in groupby(ordered, key=lambda a: a.section):
+        shown = [(written[a.slug], language) if a.slug in written else (a, "en") for a in group]
+        named_in = language if all(code == language for _, code in shown) else "en"
+        with translation.override(named_in):
+            sections.append((key, str(SECTIONS[key]), named_in, shown))
+    return sections
 
 
 def faq_json_ld(article: Article) -> SafeString:
@@ -83,7 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
     basis = [a for a in articles if a.slug in HOME_PAGE_BASIS]
     sources = list(dict.fromkeys(source for a in basis for source in a.sources))
     context = {
-        "sections": _sections(articles),
+        "sections": _sections(articles, translation.get_language() or "en"),
         "sources": sources,
         "reviewed": bool(basis) and all(_review(a).reviewed for a in basis),
     }
