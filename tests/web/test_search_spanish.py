@@ -29,7 +29,21 @@ reviewed_on: ""
 ## La reducción
 
 La dependencia física no es una adicción. Los síntomas de abstinencia bajan con una
-reducción lenta, acordada con su médico.
+reducción lenta del clonazepam, acordada con su médico.
+"""
+
+ENGLISH_ONLY_ARTICLE = """---
+title: "Only in English"
+summary: "An article with no Spanish version."
+section: basics
+order: 20
+sources: ["ASAM 2025"]
+reviewed_by: ""
+reviewed_on: ""
+---
+## About clonazepam
+
+Clonazepam text.
 """
 
 
@@ -96,16 +110,20 @@ def faq_only_in_english(tmp_path: Path, settings: object) -> None:
 
 
 @pytest.mark.usefixtures("faq_only_in_english")
-def test_english_articles_not_yet_in_spanish_follow_marked_as_english(client: Client) -> None:
+def test_english_articles_not_yet_in_spanish_follow_marked_as_english(
+    client: Client, content_dir: Callable[..., Path], settings: object
+) -> None:
+    content_dir("only-english", text=ENGLISH_ONLY_ARTICLE)
+    content_dir("withdrawal")
+    spanish = Path(str(settings.CONTENT_DIR)) / "articles" / "es"  # type: ignore[attr-defined]
+    spanish.mkdir()
+    (spanish / "withdrawal.md").write_text(SPANISH, encoding="utf-8")
+    assert rebuild_search_index() == 3
     hits = search("clonazepam", language="es")
-    languages = [h.language for h in hits]
-    assert languages[0] == "es"
-    assert languages == sorted(languages, key=lambda code: code != "es")  # Spanish first
-    spanish = {h.slug for h in hits if h.language == "es"}
-    assert not spanish & {h.slug for h in hits if h.language == "en"}
-    assert "faq" in {h.slug for h in hits if h.language == "en"}
+    assert [(h.slug, h.language) for h in hits] == [("withdrawal", "es"), ("only-english", "en")]
     html = client.get("/es/search/", {"q": "clonazepam"}).content.decode()
-    assert '<li lang="en">' in html
+    assert '<li lang="en">\n      <h2><a href="/es/learn/only-english/">' in html
+    assert '<li>\n      <h2><a href="/es/learn/withdrawal/">Bajar la dosis' in html
 
 
 def test_spanish_search_errors_are_in_spanish(client: Client) -> None:
