@@ -124,3 +124,13 @@ def test_the_parser_finds_an_english_sentence_left_untranslated() -> None:
         '<p lang="en">The questionnaire</p><p>Send your answers</p></main>'
     )
     assert spanish_main(html) == ["hola", "send", "your", "answers"]
+
+
+def test_the_crisis_box_says_whom_to_call_in_spanish(client: Client, world: World) -> None:
+    response = signed_in(client, "alex").post("/es/portal/seizure/", {"when": "now"})
+    html = client.get(response["Location"]).content.decode()
+    assert "Por favor, pida apoyo ahora" in html
+    assert "<strong>Si una convulsión está ocurriendo ahora, llame ya al 911.</strong>" in html
+    assert "<strong>Si está en peligro ahora, llame al 988 o 911.</strong>" in html
+    english = client.get(response["Location"].removeprefix("/es")).content.decode()
+    assert "<strong>If you are in danger now, call 988 or 911.</strong>" in english

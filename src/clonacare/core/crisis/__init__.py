@@ -57,6 +57,17 @@ class CrisisResources:
         return found or self.resources
 
     @property
+    def danger_now_contacts(self) -> tuple[str, ...]:
+        """The numbers ``danger_now`` names (``("988", "911")``), for a page that joins
+        them in its own language."""
+        return tuple(r.contact for r in self.of_kind("crisis-line", "emergency"))
+
+    @property
+    def emergency_contacts(self) -> tuple[str, ...]:
+        """The numbers ``emergency`` names (``("911",)``)."""
+        return tuple(r.contact for r in self.of_kind("emergency"))
+
+    @property
     def danger_now(self) -> str:
         """Whom to call in danger now, for a sentence: ``988 or 911`` (the contacts of
         the crisis lines and emergency services)."""
