@@ -56,7 +56,11 @@ def test_an_unknown_command_is_one_line_and_exit_2() -> None:
 def test_demo_creates_the_database_and_indexes_the_articles(tmp_path: Path) -> None:
     result = run("demo", env=fresh_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "Education: 12 articles indexed for search." in result.stdout
+    # Every article file is indexed: the English ones and those written in Spanish.
+    articles = Path(__file__).resolve().parents[2] / "content" / "articles"
+    count = len(list(articles.glob("*.md"))) + len(list(articles.glob("es/*.md")))
+    assert count == 24
+    assert f"Education: {count} articles indexed for search." in result.stdout
     assert (tmp_path / "clonacare.sqlite3").exists()
 
 
