@@ -1,6 +1,9 @@
 """API fuzzing (issue 14): Schemathesis generates requests from the published OpenAPI
-schema for every operation and sends them to the app in-process (its WSGI handler, the
-stack the server runs), signed in with a token from ``POST /auth/token`` as a prescriber
+schema for every operation and sends them, on PostgreSQL, over HTTP to a live server
+(pytest-django's ``live_server``: the app's WSGI handler behind a threaded server on a
+local port); on SQLite, to the same WSGI handler in-process (the live server's request
+threads would share the test's one in-memory SQLite connection, and one run in three
+failed there). Each is signed in with a token from ``POST /auth/token`` as a prescriber
 (avery) and as a patient (alex).
 
 Two passes: requests that fit the schema, then requests that break it (Schemathesis's
@@ -21,9 +24,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
+import requests
 import schemathesis
+from django.conf import settings as settings_module
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -31,6 +37,7 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
+from pytest_django.live_server_helper import LiveServer
 from schemathesis import APIOperation, Case, GenerationMode
 from schemathesis.checks import (
     not_a_server_error,
@@ -90,24 +97,27 @@ def _failure_names(group: FailureGroup) -> list[str]:
     return sorted({type(f).__name__ + ": " + f.title for f in group.exceptions})
 
 
-def module_work(app: WSGIHandler, tokens: dict[str, str], patient_id: int) -> dict[str, int]:
+def live_token(session: requests.Session, base: str, username: str) -> str:
+    """A token from the live server's own sign-in, as a client gets one."""
+    response = session.post(
+        f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["token"]
+    return token
+
+
+def module_work(target: Target, tokens: dict[str, str], patient_id: int) -> dict[str, int]:
     """A CBT module assigned to alex by avery and an exercise alex saved under it, both
     through the API, so the operations on an assignment or an entry meet real ones."""
-    send = WerkzeugClient(app)
-    assigned = send.post(
-        f"/api/v1/patients/{patient_id}/modules",
-        json={"module": "thought-records"},
-        headers={"Host": "localhost", "Authorization": f"Bearer {tokens['avery']}"},
+    status, assigned = target.post(
+        f"/api/v1/patients/{patient_id}/modules", {"module": "thought-records"}, tokens["avery"]
     )
-    assert assigned.status_code == 201, assigned.get_data(as_text=True)
-    assignment_id = assigned.get_json()["id"]
-    saved = send.post(
-        f"/api/v1/patients/{patient_id}/exercises",
-        json={"kind": "thought-record", "assignment": assignment_id, **THOUGHT_RECORD},
-        headers={"Host": "localhost", "Authorization": f"Bearer {tokens['alex']}"},
-    )
-    assert saved.status_code == 201, saved.get_data(as_text=True)
-    return {"assignment_id": assignment_id, "entry_id": saved.get_json()["id"]}
+    assert status == 201, assigned
+    body = {"kind": "thought-record", "assignment": assigned["id"], **THOUGHT_RECORD}
+    status, saved = target.post(f"/api/v1/patients/{patient_id}/exercises", body, tokens["alex"])
+    assert status == 201, saved
+    return {"assignment_id": assigned["id"], "entry_id": saved["id"]}
 
 
 THOUGHT_RECORD = {
@@ -122,12 +132,62 @@ THOUGHT_RECORD = {
 }
 
 
-@override_settings(API_RATE_PER_TOKEN="1000000/min", API_RATE_PER_ADDRESS="1000000/min")
+ON_POSTGRESQL = settings_module.DATABASES["default"]["ENGINE"].endswith("postgresql")
+NO_RATE_LIMITS = override_settings(
+    API_RATE_PER_TOKEN="1000000/min", API_RATE_PER_ADDRESS="1000000/min"
+)
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="on SQLite the in-process test runs instead")
+@pytest.mark.django_db(transaction=True)
+@NO_RATE_LIMITS
+def test_a_live_server_answers_generated_requests_as_the_schema_says(
+    live_server: LiveServer, client: Client
+) -> None:
+    _fuzz_everything(Target(live_server.url), client.get("/api/v1/openapi.json").json())
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="on PostgreSQL the live server's test runs instead")
+@NO_RATE_LIMITS
 def test_it_answers_generated_requests_as_the_schema_says(client: Client) -> None:
-    attack = build_attack()
     document = client.get("/api/v1/openapi.json").json()
+    with one_connection():
+        _fuzz_everything(Target(None), document)
+
+
+class Target:
+    """Where the requests go: the live server at ``base`` over HTTP (one kept-alive
+    ``requests`` session), or the app's WSGI handler in-process when ``base`` is None."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.app = WSGIHandler()
+
+    def token(self, username: str) -> str:
+        if self.base is None:
+            return token_for(self.app, username)
+        return live_token(self.session, self.base, username)
+
+    def post(self, path: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {token}"}
+        if self.base is None:
+            sent = WerkzeugClient(self.app).post(
+                path, json=body, headers={"Host": "localhost", **headers}
+            )
+            return sent.status_code, sent.get_json()
+        answer = self.session.post(f"{self.base}{path}", json=body, headers=headers)
+        return answer.status_code, answer.json()
+
+    def call(self, case: Case, headers: dict[str, str]) -> Any:
+        if self.base is None:
+            return case.call(app=self.app, headers=headers)
+        return case.call(base_url=self.base, session=self.session, headers=headers)
+
+
+def _fuzz_everything(target: Target, document: dict[str, Any]) -> None:
+    attack = build_attack()
     schema = schemathesis.openapi.from_dict(document)
-    app = WSGIHandler()
     sent: dict[GenerationMode, Counter[str]] = {mode: Counter() for mode in MODES}
     failures: dict[tuple[str, str], str] = {}
 
@@ -135,19 +195,18 @@ def test_it_answers_generated_requests_as_the_schema_says(client: Client) -> Non
     methods = {"get", "post", "put", "patch", "delete"}
     published = [m for path in document["paths"].values() for m in path if m in methods]
     assert len(operations) == len(published)  # every operation of the schema is fuzzed
-    with one_connection():
-        tokens = {name: token_for(app, name) for name in PERSONAS}
-        ids = {**attack.ids, **module_work(app, tokens, attack.ids["patient_id"])}
-        for mode in MODES:
-            for operation in operations:
-                names = {p.name for p in operation.path_parameters}
-                real = {name: ids[name] for name in names if name in ids}
-                strategy = st.one_of(
-                    operation.as_strategy(mode, path_parameters=real),
-                    operation.as_strategy(mode),
-                )
-                for persona in PERSONAS:
-                    _fuzz(operation, strategy, app, persona, tokens, sent[mode], failures)
+    tokens = {name: target.token(name) for name in PERSONAS}
+    ids = {**attack.ids, **module_work(target, tokens, attack.ids["patient_id"])}
+    for mode in MODES:
+        for operation in operations:
+            names = {p.name for p in operation.path_parameters}
+            real = {name: ids[name] for name in names if name in ids}
+            strategy = st.one_of(
+                operation.as_strategy(mode, path_parameters=real),
+                operation.as_strategy(mode),
+            )
+            for persona in PERSONAS:
+                _fuzz(operation, strategy, target, persona, tokens, sent[mode], failures)
 
     unexpected = {key: why for key, why in failures.items() if key not in KNOWN_FAILURES}
     assert not unexpected, "\n\n".join(f"{k[0]} [{k[1]}]\n{v}" for k, v in unexpected.items())
@@ -161,7 +220,7 @@ def test_it_answers_generated_requests_as_the_schema_says(client: Client) -> Non
 def _fuzz(
     operation: APIOperation,
     strategy: SearchStrategy[Case],
-    app: WSGIHandler,
+    target: Target,
     persona: str,
     tokens: dict[str, str],
     sent: Counter[str],
@@ -178,9 +237,9 @@ def _fuzz(
     def run(case: Case) -> None:
         token = tokens[persona]
         if operation.label == "DELETE /api/v1/auth/token":
-            token = token_for(app, persona)  # signing out ends the token it is sent with
+            token = target.token(persona)  # signing out ends the token it is sent with
         headers = {"Authorization": f"Bearer {token}"}
-        response = case.call(app=app, headers=headers)
+        response = target.call(case, headers)
         sent[operation.label] += 1
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
