@@ -287,14 +287,14 @@ def test_the_spanish_module_is_reviewed_on_its_own(
         in alex.get("/portal/modules/sleep/").content.decode()
     )
     spanish = alex.get("/es/portal/modules/sleep/").content.decode()
-    assert "Reviewed by" not in spanish
-    assert "Awaiting clinical review" in spanish
+    assert "Revisado por" not in spanish
+    assert "En espera de revisión clínica" in spanish
 
     sign_off(staff, "module-es", "sleep")
     review = ContentReview.objects.get(kind="module-es")
     assert (review.slug, review.reviewer_name) == ("sleep", "Avery Stone")
     spanish = alex.get("/es/portal/modules/sleep/").content.decode()
-    assert "Reviewed</span> Reviewed by Avery Stone, MD, addiction medicine on" in spanish
+    assert "Revisado</span> Revisado por Avery Stone, MD, addiction medicine el" in spanish
 
 
 @pytest.mark.django_db
@@ -306,8 +306,8 @@ def test_an_edit_to_the_spanish_module_returns_it_to_awaiting_review(
     path = content / "therapy" / "es" / "sleep.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nUna línea más.\n", encoding="utf-8")
     spanish = signed_in(client, "alex").get("/es/portal/modules/sleep/").content.decode()
-    assert "Reviewed by" not in spanish
-    assert "Awaiting clinical review" in spanish
+    assert "Revisado por" not in spanish
+    assert "En espera de revisión clínica" in spanish
 
 
 @pytest.mark.django_db

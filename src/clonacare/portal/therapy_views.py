@@ -43,10 +43,12 @@ def _posted_day(posted: QueryDict) -> dt.date | None:
         raise ClinicalError("date", "Enter the date as a date, like 2026-12-03.") from None
 
 
-def _exercise_forms(kinds: tuple[str, ...], posted: QueryDict | None) -> list[dict[str, object]]:
+def _exercise_forms(
+    kinds: tuple[str, ...], posted: QueryDict | None, language: str
+) -> list[dict[str, object]]:
     forms = []
     for kind in kinds:
-        spec = exercise(kind)
+        spec = exercise(kind).in_language(language)
         # What was typed comes back only into the form it was posted from.
         typed = posted if posted is not None and posted.get("kind") == kind else QueryDict()
         forms.append(
@@ -100,12 +102,13 @@ def my_module(request: HttpRequest, slug: str) -> HttpResponse:
             error, status = exc.message, exc.kind.status
     # In the page's language where the module is written in it (content/therapy/es/);
     # otherwise in English, marked as such.
-    found = progress(assignment, translation.get_language() or "en")
-    entries = [entry_view(e) for e in entries_of(patient).filter(assignment=assignment)]
+    language = translation.get_language() or "en"
+    found = progress(assignment, language)
+    entries = [entry_view(e, language) for e in entries_of(patient).filter(assignment=assignment)]
     context = {
         "assignment": assignment,
         "progress": found,
-        "forms": _exercise_forms(found.module.exercises if found.module else (), posted),
+        "forms": _exercise_forms(found.module.exercises if found.module else (), posted, language),
         "entries": entries,
         "error": error,
         "error_kind": posted.get("kind", "") if posted is not None and error else "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,17 +33,41 @@ class ExerciseField:
     max_chars: int | None = None
     min: int | None = None
     max: int | None = None
+    label_es: str = ""
+    help_es: str = ""
 
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise. ``title``, ``intro`` and each field's ``label`` and ``help`` are
+    English, the words the API and the refusals use; the ``*_es`` ones are the Spanish
+    portal's (see ``in_language``)."""
+
     kind: str
     title: str
     intro: str
     fields: tuple[ExerciseField, ...]
+    title_es: str = ""
+    intro_es: str = ""
 
     def field(self, name: str) -> ExerciseField | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def in_language(self, language: str) -> Exercise:
+        """The same exercise with its words in ``language`` for a page to show: Spanish
+        ("es") where the data file has them, else English; field names, types and limits
+        unchanged."""
+        if language != "es":
+            return self
+        return replace(
+            self,
+            title=self.title_es or self.title,
+            intro=self.intro_es or self.intro,
+            fields=tuple(
+                replace(f, label=f.label_es or f.label, help=f.help_es or f.help)
+                for f in self.fields
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,8 @@ def _field(raw: Mapping[str, Any], kind: str) -> ExerciseField:
         max_chars=raw.get("max_chars"),
         min=raw.get("min"),
         max=raw.get("max"),
+        label_es=str(raw.get("label_es", "")),
+        help_es=str(raw.get("help_es", "")),
     )
 
 
@@ -87,6 +113,8 @@ def _exercises() -> dict[str, Exercise]:
             title=str(raw["title"]),
             intro=str(raw["intro"]),
             fields=tuple(_field(f, kind) for f in raw["fields"]),
+            title_es=str(raw.get("title_es", "")),
+            intro_es=str(raw.get("intro_es", "")),
         )
     return found
 

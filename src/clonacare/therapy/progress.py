@@ -90,8 +90,10 @@ class EntryView:
     figures: SleepFigures | None
 
 
-def entry_view(entry: ExerciseEntry) -> EntryView:
-    spec = exercise(entry.kind)
+def entry_view(entry: ExerciseEntry, language: str = "en") -> EntryView:
+    """The entry with its exercise's title and labels in ``language`` where the data
+    file has them (``Exercise.in_language``), else in English."""
+    spec = exercise(entry.kind).in_language(language)
     rows = tuple(
         (f.label, entry.fields[f.name])
         for f in spec.fields
