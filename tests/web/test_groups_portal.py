@@ -107,3 +107,14 @@ def test_the_page_takes_as_many_queries_for_three_groups_as_for_one(
     with CaptureQueriesContext(connection) as three:
         client.get(PAGE)
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize("action", ["", "join", "<script>alert(1)</script>"])
+def test_an_action_that_is_neither_join_nor_leave_is_refused(
+    client: Client, world: World, action: str
+) -> None:
+    group = start_group(world)
+    response = signed_in(client, "alex").post(PAGE, {"action": action, "group": group.pk})
+    assert response.status_code == 400
+    assert "Choose to join a group or to leave one." in response.content.decode()
+    assert not GroupEnrolment.objects.filter(patient=world.alex).exists()

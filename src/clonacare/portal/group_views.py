@@ -42,7 +42,11 @@ def my_groups(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "leave":
+            action = request.POST.get("action", "")
+            if action not in ("enrol", "leave"):
+                # Any other value once enrolled the patient (issue 14's form fuzzing).
+                raise Refusal("invalid", "Choose to join a group or to leave one.")
+            if action == "leave":
                 enrolment = access_enrolment_of(
                     actor,
                     patient,
