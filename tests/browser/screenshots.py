@@ -46,6 +46,14 @@ CHARTS_TEST = (
 POPULATION_TEST = (
     "tests/browser/test_population_screen.py::test_a_prescriber_screens_a_file_and_invites_a_person"
 )
+SPANISH_WALK_TEST = (
+    "tests/browser/test_spanish_walk.py::"
+    "test_the_public_site_a_questionnaire_and_the_portal_in_spanish_on_a_phone[phone]"
+)
+SPANISH_WALK_PAGES = (
+    "home", "article", "faq", "search-xanax", "portal-home", "questionnaire",
+    "questionnaire-sent", "check-in", "dose-log", "plan", "module",
+)  # fmt: skip
 CHOSEN = {
     "clinic-check-ins-desktop.png": (
         "tests/browser/test_check_in_trend_pages.py::test_the_care_team_follows_the_trend[desktop]"
@@ -115,6 +123,7 @@ CHOSEN = {
         for page in ("record", "portal-scores", "plan", "outcomes")
         for viewport in ("phone", "desktop")
     },
+    **{f"es-walk-{page}-phone.png": SPANISH_WALK_TEST for page in SPANISH_WALK_PAGES},
 }
 """Each screenshot the docs link to, with the browser test that takes it."""
 
