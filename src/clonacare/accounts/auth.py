@@ -1,6 +1,8 @@
 """Signing in: password (Argon2, django-axes lockout) and, where required, a TOTP code.
 
 Used by the login page and by the API's token endpoint, so both follow the same rules.
+The messages are English, as the API returns them; they are marked (``gettext_noop``)
+so the login page can show them in the page's language.
 """
 
 from __future__ import annotations
@@ -12,20 +14,23 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from django_otp import match_token
 
 from clonacare.accounts.models import membership_of
 from clonacare.audit.log import Actor
 
-BAD_CREDENTIALS = "That username and password do not match an account."
-LOCKED_OUT = (
+BAD_CREDENTIALS = gettext_noop("That username and password do not match an account.")
+LOCKED_OUT = gettext_noop(
     "Too many failed sign-in attempts. This account is locked for a while; "
     "try again later or ask your program admin."
 )
-OTP_REQUIRED = "Enter the 6-digit code from your authenticator app."
-OTP_WRONG = "That code is not right, or it has expired. Try the newest code."
-OTP_THROTTLED = "Too many wrong codes in a row. Wait a few seconds, then enter the newest code."
-NO_ROLE = "This account has no role in a program yet. Ask your program admin."
+OTP_REQUIRED = gettext_noop("Enter the 6-digit code from your authenticator app.")
+OTP_WRONG = gettext_noop("That code is not right, or it has expired. Try the newest code.")
+OTP_THROTTLED = gettext_noop(
+    "Too many wrong codes in a row. Wait a few seconds, then enter the newest code."
+)
+NO_ROLE = gettext_noop("This account has no role in a program yet. Ask your program admin.")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -62,7 +63,8 @@ def login_page(request: HttpRequest) -> HttpResponse:
                 otp_login(request, outcome.device)
             record(actor_from_request(request), "login.success")
             return HttpResponseRedirect(_next_url(request))
-        error = outcome.error
+        # In the page's language; the API returns the same message in English.
+        error = gettext(outcome.error) if outcome.error else None
         status = 429 if outcome.locked_out else 400
         record(
             actor_from_request(request),
@@ -71,7 +73,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             detail={"username": data["username"][:150]},
         )
     elif request.method == "POST":
-        error = "Enter your username and password."
+        error = gettext("Enter your username and password.")
         status = 400
     context: dict[str, Any] = {"form": form, "error": error, "next": _next_url(request)}
     return render(request, "accounts/login.html", context, status=status)
