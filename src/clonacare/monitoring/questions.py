@@ -8,7 +8,7 @@ their range, the words at each end and their source in ``data/check-in.toml``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +31,22 @@ class Scale:
     low_label: str
     high_label: str
     source: str
+    question_es: str = ""
+    low_label_es: str = ""
+    high_label_es: str = ""
+
+    def in_language(self, language: str) -> Scale:
+        """The same rating with its words in ``language`` for a page to show: Spanish
+        ("es") where the data file has them, else English; range unchanged. The API
+        and the stored check-in use the English words."""
+        if language != "es" or not self.question_es:
+            return self
+        return replace(
+            self,
+            question=self.question_es,
+            low_label=self.low_label_es or self.low_label,
+            high_label=self.high_label_es or self.high_label,
+        )
 
 
 @cache
@@ -55,6 +71,9 @@ def scales() -> tuple[Scale, ...]:
                 low_label=required_text(raw, "low_label", at),
                 high_label=required_text(raw, "high_label", at),
                 source=require_source(raw, at),
+                question_es=str(raw.get("question_es", "")),
+                low_label_es=str(raw.get("low_label_es", "")),
+                high_label_es=str(raw.get("high_label_es", "")),
             )
         )
     return tuple(found)

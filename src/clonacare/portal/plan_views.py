@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.actors import actor_from_request
@@ -361,7 +361,11 @@ def check_in(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "ciwa_items": [(item, chosen.get(item.id, "")) for item in ciwa_b_patient_items()],
         "scales": [
-            (scale, range(scale.low, scale.high + 1), chosen.get(scale.id, ""))
+            (
+                scale.in_language(get_language() or "en"),
+                range(scale.low, scale.high + 1),
+                chosen.get(scale.id, ""),
+            )
             for scale in scales()
         ],
         "yes_no": YES_NO,
