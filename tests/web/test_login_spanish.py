@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from clonacare.accounts.auth import BAD_CREDENTIALS
 from tests.api_client import ApiClient
@@ -49,3 +50,18 @@ def test_the_english_page_and_the_api_keep_the_english_message(
     refused = ApiClient().post("/auth/token", {"username": "alex", "password": "wrong"})
     assert (refused.status_code, refused.json()) == (401, {"detail": BAD_CREDENTIALS})
     assert BAD_CREDENTIALS == "That username and password do not match an account."
+
+
+def test_an_address_past_its_rate_is_told_to_wait_in_spanish(
+    client: Client, world: World, settings: SettingsWrapper
+) -> None:
+    settings.LOGIN_RATE_PER_ADDRESS = "1/min"
+    client.post("/es/accounts/login/", {"username": "avery", "password": "wrong"})
+    response = client.post("/es/accounts/login/", {"username": "alex", "password": "wrong"})
+    assert response.status_code == 429
+    wait = response["Retry-After"]
+    unit = "segundo" if wait == "1" else "segundos"
+    assert (
+        f"Demasiados intentos de iniciar sesión desde su red. Espere {wait} {unit} y "
+        "vuelva a intentarlo."
+    ) in response.content.decode()

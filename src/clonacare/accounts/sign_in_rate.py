@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from clonacare.audit.log import client_address
 
@@ -53,6 +54,9 @@ def sign_in_wait_s(request: HttpRequest) -> int | None:
 
 
 def too_many_sign_ins(wait_s: int) -> str:
-    """The sign-in page's words for an address past its rate."""
-    unit = "second" if wait_s == 1 else "seconds"
-    return f"Too many sign-in attempts from your network. Wait {wait_s} {unit}, then try again."
+    """The sign-in page's words for an address past its rate, in the page's language."""
+    return ngettext(
+        "Too many sign-in attempts from your network. Wait %(wait)d second, then try again.",
+        "Too many sign-in attempts from your network. Wait %(wait)d seconds, then try again.",
+        wait_s,
+    ) % {"wait": wait_s}
