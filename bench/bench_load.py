@@ -38,7 +38,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,7 +49,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
-from web_bench import setup_django
+from web_bench import free_port, positive, setup_django
 
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -62,20 +61,6 @@ RAISED_RATES = {
     "LOGIN_RATE_PER_ADDRESS": "1000000/min",
 }
 SCENARIO_USERS = ["ClinicianApiUser", "ClinicianPagesUser", "PatientUser"]
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def fresh_database(url: str) -> None:

@@ -24,7 +24,6 @@ import http.cookiejar
 import os
 import platform
 import pstats
-import socket
 import subprocess
 import sys
 import time
@@ -35,25 +34,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-from web_bench import median_p95, setup_django, timed
+from web_bench import free_port, median_p95, positive, setup_django, timed
 
 SLUG = "bench-pages"
 EVERY_WEEKS = 2
 # Used only on the bench's own scratch accounts, to sign in through the login form.
 BENCH_PASSWORD = "bench-pages-not-a-secret"  # noqa: S105 (scratch accounts only)
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cpu_s(pid: int) -> float | None:

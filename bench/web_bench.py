@@ -1,12 +1,14 @@
 """What the web benchmarks share: a Django set up on a scratch database (removed at exit,
-unless CLONACARE_DATA_DIR names one, or a database URL is given) and the timing of a
-call."""
+unless CLONACARE_DATA_DIR names one, or a database URL is given), the timing of a
+call, a free loopback port and a positive-number option."""
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import os
 import shutil
+import socket
 import statistics
 import tempfile
 import time
@@ -52,3 +54,18 @@ def median_p95(samples: list[float]) -> tuple[float, float]:
 def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Median and 95th percentile of ``repeat`` runs, in milliseconds."""
     return median_p95(samples_ms(run, repeat))
+
+
+def positive(text: str) -> int:
+    """An option that must be a whole number of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
