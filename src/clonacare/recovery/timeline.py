@@ -9,6 +9,13 @@ sessions appear with their status only, never their notes (42 CFR Part 2).
 
 The number of queries is fixed: one per kind of record, whatever their number
 (tests/web/test_recovery_timeline_queries.py).
+
+The events' sentences are put into the active language when the record is built
+(gettext): English for the API and the staff pages, which have no Spanish paths, and
+Spanish on the portal's ``/es/`` page (issue 16). What a person typed (a revision's
+reason, a group's name) stays as typed; a score's band stays the instrument's English
+word. A patient reads a safety alert in plain words, without its code or the
+clinician's instruction that staff see.
 """
 
 from __future__ import annotations
@@ -21,6 +28,14 @@ from functools import cache
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import (
+    get_language,
+    gettext,
+    gettext_lazy,
+    ngettext,
+    pgettext_lazy,
+)
 
 from clonacare.assessments.access import (
     alerts_visible_to,
@@ -32,6 +47,7 @@ from clonacare.audit.log import Actor
 from clonacare.core.drugs import plain_mg
 from clonacare.core.errors import ClinicalError
 from clonacare.core.instruments import instrument
+from clonacare.core.instruments.definition import SCREEN_INCOMPLETE
 from clonacare.core.recovery import (
     Checklist,
     Remission,
@@ -51,7 +67,9 @@ from clonacare.plans.models import Plan
 from clonacare.recovery.access import is_staff_viewer, returns_to_use_of
 from clonacare.therapy.access import assignments_of
 from clonacare.therapy.group_access import attendance_of
+from clonacare.therapy.group_models import Attendance
 from clonacare.therapy.progress import progress
+from clonacare.therapy.session_models import CounsellingSession
 from clonacare.therapy.sessions import sessions_of
 
 # What each kind of event is, in the order the same day shows them.
@@ -72,6 +90,45 @@ KINDS = (
     "return-to-use",
     "remission",
 )
+
+# What a patient reads for each alert code: the subject only, in plain words. Staff read
+# the code and the alert's message (its instruction to the clinician).
+PATIENT_ALERTS: dict[str, Promise] = {
+    "suicide-risk": gettext_lazy("Safety alert: answers about thoughts of harming yourself"),
+    "suicide-risk-imminent": gettext_lazy(
+        "Safety alert: answers about thoughts of harming yourself"
+    ),
+    SCREEN_INCOMPLETE: gettext_lazy(
+        "Safety alert: a question about your safety was left unanswered"
+    ),
+    "seizure": gettext_lazy("Safety alert: a seizure reported"),
+}
+PATIENT_ALERT_OTHER = gettext_lazy("Safety alert: answers that need your care team's attention")
+
+# The statuses and kinds the events name, in the words of the models' labels (lower
+# case where the sentence has them so), translatable; a test checks each model choice
+# has its entry and that the English is the label.
+REVISION_KINDS: dict[str, Promise] = {
+    "pause": pgettext_lazy("plan revision", "pause"),
+    "slow-interval": pgettext_lazy("plan revision", "slow: a longer interval"),
+    "slow-step": pgettext_lazy("plan revision", "slow: a smaller step"),
+    "step-back": pgettext_lazy("plan revision", "step back to the previous dose"),
+}
+SESSION_KINDS: dict[str, Promise] = {
+    CounsellingSession.Kind.INDIVIDUAL: pgettext_lazy("counselling session", "Individual"),
+    CounsellingSession.Kind.GROUP: pgettext_lazy("counselling session", "Group"),
+}
+SESSION_STATUSES: dict[str, Promise] = {
+    CounsellingSession.Status.SCHEDULED: pgettext_lazy("counselling session", "scheduled"),
+    CounsellingSession.Status.ATTENDED: pgettext_lazy("counselling session", "attended"),
+    CounsellingSession.Status.MISSED: pgettext_lazy("counselling session", "missed"),
+    CounsellingSession.Status.CANCELLED: pgettext_lazy("counselling session", "cancelled"),
+}
+ATTENDANCE: dict[str, Promise] = {
+    Attendance.Status.ATTENDED: pgettext_lazy("group attendance", "attended"),
+    Attendance.Status.ABSENT: pgettext_lazy("group attendance", "absent"),
+    Attendance.Status.EXCUSED: pgettext_lazy("group attendance", "excused"),
+}
 
 
 @dataclass(frozen=True)
@@ -135,7 +192,9 @@ def _day(at: dt.datetime) -> dt.date:
 
 def _daily_text(daily: Mapping[str, Any]) -> str:
     parts = [f"{plain_mg(Decimal(str(mg)))} mg {drug}" for drug, mg in daily.items() if mg]
-    return " and ".join(parts) if parts else "none"
+    if not parts:
+        return gettext("none")
+    return f" {gettext('and')} ".join(parts)
 
 
 def _dose_changes(plan: Plan, until: dt.date) -> list[Event]:
@@ -151,7 +210,11 @@ def _dose_changes(plan: Plan, until: dt.date) -> list[Event]:
             break
         if daily and daily != before:
             first = before is None
-            text = ("Plan started: " if first else "Daily dose changed to ") + _daily_text(daily)
+            doses = {"doses": _daily_text(daily)}
+            if first:
+                text = gettext("Plan started: %(doses)s") % doses
+            else:
+                text = gettext("Daily dose changed to %(doses)s") % doses
             events.append(Event(start, "dose-change", text, "plan", plan.pk))
         before = daily
     return events
@@ -181,15 +244,20 @@ def _plan_events(
         shown = plan.pk in visible
         if plan.approved_at is None:
             if shown and plan.status == Plan.Status.DRAFT:
-                text = f"A new {plan.drug} taper plan drafted, awaiting a prescriber's approval"
+                text = gettext(
+                    "A new %(drug)s taper plan drafted, awaiting a prescriber's approval"
+                ) % {"drug": plan.drug}
                 events.append(Event(_day(plan.created_at), "plan-drafted", text, "plan", plan.pk))
             continue
         if shown:
-            text = f"{plan.drug.capitalize()} taper plan approved"
+            text = gettext("%(Drug)s taper plan approved") % {"Drug": plan.drug.capitalize()}
             events.append(Event(_day(plan.approved_at), "plan-approved", text, "plan", plan.pk))
             for revision in plan.plan_revisions.all():
-                kind = revision.get_kind_display().lower()
-                text = f"Plan revised ({kind}): {revision.reason}"
+                kind = REVISION_KINDS.get(revision.kind) or revision.get_kind_display().lower()
+                text = gettext("Plan revised (%(kind)s): %(reason)s") % {
+                    "kind": kind,
+                    "reason": revision.reason,
+                }
                 events.append(
                     Event(_day(revision.revised_at), "plan-revised", text, "plan", plan.pk)
                 )
@@ -203,9 +271,11 @@ def _plan_events(
         stops = plan.stops_the_drug()
         ends.append(TaperEnd(end, stops))
         if stops:
-            text = "Taper finished: first day without a benzodiazepine"
+            text = gettext("Taper finished: first day without a benzodiazepine")
         else:
-            text = f"Taper finished on a lower dose of {plan.drug}, kept on"
+            text = gettext("Taper finished on a lower dose of %(drug)s, kept on") % {
+                "drug": plan.drug
+            }
             lower.append(LowerDose(plan.pk, end, text, source))
         events.append(Event(end, "taper-finished", text, "plan", plan.pk))
     return events, ends, lower
@@ -258,13 +328,19 @@ def recovery_record(actor: Actor, patient: Patient, *, today: dt.date) -> Recove
         total = "" if result.total is None else f": {result.total}"
         band = f" ({result.band})" if result.band else ""
         title = _instrument_title(result.instrument)
-        text = f"{title}{total}{band}" if result.complete else f"{title}: not complete"
+        if result.complete:
+            text = f"{title}{total}{band}"
+        else:
+            text = gettext("%(title)s: not complete") % {"title": title}
         events.append(Event(_day(result.submitted_at), "assessment", text, "patient", patient.pk))
     for level in level_of_care_visible_to(actor, patients).order_by("assessed_at", "id"):
         text = f"Level of care: {level.level}; withdrawal risk {level.withdrawal_risk}"
         events.append(Event(_day(level.assessed_at), "level-of-care", text, "patient", patient.pk))
     for alert in alerts_visible_to(actor, patients).order_by("raised_at", "id"):
-        text = f"Safety alert ({alert.code}): {alert.message}"
+        if staff:
+            text = f"Safety alert ({alert.code}): {alert.message}"
+        else:
+            text = str(PATIENT_ALERTS.get(alert.code, PATIENT_ALERT_OTHER))
         events.append(Event(_day(alert.raised_at), "alert", text, "patient", patient.pk))
     plans = list(Plan.objects.filter(patient=patient).prefetch_related("plan_revisions"))
     visible = set(plans_of(actor, patient).values_list("pk", flat=True))
@@ -274,35 +350,49 @@ def recovery_record(actor: Actor, patient: Patient, *, today: dt.date) -> Recove
         day = _day(session.scheduled_at)
         if day > today:
             continue
-        status = session.get_status_display().lower()
-        text = f"{session.get_kind_display()} counselling session: {status}"
+        text = gettext("%(kind)s counselling session: %(status)s") % {
+            "kind": SESSION_KINDS.get(session.kind) or session.get_kind_display(),
+            "status": SESSION_STATUSES.get(session.status) or session.get_status_display().lower(),
+        }
         events.append(Event(day, "session", text, "sessions", patient.pk))
+    language = get_language() or "en"
     for assignment in assignments_of(patient):
-        title = progress(assignment).title
-        text = f"Module assigned: {title}"
+        title = progress(assignment, language).title
+        text = gettext("Module assigned: %(title)s") % {"title": title}
         events.append(
             Event(_day(assignment.assigned_at), "module-assigned", text, "modules", patient.pk)
         )
         if assignment.completed_at is not None:
-            text = f"Module completed: {title}"
+            text = gettext("Module completed: %(title)s") % {"title": title}
             day = _day(assignment.completed_at)
             events.append(Event(day, "module-completed", text, "modules", patient.pk))
     for attendance in attendance_of(patient):
         held = attendance.session
-        text = f"Support group {held.group.name}: {attendance.get_status_display().lower()}"
+        status = ATTENDANCE.get(attendance.status) or attendance.get_status_display().lower()
+        text = gettext("Support group %(name)s: %(status)s") % {
+            "name": held.group.name,
+            "status": status,
+        }
         events.append(Event(held.date, "group", text, "group", held.group_id))
     returns = list(returns_to_use_of(patient))
     for returned in returns:
-        drug = f" ({returned.drug})" if returned.drug else ""
-        note = f": {returned.note}" if staff and returned.note else ""
-        text = f"Use started again{drug}{note}"
+        if returned.drug:
+            text = gettext("Use started again (%(drug)s)") % {"drug": returned.drug}
+        else:
+            text = gettext("Use started again")
+        if staff and returned.note:
+            text = f"{text}: {returned.note}"
         events.append(Event(returned.on, "return-to-use", text, "timeline", patient.pk))
     rules = recovery_rules()
     return_days = [r.on for r in returns]
     runs = runs_without(ends, return_days, today=today, rules=rules.milestones)
     for run in runs:
         for milestone in run.reached:
-            text = f"{milestone.days} days without a benzodiazepine"
+            text = ngettext(
+                "%(days)s day without a benzodiazepine",
+                "%(days)s days without a benzodiazepine",
+                milestone.days,
+            ) % {"days": milestone.days}
             events.append(Event(milestone.on, "milestone", text, "timeline", patient.pk))
     remission: Remission | None = None
     if staff:
