@@ -20,6 +20,9 @@ own. A patient without an address is recorded ``no-address`` and audited, not em
 
 What the mail says: that a check-in is due today, and the link to the portal's check-in
 page. Nothing clinical, no plan, no name, no tracking: email is not a private channel.
+It is written in the language the patient chose for the portal (``LanguagePreference``,
+issue 16; English when they chose none), and its link leads to the check-in page in that
+language.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
+from clonacare.accounts.models import preferred_language
 from clonacare.audit.log import Actor, record
 from clonacare.monitoring.models import CheckIn, CheckInReminder, FollowUpDecision
 from clonacare.monitoring.schedule import after_taper, check_in_schedule
@@ -56,7 +61,7 @@ SYSTEM = Actor(
     user_agent="check-in reminders",
 )
 
-SUBJECT = "Your check-in is due today"
+SUBJECT = gettext_lazy("Your check-in is due today")
 # A claim still ``sending`` this long after it was made belongs to a pass that died (one
 # mail takes seconds; ``EMAIL_TIMEOUT`` bounds each wait, 10 s by default): a later pass
 # sends it.
@@ -65,20 +70,27 @@ Status = CheckInReminder.Status
 
 
 def check_in_link() -> str:
-    """The portal's check-in page, as an absolute address (``SITE_URL``)."""
+    """The portal's check-in page in the active language, as an absolute address
+    (``SITE_URL``)."""
     return f"{settings.SITE_URL.rstrip('/')}{reverse('portal:check-in')}"
 
 
 def reminder_body() -> str:
-    """The mail: the same words for every patient."""
-    return (
+    """The mail in the active language: the same words for every patient."""
+    return gettext(
         "Hello,\n\n"
         "Your check-in is due today. It takes a few minutes:\n"
-        f"{check_in_link()}\n\n"
+        "%(link)s\n\n"
         "If you have done it already, there is nothing more to do.\n\n"
-        f"This is an automatic message from {settings.SITE_NAME}; replies are not read. "
+        "This is an automatic message from %(site)s; replies are not read. "
         "If you need help now, call your care team or your local emergency number.\n"
-    )
+    ) % {"link": check_in_link(), "site": settings.SITE_NAME}
+
+
+def mail_language(patient: Patient) -> str:
+    """The language of the patient's mails: the one they chose for the portal, else the
+    site's default (``LANGUAGE_CODE``, English)."""
+    return preferred_language(patient.user) or settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -205,9 +217,11 @@ class _Sender:
             _finish(row, Status.NO_ADDRESS, due.why)
             return
         self.connection = self.connection or get_connection(fail_silently=False)
+        with translation.override(mail_language(due.patient)):
+            subject, body = str(SUBJECT), reminder_body()
         message = EmailMessage(
-            SUBJECT,
-            reminder_body(),
+            subject,
+            body,
             to=[due.address],
             connection=self.connection,
             headers={"Message-ID": message_id(row)},

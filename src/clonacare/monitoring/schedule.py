@@ -1,7 +1,8 @@
 """The check-in schedule of an approved taper plan: on which days a check-in is due.
 
-Pure functions on plain values (no Django), as the rules beside it: the caller gives the
-plan's first day, its change days (``plans.models.PlanChangeDay``: the days the daily
+Pure functions on plain values, as the rules beside it (Django only for the words of
+``schedule_text`` and ``after_taper_text``, in the active language): the caller gives
+the plan's first day, its change days (``plans.models.PlanChangeDay``: the days the daily
 dose changes, the first day included) and the day asked about. A check-in is due
 
 - every day from each change day through the ``days_after_change`` days after it (the
@@ -29,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from django.utils.translation import gettext, ngettext
 
 from clonacare.core.sourced import load_toml, require_source, table, whole_number
 from clonacare.monitoring.rules import RULES_FILE
@@ -193,37 +196,43 @@ def check_in_schedule(
 
 
 def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
 
 
 def schedule_text(rule: ScheduleRule | None = None) -> str:
-    """The schedule in plain words for the patient and the care team."""
+    """The schedule in plain words for the patient, in the active language (the
+    portal's Spanish pages activate Spanish; elsewhere English)."""
     rule = rule or schedule_rule()
-    every = "every day" if rule.every_days == 1 else f"once every {_days(rule.every_days)}"
-    if rule.days_after_change:
-        daily = (
-            f"every day from the day your dose changes through the "
-            f"{_days(rule.days_after_change)} after it"
-        )
-    else:
-        daily = "on each day your dose changes"
-    return (
-        f"A check-in is asked for {daily}, and {every} otherwise, counted from the first "
-        "day of your plan."
+    every = (
+        gettext("every day")
+        if rule.every_days == 1
+        else gettext("once every %(days)s") % {"days": _days(rule.every_days)}
     )
+    if rule.days_after_change:
+        return gettext(
+            "A check-in is asked for every day from the day your dose changes through the "
+            "%(after)s after it, and %(every)s otherwise, counted from the first day of "
+            "your plan."
+        ) % {"after": _days(rule.days_after_change), "every": every}
+    return gettext(
+        "A check-in is asked for on each day your dose changes, and %(every)s otherwise, "
+        "counted from the first day of your plan."
+    ) % {"every": every}
 
 
 def after_taper_text(rule: ScheduleRule | None = None, after: AfterTaperRule | None = None) -> str:
-    """The follow-up after the last dose in plain words for the patient."""
+    """The follow-up after the last dose in plain words for the patient, in the active
+    language."""
     rule = rule or schedule_rule()
     after = after or after_taper_rule()
-    daily = (
-        f"every day through the {_days(rule.days_after_change)} after your last dose, then "
-        if rule.days_after_change
-        else ""
-    )
-    return (
-        f"After your taper, a check-in is asked for {daily}once every "
-        f"{_days(after.every_days)}, counted from your first day without the medicine, "
-        "for as long as your care team keeps these check-ins on."
-    )
+    if rule.days_after_change:
+        return gettext(
+            "After your taper, a check-in is asked for every day through the %(after)s "
+            "after your last dose, then once every %(every)s, counted from your first day "
+            "without the medicine, for as long as your care team keeps these check-ins on."
+        ) % {"after": _days(rule.days_after_change), "every": _days(after.every_days)}
+    return gettext(
+        "After your taper, a check-in is asked for once every %(every)s, counted from "
+        "your first day without the medicine, for as long as your care team keeps these "
+        "check-ins on."
+    ) % {"every": _days(after.every_days)}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +25,14 @@ from clonacare.accounts.models import Role
 from clonacare.audit.log import Actor, record
 from clonacare.core.crisis import load_crisis_resources
 from clonacare.core.errors import ClinicalError
-from clonacare.core.sourced import load_toml, require_source, required_text, table
+from clonacare.core.sourced import (
+    fail,
+    load_toml,
+    optional_text,
+    require_source,
+    required_text,
+    table,
+)
 from clonacare.core.taper import TaperPlan, plan_from_dict
 from clonacare.core.taper.render import render_ics, render_pdf
 from clonacare.patients.access import patients_visible_to
@@ -41,18 +48,37 @@ PDF_FOR_STAFF = "The pharmacy PDF is for the care team; your plan is on your por
 
 @dataclass(frozen=True)
 class Instruction:
+    """One instruction beside the patient's plan; ``title_es`` and ``text_es`` are its
+    Spanish words (empty where the file has none)."""
+
     id: str
     title: str
     text: str
     source: str
+    title_es: str = ""
+    text_es: str = ""
+
+    def in_language(self, language: str) -> Instruction:
+        """The same instruction with its words in ``language`` for a page to show:
+        Spanish ("es") where the file has both the title and the text, else English."""
+        if language != "es" or not (self.title_es and self.text_es):
+            return self
+        return replace(self, title=self.title_es, text=self.text_es)
 
 
 @cache
 def instructions() -> tuple[Instruction, ...]:
-    """The instructions shown beside the patient's plan, in the file's order; a
-    malformed file is refused (ClinicalError ``data-file`` naming the table and key)."""
-    data = load_toml(INSTRUCTIONS_FILE)
-    where = INSTRUCTIONS_FILE.name
+    """The instructions shown beside the patient's plan (``data/instructions.toml``)."""
+    return load_instructions(INSTRUCTIONS_FILE)
+
+
+def load_instructions(path: Path) -> tuple[Instruction, ...]:
+    """The instructions of the file at ``path``, in the file's order; a malformed file
+    is refused (ClinicalError ``data-file`` naming the table and key): ``title``,
+    ``text`` and ``source`` are required; ``title_es`` and ``text_es`` (the Spanish
+    words) are optional, non-empty when given, and given together or not at all."""
+    data = load_toml(path)
+    where = path.name
     every = table(data, "instructions", where)
     require_source(every, f"{where} [instructions]")
     found: list[Instruction] = []
@@ -67,9 +93,18 @@ def instructions() -> tuple[Instruction, ...]:
                 title=required_text(item, "title", at),
                 text=required_text(item, "text", at),
                 source=require_source(item, at),
+                **_spanish(item, at),
             )
         )
     return tuple(found)
+
+
+def _spanish(item: dict[str, object], at: str) -> dict[str, str]:
+    title = optional_text(item, "title_es", at)
+    text = optional_text(item, "text_es", at)
+    if (title is None) != (text is None):
+        raise fail(at, "give 'title_es' and 'text_es' together, or neither.")
+    return {"title_es": title or "", "text_es": text or ""}
 
 
 def taper_of(plan: Plan) -> TaperPlan:

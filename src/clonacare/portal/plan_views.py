@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.actors import actor_from_request
@@ -25,7 +25,7 @@ from clonacare.assessments.models import SafetyAlert
 from clonacare.assessments.notice import what_the_patient_is_told
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper import Step, TaperPlan
-from clonacare.core.taper.render.text import KIND_LABELS, daily_text, num, plan_drugs, product_text
+from clonacare.core.taper.render.text import daily_text, num, plan_drugs
 from clonacare.monitoring.access import check_ins_of, dose_logs_of
 from clonacare.monitoring.actions import (
     AFTER_SELF_HARM,
@@ -51,8 +51,9 @@ from clonacare.plans.calendar import (
 from clonacare.plans.charts import plan_chart_data_uri
 from clonacare.plans.models import Plan, PlanRevision
 from clonacare.portal.own import own_patient
+from clonacare.portal.words import dose_time_label, how_to_take, patient_date, step_label
 
-NO_PLAN = (
+NO_PLAN = gettext_lazy(
     "You have no approved taper plan yet. When your prescriber approves one, your doses "
     "and the dates they change will show here."
 )
@@ -67,6 +68,15 @@ class DoseLine:
 
 
 @dataclass(frozen=True)
+class PlanChange:
+    """The newest revision in the patient's words: ``what`` (in the page's language)
+    and the prescriber's ``reason`` as they typed it."""
+
+    what: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ScheduleRow:
     step: Step
     label: str
@@ -78,9 +88,9 @@ class ScheduleRow:
 def _dose_lines(step: Step) -> list[DoseLine]:
     return [
         DoseLine(
-            time=dose.time,
+            time=dose_time_label(dose.time),
             amount=f"{dose.drug} {num(dose.mg)} mg",
-            take=" + ".join(product_text(p) for p in dose.products) or "from your current supply",
+            take=how_to_take(dose),
         )
         for dose in step.doses
     ]
@@ -97,24 +107,34 @@ def _the_plan(request: HttpRequest, patient: Patient) -> Plan | None:
     return plans_of(actor_from_request(request), patient).first()
 
 
-def _latest_change(plan: Plan) -> str | None:
+def _latest_change(plan: Plan) -> PlanChange | None:
     """The newest revision of the plan in the patient's words, None when it has none."""
     revision = plan.latest_revision()
     if revision is None:
         return None
-    on = f"{revision.effective_on.day} {revision.effective_on:%B %Y}"
-    what = {
-        PlanRevision.Kind.PAUSE: f"a pause of {revision.amount} days from {on}: your dose "
-        "stays the same for longer before it changes again",
-        PlanRevision.Kind.SLOW_INTERVAL: f"a slower pace from {on}: at least {revision.amount} "
-        "days between changes",
-        PlanRevision.Kind.SLOW_STEP: f"smaller changes from {on}",
-        PlanRevision.Kind.STEP_BACK: f"a step back to your previous dose from {on}",
-    }[PlanRevision.Kind(revision.kind)]
+    on = patient_date(revision.effective_on)
+    kind = PlanRevision.Kind(revision.kind)
+    if kind == PlanRevision.Kind.PAUSE:
+        what = gettext(
+            "a pause of %(days)s days from %(on)s: your dose stays the same for longer "
+            "before it changes again"
+        ) % {"days": revision.amount, "on": on}
+    elif kind == PlanRevision.Kind.SLOW_INTERVAL:
+        what = gettext("a slower pace from %(on)s: at least %(days)s days between changes") % {
+            "days": revision.amount,
+            "on": on,
+        }
+    elif kind == PlanRevision.Kind.SLOW_STEP:
+        what = gettext("smaller changes from %(on)s") % {"on": on}
+    else:
+        what = gettext("a step back to your previous dose from %(on)s") % {"on": on}
     reason = revision.reason.strip()
     if reason[-1:] not in (".", "!", "?"):
         reason += "."
-    return f"Your prescriber changed your plan: {what}. Their reason: {reason}"
+    return PlanChange(
+        what=gettext("Your prescriber changed your plan: %(what)s. Their reason:") % {"what": what},
+        reason=reason,
+    )
 
 
 def _plan_page(
@@ -126,7 +146,7 @@ def _plan_page(
         "patient": patient,
         "plan": plan,
         "no_plan": NO_PLAN,
-        "instructions": instructions(),
+        "instructions": [i.in_language(get_language() or "en") for i in instructions()],
         "calendar_link": live_calendar_link(patient),
         "new_link": new_link,
         "error": error,
@@ -153,7 +173,7 @@ def _plan_page(
             "schedule": [
                 ScheduleRow(
                     step=s,
-                    label=KIND_LABELS.get(s.kind, s.kind),
+                    label=step_label(s.kind),
                     daily=daily_text(s, drugs),
                     last_day=s.end - dt.timedelta(days=1) if s.days else None,
                     current=s is step,
@@ -339,12 +359,13 @@ def _check_in_answers(posted: QueryDict) -> dict[str, object]:
 
 def _safety(alerts: list[SafetyAlert] | tuple[SafetyAlert, ...]) -> dict[str, object]:
     """What the patient is told about the alerts a check-in raised or joined: the API's
-    ``what_happens`` sentences, and the crisis resources."""
+    ``what_happens`` sentences and the crisis resources, in the page's language."""
     if not alerts:
         return {"what_happens": [], "resources": []}
+    language = get_language() or "en"
     return {
-        "what_happens": what_the_patient_is_told(alerts, timezone.now()),
-        "resources": crisis_resources().resources,
+        "what_happens": what_the_patient_is_told(alerts, timezone.now(), language=language),
+        "resources": crisis_resources().in_language(language).resources,
     }
 
 
