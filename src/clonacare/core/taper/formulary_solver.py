@@ -19,6 +19,7 @@ from math import gcd
 
 from clonacare.core.drugs import Formulary, Product
 from clonacare.core.taper.model import ProductQuantity
+from clonacare.core.taper.numbers import clean
 
 _FORM_RANK = {"tablet": 0, "capsule": 1, "odt": 2, "liquid": 3}
 _HALF = Decimal("0.5")
@@ -102,6 +103,10 @@ class DoseMaker:
         # they share one answer, and the answer does not depend on how mg is written.
         self._cache: dict[Decimal, tuple[ProductQuantity, ...] | None] = {}
         self._tries_cache: dict[tuple[Product, Product], int] = {}
+        # By a count of quanta: the dose written cleanly, and whether it can be made (the
+        # planner's reduction loop counts doses in quanta; an int is a cheap key).
+        self._units_mg: dict[int, Decimal] = {}
+        self._units_makeable: dict[int, bool] = {}
 
     @property
     def has_products(self) -> bool:
@@ -123,6 +128,29 @@ class DoseMaker:
 
     def can_make(self, mg: Decimal) -> bool:
         return mg == 0 or self.make(mg) is not None
+
+    def units_mg(self, units: int) -> Decimal:
+        """``units`` × the quantum in mg, written cleanly (no trailing zeros: 0.25, 2).
+        Only for a formulary with products (a quantum)."""
+        try:
+            return self._units_mg[units]
+        except KeyError:
+            pass
+        if self.quantum is None:
+            raise ValueError(f"No {self.drug} products: no quantum to count doses in.")
+        mg = clean(self.quantum * units)
+        self._units_mg[units] = mg
+        return mg
+
+    def can_make_units(self, units: int) -> bool:
+        """``can_make`` of ``units`` × the quantum (0 or more), cached by the count."""
+        try:
+            return self._units_makeable[units]
+        except KeyError:
+            pass
+        made = units == 0 or self.make(self.units_mg(units)) is not None
+        self._units_makeable[units] = made
+        return made
 
     def _solve(self, mg: Decimal) -> tuple[ProductQuantity, ...] | None:
         best: _Found | None = None

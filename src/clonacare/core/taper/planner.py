@@ -29,6 +29,7 @@ from clonacare.core.taper.context import (
     build_context,
     equivalence_warnings,
 )
+from clonacare.core.taper.formulary_solver import DoseMaker
 from clonacare.core.taper.guardrails import (
     CUT_KINDS,
     confirmed_start,
@@ -251,35 +252,75 @@ def build_steps(context: PlanContext, drafts: list[Draft]) -> tuple[Step, ...]:
     """Turn drafts into numbered, dated steps with products and equivalents."""
     steps: list[Step] = []
     previous: Fraction | None = None
+    start = context.request.start
+    regimen_de = context.regimen_de
+    makers = context.makers
     for number, draft in enumerate(drafts):
-        doses = tuple([_dose(context, time, drug, mg) for time, drug, mg in draft.regimen])
-        de = context.regimen_de(draft.regimen)
-        change = Fraction(0) if not previous else change_pct(de, previous)
-        planned = (
-            None
-            if draft.planned is None
-            else (Decimal(draft.planned.numerator) / Decimal(draft.planned.denominator)).quantize(
-                _PLANNED_PLACES
-            )
-        )
-        planned = clean(planned) if planned is not None else None
+        doses = tuple([_dose(makers[drug], time, drug, mg) for time, drug, mg in draft.regimen])
+        de = regimen_de(draft.regimen)
+        change = _NO_CHANGE if not previous else change_pct(de, previous)
+        planned = None if draft.planned is None else _planned_mg(draft.planned)
         steps.append(
-            Step(
-                number=number,
-                start=context.request.start + timedelta(days=draft.day),
-                days=draft.days,
-                kind=draft.kind,
-                doses=doses,
-                diazepam_equivalent_mg=de,
-                change_pct=change,
-                planned_daily_mg=planned,
-                note=draft.note,
-                cut_short=draft.cut_short,
-                note_template=draft.note_template,
+            _step(
+                number,
+                start + timedelta(days=draft.day),
+                draft.days,
+                draft.kind,
+                doses,
+                de,
+                change,
+                planned,
+                draft.note,
+                draft.cut_short,
+                draft.note_template,
             )
         )
         previous = de
     return tuple(steps)
+
+
+_NO_CHANGE = Fraction(0)
+_new = object.__new__
+
+
+def _step(
+    number: int,
+    start: date,
+    days: int,
+    kind: str,
+    doses: tuple[Dose, ...],
+    de: Fraction,
+    change: Fraction,
+    planned: Decimal | None,
+    note: str,
+    cut_short: bool,
+    note_template: str | None,
+) -> Step:
+    """``Step(...)`` with these fields, made without the frozen dataclass's ``__init__``
+    (one ``object.__setattr__`` per field, about four times the cost): the object is
+    the same in every way (fields, equality, repr, frozen). A plan makes one per step."""
+    step: Step = _new(Step)
+    step.__dict__.update(
+        number=number,
+        start=start,
+        days=days,
+        kind=kind,
+        doses=doses,
+        diazepam_equivalent_mg=de,
+        change_pct=change,
+        planned_daily_mg=planned,
+        note=note,
+        cut_short=cut_short,
+        note_template=note_template,
+    )
+    return step
+
+
+def _planned_mg(planned: Fraction) -> Decimal:
+    """A method's planned daily dose as shown: to 4 decimal places, written cleanly."""
+    return clean(
+        (Decimal(planned.numerator) / Decimal(planned.denominator)).quantize(_PLANNED_PLACES)
+    )
 
 
 def change_pct(de: Fraction, previous: Fraction) -> Fraction:
@@ -290,11 +331,20 @@ def change_pct(de: Fraction, previous: Fraction) -> Fraction:
     )
 
 
-def _dose(context: PlanContext, time: str, drug: str, mg: Decimal) -> Dose:
-    products = context.maker(drug).make(mg)
-    if products is None:
-        return Dose(time=time, drug=drug, mg=mg, products=(), supply="current")
-    return Dose(time=time, drug=drug, mg=mg, products=products)
+def _dose(maker: DoseMaker, time: str, drug: str, mg: Decimal) -> Dose:
+    """``Dose(...)`` made from the formulary's products (or the patient's current supply
+    when it cannot make ``mg``), without the frozen dataclass's ``__init__`` (see
+    :func:`_step`)."""
+    products = maker.make(mg)
+    dose: Dose = _new(Dose)
+    dose.__dict__.update(
+        time=time,
+        drug=drug,
+        mg=mg,
+        products=() if products is None else products,
+        supply="current" if products is None else "formulary",
+    )
+    return dose
 
 
 def step_warnings(context: PlanContext, steps: tuple[Step, ...]) -> list[PlanWarning]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from math import ceil, log
 
 from clonacare.core.taper.context import Draft, PlanContext, Regimen
+from clonacare.core.taper.formulary_solver import DoseMaker
 from clonacare.core.taper.guardrails import Level, highest_recent_de, keep_fraction
 from clonacare.core.taper.methods import (
     MethodSettings,
@@ -81,6 +82,95 @@ def apply_cut(
         remaining -= take
         partial = time if new[time] > 0 else None
     return new, partial
+
+
+def units_of(alloc: dict[str, Decimal], q: Fraction) -> dict[str, int] | None:
+    """The doses as whole counts of the quantum ``q``; None when one is not a multiple of
+    it (a dose from the patient's own supply): the loop then cuts in Decimals."""
+    units: dict[str, int] = {}
+    for time, mg in alloc.items():
+        count = fraction_of(mg) / q
+        if count.denominator != 1:
+            return None
+        units[time] = count.numerator
+    return units
+
+
+def _cut_units(
+    units: dict[str, int], order: tuple[str, ...], cut: int
+) -> tuple[dict[str, int], str | None]:
+    """:func:`apply_cut` in counts of the quantum: the same doses, as exact ints."""
+    new = dict(units)
+    remaining = cut
+    partial: str | None = None
+    for time in order:
+        if remaining <= 0:
+            break
+        have = new.get(time, 0)
+        if have <= 0:
+            continue
+        take = remaining if remaining < have else have
+        left = have - take
+        new[time] = left
+        remaining -= take
+        partial = time if left > 0 else None
+    return new, partial
+
+
+def _choose_units(
+    context: PlanContext,
+    units: dict[str, int],
+    target: Fraction,
+    lowest: Fraction,
+    current: Fraction,
+) -> dict[str, int] | None:
+    """:func:`choose` for doses counted in quanta (``units``, ``current`` their daily mg):
+    the same walk, the same answer, in ints."""
+    maker = context.maker(context.taper_drug)
+    q = maker.quantum_fraction
+    if q is None:
+        return None
+    max_j = _cuts_within(current, max(lowest, Fraction(0)), q)
+    if max_j < 1:
+        return None
+    ideal_n = (current.numerator * target.denominator - target.numerator * current.denominator) * (
+        q.denominator
+    )
+    ideal_d = current.denominator * target.denominator * q.numerator
+    low = min(max(ideal_n // ideal_d, 1), max_j)
+    high = low + 1
+    order = context.reduce_order
+    while low >= 1 or high <= max_j:
+        pick_low = low >= 1 and (
+            high > max_j or abs(ideal_n - low * ideal_d) <= abs(high * ideal_d - ideal_n)
+        )
+        j = low if pick_low else high
+        if pick_low:
+            low -= 1
+        else:
+            high += 1
+        new, partial = _cut_units(units, order, j)
+        if partial is None or maker.can_make_units(new[partial]):
+            return new
+    return None
+
+
+def _choose_units_at_least(
+    context: PlanContext, units: dict[str, int], wish: Fraction, current: Fraction
+) -> dict[str, int] | None:
+    """:func:`choose_at_least` for doses counted in quanta: the same answer, in ints."""
+    maker = context.maker(context.taper_drug)
+    q = maker.quantum_fraction
+    if q is None:
+        return None
+    order = context.reduce_order
+    j = _cuts_within(current, wish, q)
+    while j >= 1:
+        new, partial = _cut_units(units, order, j)
+        if partial is None or maker.can_make_units(new[partial]):
+            return new
+        j -= 1
+    return None
 
 
 def _cuts_within(current: Fraction, lowest: Fraction, q: Fraction) -> int:
@@ -250,6 +340,8 @@ def reduce(
         de_per_mg=context.de_per_mg(context.taper_drug),
         max_plan_days=context.rules.max_plan_days,
         step_mg=fraction_of(settings.step) if settings.step is not None else Fraction(0),
+        maker=context.maker(context.taper_drug),
+        quantum=context.maker(context.taper_drug).quantum_fraction or Fraction(1),
     )
     _check_percent_reaches_its_goal(context, drafts[-1], settings, reduction.way_out, what)
     while not reduction.next_step():
@@ -276,6 +368,7 @@ class _Reduction:
     # mg of the taper drug the ceiling allows per mg diazepam-equivalent of its window's
     # highest dose (the share kept × the drug's equivalent / 10), once per plan.
     lowest_mg_per_de: Fraction
+    maker: DoseMaker  # the taper drug's
     # Diazepam-equivalent of 1 mg of the taper drug, and the longest plan in days.
     de_per_mg: Fraction = Fraction(0)
     max_plan_days: int = 0
@@ -292,6 +385,10 @@ class _Reduction:
     step_mg: Fraction = Fraction(0)
     highest_de: Fraction | None = None
     highest_lowest_mg: Fraction = Fraction(0)
+    # The taper drug's quantum (every dose it makes is a whole number of quanta), and the
+    # last step's doses as counts of it (None: cut in Decimals).
+    quantum: Fraction = Fraction(1)
+    units: dict[str, int] | None = None
 
     def next_step(self) -> bool:
         """Plan one more step (or hold the current dose longer); True once the plan ends."""
@@ -312,9 +409,12 @@ class _Reduction:
             # The step this loop made last: its doses, daily dose and diazepam-equivalent
             # are known.
             alloc, current, current_de = self.alloc, self.current, self.levels[-1].de
+            units = self.units
         else:
             alloc = allocation(context, last.regimen)
             current = fraction_of(sum(alloc.values(), _ZERO))
+            q = self.maker.quantum_fraction
+            units = None if q is None else units_of(alloc, q)
         if self._reached_the_end(last, current):
             return True
         wish, lowest = self._wish(day, current, current_de)
@@ -322,6 +422,15 @@ class _Reduction:
             # The literal cut takes the whole dose: a stop, judged by the guardrails.
             self._discontinue(_literal_stop_note(context, current, wish))
             return True
+        if units is not None:
+            # Doses counted in quanta of the formulary: the same cuts in ints.
+            if self.literal:
+                cut = _choose_units(context, units, wish, lowest, current)
+            else:
+                cut = _choose_units_at_least(context, units, wish, current)
+            if cut is None:
+                return self._at_the_floor(last, alloc, current)
+            return self._append(day, wish, cut, current)
         if self.literal:
             new = choose(context, alloc, wish, lowest, current)
         else:
@@ -335,17 +444,39 @@ class _Reduction:
             self._discontinue(_literal_stop_note(context, current, wish))
             return True
         regimen = regimen_of(context, new)
+        self._record(day, wish, regimen, daily)
+        self.units = None
+        return False
+
+    def _append(self, day: int, wish: Fraction, cut: dict[str, int], current: Fraction) -> bool:
+        """Add the step of the doses ``cut`` (counts of the quantum); True if that is a
+        stop (a literal cut the products can only give as a stop)."""
+        self.held = 1
+        maker = self.maker
+        total = sum(cut.values())
+        if total == 0:
+            self._discontinue(_literal_stop_note(self.context, current, wish))
+            return True
+        q = self.quantum
+        drug = self.context.taper_drug
+        regimen = tuple(
+            (time, drug, maker.units_mg(cut[time])) for time in DOSE_TIMES if cut.get(time, 0) > 0
+        )
+        self._record(day, wish, regimen, Fraction(total * q.numerator, q.denominator))
+        self.units = cut
+        return False
+
+    def _record(self, day: int, wish: Fraction, regimen: Regimen, daily: Fraction) -> None:
         draft = Draft(day, self.settings.interval_days, REDUCTION, regimen, wish)
         self.drafts.append(draft)
         # The regimen holds the taper drug only, so its diazepam-equivalent is the daily
         # dose converted once (what ``context.regimen_de`` computes from its doses).
         de = daily * self.de_per_mg
-        context.known_de(regimen, de)
+        self.context.known_de(regimen, de)
         self.levels.append(Level(day, draft.days, de, REDUCTION, False))
         self.regimen = regimen
         self.alloc = {time: mg for time, _, mg in regimen}
         self.current = daily
-        return False
 
     def _reached_the_end(self, last: Draft, current: Fraction) -> bool:
         """Has the dose reached the switch point, the end dose or the discontinuation
