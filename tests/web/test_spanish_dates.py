@@ -1,0 +1,42 @@
+"""Issue 16: dates on the portal's Spanish pages are written the Spanish way ("4 de
+diciembre de 2026, 10:03"), through ``portal.words.patient_date`` (the ``patient_date``
+filter); the same page in English keeps "4 December 2026, 10:03"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from clonacare.assessments.models import SeizureReport
+from tests.personas import World, signed_in
+
+pytestmark = pytest.mark.django_db
+
+MONTHS_ES = [
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre",
+]  # fmt: skip
+ENGLISH_MONTHS = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"
+)
+
+
+def test_the_seizure_report_says_when_in_spanish_and_in_english(
+    client: Client, world: World
+) -> None:
+    response = signed_in(client, "alex").post("/es/portal/seizure/", {"when": "now"})
+    assert response.status_code == 302
+    spanish = client.get(response["Location"]).content.decode()
+    reported = timezone.localtime(SeizureReport.objects.get().reported_at)
+    month = MONTHS_ES[reported.month - 1]
+    assert (
+        f"<dd>{reported.day} de {month} de {reported.year}, {reported:%H:%M} UTC</dd>"
+    ) in spanish
+    main = spanish.split("<main", 1)[1].split("</main>", 1)[0]
+    assert not ENGLISH_MONTHS.search(main)
+    english = client.get(response["Location"].removeprefix("/es")).content.decode()
+    assert f"<dd>{reported.day} {reported:%B %Y, %H:%M} UTC</dd>" in english
