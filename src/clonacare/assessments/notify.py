@@ -139,12 +139,19 @@ def escalation_recipients(program: Program) -> list[Recipient]:
     ]
 
 
+def escalation_targets(program: Program) -> tuple[bool, bool]:
+    """Whom an escalation would email: ``(on_call, admins)``, whether the program has an
+    on-call address and whether any of its admins has an email address."""
+    on_call = bool(program.on_call_email.strip())
+    admins = any(u.email.strip() for u in program_admins(program))
+    return on_call, admins
+
+
 def escalation_reach(program: Program) -> str:
     """Whom an escalation emails, for a sentence: ``the program's on-call contact and
     admins``, ``the program's on-call contact``, ``the program's admins``, or "" when it
     would reach no one (no on-call address and no admin with an email address)."""
-    on_call = bool(program.on_call_email.strip())
-    admins = any(u.email.strip() for u in program_admins(program))
+    on_call, admins = escalation_targets(program)
     if on_call and admins:
         return "the program's on-call contact and admins"
     if on_call:

@@ -9,15 +9,13 @@ joined (``safety.alert_ids``), a seizure report's those it raised or joined
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 
 from clonacare.accounts.actors import actor_from_request
 from clonacare.accounts.models import Role, membership_of
 from clonacare.assessments.access import alerts_visible_to
 from clonacare.assessments.models import InstrumentResponse
-from clonacare.assessments.notice import Notice, patient_notice
-from clonacare.core.crisis import load_crisis_resources
+from clonacare.assessments.notice import Notice, danger_now_notice, patient_notice
 from clonacare.patients.access import patients_visible_to
 
 register = template.Library()
@@ -44,13 +42,13 @@ def _alert_ids(context: template.Context) -> list[int]:
 def patient_alert_notice(context: template.Context) -> Notice:
     """``call_now`` (``911`` when a seizure is or may be happening now), ``lines`` (what
     the alerts are and what happens, as ``notice.patient_notice``), ``danger_now``
-    (``988 or 911``). Without a signed-in patient: the danger-now line alone."""
-    crisis = load_crisis_resources(settings.CRISIS_FILE or None)
+    (``988 or 911``), in the page's language. Without a signed-in patient: the danger-now
+    line alone."""
     request = context.get("request")
     user = getattr(request, "user", None)
     membership = membership_of(user)
     if request is None or membership is None or membership.role != Role.PATIENT:
-        return Notice(danger_now=crisis.danger_now)
+        return danger_now_notice()
     actor = actor_from_request(request)
     alerts = list(
         alerts_visible_to(actor, patients_visible_to(actor))
@@ -65,5 +63,5 @@ def patient_alert_notice(context: template.Context) -> Notice:
         possibly_now=bool(context.get("possibly_now")),
     )
     if not alerts and report is None:
-        return Notice(danger_now=crisis.danger_now)
+        return danger_now_notice()
     return notice
