@@ -109,7 +109,7 @@ def test_the_steps_of_the_schedule_are_named_in_spanish(client: Client, world: W
     approved(world)
     schedule = section(page(client, world), "schedule-title")
     assert "<td>Dosis actual (ahora)</td><td>clonazepam 1.5 mg</td>" in schedule
-    assert "<td>Dejar el medicamento</td><td>0 mg</td></tr></tbody>" in schedule
+    assert "<td>Fin</td><td>0 mg</td></tr></tbody>" in schedule
     start = timezone.localdate()
     month = MONTHS_ES[start.month - 1][:3]
     assert f"<td>{start.day} {month} {start.year}</td>" in schedule  # "4 dic 2026"
