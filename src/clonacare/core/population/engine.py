@@ -195,28 +195,27 @@ def _blank(value: ir.StringValue) -> ir.BooleanValue:
 
 
 def _drugs(definitions: Definitions) -> ir.Table:
-    """The class and conversion factors of each listed drug, as a small in-memory table
-    joined to the fills (a hash join with a tiny side, cheaper per row than a CASE over
-    every drug name, and the same on both engines)."""
+    """The class and conversion factor of each listed drug (diazepam-equivalent for a
+    benzodiazepine, MME for an opioid: a fill's class tells which), as a small in-memory
+    table joined to the fills (a hash join with a tiny side, cheaper per row than a CASE
+    over every drug name, and the same on both engines)."""
     benzodiazepines = [
-        (b.drug, "benzodiazepine", float(b.de_factor), 0.0) for b in definitions.benzodiazepines
+        (b.drug, "benzodiazepine", float(b.de_factor)) for b in definitions.benzodiazepines
     ]
-    opioids = [(o.drug, "opioid", 0.0, float(o.mme_factor)) for o in definitions.opioids]
+    opioids = [(o.drug, "opioid", float(o.mme_factor)) for o in definitions.opioids]
     rows = [*benzodiazepines, *opioids]
     return ibis.memtable(
         {
             "listed_drug": [r[0] for r in rows],
             "drug_no": list(range(len(rows))),
             "drug_class": [r[1] for r in rows],
-            "de_factor": [r[2] for r in rows],
-            "mme_factor": [r[3] for r in rows],
+            "factor": [r[2] for r in rows],
         },
         schema={
             "listed_drug": "string",
             "drug_no": "int64",
             "drug_class": "string",
-            "de_factor": "float64",
-            "mme_factor": "float64",
+            "factor": "float64",
         },
     )
 
@@ -265,8 +264,7 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
         "strength",
         "quantity_n",
         "supply",
-        "de_factor",
-        "mme_factor",
+        "factor",
         benzodiazepine=parsed.drug_class == "benzodiazepine",
         day=parsed.fill.delta(start, unit="day").cast("int64"),
         reason=reason,
@@ -274,7 +272,9 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
 
 
 def _fills(checked: ir.Table) -> ir.Table:
-    """The screened fills: their day in the period and daily amounts."""
+    """The screened fills: their day in the period and daily amount (``per_day``: mg of
+    diazepam-equivalent for a benzodiazepine, MME for an opioid; one column, not two of
+    which one would be 0, so every sort after this moves fewer bytes)."""
     good = checked.filter(checked.reason.isnull())
     return good.select(
         "patient_id",
@@ -287,8 +287,7 @@ def _fills(checked: ir.Table) -> ir.Table:
         "day",
         days=good.supply.cast("int64"),
         quantity=good.quantity_n,
-        de_per_day=good.strength * good.quantity_n / good.supply * good.de_factor,
-        mme_per_day=good.strength * good.quantity_n / good.supply * good.mme_factor,
+        per_day=good.strength * good.quantity_n / good.supply * good.factor,
     )
 
 
@@ -312,19 +311,26 @@ def _people(fills: ir.Table) -> ir.Table:
     return people.mutate(person=ibis.row_number().over(order_by="patient_id"))
 
 
-def _shifted(fills: ir.Table, period: Period) -> ir.Table:
+def _shifted(fills: ir.Table, period: Period, by: tuple[str, ...]) -> ir.Table:
     """``fills``, each with its supply shifted past earlier fills of the same drug and
     clipped to the period (``[start, end)`` in days of the period), and the day and
     days' supply of the previous fill of the same drug (for early refills)."""
-    same_drug = ibis.window(group_by=["person", "drug_no"], order_by=list(_ORDER), rows=(None, 0))
-    total = fills.days.sum().over(same_drug)
-    fills = fills.mutate(supplied=total, lead=(fills.day - (total - fills.days)))
-    # One pass over the same window: the shift, and the previous fill of the drug.
-    shifted_end = fills.supplied + fills.lead.max().over(same_drug)
-    previous = ibis.window(group_by=["person", "drug_no"], order_by=list(_ORDER))
+    same_drug = ibis.window(group_by=list(by), order_by=list(_ORDER), rows=(None, 0))
     length = ibis.literal(period.days)
+    # A fill's supply counted here at most the period's length: a fill of more days
+    # than that ends (clipped) on the last day wherever it starts, and so do the fills
+    # after it, whose start is the end of the one before or later; so every start and
+    # end is the same. The running total is then small enough to add exactly as a
+    # float64 (below 2**53) and to cast back to a 64-bit integer: DuckDB adds integers
+    # into 128-bit ones, which cost more to add, compare and sort in every step after.
+    counted = ibis.least(fills.days, length)
+    fills = fills.mutate(supplied=counted.cast("float64").sum().over(same_drug).cast("int64"))
+    counted = ibis.least(fills.days, length)
+    # One pass over the same window: the shift, and the previous fill of the drug.
+    shifted_end = fills.supplied + (fills.day - (fills.supplied - counted)).max().over(same_drug)
+    previous = ibis.window(group_by=list(by), order_by=list(_ORDER))
     fills = fills.mutate(
-        start=ibis.least(shifted_end - fills.days, length),
+        start=ibis.least(shifted_end - counted, length),
         end=ibis.least(shifted_end, length),
         previous_day=fills.day.lag().over(previous),
         previous_days=fills.days.lag().over(previous),
@@ -332,7 +338,7 @@ def _shifted(fills: ir.Table, period: Period) -> ir.Table:
         # far is the first (the same window as the shift, so no sort of its own).
         drug_first=fills.day.min().over(same_drug),
     )
-    return fills.drop("supplied", "lead")
+    return fills.drop("supplied")
 
 
 def _overlap(start: Any, end: Any, low: Any, high: Any) -> Any:
@@ -360,7 +366,7 @@ def _patient_figures(
     columns the result carries too."""
     fills = fills.join(people, "patient_id").select(
         "person", "drug_no", "one_drug", "benzodiazepine", "day", "days", "strength",
-        "quantity", "de_per_day", "mme_per_day",
+        "quantity", "per_day",
     )  # fmt: skip
     escalation = definitions.flag("dose-escalation")
     percent = definitions.flag("early-refill")["early_before_percent"]
@@ -373,7 +379,7 @@ def _patient_figures(
     # first fill day is the drug's. The sweep, a sort, is made for the others only.
     no_day = ibis.null("int64")
     # Split before the shift, so that each fill is sorted by one branch only.
-    one = _shifted(fills.filter(fills.one_drug), period)
+    one = _shifted(fills.filter(fills.one_drug), period, ("person",))
     one = one.mutate(
         reach=no_day,
         reach_benzo=no_day,
@@ -383,7 +389,7 @@ def _patient_figures(
         new_date=one.previous_day.isnull() | (one.day != one.previous_day),
     )
     several_fills = fills.filter(~fills.one_drug)
-    several = _shifted(several_fills, period)
+    several = _shifted(several_fills, period, ("person", "drug_no"))
     benzo = several.benzodiazepine
     opioid = ~several.benzodiazepine
     several = several.mutate(
@@ -410,11 +416,11 @@ def _patient_figures(
         fills=s.benzodiazepine.cast("int64").sum(),
         fill_dates=(s.benzodiazepine & s.new_date).cast("int64").sum(),
         first_day=s.first_day.min(),
-        de_mg=(s.de_per_day * (s.end - s.start)).sum(where=s.benzodiazepine),
-        first_de_mg=(s.de_per_day * _overlap(s.start, s.end, s.first_day, first_high)).sum(
+        de_mg=(s.per_day * (s.end - s.start)).sum(where=s.benzodiazepine),
+        first_de_mg=(s.per_day * _overlap(s.start, s.end, s.first_day, first_high)).sum(
             where=s.benzodiazepine
         ),
-        last_de_mg=(s.de_per_day * _overlap(s.start, s.end, length - window, length)).sum(
+        last_de_mg=(s.per_day * _overlap(s.start, s.end, length - window, length)).sum(
             where=s.benzodiazepine
         ),
         days_covered=ibis.ifelse(s.benzodiazepine, benzo_days, 0).sum(),
@@ -423,7 +429,7 @@ def _patient_figures(
         early_refills=(s.benzodiazepine & early.fill_null(False)).cast("int64").sum(),
         opioid_fill_dates=(~s.benzodiazepine & s.new_date).cast("int64").sum(),
         opioid_days_supply=ibis.ifelse(~s.benzodiazepine, s.days, 0).sum(),
-        opioid_max_daily_mme=s.mme_per_day.max(where=~s.benzodiazepine),
+        opioid_max_daily_mme=s.per_day.max(where=~s.benzodiazepine),
     )
     figures = figures.filter(figures.fills > 0)
     figures = figures.left_join(dated, "person").drop("person_right")
