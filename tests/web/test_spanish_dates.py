@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clonacare.assessments.models import SeizureReport
 from tests.personas import World, signed_in
+from tests.web.test_portal_check_in import form as calm_check_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +41,13 @@ def test_the_seizure_report_says_when_in_spanish_and_in_english(
     assert not ENGLISH_MONTHS.search(main)
     english = client.get(response["Location"].removeprefix("/es")).content.decode()
     assert f"<dd>{reported.day} {reported:%B %Y, %H:%M} UTC</dd>" in english
+
+
+def test_a_saved_check_in_gives_its_day_in_spanish(client: Client, world: World) -> None:
+    response = signed_in(client, "alex").post("/es/portal/check-in/", calm_check_in())
+    assert response.status_code == 302
+    spanish = client.get(response["Location"]).content.decode()
+    today = timezone.localdate()
+    assert f"<dd>{today.day} de {MONTHS_ES[today.month - 1]} de {today.year}</dd>" in spanish
+    english = client.get(response["Location"].removeprefix("/es")).content.decode()
+    assert f"<dd>{today.day} {today:%B %Y}</dd>" in english
