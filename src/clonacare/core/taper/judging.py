@@ -17,6 +17,7 @@ from fractions import Fraction
 from clonacare.core.taper.context import Draft, PlanContext
 from clonacare.core.taper.guardrails import (
     Breach,
+    Level,
     find_breaches,
     limit_sources,
     no_worse_than,
@@ -125,9 +126,14 @@ def percent_parameters(
     return text
 
 
-def plan_breaches(context: PlanContext, drafts: list[Draft]) -> list[Breach]:
-    """Every breach of the ceiling, the minimum step and the stop rule, in step order."""
-    levels = [level_of(context, d) for d in drafts]
+def plan_breaches(
+    context: PlanContext, drafts: list[Draft], levels: list[Level] | None = None
+) -> list[Breach]:
+    """Every breach of the ceiling, the minimum step and the stop rule, in step order.
+    ``levels``: the drafts' levels, one per draft, when the caller has them (the
+    reduction loop keeps them); else they are made here."""
+    if levels is None or len(levels) != len(drafts):
+        levels = [level_of(context, d) for d in drafts]
     breaches = find_breaches(levels, context.rules)
     breaches += stop_breaches(levels, context.stop_threshold_de)
     breaches.sort(key=lambda b: b.index)
@@ -147,6 +153,7 @@ def judge(
     *,
     stored: list[Breach] | None = None,
     way_out: str | None = None,
+    levels: list[Level] | None = None,
 ) -> list[PlanWarning]:
     """Check the whole plan against the ceiling, the minimum step and the stop (the drug
     stops only from a dose at or below the discontinuation dose).
@@ -161,10 +168,11 @@ def judge(
     than one of them is not the revision's doing and is never refused; without an
     override reason it is kept as a ``stored-plan-breach`` warning (with ``parameters``,
     which come from the stored plan too). ``way_out`` replaces the plan's options in a
-    refusal (a revision names its own).
+    refusal (a revision names its own). ``levels``: the drafts' levels, when the caller
+    has them (see :func:`plan_breaches`).
     """
     parameters = parameters or []
-    breaches = plan_breaches(context, drafts)
+    breaches = plan_breaches(context, drafts, levels)
     if not breaches and not parameters:
         return []
     if context.override is None:

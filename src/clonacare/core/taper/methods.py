@@ -9,7 +9,6 @@ and its parameters as the reductions use them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal, localcontext
@@ -24,8 +23,6 @@ from clonacare.core.taper.model import CUSTOM, DISCONTINUATION, DOSE_TIMES, END_
 from clonacare.core.taper.numbers import below, clean, fraction_of, mg_text
 from clonacare.core.taper.rules import Band, Rules
 from clonacare.core.taper.terms import refused
-
-ToMg = Callable[[Fraction], Fraction]
 
 
 class Target(NamedTuple):
@@ -66,17 +63,29 @@ def fixed_target(current_mg: Fraction, step_mg: Fraction) -> Target:
 
 
 def bands_target(
-    current_de: Fraction, rules: Rules, to_mg: ToMg, intervals: int = 1, band_cut: str = "high"
+    current_de: Fraction,
+    rules: Rules,
+    mg_per_de: Fraction,
+    intervals: int = 1,
+    band_cut: str = "high",
 ) -> Target:
     """Cut the band's amount for the current daily diazepam-equivalent (``band_cut``
     "high": the largest the band allows; "low": the smallest), once per interval the dose
     has lasted (``intervals`` > 1 for a dose held because the formulary's smallest change
-    is larger than the band's cut)."""
+    is larger than the band's cut); in mg of the drug tapered (``mg_per_de`` of it per mg
+    diazepam-equivalent)."""
     band = band_for(current_de, rules)
     above = below(fraction_of(rules.bands_top_mg), current_de)
-    amount = band.cut_low_mg if band_cut == "low" else band.cut_high_mg
-    cut = fraction_of(amount) * intervals
-    return Target(mg=to_mg(current_de - cut), band=band, above_bands=above)
+    cut = fraction_of(band.cut_low_mg if band_cut == "low" else band.cut_high_mg)
+    # (current_de - cut × intervals) × mg_per_de, exact: one Fraction made from integers
+    # instead of three Fraction operations (the same number, so the same Fraction).
+    de_n, de_d = current_de.numerator, current_de.denominator
+    cut_n, cut_d = cut.numerator, cut.denominator
+    mg = Fraction(
+        (de_n * cut_d - intervals * cut_n * de_d) * mg_per_de.numerator,
+        de_d * cut_d * mg_per_de.denominator,
+    )
+    return Target(mg=mg, band=band, above_bands=above)
 
 
 def band_for(daily_de: Fraction, rules: Rules) -> Band:

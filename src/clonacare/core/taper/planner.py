@@ -32,6 +32,7 @@ from clonacare.core.taper.context import (
 from clonacare.core.taper.formulary_solver import DoseMaker
 from clonacare.core.taper.guardrails import (
     CUT_KINDS,
+    Level,
     confirmed_start,
     initial_cut_warning,
     label_maximum_warning,
@@ -83,6 +84,7 @@ def plan_taper(
     settings = method_settings(context)
     tail = request.switch_to is not None and request.switch_at_de_mg is not None
     oversized: list[Parameter] = []
+    levels: list[Level] | None = None  # the drafts' levels, from the reduction loop
     if request.switch_to is not None and not tail:
         drafts = [Draft(day=0, days=context.crossover_days, kind=START, regimen=start)]
         warnings.extend(crossover(context, drafts, oversized))
@@ -101,9 +103,10 @@ def plan_taper(
         result = reduce(context, drafts, settings)
         outcome = result.outcome
         warnings.extend(result.warnings)
+        levels = result.levels
     context.check_length(drafts[-1].day + drafts[-1].days, too_long_way_out(request.method))
     warnings.extend(planned_dose_warnings(context, drafts, warnings))
-    warnings.extend(judge(context, drafts, parameters + oversized))
+    warnings.extend(judge(context, drafts, parameters + oversized, levels=levels))
     steps = build_steps(context, drafts)
     warnings.extend(step_warnings(context, steps))
     return TaperPlan(
@@ -145,9 +148,7 @@ def planned_dose_warnings(
     found: list[PlanWarning] = []
     drugs = dict.fromkeys((request.drug, context.taper_drug))
     for drug in drugs:
-        dailies = [
-            sum((mg for _, d, mg in draft.regimen if d == drug), Decimal(0)) for draft in drafts
-        ]
+        dailies = [_daily_mg(draft.regimen, drug) for draft in drafts]
         highest = max(dailies[1:], default=Decimal(0))
         if highest <= dailies[0]:
             continue
@@ -170,6 +171,19 @@ def planned_dose_warnings(
             found.append(label)
     require_confirmation([w for w in found if w.confirmed_by is None])
     return found
+
+
+def _daily_mg(regimen: Regimen, drug: str) -> Decimal:
+    """The daily mg of ``drug`` in ``regimen``: its doses added in order from 0 (what
+    ``sum`` gives, without a generator per step)."""
+    total = _NO_MG
+    for _, each, mg in regimen:
+        if each == drug:
+            total += mg
+    return total
+
+
+_NO_MG = Decimal(0)
 
 
 def _check_start_makeable(context: PlanContext, start: Regimen) -> list[PlanWarning]:
@@ -380,10 +394,16 @@ def step_warnings(context: PlanContext, steps: tuple[Step, ...]) -> list[PlanWar
 def taper_daily(drug: str, step: Step) -> Decimal:
     """The daily mg of the drug a step's planned dose is in: ``drug`` (the drug being
     tapered), or before a tail switch the one drug the step gives."""
-    drugs = {d.drug for d in step.doses}
-    if len(drugs) == 1:
-        (drug,) = drugs
-    return sum((d.mg for d in step.doses if d.drug == drug), Decimal(0))
+    doses = step.doses
+    if doses:
+        only = doses[0].drug
+        if all(dose.drug == only for dose in doses):
+            drug = only
+    total = _NO_MG
+    for dose in doses:
+        if dose.drug == drug:
+            total += dose.mg
+    return total
 
 
 def is_rounded(drug: str, step: Step) -> bool:

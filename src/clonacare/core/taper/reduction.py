@@ -35,6 +35,8 @@ from clonacare.core.taper.terms import clinical, refused, termed_warning, verbat
 class ReductionResult:
     outcome: str
     warnings: list[PlanWarning] = field(default_factory=list)
+    # The guardrails' view of every draft, one level per draft, as the loop left them.
+    levels: list[Level] = field(default_factory=list)
 
 
 def level_of(context: PlanContext, draft: Draft) -> Level:
@@ -324,6 +326,7 @@ def reduce(
     the method's parameters; ``what`` names
     the plan in the message).
     """
+    quantum = context.maker(context.taper_drug).quantum_fraction or Fraction(1)
     reduction = _Reduction(
         context=context,
         drafts=drafts,
@@ -341,11 +344,13 @@ def reduce(
         max_plan_days=context.rules.max_plan_days,
         step_mg=fraction_of(settings.step) if settings.step is not None else Fraction(0),
         maker=context.maker(context.taper_drug),
-        quantum=context.maker(context.taper_drug).quantum_fraction or Fraction(1),
+        quantum=quantum,
+        de_per_quantum=quantum * context.de_per_mg(context.taper_drug),
     )
     _check_percent_reaches_its_goal(context, drafts[-1], settings, reduction.way_out, what)
     while not reduction.next_step():
         pass
+    reduction.result.levels = reduction.levels
     return reduction.result
 
 
@@ -388,6 +393,7 @@ class _Reduction:
     # The taper drug's quantum (every dose it makes is a whole number of quanta), and the
     # last step's doses as counts of it (None: cut in Decimals).
     quantum: Fraction = Fraction(1)
+    de_per_quantum: Fraction = Fraction(0)  # diazepam-equivalent of one quantum
     units: dict[str, int] | None = None
 
     def next_step(self) -> bool:
@@ -444,7 +450,7 @@ class _Reduction:
             self._discontinue(_literal_stop_note(context, current, wish))
             return True
         regimen = regimen_of(context, new)
-        self._record(day, wish, regimen, daily)
+        self._record(day, wish, regimen, daily, daily * self.de_per_mg)
         self.units = None
         return False
 
@@ -458,20 +464,25 @@ class _Reduction:
             self._discontinue(_literal_stop_note(self.context, current, wish))
             return True
         q = self.quantum
+        de_q = self.de_per_quantum
         drug = self.context.taper_drug
         regimen = tuple(
             (time, drug, maker.units_mg(cut[time])) for time in DOSE_TIMES if cut.get(time, 0) > 0
         )
-        self._record(day, wish, regimen, Fraction(total * q.numerator, q.denominator))
+        # The daily dose and its diazepam-equivalent, each one Fraction made from ints.
+        daily = Fraction(total * q.numerator, q.denominator)
+        de = Fraction(total * de_q.numerator, de_q.denominator)
+        self._record(day, wish, regimen, daily, de)
         self.units = cut
         return False
 
-    def _record(self, day: int, wish: Fraction, regimen: Regimen, daily: Fraction) -> None:
+    def _record(
+        self, day: int, wish: Fraction, regimen: Regimen, daily: Fraction, de: Fraction
+    ) -> None:
+        """Append the reduction step ``regimen`` (the taper drug only, so ``de`` is its
+        daily dose converted once: what ``context.regimen_de`` computes from its doses)."""
         draft = Draft(day, self.settings.interval_days, REDUCTION, regimen, wish)
         self.drafts.append(draft)
-        # The regimen holds the taper drug only, so its diazepam-equivalent is the daily
-        # dose converted once (what ``context.regimen_de`` computes from its doses).
-        de = daily * self.de_per_mg
         self.context.known_de(regimen, de)
         self.levels.append(Level(day, draft.days, de, REDUCTION, False))
         self.regimen = regimen
@@ -514,7 +525,7 @@ class _Reduction:
             target = bands_target(
                 context.de(context.taper_drug, current) if current_de is None else current_de,
                 context.rules,
-                context.to_taper_mg,
+                context.mg_per_de(context.taper_drug),
                 self.held,
                 context.band_cut,
             )

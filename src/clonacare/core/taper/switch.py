@@ -214,7 +214,13 @@ def _hold_within_the_ceiling(
     rules = context.rules
     de = context.regimen_de(regimen)
     waited = 0
-    levels = [level_of(context, d) for d in drafts]
+    # Only the steps that reach into the ceiling's window before ``day`` count (the
+    # window only moves later here): the levels of the earlier ones are not made.
+    first = day - rules.window_days
+    since = len(drafts) - 1
+    while since > 0 and drafts[since - 1].day + drafts[since - 1].days > first:
+        since -= 1
+    levels = [level_of(context, d) for d in drafts[since:]]
     while waited < rules.window_days:
         if de >= lowest_allowed_de(levels, day, context.crossover_days, rules):
             break
