@@ -109,6 +109,10 @@ class Band:
     # How the portal names the result to the person who answered, where ``label`` is a
     # clinician's term ("non-acute positive"); else ``label``.
     patient_label: str | None = None
+    # Those words in Spanish, for the Spanish portal: only where they are Clonacare's own
+    # (never a publication's term, such as PHQ-9's "moderately severe"); else none, and the
+    # portal shows the English, marked as English.
+    patient_label_es: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,12 +176,21 @@ class Instrument:
     def patient_stem(self) -> str:
         return self.self_report_stem or self.stem
 
-    def patient_band(self, label: str) -> str:
-        """The result ``label`` in the words the portal shows the person who answered."""
+    def patient_band(self, label: str, language: str = "en") -> str:
+        """The result ``label`` in the words the portal shows the person who answered,
+        in ``language`` when the file gives them in it (``patient_label_es``), else in
+        English (``patient_label``, else ``label``); an unknown ``label`` as it is."""
+        return self.patient_band_in(label, language)[0]
+
+    def patient_band_in(self, label: str, language: str) -> tuple[str, str]:
+        """``(words, their language)``: as ``patient_band``, with the language the words
+        are in (``"en"`` when the file has none in ``language``)."""
         for band in self.bands:
             if band.label == label:
-                return band.patient_label or label
-        return label
+                if language == "es" and band.patient_label_es:
+                    return band.patient_label_es, "es"
+                return band.patient_label or label, "en"
+        return label, "en"
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -328,6 +341,7 @@ def _bands(raw_bands: Any, where: str, item_ids: set[str], settings: set[str]) -
                 when=None if when is None else _condition(when, at, item_ids),
                 otherwise=true_or_false(raw, "otherwise", at, False),
                 patient_label=optional_text(raw, "patient_label", at),
+                patient_label_es=optional_text(raw, "patient_label_es", at),
             )
         )
     return tuple(bands)
