@@ -295,3 +295,50 @@ def test_no_english_month_on_the_spanish_plan(client: Client, world: World) -> N
     main = page(client, world).split("<main", 1)[1].split("</main>", 1)[0]
     months = "January February March April May June July August September October November December"
     assert not re.search(rf"\b({months.replace(' ', '|')})\b", main)
+
+
+@pytest.mark.parametrize(
+    ("fields", "spanish"),
+    [
+        ({"status": "taken"}, "Elija qué dosis está anotando."),
+        ({"dose_time": "night"}, "Elija cómo fue la dosis."),
+        (
+            {"dose_time": "night", "status": "different", "amount_mg": "0"},
+            "Revise la cantidad: escríbala solo si eligió otra cantidad",
+        ),
+        (
+            {"dose_time": "night", "status": "taken", "date": "2999-01-01"},
+            "Elija un día válido para la dosis: hoy o un día anterior.",
+        ),
+        (
+            {"dose_time": "night", "status": "taken", "date": "not a day"},
+            "Elija un día válido para la dosis: hoy o un día anterior.",
+        ),
+    ],
+)
+def test_a_refused_dose_says_what_to_do_in_spanish(
+    client: Client, world: World, fields: dict[str, str], spanish: str
+) -> None:
+    response = signed_in(client, world.alex_user).post("/es/portal/doses/", fields)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<p class="form-error" role="alert">' + spanish in html
+    assert sorted(set(spanish_main(html)) & ENGLISH_ONLY) == []
+    english = client.post("/portal/doses/", fields).content.decode()
+    assert '<p class="form-error" role="alert">' in english
+    assert spanish not in english
+
+
+def test_a_dose_logged_twice_is_refused_in_spanish_and_in_english(
+    client: Client, world: World
+) -> None:
+    fields = {"dose_time": "night", "status": "taken"}
+    signed_in(client, world.alex_user).post("/es/portal/doses/", fields)
+    again = client.post("/es/portal/doses/", fields)
+    assert again.status_code == 409
+    assert "Esa dosis de ese día ya está anotada; no se puede anotar dos veces." in (
+        again.content.decode()
+    )
+    english = client.post("/portal/doses/", fields).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f"The night dose of {today} is already logged." in english

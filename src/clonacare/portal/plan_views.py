@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clonacare.accounts.actors import actor_from_request
@@ -253,6 +253,35 @@ def _ics(plan: Plan, filename: str, *, attachment: bool) -> HttpResponse:
 
 RECENT = 14
 YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
+# The dose form's refusals on a page in another language than English, by the action's
+# code: what to do, in the page's language, true of every refusal with that code. An
+# English page, and the API, show the action's own message; so does another language
+# for a code not listed, marked as English.
+DOSE_REFUSALS = {
+    "dose-time": pgettext_lazy("dose log refusal", "Choose which dose you are logging."),
+    "dose-status": pgettext_lazy("dose log refusal", "Choose how the dose went."),
+    "amount": pgettext_lazy(
+        "dose log refusal",
+        "Check the amount: write it only when you chose a different amount, in mg, as a "
+        "number above 0 (for example 0.25). A dose not taken at all is logged as missed.",
+    ),
+    "date": pgettext_lazy(
+        "dose log refusal", "Choose a real day for the dose: today or an earlier day."
+    ),
+    "dose-already-logged": pgettext_lazy(
+        "dose log refusal", "That dose of that day is already logged; it cannot be logged twice."
+    ),
+}
+
+
+def _dose_refusal(exc: ClinicalError) -> tuple[str, str | None]:
+    """The refusal as the dose log page shows it, and the language to mark it with
+    (None: the page's own)."""
+    if (get_language() or "en") == "en":
+        return exc.message, None
+    if exc.code in DOSE_REFUSALS:
+        return str(DOSE_REFUSALS[exc.code]), None
+    return exc.message, "en"
 
 
 def _amount(text: str) -> Decimal | None:
@@ -287,7 +316,8 @@ def dose_log(request: HttpRequest) -> HttpResponse:
     its status, the form kept."""
     actor = actor_from_request(request)
     patient = own_patient(request, "portal.dose-log")
-    error = None
+    error: str | None = None
+    error_language: str | None = None
     status = 200
     posted = request.POST if request.method == "POST" else None
     if posted is not None:
@@ -303,7 +333,7 @@ def dose_log(request: HttpRequest) -> HttpResponse:
             )
             return redirect(f"{reverse('portal:dose-log')}?logged={log.pk}")
         except ClinicalError as exc:
-            error, status = exc.message, exc.kind.status
+            (error, error_language), status = _dose_refusal(exc), exc.kind.status
     logs = list(dose_logs_of(patient).order_by("-day", "-id")[:RECENT])
     logged = request.GET.get("logged")
     context = {
@@ -313,6 +343,7 @@ def dose_log(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "day_value": _day_value(posted),
         "error": error,
+        "error_language": error_language,
         "logs": logs,
         "logged": next((log for log in logs if str(log.pk) == logged), None),
     }
