@@ -291,7 +291,27 @@ class DoseMaker:
         return tries
 
 
-@cache
 def dose_maker(formulary: Formulary, drug: str) -> DoseMaker:
-    """The (cached) dose maker of one drug in one formulary."""
+    """The (cached) dose maker of one drug in one formulary: one per drug for equal
+    formularies, so its answers are kept across plans."""
+    key = (id(formulary), drug)
+    found = _by_identity.get(key)
+    if found is not None and found[0] is formulary:
+        return found[1]
+    maker = _dose_maker(formulary, drug)
+    if len(_by_identity) >= _IDENTITIES_KEPT:
+        _by_identity.clear()
+    _by_identity[key] = (formulary, maker)
+    return maker
+
+
+@cache
+def _dose_maker(formulary: Formulary, drug: str) -> DoseMaker:
     return DoseMaker(formulary, drug)
+
+
+# The makers found for a formulary object itself, keyed by its id (the object is kept,
+# so the id is not reused while it is here): the cache above hashes the whole formulary,
+# every product of it, which costs more than a plan's other set-up. Cleared when full.
+_IDENTITIES_KEPT = 64
+_by_identity: dict[tuple[int, str], tuple[Formulary, DoseMaker]] = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from clonacare.core.drugs import SEIZURE_DISORDERS, applicable_label_maximums, drug_facts
@@ -154,8 +154,10 @@ def find_breaches(levels: list[Level], rules: Rules) -> list[Breach]:
     return breaches
 
 
+@lru_cache(maxsize=1024)
 def _words(text: str) -> str:
-    """Lower case, every run of other characters one space: "Lennox-Gastaut" → "lennox gastaut"."""
+    """Lower case, every run of other characters one space: "Lennox-Gastaut" → "lennox gastaut".
+    Cached: every plan matches the same rules.toml words (and often the same indication)."""
     return " ".join(re.split(r"[^0-9a-z]+", text.lower())).strip()
 
 

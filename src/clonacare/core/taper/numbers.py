@@ -13,6 +13,20 @@ _SHOWN_LARGEST = Decimal("1e12")
 def mg_text(value: Decimal | Fraction) -> str:
     """A dose for people: exact decimals as written, others to 3 places; a huge number
     (a typing mistake) in scientific notation."""
+    if type(value) is Decimal and value and value.is_finite():
+        return _decimal_text(value)
+    return _text(value)
+
+
+@lru_cache(maxsize=8192)
+def _decimal_text(value: Decimal) -> str:
+    """``mg_text`` of a finite Decimal other than 0, cached: the text depends only on the
+    value (equal decimals such as 1 and 1.0 give the same text), and plans write the same
+    few doses many times. (0 is left out: -0 and 0 are equal but written differently.)"""
+    return _text(value)
+
+
+def _text(value: Decimal | Fraction) -> str:
     if isinstance(value, Fraction):
         value = Decimal(value.numerator) / Decimal(value.denominator)
         if abs(value) < _SHOWN_LARGEST:

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from clonacare.core.drugs import EquivalenceTable, Formulary
 from clonacare.core.errors import ClinicalError
@@ -332,9 +333,14 @@ def _step(
 
 def _planned_mg(planned: Fraction) -> Decimal:
     """A method's planned daily dose as shown: to 4 decimal places, written cleanly."""
-    return clean(
-        (Decimal(planned.numerator) / Decimal(planned.denominator)).quantize(_PLANNED_PLACES)
-    )
+    return _planned_text_mg(planned.numerator, planned.denominator)
+
+
+@lru_cache(maxsize=16384)
+def _planned_text_mg(numerator: int, denominator: int) -> Decimal:
+    """:func:`_planned_mg` of numerator / denominator, cached by the two ints (cheap to
+    hash, unlike a Fraction): plans of the same drug and doses ask for the same targets."""
+    return clean((Decimal(numerator) / Decimal(denominator)).quantize(_PLANNED_PLACES))
 
 
 def change_pct(de: Fraction, previous: Fraction) -> Fraction:
