@@ -1,8 +1,9 @@
 """Issue 16's "Done when" walk, in a real browser at phone width (390x844): the public
 site in Spanish (home, an article, the FAQ, a brand name searched, the crisis box), a
 questionnaire (English only, said plainly in Spanish and marked lang="en"; one sent)
-and the portal in Spanish (home, check-in, dose log, plan, a CBT module), signed in as
-patient alex. At every page: <html lang="es">, axe-core with no serious or critical
+and the portal in Spanish (home, check-in, dose log, plan, a CBT module, and last a
+check-in with thoughts of self-harm, whose crisis box tells what happens in Spanish),
+signed in as patient alex. At every page: <html lang="es">, axe-core with no serious or critical
 violation (its `html-has-lang` and `valid-lang` rules included), and every English part
 marked lang="en". Screenshots es-walk-*-phone.png (docs/content.md, "Languages")."""
 
@@ -24,7 +25,9 @@ from tests.personas import World
 # Spanish one: a string left untranslated on a Spanish page.
 ENGLISH_WORDS_JS = """() => {
   const words = new Set(["the", "your", "you", "and", "what", "how", "with", "this",
-    "have", "for", "please", "save", "send", "back", "today", "record", "care", "team"]);
+    "have", "for", "please", "save", "send", "back", "today", "record", "care", "team",
+    "emailed", "alert", "answers", "handled", "seizure", "harming", "prescriber", "nurse",
+    "counsellor", "assessed", "attended"]);
   const found = [];
   const walk = (node) => {
     if (node.nodeType === Node.TEXT_NODE) {
@@ -92,6 +95,9 @@ def test_the_public_site_a_questionnaire_and_the_portal_in_spanish_on_a_phone(
         # The portal, signed in as the patient.
         sign_in(visit, "alex")
         visit.open("/es/portal/")
+        team = page.get_by_role("region", name="Su equipo de atención")
+        expect(team).to_contain_text("(Quien le receta)")
+        expect(team).to_contain_text("(Enfermería)")
         check_spanish(visit, "portal-home")
         visit.screenshot("es-walk-portal-home")
         visit.open("/es/portal/questionnaires/gad7/")
@@ -124,3 +130,21 @@ def test_the_public_site_a_questionnaire_and_the_portal_in_spanish_on_a_phone(
         expect(page.get_by_label("Hora en que se acostó")).to_be_visible()
         check_spanish(visit, "module")
         visit.screenshot("es-walk-module")
+
+        # Last, as it raises an alert: a check-in with thoughts of self-harm.
+        visit.open("/es/portal/check-in/")
+        page.locator('input[name="seizure"][value="no"]').check()
+        page.locator('input[name="self_harm_thoughts"][value="yes"]').check()
+        for scale in ("sleep", "anxiety", "craving"):
+            page.locator(f'select[name="{scale}"]').select_option("3")
+        for number in range(1, 18):
+            page.locator(f'input[name="ciwab-{number}"]').first.check()
+        page.get_by_role("button", name="Enviar a mi equipo de atención").click()
+        box = page.get_by_role("alert").filter(has_text="Por favor, pida apoyo ahora")
+        expect(box).to_contain_text(
+            "Algunas de sus respuestas nos dicen que quizá esté pensando en hacerse daño."
+        )
+        expect(box).to_contain_text("Si está en peligro ahora, llame al 988 o 911.")
+        expect(box.locator('[lang="en"]')).to_have_count(0)
+        check_spanish(visit, "check-in-crisis")
+        visit.screenshot("es-walk-check-in-crisis")
