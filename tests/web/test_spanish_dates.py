@@ -51,3 +51,11 @@ def test_a_saved_check_in_gives_its_day_in_spanish(client: Client, world: World)
     assert f"<dd>{today.day} de {MONTHS_ES[today.month - 1]} de {today.year}</dd>" in spanish
     english = client.get(response["Location"].removeprefix("/es")).content.decode()
     assert f"<dd>{today.day} {today:%B %Y}</dd>" in english
+
+
+def test_the_portal_home_gives_the_medicines_start_in_spanish(client: Client, world: World) -> None:
+    spanish = signed_in(client, "alex").get("/es/portal/").content.decode()
+    assert "mg al día desde el 1 de marzo de 2024" in spanish  # the persona's since date
+    main = spanish.split("<main", 1)[1].split("</main>", 1)[0]
+    assert not ENGLISH_MONTHS.search(main)
+    assert "mg a day since 1 March 2024" in client.get("/portal/").content.decode()
