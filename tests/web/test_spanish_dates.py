@@ -7,10 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import get_format
+from django.utils.translation import gettext
 
 from clonacare.assessments.models import SeizureReport
+from clonacare.education.models import ContentReview
+from clonacare.education.review import pages
 from tests.personas import World, signed_in
 from tests.web.test_portal_check_in import form as calm_check_in
 
@@ -59,3 +64,24 @@ def test_the_portal_home_gives_the_medicines_start_in_spanish(client: Client, wo
     main = spanish.split("<main", 1)[1].split("</main>", 1)[0]
     assert not ENGLISH_MONTHS.search(main)
     assert "mg a day since 1 March 2024" in client.get("/portal/").content.decode()
+
+
+def test_a_reviewed_spanish_article_gives_the_review_day_in_spanish(client: Client) -> None:
+    reviewed_at = timezone.now()
+    ContentReview.objects.create(
+        kind=ContentReview.Kind.ARTICLE_ES,
+        slug="withdrawal",
+        fingerprint=next(
+            p.fingerprint for p in pages() if p.kind == "article-es" and p.slug == "withdrawal"
+        ),
+        reviewer=User.objects.create_user("reviewer"),
+        reviewer_name="A Clinician",
+        credentials="MD",
+        reviewed_at=reviewed_at,
+    )
+    day = timezone.localdate(reviewed_at)
+    spanish = client.get("/es/learn/withdrawal/").content.decode()
+    assert f">{day.day} de {MONTHS_ES[day.month - 1]} de {day.year}</time>" in spanish
+    # The format comes from the catalogue: it is Django's Spanish DATE_FORMAT.
+    with translation.override("es"):
+        assert gettext("j F Y") == get_format("DATE_FORMAT", "es")
