@@ -7,6 +7,8 @@ The English pages keep the models' and the files' English words."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import models
 from django.test import Client
@@ -63,7 +65,10 @@ def test_the_spanish_home_names_the_status_and_the_care_team_in_spanish(
     assert "(Enfermería)</li>" in html
     assert "(Consejería)</li>" in html
     assert "Prescriber" not in html
+    # The doses of the benzodiazepine taken now, by time of day (portal.words).
+    assert re.search(r"<li>Por la mañana: [\d.]+ mg</li>", html)
     english = client.get("/portal/").content.decode()
+    assert re.search(r"<li>Morning: [\d.]+ mg</li>", english)
     assert f"<p>{world.riverside.name} · Being assessed</p>" in english
     assert "(Prescriber)</li>" in english
     assert "(Nurse)</li>" in english
