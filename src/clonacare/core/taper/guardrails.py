@@ -358,7 +358,12 @@ def no_worse_than(breach: Breach, stored: list[Breach]) -> bool:
 def initial_cut_warning(rules: Rules, steps: tuple[Step, ...]) -> PlanWarning | None:
     """``initial-cut`` when the cuts of the first days of reductions (the rules' window,
     14 days, from the first cut) take more than ASAM's usual 5–10% together."""
-    first = next((i for i, s in enumerate(steps) if s.kind in CUT_KINDS and s.change_pct < 0), None)
+    # ``change_pct < 0`` as the numerator's sign (a Fraction's denominator is positive):
+    # Fraction's comparison is slow, and this runs over every step of every plan.
+    first = next(
+        (i for i, s in enumerate(steps) if s.kind in CUT_KINDS and s.change_pct.numerator < 0),
+        None,
+    )
     if first is None or first == 0:
         return None
     before = steps[first - 1].diazepam_equivalent_mg

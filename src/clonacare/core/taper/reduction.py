@@ -52,6 +52,7 @@ def allocation(context: PlanContext, regimen: Regimen) -> dict[str, Decimal]:
 
 
 _ZERO = Decimal(0)
+_NO_MG = Fraction(0)
 # ``clean`` of a dose above 0, cached: a plan writes the same few doses many times (equal
 # positive decimals such as 1 and 1.0 clean to the same value).
 _clean_dose = lru_cache(maxsize=8192)(clean)
@@ -132,7 +133,8 @@ def _choose_units(
     q = maker.quantum_fraction
     if q is None:
         return None
-    max_j = _cuts_within(current, max(lowest, Fraction(0)), q)
+    # max(lowest, 0) by the numerator's sign (Fraction's comparison is slower).
+    max_j = _cuts_within(current, lowest if lowest.numerator >= 0 else _NO_MG, q)
     if max_j < 1:
         return None
     ideal_n = (current.numerator * target.denominator - target.numerator * current.denominator) * (

@@ -35,6 +35,10 @@ SCHEMA = "clonacare.taper-plan/1"
 
 
 def _num(value: Decimal | Fraction, places: int) -> float:
+    if type(value) is Fraction:
+        # float(Fraction) is numerator / denominator, one exact int division; written
+        # out, as its method goes through the abstract base class (slow per step).
+        return round(value.numerator / value.denominator, places)
     return round(float(value), places)
 
 
