@@ -363,8 +363,11 @@ def _patient_figures(
     benzodiazepines, by opioids, by either: both = benzodiazepine + opioid - either),
     early refills and the opioid figures: the shift, one more window pass (the sweep)
     and one aggregation, over the fills numbered by ``people`` (``_people``), whose
-    columns the result carries too."""
-    fills = fills.join(people, "patient_id").select(
+    columns the result carries too. Patients with no benzodiazepine fill (``born`` is
+    a benzodiazepine fill's, so theirs is null) are left out before the shift: none of
+    their figures is reported."""
+    with_benzodiazepine = people.filter(people.born.notnull())
+    fills = fills.join(with_benzodiazepine, "patient_id").select(
         "person", "drug_no", "one_drug", "benzodiazepine", "day", "days", "strength",
         "quantity", "per_day",
     )  # fmt: skip
