@@ -18,7 +18,7 @@ from itertools import combinations
 from math import gcd
 
 from clonacare.core.drugs import Formulary, Product
-from clonacare.core.taper.model import ProductQuantity
+from clonacare.core.taper.model import Dose, ProductQuantity
 from clonacare.core.taper.numbers import clean
 
 _FORM_RANK = {"tablet": 0, "capsule": 1, "odt": 2, "liquid": 3}
@@ -107,6 +107,8 @@ class DoseMaker:
         # planner's reduction loop counts doses in quanta; an int is a cheap key).
         self._units_mg: dict[int, Decimal] = {}
         self._units_makeable: dict[int, bool] = {}
+        # The planner's Dose objects of this drug by (dose time, mg), kept across plans.
+        self.doses: dict[tuple[str, Decimal], Dose] = {}
 
     @property
     def has_products(self) -> bool:

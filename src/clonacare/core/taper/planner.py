@@ -354,9 +354,15 @@ def change_pct(de: Fraction, previous: Fraction) -> Fraction:
 def _dose(maker: DoseMaker, time: str, drug: str, mg: Decimal) -> Dose:
     """``Dose(...)`` made from the formulary's products (or the patient's current supply
     when it cannot make ``mg``), without the frozen dataclass's ``__init__`` (see
-    :func:`_step`)."""
+    :func:`_step`). A Dose is a value: the one made last for this dose time and this very
+    ``mg`` object (the reduction loop reuses its dose objects) is returned again."""
+    doses = maker.doses
+    key = (time, mg)
+    dose = doses.get(key)
+    if dose is not None and dose.mg is mg:
+        return dose
     products = maker.make(mg)
-    dose: Dose = _new(Dose)
+    dose = _new(Dose)
     dose.__dict__.update(
         time=time,
         drug=drug,
@@ -364,6 +370,7 @@ def _dose(maker: DoseMaker, time: str, drug: str, mg: Decimal) -> Dose:
         products=() if products is None else products,
         supply="current" if products is None else "formulary",
     )
+    doses[key] = dose
     return dose
 
 

@@ -385,7 +385,7 @@ class _Reduction:
     # The regimen of the last step this loop made, its doses by dose time and its daily
     # dose in mg (Fraction): the next step starts from them without adding them up again.
     regimen: Regimen | None = None
-    alloc: dict[str, Decimal] = field(default_factory=dict)
+    alloc: dict[str, Decimal] | None = None  # None: not made yet (see next_step)
     current: Fraction = Fraction(0)
     # The step of ``fixed`` in mg, and the last window's highest dose (diazepam-equivalent)
     # with the lowest daily dose in mg it allows.
@@ -437,8 +437,9 @@ class _Reduction:
             else:
                 cut = _choose_units_at_least(context, units, wish, current)
             if cut is None:
-                return self._at_the_floor(last, alloc, current)
+                return self._at_the_floor(last, _doses(last, alloc), current)
             return self._append(day, wish, cut, current)
+        alloc = _doses(last, alloc)
         if self.literal:
             new = choose(context, alloc, wish, lowest, current)
         else:
@@ -460,7 +461,6 @@ class _Reduction:
         """Add the step of the doses ``cut`` (counts of the quantum); True if that is a
         stop (a literal cut the products can only give as a stop)."""
         self.held = 1
-        maker = self.maker
         total = sum(cut.values())
         if total == 0:
             self._discontinue(_literal_stop_note(self.context, current, wish))
@@ -468,13 +468,20 @@ class _Reduction:
         q = self.quantum
         de_q = self.de_per_quantum
         drug = self.context.taper_drug
+        mg_of = self.maker.units_mg
         regimen = tuple(
-            (time, drug, maker.units_mg(cut[time])) for time in DOSE_TIMES if cut.get(time, 0) > 0
+            [(time, drug, mg_of(n)) for time in DOSE_TIMES if (n := cut.get(time, 0)) > 0]
         )
         # The daily dose and its diazepam-equivalent, each one Fraction made from ints.
-        daily = Fraction(total * q.numerator, q.denominator)
+        # (What _record does, written out: this runs once per step of every plan.)
         de = Fraction(total * de_q.numerator, de_q.denominator)
-        self._record(day, wish, regimen, daily, de)
+        draft = Draft(day, self.settings.interval_days, REDUCTION, regimen, wish)
+        self.drafts.append(draft)
+        self.context.known_de(regimen, de)
+        self.levels.append(Level(day, draft.days, de, REDUCTION, False))
+        self.regimen = regimen
+        self.alloc = None  # made from the regimen only when asked for (_doses)
+        self.current = Fraction(total * q.numerator, q.denominator)
         self.units = cut
         return False
 
@@ -588,6 +595,12 @@ class _Reduction:
 
     def _discontinue(self, note: str) -> None:
         _discontinue(self.context, self.drafts, self.levels, self.settings, note)
+
+
+def _doses(last: Draft, alloc: dict[str, Decimal] | None) -> dict[str, Decimal]:
+    """``alloc``, the doses of ``last`` by dose time, made from its regimen when None (the
+    loop makes them only when a step needs them)."""
+    return alloc if alloc is not None else {time: mg for time, _, mg in last.regimen}
 
 
 def _check_percent_reaches_its_goal(
