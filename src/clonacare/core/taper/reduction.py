@@ -387,11 +387,8 @@ class _Reduction:
     regimen: Regimen | None = None
     alloc: dict[str, Decimal] | None = None  # None: not made yet (see next_step)
     current: Fraction = Fraction(0)
-    # The step of ``fixed`` in mg, and the last window's highest dose (diazepam-equivalent)
-    # with the lowest daily dose in mg it allows.
+    # The step of ``fixed`` in mg.
     step_mg: Fraction = Fraction(0)
-    highest_de: Fraction | None = None
-    highest_lowest_mg: Fraction = Fraction(0)
     # The taper drug's quantum (every dose it makes is a whole number of quanta), and the
     # last step's doses as counts of it (None: cut in Decimals).
     quantum: Fraction = Fraction(1)
@@ -521,7 +518,8 @@ class _Reduction:
         self, day: int, current: Fraction, current_de: Fraction | None = None
     ) -> tuple[Fraction, Fraction]:
         """The daily dose the method asks for next, and the lowest the ceiling allows
-        (0 for a literal cut that breaks it: judged afterwards). ``current_de``: the
+        (0 for a literal cut that breaks it: judged afterwards; for a method that chooses
+        its own cuts, the wish itself, as it never goes below it). ``current_de``: the
         diazepam-equivalent of ``current``, when the caller has it."""
         context = self.context
         settings = self.settings
@@ -542,17 +540,22 @@ class _Reduction:
             self.warned_above = True
             self.result.warnings.append(_above_bands_warning(context, current))
         highest = highest_recent_de(self.levels, day, context.rules)
-        if highest is not self.highest_de:
-            # The window's highest dose changes only every few steps.
-            self.highest_de = highest
-            self.highest_lowest_mg = highest * self.lowest_mg_per_de
-        lowest = self.highest_lowest_mg
+        # The lowest daily dose the ceiling allows, highest × lowest_mg_per_de, compared
+        # as an unreduced pair of ints and made a Fraction only where it is used: a literal
+        # cut, or a wish raised to it. (A method that chooses its own cuts never goes
+        # below its wish, so its ``lowest`` is its wish.)
+        per = self.lowest_mg_per_de
+        low_n = highest.numerator * per.numerator
+        low_d = highest.denominator * per.denominator
         wish = target.mg
-        if below(wish, lowest):
-            if self.literal:
-                lowest = Fraction(0)  # the cut asked for breaks the ceiling: judged afterwards
-            else:
-                wish = lowest  # methods that choose their cuts stay inside the ceiling
+        under = wish.numerator * low_d < low_n * wish.denominator
+        if self.literal:
+            # A cut asked for that breaks the ceiling is judged afterwards.
+            lowest = _NO_MG if under else Fraction(low_n, low_d)
+        elif under:
+            wish = lowest = Fraction(low_n, low_d)  # stay inside the ceiling
+        else:
+            lowest = wish
         end = self.end
         if end is not None:
             # max(), by cross-multiplying (Fraction's comparison is slower).
