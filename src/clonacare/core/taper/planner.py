@@ -108,7 +108,7 @@ def plan_taper(
     context.check_length(drafts[-1].day + drafts[-1].days, too_long_way_out(request.method))
     warnings.extend(planned_dose_warnings(context, drafts, warnings))
     warnings.extend(judge(context, drafts, parameters + oversized, levels=levels))
-    steps = build_steps(context, drafts)
+    steps = build_steps(context, drafts, levels)
     warnings.extend(step_warnings(context, steps))
     return TaperPlan(
         request=request,
@@ -263,16 +263,21 @@ def taper_before_the_switch(
 _PLANNED_PLACES = Decimal("0.0001")
 
 
-def build_steps(context: PlanContext, drafts: list[Draft]) -> tuple[Step, ...]:
-    """Turn drafts into numbered, dated steps with products and equivalents."""
+def build_steps(
+    context: PlanContext, drafts: list[Draft], levels: list[Level] | None = None
+) -> tuple[Step, ...]:
+    """Turn drafts into numbered, dated steps with products and equivalents. ``levels``:
+    the drafts' levels, one per draft, when the caller has them (their
+    diazepam-equivalents are the regimens')."""
     steps: list[Step] = []
     previous: Fraction | None = None
     start = context.request.start
     regimen_de = context.regimen_de
     makers = context.makers
+    known = levels is not None and len(levels) == len(drafts)
     for number, draft in enumerate(drafts):
         doses = tuple([_dose(makers[drug], time, drug, mg) for time, drug, mg in draft.regimen])
-        de = regimen_de(draft.regimen)
+        de = levels[number].de if known and levels is not None else regimen_de(draft.regimen)
         change = _NO_CHANGE if not previous else change_pct(de, previous)
         planned = None if draft.planned is None else _planned_mg(draft.planned)
         steps.append(

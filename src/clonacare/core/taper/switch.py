@@ -89,9 +89,8 @@ def crossover(
             # The diazepam at this dose time: the equivalent of everything switched there
             # so far, rounded down once (not portion by portion, which would lose a little
             # at each step), so no step of the switch is higher than the one before.
-            exact_at[time] = exact_at.get(time, Fraction(0)) + context.to_taper_mg(
-                context.de(drug, keep_now - new_keep)
-            )
+            replaced_mg = context.to_taper_mg(context.de(drug, keep_now - new_keep))
+            exact_at[time] = exact_at.get(time, Fraction(0)) + replaced_mg
             wanted = exact_at[time]
             made = _largest_makeable_at_most(context, wanted)
             if made is None:
@@ -101,7 +100,7 @@ def crossover(
                     f"{mg_text(wanted)} mg (or less) to replace "
                     f"{drug} {mg_text(whole - new_keep)} mg ({time}).",
                 )
-            planned += context.to_taper_mg(context.de(drug, keep_now - new_keep))
+            planned += replaced_mg
             before = _time_text(drug, keep_now, taper, switched.get(time))
             kept[time] = (drug, new_keep)
             switched[time] = made
@@ -263,8 +262,8 @@ def _portion_keep(
     if zero and aim <= 0:
         return Decimal(0), False
     quantum = maker.quantum
-    if quantum is not None:
-        q = Fraction(quantum)
+    q = maker.quantum_fraction
+    if quantum is not None and q is not None:
         first = max(ceil(max(lowest, Fraction(0)) / q), 1)  # the smallest multiple allowed
         at_aim = max(ceil(aim / q), first)  # the smallest multiple allowed at or above aim
         j = at_aim
@@ -285,9 +284,9 @@ def _portion_keep(
 
 def _largest_makeable_at_most(context: PlanContext, wanted: Fraction) -> Decimal | None:
     maker = context.maker(context.taper_drug)
-    if maker.quantum is None:
+    q = maker.quantum_fraction
+    if maker.quantum is None or q is None:
         return None
-    q = Fraction(maker.quantum)
     j = int(wanted // q)
     while j >= 1:
         mg = maker.quantum * j
