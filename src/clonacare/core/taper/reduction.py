@@ -434,7 +434,7 @@ class _Reduction:
             else:
                 cut = _choose_units_at_least(context, units, wish, current)
             if cut is None:
-                return self._at_the_floor(last, _doses(last, alloc), current)
+                return self._at_the_floor(last, _doses(last, alloc), current, units)
             return self._append(day, wish, cut, current)
         alloc = _doses(last, alloc)
         if self.literal:
@@ -565,15 +565,27 @@ class _Reduction:
                 lowest = end
         return wish, lowest
 
-    def _at_the_floor(self, last: Draft, alloc: dict[str, Decimal], current: Fraction) -> bool:
+    def _at_the_floor(
+        self,
+        last: Draft,
+        alloc: dict[str, Decimal],
+        current: Fraction,
+        units: dict[str, int] | None = None,
+    ) -> bool:
         """No makeable dose for the next cut: hold the dose one more interval when a
         makeable one lies within the ceiling, else the formulary's floor (hold the end
-        dose, or stop, refused unless overridden). True once the plan ends."""
+        dose, or stop, refused unless overridden). True once the plan ends. ``units``:
+        ``alloc`` in counts of the quantum, when the loop has them."""
         context = self.context
         floor_mg = current * keep_fraction(context.rules)
         if self.end is not None:
             floor_mg = max(floor_mg, self.end)
-        if choose(context, alloc, floor_mg, floor_mg, current) is not None:
+        within = (
+            choose(context, alloc, floor_mg, floor_mg, current)
+            if units is None
+            else _choose_units(context, units, floor_mg, floor_mg, current)
+        )
+        if within is not None:
             # A makeable dose lies within the ceiling: wait one interval, until the
             # method's target or the earlier cuts of this window allow it.
             last.days += self.settings.interval_days
