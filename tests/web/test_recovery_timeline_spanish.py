@@ -11,14 +11,7 @@ from django.utils import timezone
 from clonacare.assessments.actions import do_submit_response
 from clonacare.audit.log import Actor
 from clonacare.plans.models import PlanRevision
-from clonacare.recovery.timeline import (
-    ATTENDANCE,
-    REVISION_KINDS,
-    SESSION_KINDS,
-    SESSION_STATUSES,
-)
-from clonacare.therapy.group_models import Attendance
-from clonacare.therapy.session_models import CounsellingSession
+from clonacare.recovery.timeline import REVISION_KINDS
 from tests.api_client import ApiClient
 from tests.personas import World, signed_in
 from tests.web.recovery_world import alex_history
@@ -89,23 +82,23 @@ def test_staff_and_the_api_keep_the_english_sentences_and_the_alert_code(
     assert not any("Alerta" in t or "reducción" in t for t in texts)
 
 
-@pytest.mark.parametrize(
-    ("words", "choices"),
-    [
-        (REVISION_KINDS, PlanRevision.Kind),
-        (SESSION_STATUSES, CounsellingSession.Status),
-        (ATTENDANCE, Attendance.Status),
-    ],
-)
-def test_every_status_a_patient_reads_has_its_words_and_english_is_the_label(
-    words: dict[str, object], choices: type[PlanRevision.Kind]
+def test_every_plan_revision_kind_has_its_words_and_english_is_the_label() -> None:
+    assert set(REVISION_KINDS) == set(PlanRevision.Kind.values)
+    for value, label in PlanRevision.Kind.choices:
+        assert str(REVISION_KINDS[value]) == str(label).lower()
+
+
+def test_a_result_reads_in_the_patients_words_and_a_published_band_is_marked_english(
+    client: Client, world: World
 ) -> None:
-    assert set(words) == set(choices.values)
-    for value, label in choices.choices:
-        assert str(words[value]) == str(label).lower()
-
-
-def test_every_session_kind_has_its_words() -> None:
-    assert set(SESSION_KINDS) == set(CounsellingSession.Kind.values)
-    for value, label in CounsellingSession.Kind.choices:
-        assert str(SESSION_KINDS[value]) == str(label)
+    _history_with_an_alert(world)  # a PHQ-9 with a total of 1: "minimal"
+    asq_no = {f"asq-{n}": "no" for n in range(1, 5)}
+    do_submit_response(_alex(world), world.alex, "asq", asq_no, now=timezone.now())
+    spanish = signed_in(client, "alex").get("/es/portal/recovery/").content.decode()
+    assert 'PHQ-9: 1 (<span lang="en">minimal</span>)' in spanish
+    assert "ASQ (Respondió que no a todas las preguntas)" in spanish
+    english = signed_in(Client(), "alex").get("/portal/recovery/").content.decode()
+    assert "PHQ-9: 1 (minimal)" in english
+    assert "ASQ (You answered no to every question)" in english
+    staff = signed_in(Client(), "avery").get(f"/clinic/patients/{world.alex.pk}/timeline/")
+    assert "ASQ (negative)" in staff.content.decode()

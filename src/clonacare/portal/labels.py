@@ -1,6 +1,7 @@
 """The portal's words for the choices the record stores about a patient's care: the
 roles of their care team, their own status, their counselling sessions' kinds and
-statuses, and their support-group attendance (issue 16).
+statuses, and their support-group attendance (issue 16); the last three from
+``therapy.labels``, which the recovery timeline shares.
 
 A portal page shows them in its language: ``portal_label(kind, code)``, or the template
 filter ``{{ code|portal_label:"role" }}`` (``{% load portal_labels %}``). The English
@@ -15,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from clonacare.accounts.models import Role
 from clonacare.patients.models import Patient
-from clonacare.therapy.models import Attendance, CounsellingSession
+from clonacare.therapy.labels import ATTENDANCE, SESSION_KINDS, SESSION_STATUSES
 
 LABELS: dict[str, dict[str, Promise]] = {
     # The role of someone on the patient's care team, after their name.
@@ -38,21 +39,9 @@ LABELS: dict[str, dict[str, Promise]] = {
         Patient.Status.DISCHARGED: pgettext_lazy("patient status", "Discharged"),
         Patient.Status.INVITED: pgettext_lazy("patient status", "Invited to an assessment"),
     },
-    "session-kind": {
-        CounsellingSession.Kind.INDIVIDUAL: pgettext_lazy("session kind", "Individual"),
-        CounsellingSession.Kind.GROUP: pgettext_lazy("session kind", "Group"),
-    },
-    "session-status": {
-        CounsellingSession.Status.SCHEDULED: pgettext_lazy("session status", "Scheduled"),
-        CounsellingSession.Status.ATTENDED: pgettext_lazy("session status", "Attended"),
-        CounsellingSession.Status.MISSED: pgettext_lazy("session status", "Missed"),
-        CounsellingSession.Status.CANCELLED: pgettext_lazy("session status", "Cancelled"),
-    },
-    "attendance": {
-        Attendance.Status.ATTENDED: pgettext_lazy("group attendance status", "Attended"),
-        Attendance.Status.ABSENT: pgettext_lazy("group attendance status", "Absent"),
-        Attendance.Status.EXCUSED: pgettext_lazy("group attendance status", "Excused"),
-    },
+    "session-kind": SESSION_KINDS,
+    "session-status": SESSION_STATUSES,
+    "attendance": ATTENDANCE,
 }
 
 

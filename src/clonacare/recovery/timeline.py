@@ -67,9 +67,8 @@ from clonacare.plans.models import Plan
 from clonacare.recovery.access import is_staff_viewer, returns_to_use_of
 from clonacare.therapy.access import assignments_of
 from clonacare.therapy.group_access import attendance_of
-from clonacare.therapy.group_models import Attendance
+from clonacare.therapy.labels import ATTENDANCE, SESSION_KINDS, SESSION_STATUSES
 from clonacare.therapy.progress import progress
-from clonacare.therapy.session_models import CounsellingSession
 from clonacare.therapy.sessions import sessions_of
 
 # What each kind of event is, in the order the same day shows them.
@@ -105,29 +104,14 @@ PATIENT_ALERTS: dict[str, Promise] = {
 }
 PATIENT_ALERT_OTHER = gettext_lazy("Safety alert: answers that need your care team's attention")
 
-# The statuses and kinds the events name, in the words of the models' labels (lower
-# case where the sentence has them so), translatable; a test checks each model choice
-# has its entry and that the English is the label.
+# A plan revision's kind, in the words of the model's labels in lower case,
+# translatable; a test checks each kind has its entry and that the English is the
+# label. Counselling sessions and group attendance take therapy.labels' words.
 REVISION_KINDS: dict[str, Promise] = {
     "pause": pgettext_lazy("plan revision", "pause"),
     "slow-interval": pgettext_lazy("plan revision", "slow: a longer interval"),
     "slow-step": pgettext_lazy("plan revision", "slow: a smaller step"),
     "step-back": pgettext_lazy("plan revision", "step back to the previous dose"),
-}
-SESSION_KINDS: dict[str, Promise] = {
-    CounsellingSession.Kind.INDIVIDUAL: pgettext_lazy("counselling session", "Individual"),
-    CounsellingSession.Kind.GROUP: pgettext_lazy("counselling session", "Group"),
-}
-SESSION_STATUSES: dict[str, Promise] = {
-    CounsellingSession.Status.SCHEDULED: pgettext_lazy("counselling session", "scheduled"),
-    CounsellingSession.Status.ATTENDED: pgettext_lazy("counselling session", "attended"),
-    CounsellingSession.Status.MISSED: pgettext_lazy("counselling session", "missed"),
-    CounsellingSession.Status.CANCELLED: pgettext_lazy("counselling session", "cancelled"),
-}
-ATTENDANCE: dict[str, Promise] = {
-    Attendance.Status.ATTENDED: pgettext_lazy("group attendance", "attended"),
-    Attendance.Status.ABSENT: pgettext_lazy("group attendance", "absent"),
-    Attendance.Status.EXCUSED: pgettext_lazy("group attendance", "excused"),
 }
 
 
@@ -135,13 +119,17 @@ ATTENDANCE: dict[str, Promise] = {
 class Event:
     """One thing on the timeline: its day, ``kind`` (one of ``KINDS``), plain ``text``,
     and what a staff link opens (``subject``: ``patient``, ``plan``, ``sessions``,
-    ``modules``, ``group``, ``timeline``; ``subject_id`` its id)."""
+    ``modules``, ``group``, ``timeline``; ``subject_id`` its id). ``english``: a
+    result's words that have no translation in the language of ``text`` (a published
+    instrument's band, such as PHQ-9's ``moderate``), which a page shows after ``text``
+    marked as English; empty when ``text`` holds the whole sentence."""
 
     on: dt.date
     kind: str
     text: str
     subject: str
     subject_id: int
+    english: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +172,18 @@ def _instrument_title(instrument_id: str) -> str:
         return instrument(instrument_id).short_title
     except ClinicalError:  # licensed (its pack is the site's) or no longer shipped
         return instrument_id
+
+
+def _band(instrument_id: str, band: str, *, staff: bool, language: str) -> tuple[str, str]:
+    """A result's band as the viewer reads it, with the language of its words: staff
+    read the instrument's label; a patient the words the portal shows them
+    (``patient_band_in``: the file's Spanish where it has its own words, else English)."""
+    if staff:
+        return band, "en"
+    try:
+        return instrument(instrument_id).patient_band_in(band, language)
+    except ClinicalError:
+        return band, "en"
 
 
 def _day(at: dt.datetime) -> dt.date:
@@ -323,16 +323,26 @@ def recovery_record(actor: Actor, patient: Patient, *, today: dt.date) -> Recove
     patients = Patient.objects.filter(pk=patient.pk)
     staff = is_staff_viewer(actor)
     events: list[Event] = []
+    language = get_language() or "en"
     results = list(results_visible_to(actor, patients).order_by("submitted_at", "id"))
     for result in results:
         total = "" if result.total is None else f": {result.total}"
-        band = f" ({result.band})" if result.band else ""
         title = _instrument_title(result.instrument)
-        if result.complete:
-            text = f"{title}{total}{band}"
-        else:
+        english = ""
+        if not result.complete:
             text = gettext("%(title)s: not complete") % {"title": title}
-        events.append(Event(_day(result.submitted_at), "assessment", text, "patient", patient.pk))
+        elif not result.band:
+            text = f"{title}{total}"
+        else:
+            words, words_language = _band(
+                result.instrument, result.band, staff=staff, language=language
+            )
+            if words_language == language:
+                text = f"{title}{total} ({words})"
+            else:
+                text, english = f"{title}{total}", words
+        day = _day(result.submitted_at)
+        events.append(Event(day, "assessment", text, "patient", patient.pk, english))
     for level in level_of_care_visible_to(actor, patients).order_by("assessed_at", "id"):
         text = f"Level of care: {level.level}; withdrawal risk {level.withdrawal_risk}"
         events.append(Event(_day(level.assessed_at), "level-of-care", text, "patient", patient.pk))
@@ -351,11 +361,10 @@ def recovery_record(actor: Actor, patient: Patient, *, today: dt.date) -> Recove
         if day > today:
             continue
         text = gettext("%(kind)s counselling session: %(status)s") % {
-            "kind": SESSION_KINDS.get(session.kind) or session.get_kind_display(),
-            "status": SESSION_STATUSES.get(session.status) or session.get_status_display().lower(),
+            "kind": SESSION_KINDS.get(session.kind, session.kind),
+            "status": str(SESSION_STATUSES.get(session.status, session.status)).lower(),
         }
         events.append(Event(day, "session", text, "sessions", patient.pk))
-    language = get_language() or "en"
     for assignment in assignments_of(patient):
         title = progress(assignment, language).title
         text = gettext("Module assigned: %(title)s") % {"title": title}
@@ -368,7 +377,7 @@ def recovery_record(actor: Actor, patient: Patient, *, today: dt.date) -> Recove
             events.append(Event(day, "module-completed", text, "modules", patient.pk))
     for attendance in attendance_of(patient):
         held = attendance.session
-        status = ATTENDANCE.get(attendance.status) or attendance.get_status_display().lower()
+        status = str(ATTENDANCE.get(attendance.status, attendance.status)).lower()
         text = gettext("Support group %(name)s: %(status)s") % {
             "name": held.group.name,
             "status": status,
