@@ -53,6 +53,7 @@ SPANISH_WALK_TEST = (
 SPANISH_WALK_PAGES = (
     "home", "article", "faq", "search-xanax", "portal-home", "questionnaire",
     "questionnaire-sent", "check-in", "dose-log", "plan", "module", "check-in-crisis",
+    "recovery",
 )  # fmt: skip
 CHOSEN = {
     "clinic-check-ins-desktop.png": (

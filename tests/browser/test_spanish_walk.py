@@ -148,3 +148,15 @@ def test_the_public_site_a_questionnaire_and_the_portal_in_spanish_on_a_phone(
         expect(box.locator('[lang="en"]')).to_have_count(0)
         check_spanish(visit, "check-in-crisis")
         visit.screenshot("es-walk-check-in-crisis")
+
+        # The recovery record: its history in Spanish, the alert in plain words.
+        visit.open("/es/portal/recovery/")
+        history = page.locator("ol.timeline")
+        expect(history).to_contain_text("Plan de reducción aprobado (Clonazepam)")
+        expect(history).to_contain_text("Empieza el plan:")
+        expect(history).to_contain_text(
+            "Alerta de seguridad: respuestas sobre pensamientos de hacerse daño"
+        )
+        expect(history).not_to_contain_text("suicide")
+        check_spanish(visit, "recovery")
+        visit.screenshot("es-walk-recovery")
