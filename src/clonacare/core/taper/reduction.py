@@ -594,14 +594,16 @@ class _Reduction:
             return False
         if self.switch_at_mg is not None:
             _refuse_the_switch_point(context, alloc, current, self.switch_at_mg)
-        warning = _floor_warning(context, alloc, current, self.end)
         if self.end is not None:
+            warning = _floor_warning(context, alloc, current, self.end)
             _hold_end(last, self.settings, self.levels, context)
             self.result.outcome = "end-dose"
             self.result.warnings.append(warning)
             return True
         if context.override is None and not self.accept_floor_stop:
             _refuse_the_floor(context, self.drafts, alloc, current)
+        # The warning is written only for a plan that keeps it (not before a refusal).
+        warning = _floor_warning(context, alloc, current, self.end)
         self._discontinue(
             "Stops at the formulary's floor: see the formulary-floor and rate-limit warnings."
         )
@@ -722,12 +724,24 @@ def _above_bands_warning(context: PlanContext, current: Fraction) -> PlanWarning
 
 def _nearest_below(context: PlanContext, alloc: dict[str, Decimal], current: Fraction) -> str:
     """ " (the nearest dose below, X mg/day, would be a P% cut)", or "" when there is none."""
-    if choose(context, alloc, Fraction(0), Fraction(0)) is None:
-        return ""
-    step_down = choose(context, alloc, current - Fraction(1, 10**9), Fraction(0))
-    if step_down is None:
-        return ""
-    value = Fraction(sum(step_down.values(), Decimal(0)))
+    q = context.maker(context.taper_drug).quantum_fraction
+    units = None if q is None else units_of(alloc, q)
+    if units is not None and q is not None:
+        # The same searches in counts of the quantum (see _choose_units).
+        daily = fraction_of(sum(alloc.values(), _ZERO))
+        if _choose_units(context, units, _NO_MG, _NO_MG, daily) is None:
+            return ""
+        down = _choose_units(context, units, current - Fraction(1, 10**9), _NO_MG, daily)
+        if down is None:
+            return ""
+        value = Fraction(sum(down.values()) * q.numerator, q.denominator)
+    else:
+        if choose(context, alloc, Fraction(0), Fraction(0)) is None:
+            return ""
+        step_down = choose(context, alloc, current - Fraction(1, 10**9), Fraction(0))
+        if step_down is None:
+            return ""
+        value = Fraction(sum(step_down.values(), Decimal(0)))
     pct = (current - value) / current * 100
     return (
         f" (the nearest dose below, {mg_text(value)} mg/day, would be a "
@@ -786,9 +800,10 @@ def switch_can_be_gradual(context: PlanContext, alloc: dict[str, Decimal]) -> bo
             continue
         if quantum is None:
             return False
-        q = Fraction(quantum)
+        q = maker.quantum_fraction or Fraction(quantum)
         j = ceil(lowest / q)
-        if not any(maker.can_make(quantum * k) for k in range(j, ceil(Fraction(mg) / q))):
+        # can_make(quantum × k), asked by the count (j ≥ 1: lowest is above 0).
+        if not any(maker.can_make_units(k) for k in range(j, ceil(Fraction(mg) / q))):
             return False
     return True
 
