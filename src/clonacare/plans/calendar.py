@@ -35,6 +35,7 @@ from clonacare.core.sourced import (
 )
 from clonacare.core.taper import TaperPlan, plan_from_dict
 from clonacare.core.taper.render import render_ics, render_pdf
+from clonacare.core.taper.render.calendar import ENGLISH, CalendarWords
 from clonacare.patients.access import patients_visible_to
 from clonacare.patients.models import Patient
 from clonacare.plans.models import CalendarLink, Plan
@@ -112,10 +113,10 @@ def taper_of(plan: Plan) -> TaperPlan:
     return plan_from_dict(plan.current_json(), f"Plan {plan.pk}")
 
 
-def plan_ics(plan: Plan, stamp: dt.datetime) -> str:
-    """The plan in force as an iCalendar file (the core's ``render_ics``); ``stamp``
-    (aware) is each event's DTSTAMP."""
-    return render_ics(taper_of(plan), stamp)
+def plan_ics(plan: Plan, stamp: dt.datetime, words: CalendarWords | None = None) -> str:
+    """The plan in force as an iCalendar file (the core's ``render_ics``), worded by
+    ``words`` (the core's English when None); ``stamp`` (aware) is each event's DTSTAMP."""
+    return render_ics(taper_of(plan), stamp, words or ENGLISH)
 
 
 def hash_link(token: str) -> str:

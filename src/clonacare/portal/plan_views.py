@@ -51,7 +51,13 @@ from clonacare.plans.calendar import (
 from clonacare.plans.charts import plan_chart_data_uri
 from clonacare.plans.models import Plan, PlanRevision
 from clonacare.portal.own import own_patient
-from clonacare.portal.words import dose_time_label, how_to_take, patient_date, step_label
+from clonacare.portal.words import (
+    calendar_words,
+    dose_time_label,
+    how_to_take,
+    patient_date,
+    step_label,
+)
 
 NO_PLAN = gettext_lazy(
     "You have no approved taper plan yet. When your prescriber approves one, your doses "
@@ -242,7 +248,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _ics(plan: Plan, filename: str, *, attachment: bool) -> HttpResponse:
-    response = HttpResponse(plan_ics(plan, timezone.now()), content_type=ICS_TYPE)
+    # In the language of the address: the download from a Spanish page, or a private
+    # link made on one (its address is under /es/), is written in Spanish.
+    calendar = plan_ics(plan, timezone.now(), calendar_words())
+    response = HttpResponse(calendar, content_type=ICS_TYPE)
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

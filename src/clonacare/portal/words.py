@@ -14,10 +14,10 @@ import datetime as dt
 
 from django.utils import formats, translation
 from django.utils.functional import Promise
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import npgettext, pgettext, pgettext_lazy
 
 from clonacare.core.drugs.formulary import FORM_NAMES
-from clonacare.core.taper import Dose, ProductQuantity
+from clonacare.core.taper import Dose, ProductQuantity, Step, TaperPlan
 from clonacare.core.taper.model import (
     CROSSOVER,
     CUSTOM,
@@ -28,6 +28,7 @@ from clonacare.core.taper.model import (
     START,
     STEP_BACK,
 )
+from clonacare.core.taper.render.calendar import ENGLISH, CalendarWords
 from clonacare.core.taper.render.text import KIND_LABELS, num, product_text
 
 DOSE_TIME_LABELS: dict[str, Promise] = {
@@ -137,3 +138,64 @@ def _product_words(p: ProductQuantity, drug: str) -> str:
                 "how to take a dose", "%(count)s × %(drug)s %(strength)s mg %(form)s"
             ) % (words | {"form": label})
     return product_text(p)
+
+
+class PatientCalendarWords(CalendarWords):
+    """The plan's calendar file in the active language (the portal's download and
+    private link, issue 16): the core's ``render_ics`` with these sentences; every
+    number, date and identifier is the plan's. The plan's own notes are the taper
+    core's English, given as such."""
+
+    def calendar_name(self, plan: TaperPlan) -> str:
+        return pgettext("calendar", "Taper of %(drug)s") % {"drug": plan.drug}
+
+    def stop(self, plan: TaperPlan, step: Step) -> str:
+        return pgettext("calendar", "Stop %(drug)s (taper step %(number)s)") % {
+            "drug": plan.taper_drug,
+            "number": step.number,
+        }
+
+    def start(self, plan: TaperPlan, daily: str) -> str:
+        return pgettext("calendar", "The %(drug)s taper starts: %(daily)s a day") % {
+            "drug": plan.drug,
+            "daily": daily,
+        }
+
+    def change(self, plan: TaperPlan, step: Step, daily: str) -> str:
+        return pgettext("calendar", "Taper step %(number)s (%(kind)s): %(daily)s a day") % {
+            "number": step.number,
+            "kind": step_label(step.kind),
+            "daily": daily,
+        }
+
+    def dose(self, dose: Dose) -> str:
+        time = dose_time_label(dose.time)
+        return pgettext("calendar", "%(time)s: %(mg)s mg of %(drug)s = %(how)s") % {
+            "time": time[:1].upper() + time[1:],
+            "mg": num(dose.mg),
+            "drug": dose.drug,
+            "how": how_to_take(dose),
+        }
+
+    def days(self, days: int, last: dt.date) -> str:
+        return npgettext(
+            "calendar",
+            "For %(days)s day, until %(last)s.",
+            "For %(days)s days, until %(last)s.",
+            days,
+        ) % {"days": days, "last": patient_date(last)}
+
+    def equivalent(self, equivalent: str) -> str:
+        return pgettext("calendar", "Diazepam-equivalent: %(mg)s mg a day.") % {"mg": equivalent}
+
+    def note(self, note: str) -> str:
+        return pgettext("calendar", "A note of the plan, in English: %(note)s") % {"note": note}
+
+    def category(self) -> str:
+        return pgettext("calendar", "Clonacare taper")
+
+
+def calendar_words() -> CalendarWords:
+    """The calendar's words for the active language: the core's English on an English
+    page, else ``PatientCalendarWords``."""
+    return PatientCalendarWords() if (translation.get_language() or "en") != "en" else ENGLISH

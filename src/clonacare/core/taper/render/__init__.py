@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from clonacare.core.taper.model import TaperPlan
-from clonacare.core.taper.render.calendar import render_ics
+from clonacare.core.taper.render.calendar import CalendarWords, render_ics
 from clonacare.core.taper.render.chart import render_svg
 from clonacare.core.taper.render.dispensing import render_dispensing
 from clonacare.core.taper.render.pdf import pdf_html, record_summary, render_pdf
@@ -56,6 +56,7 @@ def render(
 __all__ = [
     "BINARY_FORMATS",
     "FORMATS",
+    "CalendarWords",
     "pdf_html",
     "record_summary",
     "render",
