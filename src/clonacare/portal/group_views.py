@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from clonacare.accounts.actors import actor_from_request
@@ -73,7 +74,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "closed": closed,
         "attendance": list(attendance_of(patient)[:20]),
-        "community": mutual_help(),
+        "community": mutual_help().shown(get_language() or "en"),
         "error": error,
         "done": request.GET.get("done", ""),
     }

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from clonacare.core.crisis import CrisisResource, load_crisis_resources
 from clonacare.core.errors import ClinicalError
@@ -43,47 +44,74 @@ class Section:
     contact: bool = False
     optional: bool = False
 
+    @property
+    def page_title(self) -> str:
+        """The title in the active language, from the catalogue (English when the page
+        is English or has no words for it). ``title`` stays English: the API and the
+        refusals use it."""
+        return gettext(self.title)
+
+    @property
+    def page_prompt(self) -> str:
+        """The prompt in the active language, as ``page_title``."""
+        return gettext(self.prompt)
+
+
+# The sections' words are marked for the catalogue and kept in English here (the API and
+# the refusals use them); a page shows them in its language through Section.page_title.
 
 SECTIONS: tuple[Section, ...] = (
     Section(
         "warning-signs",
-        "Signs that a hard time is starting",
-        "The thoughts, moods, pictures in your head or situations that tell you things "
-        "are getting worse.",
+        gettext_noop("Signs that a hard time is starting"),
+        gettext_noop(
+            "The thoughts, moods, pictures in your head or situations that tell you things "
+            "are getting worse.",
+        ),
     ),
     Section(
         "coping-on-my-own",
-        "What I can do on my own",
-        "Things that help you ride it out by yourself, without calling anyone.",
+        gettext_noop("What I can do on my own"),
+        gettext_noop(
+            "Things that help you ride it out by yourself, without calling anyone.",
+        ),
     ),
     Section(
         "distraction",
-        "People and places that take my mind off it",
-        "Someone to be with or somewhere to go, just for company and a change of scene.",
+        gettext_noop("People and places that take my mind off it"),
+        gettext_noop(
+            "Someone to be with or somewhere to go, just for company and a change of scene.",
+        ),
     ),
     Section(
         "people-to-ask",
-        "People I can ask for help",
-        "Friends or family you can tell that you are struggling, and how to reach them.",
+        gettext_noop("People I can ask for help"),
+        gettext_noop(
+            "Friends or family you can tell that you are struggling, and how to reach them.",
+        ),
         contact=True,
     ),
     Section(
         "professionals",
-        "My care team and other services",
-        "Clinicians and services to contact, with how to reach them. The crisis lines "
-        "are always shown beside them.",
+        gettext_noop("My care team and other services"),
+        gettext_noop(
+            "Clinicians and services to contact, with how to reach them. The crisis lines "
+            "are always shown beside them.",
+        ),
         contact=True,
     ),
     Section(
         "safer-surroundings",
-        "Making where I am safer",
-        "Steps that put distance between you and anything you could use to hurt "
-        "yourself, such as handing spare medicines to someone you trust.",
+        gettext_noop("Making where I am safer"),
+        gettext_noop(
+            "Steps that put distance between you and anything you could use to hurt "
+            "yourself, such as handing spare medicines to someone you trust.",
+        ),
     ),
     Section(
         "reasons-for-living",
-        "What keeps me going",
-        "People, plans or things that matter to you (optional).",
+        gettext_noop("What keeps me going"),
+        gettext_noop("People, plans or things that matter to you (optional)."),
         optional=True,
     ),
 )
