@@ -314,7 +314,9 @@ def _people(fills: ir.Table) -> ir.Table:
 def _shifted(fills: ir.Table, period: Period, by: tuple[str, ...]) -> ir.Table:
     """``fills``, each with its supply shifted past earlier fills of the same drug and
     clipped to the period (``[start, end)`` in days of the period), and the day and
-    days' supply of the previous fill of the same drug (for early refills)."""
+    days' supply of the previous fill of the same drug (for early refills). ``by`` is
+    what makes one drug's fills: the person and the drug, or the person alone for
+    patients whose fills are all of one drug (one partition key less to sort on)."""
     same_drug = ibis.window(group_by=list(by), order_by=list(_ORDER), rows=(None, 0))
     length = ibis.literal(period.days)
     # A fill's supply counted here at most the period's length: a fill of more days
@@ -325,7 +327,7 @@ def _shifted(fills: ir.Table, period: Period, by: tuple[str, ...]) -> ir.Table:
     # into 128-bit ones, which cost more to add, compare and sort in every step after.
     counted = ibis.least(fills.days, length)
     fills = fills.mutate(supplied=counted.cast("float64").sum().over(same_drug).cast("int64"))
-    counted = ibis.least(fills.days, length)
+    counted = ibis.least(fills.days, length)  # the same, bound to the new table
     # One pass over the same window: the shift, and the previous fill of the drug.
     shifted_end = fills.supplied + (fills.day - (fills.supplied - counted)).max().over(same_drug)
     previous = ibis.window(group_by=list(by), order_by=list(_ORDER))
