@@ -125,6 +125,10 @@ CHOSEN = {
         for viewport in ("phone", "desktop")
     },
     **{f"es-walk-{page}-phone.png": SPANISH_WALK_TEST for page in SPANISH_WALK_PAGES},
+    "portal-safety-plan-es-phone.png": (
+        "tests/browser/test_spanish_safety_plan.py::"
+        "test_the_patient_reads_and_adds_to_their_plan_in_spanish_on_a_phone[phone]"
+    ),
 }
 """Each screenshot the docs link to, with the browser test that takes it."""
 
