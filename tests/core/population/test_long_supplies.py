@@ -44,3 +44,16 @@ def test_supplies_of_years_on_years_are_screened(tmp_path: Path) -> None:
     assert details["days_covered"] == 365
     assert (details["benzodiazepine_fills"], details["early_refills"]) == (3, 2)
     assert details["average_daily_de_mg"] == 0.0  # 300 mg over 10**17 days
+
+
+def test_a_supply_too_long_to_multiply_is_still_judged_an_early_refill(tmp_path: Path) -> None:
+    # 75% of 2 * 10**17 days, in whole hundredths, is more than a 64-bit integer holds.
+    huge = str(2 * 10**17)
+    rows = [
+        fill("p", 0, strength=10, quantity=30, days=huge, born=OLDER),
+        fill("p", 30, strength=10, quantity=30, days=huge, born=OLDER),
+        fill("p", 60, strength=10, quantity=30, days=30, born=OLDER),
+    ]
+    details = flagged(tmp_path, rows)["p"]["details"]
+    assert (details["benzodiazepine_fills"], details["early_refills"]) == (3, 2)
+    assert details["days_covered"] == 365

@@ -413,7 +413,11 @@ def _patient_figures(
     )
     s = one.union(several.select(*one.columns))
     first_high = s.first_day + window
-    early = (s.day - s.previous_day) * 100 < s.previous_days * percent
+    # The previous supply counted here at most 10**9 days: no two dates are that far
+    # apart (the calendar spans about 3.65 million days), so an early refill is judged
+    # as on the whole supply, while the product stays far inside 64-bit integers
+    # (a supply of 10**17 days times the percent would overflow them).
+    early = (s.day - s.previous_day) * 100 < ibis.least(s.previous_days, 10**9) * percent
     benzo_days = _new_days(s.start, s.end, s.reach_benzo)
     opioid_days = _new_days(s.start, s.end, s.reach_opioid)
     either_days = _new_days(s.start, s.end, s.reach)
