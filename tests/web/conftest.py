@@ -44,3 +44,18 @@ def world(db: None) -> World:
     from tests.personas import make_world
 
     return make_world()
+
+
+@pytest.fixture
+def emails(world: World) -> World:
+    """Avery and kim have addresses (lee, the counsellor, has none); an on-call address.
+    A module that needs other addresses defines its own ``emails``, which overrides this."""
+    for user, address in [
+        (world.avery, "avery@riverside.example"),
+        (world.kim, "kim@riverside.example"),
+    ]:
+        user.email = address
+        user.save(update_fields=["email"])
+    world.riverside.on_call_email = "on-call@riverside.example"
+    world.riverside.save(update_fields=["on_call_email"])
+    return world

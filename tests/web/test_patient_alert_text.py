@@ -29,20 +29,6 @@ NOT_AT_ONCE = "An email may not be read at once, so do not wait for a reply if y
 DANGER = "If you are in danger now, call 988 or 911."
 
 
-@pytest.fixture
-def emails(world: World) -> World:
-    """Avery and kim have addresses (lee, the counsellor, has none); an on-call address."""
-    for user, address in [
-        (world.avery, "avery@riverside.example"),
-        (world.kim, "kim@riverside.example"),
-    ]:
-        user.email = address
-        user.save(update_fields=["email"])
-    world.riverside.on_call_email = "on-call@riverside.example"
-    world.riverside.save(update_fields=["on_call_email"])
-    return world
-
-
 def submit(world: World, answers: object) -> tuple[int, dict[str, Any]]:
     response = ApiClient(world.alex_user).post(
         f"/patients/{world.alex.pk}/assessments", {"instrument": "phq9", "answers": answers}

@@ -25,17 +25,6 @@ NOT_THE_PATIENT = (
 )
 
 
-@pytest.fixture
-def emails(world: World) -> World:
-    world.avery.email = "avery@riverside.example"
-    world.avery.save(update_fields=["email"])
-    world.kim.email = "kim@riverside.example"
-    world.kim.save(update_fields=["email"])
-    world.riverside.on_call_email = "on-call@riverside.example"
-    world.riverside.save(update_fields=["on_call_email"])
-    return world
-
-
 class TestThePortal:
     def test_the_form_says_to_call_911_first(self, client: Client, world: World) -> None:
         html = signed_in(client, world.alex_user).get("/portal/seizure/").content.decode()

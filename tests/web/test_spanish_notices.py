@@ -43,20 +43,6 @@ STORED = (
 NOT_AT_ONCE = "An email may not be read at once, so do not wait for a reply if you need help."
 
 
-@pytest.fixture
-def emails(world: World) -> World:
-    """Avery and kim have addresses (lee, the counsellor, has none); an on-call address."""
-    for user, address in [
-        (world.avery, "avery@riverside.example"),
-        (world.kim, "kim@riverside.example"),
-    ]:
-        user.email = address
-        user.save(update_fields=["email"])
-    world.riverside.on_call_email = "on-call@riverside.example"
-    world.riverside.save(update_fields=["on_call_email"])
-    return world
-
-
 def crisis_box(html: str) -> str:
     """The crisis box of a page, apostrophes unescaped."""
     found = re.search(r'<section class="crisis-alert".*?</section>', html, re.S)
