@@ -8,7 +8,7 @@ request, so that ``adjust`` can continue a plan from its JSON alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
@@ -47,6 +47,30 @@ def _mg(value: Decimal) -> float:
     """mg to 4 places, cached: a plan writes the same few doses and strengths many times
     (equal decimals such as 1 and 1.0 give the same number)."""
     return _num(value, 4)
+
+
+_NO_MG = Decimal(0)
+
+
+@lru_cache(maxsize=4096)
+def _one_dose_daily_mg(mg: Decimal) -> float:
+    """``daily_mg`` of a step with one dose of ``mg``: what ``Step.daily_mg`` adds up
+    (0 + mg) written as ``_mg`` writes it, without the dictionary; cached by value (equal
+    doses have equal sums)."""
+    return _mg(_NO_MG + mg)
+
+
+@lru_cache(maxsize=4096)
+def _date_text(day: date) -> str:
+    """A step's start as ISO text, cached: a plan's steps start on the same few dates."""
+    return day.isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _end_text(start: date, days: int) -> str:
+    """``Step.end`` (``start`` + ``days``) as ISO text, cached by the two values: making
+    the date costs more than looking it up, and a step ends where the next starts."""
+    return (start + timedelta(days=days)).isoformat()
 
 
 def plan_to_dict(plan: TaperPlan, names: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -93,11 +117,16 @@ def plan_to_dict(plan: TaperPlan, names: Mapping[str, str] | None = None) -> dic
 
 def step_to_dict(step: Step, taper_drug: str) -> dict[str, Any]:
     """One step; a step with no doses (the drug stopped) has ``daily_mg`` 0 for the drug."""
+    doses = step.doses
+    if len(doses) == 1:
+        daily = {doses[0].drug: _one_dose_daily_mg(doses[0].mg)}
+    else:
+        daily = {drug: _mg(mg) for drug, mg in step.daily_mg().items()} or {taper_drug: 0.0}
     return {
         "number": step.number,
-        "start": step.start.isoformat(),
+        "start": _date_text(step.start),
         "days": step.days,
-        "end": step.end.isoformat(),
+        "end": _end_text(step.start, step.days),
         "kind": step.kind,
         "doses": [
             {
@@ -115,9 +144,9 @@ def step_to_dict(step: Step, taper_drug: str) -> dict[str, Any]:
                     for p in d.products
                 ],
             }
-            for d in step.doses
+            for d in doses
         ],
-        "daily_mg": {drug: _mg(mg) for drug, mg in step.daily_mg().items()} or {taper_drug: 0.0},
+        "daily_mg": daily,
         "diazepam_equivalent_mg": _num(step.diazepam_equivalent_mg, 3),
         "change_pct": _num(step.change_pct, 2),
         "planned_daily_mg": None if step.planned_daily_mg is None else _mg(step.planned_daily_mg),
