@@ -43,7 +43,15 @@ def percent_target(current_mg: Fraction, percent: Decimal, intervals: int = 1) -
     """Cut ``percent`` of the current dose per interval, compounded over ``intervals``
     (a dose held because the formulary's smallest change is larger): cuts shrink as the
     dose falls (hyperbolic). The share kept is rounded up, so never more is cut."""
-    return Target(mg=current_mg * _kept_share(percent, intervals))
+    return percent_target_of(current_mg.numerator, current_mg.denominator, percent, intervals)
+
+
+def percent_target_of(mg_n: int, mg_d: int, percent: Decimal, intervals: int = 1) -> Target:
+    """:func:`percent_target` of the daily dose ``mg_n / mg_d`` mg, given as two ints
+    (``mg_d`` > 0, the pair not necessarily reduced: the reduction loop counts its dose in
+    quanta of the formulary): the same Fraction, made once from integers."""
+    keep = _kept_share(percent, intervals)
+    return Target(mg=Fraction(mg_n * keep.numerator, mg_d * keep.denominator))
 
 
 @cache
@@ -59,7 +67,14 @@ def _kept_share(percent: Decimal, intervals: int) -> Fraction:
 
 def fixed_target(current_mg: Fraction, step_mg: Fraction) -> Target:
     """Cut the same amount every time (literal; the guardrails judge the result)."""
-    return Target(mg=current_mg - step_mg)
+    return fixed_target_of(current_mg.numerator, current_mg.denominator, step_mg)
+
+
+def fixed_target_of(mg_n: int, mg_d: int, step_mg: Fraction) -> Target:
+    """:func:`fixed_target` of the daily dose ``mg_n / mg_d`` mg, given as two ints (see
+    :func:`percent_target_of`): the same Fraction, made once from integers."""
+    step_n, step_d = step_mg.numerator, step_mg.denominator
+    return Target(mg=Fraction(mg_n * step_d - step_n * mg_d, mg_d * step_d))
 
 
 def bands_target(

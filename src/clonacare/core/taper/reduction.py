@@ -23,8 +23,8 @@ from clonacare.core.taper.guardrails import Level, highest_recent_de, keep_fract
 from clonacare.core.taper.methods import (
     MethodSettings,
     bands_target,
-    fixed_target,
-    percent_target,
+    fixed_target_of,
+    percent_target_of,
 )
 from clonacare.core.taper.model import DISCONTINUATION, DOSE_TIMES, END_DOSE, REDUCTION, PlanWarning
 from clonacare.core.taper.numbers import a_or_an, below, clean, fraction_of, mg_text
@@ -125,22 +125,21 @@ def _choose_units(
     units: dict[str, int],
     target: Fraction,
     lowest: Fraction,
-    current: Fraction,
+    total: int,
 ) -> dict[str, int] | None:
-    """:func:`choose` for doses counted in quanta (``units``, ``current`` their daily mg):
-    the same walk, the same answer, in ints."""
+    """:func:`choose` for doses counted in quanta (``units``, ``total`` their daily dose
+    in quanta): the same walk, the same answer, in ints."""
     maker = context.maker(context.taper_drug)
     q = maker.quantum_fraction
     if q is None:
         return None
     # max(lowest, 0) by the numerator's sign (Fraction's comparison is slower).
-    max_j = _cuts_within(current, lowest if lowest.numerator >= 0 else _NO_MG, q)
+    max_j = _quanta_within(total, lowest if lowest.numerator >= 0 else _NO_MG, q)
     if max_j < 1:
         return None
-    ideal_n = (current.numerator * target.denominator - target.numerator * current.denominator) * (
-        q.denominator
-    )
-    ideal_d = current.denominator * target.denominator * q.numerator
+    # The ideal cut in quanta, total - target / q, as ideal_n / ideal_d (ideal_d > 0).
+    ideal_d = target.denominator * q.numerator
+    ideal_n = total * ideal_d - target.numerator * q.denominator
     low = min(max(ideal_n // ideal_d, 1), max_j)
     high = low + 1
     order = context.reduce_order
@@ -160,21 +159,28 @@ def _choose_units(
 
 
 def _choose_units_at_least(
-    context: PlanContext, units: dict[str, int], wish: Fraction, current: Fraction
+    context: PlanContext, units: dict[str, int], wish: Fraction, total: int
 ) -> dict[str, int] | None:
-    """:func:`choose_at_least` for doses counted in quanta: the same answer, in ints."""
+    """:func:`choose_at_least` for doses counted in quanta (``total`` of them a day): the
+    same answer, in ints."""
     maker = context.maker(context.taper_drug)
     q = maker.quantum_fraction
     if q is None:
         return None
     order = context.reduce_order
-    j = _cuts_within(current, wish, q)
+    j = _quanta_within(total, wish, q)
     while j >= 1:
         new, partial = _cut_units(units, order, j)
         if partial is None or maker.can_make_units(new[partial]):
             return new
         j -= 1
     return None
+
+
+def _quanta_within(total: int, lowest: Fraction, q: Fraction) -> int:
+    """:func:`_cuts_within` of a daily dose of ``total`` quanta: floor(total - lowest / q),
+    in integers."""
+    return total + (-lowest.numerator * q.denominator) // (lowest.denominator * q.numerator)
 
 
 def _cuts_within(current: Fraction, lowest: Fraction, q: Fraction) -> int:
@@ -383,10 +389,11 @@ class _Reduction:
     held: int = 1
     warned_above: bool = False
     # The regimen of the last step this loop made, its doses by dose time and its daily
-    # dose in mg (Fraction): the next step starts from them without adding them up again.
+    # dose in mg (Fraction; None when counted in quanta, ``total``): the next step starts
+    # from them without adding them up again.
     regimen: Regimen | None = None
     alloc: dict[str, Decimal] | None = None  # None: not made yet (see next_step)
-    current: Fraction = Fraction(0)
+    current: Fraction | None = None
     # The step of ``fixed`` in mg.
     step_mg: Fraction = Fraction(0)
     # The taper drug's quantum (every dose it makes is a whole number of quanta), and the
@@ -394,6 +401,7 @@ class _Reduction:
     quantum: Fraction = Fraction(1)
     de_per_quantum: Fraction = Fraction(0)  # diazepam-equivalent of one quantum
     units: dict[str, int] | None = None
+    total: int = 0  # the daily dose of ``units``, in quanta
 
     def next_step(self) -> bool:
         """Plan one more step (or hold the current dose longer); True once the plan ends."""
@@ -414,28 +422,41 @@ class _Reduction:
             # The step this loop made last: its doses, daily dose and diazepam-equivalent
             # are known.
             alloc, current, current_de = self.alloc, self.current, self.levels[-1].de
-            units = self.units
+            units, total = self.units, self.total
         else:
             alloc = allocation(context, last.regimen)
             current = fraction_of(sum(alloc.values(), _ZERO))
             q = self.maker.quantum_fraction
             units = None if q is None else units_of(alloc, q)
-        if self._reached_the_end(last, current):
+            total = 0 if units is None else sum(units.values())
+        # The daily dose in mg as a pair of ints, current_n / current_d (not necessarily
+        # reduced): from the count of quanta when the doses are counted so (no Fraction
+        # is made for it each step), else the Fraction's own.
+        if current is None:
+            q = self.quantum
+            current_n, current_d = total * q.numerator, q.denominator
+        else:
+            current_n, current_d = current.numerator, current.denominator
+        if self._reached_the_end(last, current_n, current_d):
             return True
-        wish, lowest = self._wish(day, current, current_de)
+        wish, lowest = self._wish(day, current_n, current_d, current_de)
         if self.end is None and self.literal and wish.numerator <= 0:
             # The literal cut takes the whole dose: a stop, judged by the guardrails.
-            self._discontinue(_literal_stop_note(context, current, wish))
+            self._discontinue(_literal_stop_note(context, Fraction(current_n, current_d), wish))
             return True
         if units is not None:
             # Doses counted in quanta of the formulary: the same cuts in ints.
             if self.literal:
-                cut = _choose_units(context, units, wish, lowest, current)
+                cut = _choose_units(context, units, wish, lowest, total)
             else:
-                cut = _choose_units_at_least(context, units, wish, current)
+                cut = _choose_units_at_least(context, units, wish, total)
             if cut is None:
-                return self._at_the_floor(last, _doses(last, alloc), current, units)
-            return self._append(day, wish, cut, current)
+                return self._at_the_floor(
+                    last, _doses(last, alloc), Fraction(current_n, current_d), units, total
+                )
+            return self._append(day, wish, cut, current_n, current_d)
+        if current is None:  # not reached: doses not counted in quanta keep their Fraction
+            current = Fraction(current_n, current_d)
         alloc = _doses(last, alloc)
         if self.literal:
             new = choose(context, alloc, wish, lowest, current)
@@ -454,23 +475,26 @@ class _Reduction:
         self.units = None
         return False
 
-    def _append(self, day: int, wish: Fraction, cut: dict[str, int], current: Fraction) -> bool:
-        """Add the step of the doses ``cut`` (counts of the quantum); True if that is a
-        stop (a literal cut the products can only give as a stop)."""
+    def _append(
+        self, day: int, wish: Fraction, cut: dict[str, int], current_n: int, current_d: int
+    ) -> bool:
+        """Add the step of the doses ``cut`` (counts of the quantum) after a daily dose of
+        ``current_n / current_d`` mg; True if that is a stop (a literal cut the products
+        can only give as a stop)."""
         self.held = 1
         total = sum(cut.values())
         if total == 0:
+            current = Fraction(current_n, current_d)
             self._discontinue(_literal_stop_note(self.context, current, wish))
             return True
-        q = self.quantum
         de_q = self.de_per_quantum
         drug = self.context.taper_drug
         mg_of = self.maker.units_mg
         regimen = tuple(
             [(time, drug, mg_of(n)) for time in DOSE_TIMES if (n := cut.get(time, 0)) > 0]
         )
-        # The daily dose and its diazepam-equivalent, each one Fraction made from ints.
-        # (What _record does, written out: this runs once per step of every plan.)
+        # The diazepam-equivalent, one Fraction made from ints; the daily dose is kept as
+        # the count ``total``. (What _record does, written out: this runs once per step.)
         de = Fraction(total * de_q.numerator, de_q.denominator)
         draft = Draft(day, self.settings.interval_days, REDUCTION, regimen, wish)
         self.drafts.append(draft)
@@ -478,8 +502,9 @@ class _Reduction:
         self.levels.append(Level(day, draft.days, de, REDUCTION, False))
         self.regimen = regimen
         self.alloc = None  # made from the regimen only when asked for (_doses)
-        self.current = Fraction(total * q.numerator, q.denominator)
+        self.current = None  # total × the quantum, made only where needed (next_step)
         self.units = cut
+        self.total = total
         return False
 
     def _record(
@@ -495,42 +520,45 @@ class _Reduction:
         self.alloc = {time: mg for time, _, mg in regimen}
         self.current = daily
 
-    def _reached_the_end(self, last: Draft, current: Fraction) -> bool:
-        """Has the dose reached the switch point, the end dose or the discontinuation
-        dose? Ends the plan accordingly."""
+    def _reached_the_end(self, last: Draft, current_n: int, current_d: int) -> bool:
+        """Has the daily dose, ``current_n / current_d`` mg, reached the switch point, the
+        end dose or the discontinuation dose? Ends the plan accordingly."""
         if self.switch_at_mg is not None:
-            if not below(self.switch_at_mg, current):
+            if not _below(self.switch_at_mg, current_n, current_d):
                 self.result.outcome = "switch"
                 return True
             return False
         if self.end is not None:
-            if not below(self.end, current):
+            if not _below(self.end, current_n, current_d):
                 _hold_end(last, self.settings, self.levels, self.context)
                 self.result.outcome = "end-dose"
                 return True
             return False
-        if not below(self.stop_mg, current):
-            self._discontinue(_stop_note(self.context, current))
+        if not _below(self.stop_mg, current_n, current_d):
+            self._discontinue(_stop_note(self.context, Fraction(current_n, current_d)))
             return True
         return False
 
     def _wish(
-        self, day: int, current: Fraction, current_de: Fraction | None = None
+        self, day: int, current_n: int, current_d: int, current_de: Fraction | None = None
     ) -> tuple[Fraction, Fraction]:
-        """The daily dose the method asks for next, and the lowest the ceiling allows
-        (0 for a literal cut that breaks it: judged afterwards; for a method that chooses
-        its own cuts, the wish itself, as it never goes below it). ``current_de``: the
-        diazepam-equivalent of ``current``, when the caller has it."""
+        """The daily dose the method asks for next after ``current_n / current_d`` mg a
+        day, and the lowest the ceiling allows (0 for a literal cut that breaks it: judged
+        afterwards; for a method that chooses its own cuts, the wish itself, as it never
+        goes below it). ``current_de``: the diazepam-equivalent of the current dose, when
+        the caller has it."""
         context = self.context
         settings = self.settings
         if settings.method == "percent":
             # build_context has checked that percent and fixed have a step.
-            target = percent_target(current, settings.step or _ZERO, self.held)
+            target = percent_target_of(current_n, current_d, settings.step or _ZERO, self.held)
         elif settings.method == "fixed":
-            target = fixed_target(current, self.step_mg)
+            target = fixed_target_of(current_n, current_d, self.step_mg)
         else:
+            if current_de is None:
+                current_de = context.de(context.taper_drug, Fraction(current_n, current_d))
             target = bands_target(
-                context.de(context.taper_drug, current) if current_de is None else current_de,
+                current_de,
                 context.rules,
                 context.mg_per_de(context.taper_drug),
                 self.held,
@@ -538,6 +566,7 @@ class _Reduction:
             )
         if target.above_bands and not self.warned_above:
             self.warned_above = True
+            current = Fraction(current_n, current_d)
             self.result.warnings.append(_above_bands_warning(context, current))
         highest = highest_recent_de(self.levels, day, context.rules)
         # The lowest daily dose the ceiling allows, highest × lowest_mg_per_de, compared
@@ -571,11 +600,12 @@ class _Reduction:
         alloc: dict[str, Decimal],
         current: Fraction,
         units: dict[str, int] | None = None,
+        total: int = 0,
     ) -> bool:
         """No makeable dose for the next cut: hold the dose one more interval when a
         makeable one lies within the ceiling, else the formulary's floor (hold the end
         dose, or stop, refused unless overridden). True once the plan ends. ``units``:
-        ``alloc`` in counts of the quantum, when the loop has them."""
+        ``alloc`` in counts of the quantum, when the loop has them (``total`` a day)."""
         context = self.context
         floor_mg = current * keep_fraction(context.rules)
         if self.end is not None:
@@ -583,7 +613,7 @@ class _Reduction:
         within = (
             choose(context, alloc, floor_mg, floor_mg, current)
             if units is None
-            else _choose_units(context, units, floor_mg, floor_mg, current)
+            else _choose_units(context, units, floor_mg, floor_mg, total)
         )
         if within is not None:
             # A makeable dose lies within the ceiling: wait one interval, until the
@@ -612,6 +642,11 @@ class _Reduction:
 
     def _discontinue(self, note: str) -> None:
         _discontinue(self.context, self.drafts, self.levels, self.settings, note)
+
+
+def _below(a: Fraction, b_n: int, b_d: int) -> bool:
+    """``a < b_n / b_d`` (``b_d`` > 0), by cross-multiplying, as :func:`below`."""
+    return a.numerator * b_d < b_n * a.denominator
 
 
 def _doses(last: Draft, alloc: dict[str, Decimal] | None) -> dict[str, Decimal]:
@@ -728,10 +763,10 @@ def _nearest_below(context: PlanContext, alloc: dict[str, Decimal], current: Fra
     units = None if q is None else units_of(alloc, q)
     if units is not None and q is not None:
         # The same searches in counts of the quantum (see _choose_units).
-        daily = fraction_of(sum(alloc.values(), _ZERO))
-        if _choose_units(context, units, _NO_MG, _NO_MG, daily) is None:
+        total = sum(units.values())
+        if _choose_units(context, units, _NO_MG, _NO_MG, total) is None:
             return ""
-        down = _choose_units(context, units, current - Fraction(1, 10**9), _NO_MG, daily)
+        down = _choose_units(context, units, current - Fraction(1, 10**9), _NO_MG, total)
         if down is None:
             return ""
         value = Fraction(sum(down.values()) * q.numerator, q.denominator)
