@@ -78,9 +78,9 @@ class PlanContext:
         cached = self._equivalent_cache.get(drug)
         if cached is None:
             if drug == self.request.drug:
-                cached = Fraction(self.equivalent_mg)
+                cached = fraction_of(self.equivalent_mg)
             else:
-                cached = Fraction(self.table.equivalent_mg(drug))
+                cached = fraction_of(self.table.equivalent_mg(drug))
             self._equivalent_cache[drug] = cached
         return cached
 
@@ -141,7 +141,7 @@ class PlanContext:
         """The highest daily diazepam-equivalent the drug may stop from without an override:
         the plan's discontinuation dose, never above the rules' default (a larger one is
         itself a breach)."""
-        return min(self.discontinuation_de_mg, Fraction(self.rules.discontinuation_de_mg))
+        return min(self.discontinuation_de_mg, fraction_of(self.rules.discontinuation_de_mg))
 
     def check_length(self, end_day: int, way_out: str, what: str = "This plan") -> None:
         """Refuse a plan whose steps run past the longest plan this tool makes.

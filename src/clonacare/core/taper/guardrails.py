@@ -28,7 +28,7 @@ from clonacare.core.taper.model import (
     Step,
     TaperRequest,
 )
-from clonacare.core.taper.numbers import below, clean, mg_text
+from clonacare.core.taper.numbers import below, clean, fraction_of, mg_text
 from clonacare.core.taper.rules import Rules
 from clonacare.core.taper.terms import refused, verbatim
 
@@ -374,7 +374,7 @@ def initial_cut_warning(rules: Rules, steps: tuple[Step, ...]) -> PlanWarning | 
     window = [s for s in steps[first:] if s.start < end and s.kind != DISCONTINUATION]
     lowest = min(s.diazepam_equivalent_mg for s in window)
     total = (before - lowest) / before * 100
-    if total <= Fraction(rules.initial_cut_high_pct):
+    if total <= fraction_of(rules.initial_cut_high_pct):
         return None
     usual = f"{mg_text(rules.initial_cut_low_pct)}–{mg_text(rules.initial_cut_high_pct)}%"
     cuts = [s for s in window if s.change_pct < 0]

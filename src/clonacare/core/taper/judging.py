@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from fractions import Fraction
 
 from clonacare.core.taper.context import Draft, PlanContext
 from clonacare.core.taper.guardrails import (
@@ -26,7 +25,7 @@ from clonacare.core.taper.guardrails import (
 )
 from clonacare.core.taper.methods import MethodSettings
 from clonacare.core.taper.model import PlanWarning
-from clonacare.core.taper.numbers import mg_text
+from clonacare.core.taper.numbers import fraction_of, mg_text
 from clonacare.core.taper.reduction import ideal_percent_breach, level_of
 from clonacare.core.taper.terms import refused, termed_warning, verbatim
 
@@ -57,7 +56,7 @@ def discontinuation_parameters(context: PlanContext) -> list[Parameter]:
     """A discontinuation dose above the rules' default lets the plan stop from a higher
     dose, a 100% cut: refused (ClinicalError "rate-limit") without an override reason."""
     rules = context.rules
-    default = Fraction(rules.discontinuation_de_mg)
+    default = fraction_of(rules.discontinuation_de_mg)
     disc = context.discontinuation_de_mg
     if disc <= default or not ends_in_a_stop(context):
         return []

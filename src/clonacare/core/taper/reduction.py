@@ -340,7 +340,7 @@ def reduce(
         drafts=drafts,
         settings=settings,
         levels=[level_of(context, d) for d in drafts],
-        end=Fraction(settings.end_dose_mg) if settings.end_dose_mg is not None else None,
+        end=fraction_of(settings.end_dose_mg) if settings.end_dose_mg is not None else None,
         literal=cuts_literally(context, settings),
         way_out=too_long or too_long_way_out(settings.method),
         what=what,
@@ -668,9 +668,9 @@ def _check_percent_reaches_its_goal(
     """
     if settings.method != "percent" or settings.step is None:
         return
-    current = Fraction(sum(allocation(context, last.regimen).values(), Decimal(0)))
+    current = fraction_of(sum(allocation(context, last.regimen).values(), _ZERO))
     goal = (
-        Fraction(settings.end_dose_mg)
+        fraction_of(settings.end_dose_mg)
         if settings.end_dose_mg is not None
         else context.discontinuation_mg
     )
@@ -914,7 +914,7 @@ def ideal_percent_breach(
     """
     rules = context.rules
     cuts_in_window = ceil(Fraction(rules.window_days, interval))
-    left = (1 - Fraction(percent) / 100) ** cuts_in_window
+    left = (1 - fraction_of(percent) / 100) ** cuts_in_window
     if left >= keep_fraction(rules):
         return None
     # The window starts before the first cut and ends on the last one it holds.

@@ -16,7 +16,7 @@ from clonacare.core.taper.context import Draft, PlanContext, Regimen
 from clonacare.core.taper.guardrails import lowest_allowed_de
 from clonacare.core.taper.judging import Parameter
 from clonacare.core.taper.model import CROSSOVER, DOSE_TIMES, PlanWarning
-from clonacare.core.taper.numbers import clean, mg_text
+from clonacare.core.taper.numbers import clean, fraction_of, mg_text
 from clonacare.core.taper.reduction import choose, level_of
 from clonacare.core.taper.terms import refused, verbatim
 
@@ -44,7 +44,7 @@ def crossover(
     rules = context.rules
     last = drafts[-1]
     total = context.regimen_de(last.regimen)
-    share = min(Fraction(rules.crossover_max_share), Fraction(1, rules.crossover_min_steps))
+    share = min(fraction_of(rules.crossover_max_share), Fraction(1, rules.crossover_min_steps))
     budget = total * share  # the most diazepam-equivalent one step may replace
     days = context.crossover_days
     taper = context.taper_drug
@@ -62,7 +62,7 @@ def crossover(
         while kept[time][1] > 0:
             done += 1
             keep_now = kept[time][1]
-            aim = Fraction(whole) * (portions - done) / portions
+            aim = fraction_of(whole) * (portions - done) / portions
             new_keep, supply = _portion_keep(context, drug, keep_now, aim, budget)
             if new_keep is None:
                 if context.override is None:
@@ -246,7 +246,7 @@ def _portion_keep(
     the formulary cannot make the dose itself (the patient's own supply), ``aim`` itself
     when exact, as a share of that supply.
     Returns (amount, taken from the patient's supply) or (None, False)."""
-    lowest = Fraction(keep) - budget * context.equivalent_of(drug) / 10  # least it may keep
+    lowest = fraction_of(keep) - budget * context.equivalent_of(drug) / 10  # least it may keep
     if lowest <= 0 and aim <= 0:
         return Decimal(0), False
     maker = context.maker(drug)
@@ -272,7 +272,7 @@ def _portion_keep(
                 return clean(quantum * j), False
             j += 1
         # Below aim and below keep (quantum × j < keep), the largest first.
-        j = min(at_aim, ceil(Fraction(keep) / q)) - 1
+        j = min(at_aim, ceil(fraction_of(keep) / q)) - 1
         while j >= first:
             if maker.can_make(quantum * j):
                 return clean(quantum * j), False
