@@ -99,17 +99,19 @@ class PlanContext:
         return exact * self.de_per_mg(drug)
 
     def regimen_de(self, regimen: Regimen) -> Fraction:
-        """The daily diazepam-equivalent of ``regimen`` (exact): each drug's doses are
-        added in mg, then converted once."""
+        """The daily diazepam-equivalent of ``regimen`` (exact): the sum of each dose
+        converted, added as one unreduced pair of integers and made one Fraction (exact
+        arithmetic: the same number, so the same Fraction, as adding Fractions)."""
         cached = self._de_cache.get(regimen)
         if cached is None:
-            mg_by_drug: dict[str, Fraction] = {}
+            total_n, total_d = 0, 1
             for _, drug, mg in regimen:
-                before = mg_by_drug.get(drug)
                 exact = fraction_of(mg)
-                mg_by_drug[drug] = exact if before is None else before + exact
-            parts = [total * self.de_per_mg(drug) for drug, total in mg_by_drug.items()]
-            cached = parts[0] if len(parts) == 1 else sum(parts, Fraction(0))
+                per = self.de_per_mg(drug)
+                n = exact.numerator * per.numerator
+                d = exact.denominator * per.denominator
+                total_n, total_d = total_n * d + n * total_d, total_d * d
+            cached = Fraction(total_n, total_d)
             self._de_cache[regimen] = cached
         return cached
 

@@ -77,6 +77,17 @@ def _keep_share(max_cut_pct: Decimal) -> Fraction:
     return 1 - Fraction(max_cut_pct) / 100
 
 
+def switch_share(rules: Rules) -> Fraction:
+    """The most of the daily dose one step of the switch to diazepam may replace: the
+    rules' share per step, and no more than one step of the fewest steps it takes."""
+    return _switch_share(rules.crossover_max_share, rules.crossover_min_steps)
+
+
+@cache
+def _switch_share(max_share: Decimal, min_steps: int) -> Fraction:
+    return min(Fraction(max_share), Fraction(1, min_steps))
+
+
 def lowest_allowed_de(levels: list[Level], day: int, days: int, rules: Rules) -> Fraction:
     """The lowest daily diazepam-equivalent a new step from ``day`` may have so that no
     window breaks the ceiling against the steps before it, now or later.

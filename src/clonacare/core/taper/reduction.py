@@ -19,7 +19,7 @@ from math import ceil, log
 
 from clonacare.core.taper.context import Draft, PlanContext, Regimen
 from clonacare.core.taper.formulary_solver import DoseMaker
-from clonacare.core.taper.guardrails import Level, highest_recent_de, keep_fraction
+from clonacare.core.taper.guardrails import Level, highest_recent_de, keep_fraction, switch_share
 from clonacare.core.taper.methods import (
     MethodSettings,
     bands_target,
@@ -822,25 +822,29 @@ def switch_can_be_gradual(context: PlanContext, alloc: dict[str, Decimal]) -> bo
     """Can the switch to diazepam begin from these doses of the drug tapered now, each
     step replacing at most the rules' share of the daily dose? Each dose time needs a
     first portion within it: the whole dose time, or down to an amount the products make."""
-    rules = context.rules
     drug = context.taper_drug
-    share = min(Fraction(rules.crossover_max_share), Fraction(1, rules.crossover_min_steps))
-    total = sum((context.de(drug, mg) for mg in alloc.values()), Fraction(0))
-    budget_mg = total * share * context.equivalent_of(drug) / 10
+    # The most a step may replace, in mg of the drug: the share of the daily dose (its
+    # diazepam-equivalent times the share, converted back: the conversions cancel out).
+    budget_mg = switch_share(context.rules) * sum(map(fraction_of, alloc.values()), _NO_MG)
     maker = context.maker(drug)
     quantum = maker.quantum
     for mg in (m for m in alloc.values() if m > 0):
-        lowest = Fraction(mg) - budget_mg
-        if lowest <= 0:
+        lowest = fraction_of(mg) - budget_mg
+        if lowest.numerator <= 0:
             continue
         if quantum is None:
             return False
         q = maker.quantum_fraction or Fraction(quantum)
-        j = ceil(lowest / q)
+        j = _ceil_over(lowest, q)
         # can_make(quantum × k), asked by the count (j ≥ 1: lowest is above 0).
-        if not any(maker.can_make_units(k) for k in range(j, ceil(Fraction(mg) / q))):
+        if not any(maker.can_make_units(k) for k in range(j, _ceil_over(fraction_of(mg), q))):
             return False
     return True
+
+
+def _ceil_over(a: Fraction, b: Fraction) -> int:
+    """ceil(a / b) for b > 0, in integers (no Fraction made)."""
+    return -((-a.numerator * b.denominator) // (a.denominator * b.numerator))
 
 
 def _refuse_the_floor(

@@ -13,7 +13,7 @@ from math import ceil
 
 from clonacare.core.errors import ClinicalError
 from clonacare.core.taper.context import Draft, PlanContext, Regimen
-from clonacare.core.taper.guardrails import lowest_allowed_de
+from clonacare.core.taper.guardrails import highest_recent_de, keep_fraction, switch_share
 from clonacare.core.taper.judging import Parameter
 from clonacare.core.taper.model import CROSSOVER, DOSE_TIMES, PlanWarning
 from clonacare.core.taper.numbers import clean, fraction_of, mg_text
@@ -44,7 +44,7 @@ def crossover(
     rules = context.rules
     last = drafts[-1]
     total = context.regimen_de(last.regimen)
-    share = min(fraction_of(rules.crossover_max_share), Fraction(1, rules.crossover_min_steps))
+    share = switch_share(rules)
     budget = total * share  # the most diazepam-equivalent one step may replace
     days = context.crossover_days
     taper = context.taper_drug
@@ -58,12 +58,16 @@ def crossover(
         drug, mg = kept[time]
         whole = mg
         portions = max(1, ceil(context.de(drug, mg) / budget))
+        # The budget in mg of this drug, and the whole dose as a pair of ints.
+        budget_mg = budget * context.equivalent_of(drug) / 10
+        whole_n, whole_d = fraction_of(whole).numerator, fraction_of(whole).denominator
         done = 0
         while kept[time][1] > 0:
             done += 1
             keep_now = kept[time][1]
-            aim = fraction_of(whole) * (portions - done) / portions
-            new_keep, supply = _portion_keep(context, drug, keep_now, aim, budget)
+            # whole × (portions - done) / portions, one Fraction made from integers.
+            aim = Fraction(whole_n * (portions - done), whole_d * portions)
+            new_keep, supply = _portion_keep(context, drug, keep_now, aim, budget_mg)
             if new_keep is None:
                 if context.override is None:
                     _refuse_the_portion(context, drafts, drug, keep_now, time, share, budget)
@@ -212,6 +216,7 @@ def _hold_within_the_ceiling(
     ceiling after a whole window is left for the guardrails to judge."""
     rules = context.rules
     de = context.regimen_de(regimen)
+    keep = keep_fraction(rules)
     waited = 0
     # Only the steps that reach into the ceiling's window before ``day`` count (the
     # window only moves later here): the levels of the earlier ones are not made.
@@ -221,7 +226,13 @@ def _hold_within_the_ceiling(
         since -= 1
     levels = [level_of(context, d) for d in drafts[since:]]
     while waited < rules.window_days:
-        if de >= lowest_allowed_de(levels, day, context.crossover_days, rules):
+        # de at or above the lowest the ceiling allows (lowest_allowed_de: the window's
+        # highest × keep), by cross-multiplying (Fraction's comparison is slower).
+        highest = highest_recent_de(levels, day, rules)
+        if (
+            highest.numerator * keep.numerator * de.denominator
+            <= de.numerator * highest.denominator * keep.denominator
+        ):
             break
         drafts[-1].days += context.crossover_days
         levels[-1] = level_of(context, drafts[-1])
@@ -238,16 +249,18 @@ def _time_text(drug: str, mg: Decimal, taper: str, switched: Decimal | None) -> 
 
 
 def _portion_keep(
-    context: PlanContext, drug: str, keep: Decimal, aim: Fraction, budget: Fraction
+    context: PlanContext, drug: str, keep: Decimal, aim: Fraction, budget_mg: Fraction
 ) -> tuple[Decimal | None, bool]:
     """How much of ``drug`` a dose time keeps after the next portion of the switch: the
-    smallest makeable amount at or above ``aim`` that replaces at most ``budget``
-    diazepam-equivalent, else the smallest makeable one below ``aim`` within it; where
-    the formulary cannot make the dose itself (the patient's own supply), ``aim`` itself
-    when exact, as a share of that supply.
+    smallest makeable amount at or above ``aim`` that replaces at most ``budget_mg`` mg
+    of it (the step's budget of diazepam-equivalent, converted), else the smallest
+    makeable one below ``aim`` within it; where the formulary cannot make the dose
+    itself (the patient's own supply), ``aim`` itself when exact, as a share of that
+    supply.
     Returns (amount, taken from the patient's supply) or (None, False)."""
-    lowest = fraction_of(keep) - budget * context.equivalent_of(drug) / 10  # least it may keep
-    if lowest <= 0 and aim <= 0:
+    lowest = fraction_of(keep) - budget_mg  # the least it may keep
+    # Signs by the numerators (Fraction's comparison is slower).
+    if lowest.numerator <= 0 and aim.numerator <= 0:
         return Decimal(0), False
     maker = context.maker(drug)
     exact = Decimal(aim.numerator) / Decimal(aim.denominator)
