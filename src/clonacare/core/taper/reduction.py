@@ -11,6 +11,7 @@ holding the end dose, and refuses a plan longer than the longest plan this tool 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -140,18 +141,8 @@ def _choose_units(
     # The ideal cut in quanta, total - target / q, as ideal_n / ideal_d (ideal_d > 0).
     ideal_d = target.denominator * q.numerator
     ideal_n = total * ideal_d - target.numerator * q.denominator
-    low = min(max(ideal_n // ideal_d, 1), max_j)
-    high = low + 1
     order = context.reduce_order
-    while low >= 1 or high <= max_j:
-        pick_low = low >= 1 and (
-            high > max_j or abs(ideal_n - low * ideal_d) <= abs(high * ideal_d - ideal_n)
-        )
-        j = low if pick_low else high
-        if pick_low:
-            low -= 1
-        else:
-            high += 1
+    for j in _cuts_nearest_first(ideal_n, ideal_d, max_j):
         new, partial = _cut_units(units, order, j)
         if partial is None or maker.can_make_units(new[partial]):
             return new
@@ -175,6 +166,24 @@ def _choose_units_at_least(
             return new
         j -= 1
     return None
+
+
+def _cuts_nearest_first(ideal_n: int, ideal_d: int, max_j: int) -> Iterator[int]:
+    """The cuts from 1 to ``max_j`` quanta in the order :func:`choose` tries them: walking
+    outwards from the ideal cut ``ideal_n / ideal_d`` (``ideal_d`` > 0), the nearest
+    first and the smaller cut on a tie (distances compared in integers, exactly as the
+    Fractions would)."""
+    low = min(max(ideal_n // ideal_d, 1), max_j)
+    high = low + 1
+    while low >= 1 or high <= max_j:
+        if low >= 1 and (
+            high > max_j or abs(ideal_n - low * ideal_d) <= abs(high * ideal_d - ideal_n)
+        ):
+            yield low
+            low -= 1
+        else:
+            yield high
+            high += 1
 
 
 def _quanta_within(total: int, lowest: Fraction, q: Fraction) -> int:
@@ -220,18 +229,7 @@ def choose(
         q.denominator
     )
     ideal_d = current.denominator * target.denominator * q.numerator
-    low = min(max(ideal_n // ideal_d, 1), max_j)
-    high = low + 1
-    # Walk outwards from the ideal cut: nearest first, the smaller cut on a tie.
-    while low >= 1 or high <= max_j:
-        pick_low = low >= 1 and (
-            high > max_j or abs(ideal_n - low * ideal_d) <= abs(high * ideal_d - ideal_n)
-        )
-        j = low if pick_low else high
-        if pick_low:
-            low -= 1
-        else:
-            high += 1
+    for j in _cuts_nearest_first(ideal_n, ideal_d, max_j):
         new, partial = apply_cut(alloc, context.reduce_order, quantum * j)
         if partial is None or maker.can_make(new[partial]):
             return new
