@@ -392,7 +392,7 @@ def _discontinuation_de_mg(request: TaperRequest, rules: Rules) -> Fraction:
             f"{mg_text(rules.max_daily_de_mg)} mg diazepam-equivalent this tool accepts "
             f"({verbatim(rules.plausibility_source)}); check the value.",
         )
-    return Fraction(disc)
+    return fraction_of(disc)
 
 
 def _makers(request: TaperRequest, formulary: Formulary, taper_drug: str) -> dict[str, DoseMaker]:
