@@ -9,6 +9,7 @@ import io
 import json
 import sys
 from datetime import date
+from json.encoder import encode_basestring_ascii as _escaped
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -246,6 +247,94 @@ def _write_parquet(rows: list[dict[str, Any]], out: str) -> None:
         raise ClinicalError("output", f"Cannot write {out}: {exc.strerror}.") from None
 
 
+def _json_document(document: dict[str, Any]) -> str:
+    """``json.dumps(document, indent=1) + "\\n"``, the same text, written faster.
+
+    The standard library's encoder runs in pure Python when it indents: about 35 µs
+    an item, 25 s for a screen of a million people, more than the screen. Here lists
+    and dicts of str keys are walked in plain loops, the scalars written inline as
+    ``json`` writes them (its own string escaper, ``int.__repr__`` and
+    ``float.__repr__``, NaN and Infinity as it spells them, true, false, null); a
+    value of any other type (a subclass, a tuple, a mapping of another kind, a dict
+    with keys that are not text) goes to ``json.dumps`` itself, indented to its
+    place. So the text is ``json.dumps``'s in every case, and an unwritable value
+    raises its TypeError."""
+    gathered: list[str] = []
+    _json_into(document, 0, gathered)
+    gathered.append("\n")
+    return "".join(gathered)
+
+
+_INF = float("inf")
+
+
+def _json_scalar(value: Any) -> str | None:
+    """``value`` as ``json`` writes it, or None for a list, dict or other type."""
+    kind = type(value)
+    if kind is str:
+        text: str = _escaped(value)
+        return text
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if value != value:
+            return "NaN"
+        if value == _INF:
+            return "Infinity"
+        if value == -_INF:
+            return "-Infinity"
+        return float.__repr__(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return None
+
+
+def _json_into(value: Any, level: int, out: list[str]) -> None:
+    """Append ``value``'s text at ``level`` (its first line unindented) to ``out``."""
+    kind = type(value)
+    if kind is dict and value and all(type(k) is str for k in value):
+        inner = ",\n" + " " * (level + 1)
+        opening = "{\n" + " " * (level + 1)
+        for key, item in value.items():
+            out.append(opening + _escaped(key) + ": ")
+            opening = inner
+            # The commonest kinds first, without a call.
+            text = int.__repr__(item) if type(item) is int else _json_scalar(item)
+            out.append(_json_nested(item, level + 1) if text is None else text)
+        out.append("\n" + " " * level + "}")
+    elif kind is list and value:
+        inner = ",\n" + " " * (level + 1)
+        opening = "[\n" + " " * (level + 1)
+        for item in value:
+            out.append(opening)
+            opening = inner
+            text = _escaped(item) if type(item) is str else _json_scalar(item)
+            out.append(_json_nested(item, level + 1) if text is None else text)
+        out.append("\n" + " " * level + "]")
+    elif kind is list or kind is dict:  # empty (a dict of other keys goes to json)
+        out.append("[]" if kind is list else "{}" if not value else _json_other(value, level))
+    else:
+        text = _json_scalar(value)
+        out.append(_json_other(value, level) if text is None else text)
+
+
+def _json_nested(value: Any, level: int) -> str:
+    # Joined here, not left in the caller's list: a screen's millions of small pieces
+    # kept alive until the end cost more in memory than the joins cost in copying.
+    pieces: list[str] = []
+    _json_into(value, level, pieces)
+    return "".join(pieces)
+
+
+def _json_other(value: Any, level: int) -> str:
+    # Lines after the first moved to this level: an encoded string holds no raw newline.
+    return json.dumps(value, indent=1).replace("\n", "\n" + " " * level)
+
+
 def screen_command(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.out:
         raise ClinicalError(
@@ -270,7 +359,7 @@ def screen_command(args: argparse.Namespace) -> int:
     )
     document = result_to_dict(result)
     if args.format == "json":
-        _write_text(json.dumps(document, indent=1) + "\n", args.out)
+        _write_text(_json_document(document), args.out)
     elif args.format == "table":
         _write_text(_table(result, document, definitions), args.out)
     else:
