@@ -266,6 +266,7 @@ def _json_document(document: dict[str, Any]) -> str:
 
 
 _INF = float("inf")
+_TEXT_ONLY = frozenset({str})  # the keys of a dict written here, not by json
 
 
 def _json_scalar(value: Any) -> str | None:
@@ -296,7 +297,7 @@ def _json_scalar(value: Any) -> str | None:
 def _json_into(value: Any, level: int, out: list[str]) -> None:
     """Append ``value``'s text at ``level`` (its first line unindented) to ``out``."""
     kind = type(value)
-    if kind is dict and value and all(type(k) is str for k in value):
+    if kind is dict and value and _TEXT_ONLY.issuperset(map(type, value)):
         inner = ",\n" + " " * (level + 1)
         opening = "{\n" + " " * (level + 1)
         for key, item in value.items():
