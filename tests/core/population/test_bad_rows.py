@@ -57,6 +57,31 @@ def test_drug_names_are_read_whatever_their_case_and_spaces(tmp_path: Path) -> N
     assert [i.patient_id for i in result.items] == ["p"]
 
 
+# Text the engines parse as a number that no fill has, and numbers too large to
+# compute with: each is a bad number, counted, and the screen goes on.
+NOT_QUANTITIES = [
+    fill("x", 10, days="inf"),  # made the whole screen fail before it was counted
+    fill("x", 10, days="1e300"),  # no 64-bit integer: also made the screen fail
+    fill("x", 10, days="9223372036854775808"),  # 2**63
+    fill("x", 10, days="-Infinity"),
+    fill("x", 10, strength="nan"),
+    fill("x", 10, strength="Infinity"),
+    fill("x", 10, quantity="NaN"),
+    fill("x", 10, strength="1e200", quantity="1e200"),  # strength x quantity past any float
+]
+
+
+def test_numbers_that_are_not_quantities_are_bad_numbers(tmp_path: Path) -> None:
+    good = [fill("good", d, born=OLDER) for d in (0, 40)]
+    # The largest days' supply that is a 64-bit integer is screened, not refused.
+    long = [fill("long", 0, days="9223372036854774784", born=OLDER), fill("long", 40, born=OLDER)]
+    result = run_screen(tmp_path, good + long + NOT_QUANTITIES)
+    assert result.rows.read == 12
+    assert dict(result.rows.rejected) == {"bad-number": 8}
+    assert [i.patient_id for i in result.items] == ["long", "good"]
+    assert result.items[0].details["days_covered"] == 365
+
+
 def test_bad_diagnosis_rows_are_counted_apart(tmp_path: Path) -> None:
     rows = [fill("p", d, born=OLDER) for d in (0, 40)]
     diagnoses = [("p", "W19.XXXA", "2026-01-02"), ("p", "", "2026-01-02"), ("p", "F03", "soon")]

@@ -18,7 +18,8 @@ from clonacare.core.population import (
     write_population,
 )
 from clonacare.core.population.engine import run_screen
-from tests.core.population.dispensing import PERIOD
+from tests.core.population.dispensing import OLDER, PERIOD, fill, write_csv
+from tests.core.population.test_bad_rows import NOT_QUANTITIES
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +80,20 @@ def test_the_command_line_screens_on_spark(
     document = json.loads(capsys.readouterr().out)
     assert (code, document["engine"]) == (0, "spark")
     assert "planted-opioid-overlap" in [i["patient_id"] for i in document["items"]]
+
+
+@pytest.mark.usefixtures("spark")
+def test_the_engines_read_padded_text_and_numbers_that_are_not_quantities_alike(
+    tmp_path: Path,
+) -> None:
+    padded = [
+        {**fill("padded", 0, born=OLDER), "days_supply": " 30\t", "fill_date": "\t2026-01-01 "},
+        {**fill("padded", 40, born=OLDER), "patient_id": " padded", "strength_mg": "5 "},
+        fill("blank", 10, quantity=" \t "),  # missing-value
+    ]
+    fills = write_csv(tmp_path / "fills.csv", padded + NOT_QUANTITIES)
+    on_duckdb = run_screen(fills, None, PERIOD, load_definitions(), engine="duckdb")
+    on_spark = run_screen(fills, None, PERIOD, load_definitions(), engine="spark")
+    assert dict(on_duckdb.rows.rejected) == {"missing-value": 1, "bad-number": 8}
+    assert [(i.patient_id, i.details["days_covered"]) for i in on_duckdb.items] == [("padded", 60)]
+    assert (on_spark.rows, on_spark.items) == (on_duckdb.rows, on_duckdb.items)

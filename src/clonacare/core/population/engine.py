@@ -164,7 +164,9 @@ class _Engine:
                 f"The {what} file {path} has no column {', '.join(missing)} "
                 f"(it needs {', '.join(columns)}).",
             )
-        return table.select(**{c: table[names[c]].cast("string").strip() for c in columns})
+        # As text, not yet stripped of the spaces around it: the checks strip what
+        # needs it (``_checked_fills``, ``_checked_diagnoses``).
+        return table.select(**{c: table[names[c]].cast("string") for c in columns})
 
     def keep(self, name: str, table: ir.Table) -> ir.Table:
         """``table`` computed once and kept for the queries that read it."""
@@ -220,32 +222,75 @@ def _drugs(definitions: Definitions) -> ir.Table:
     )
 
 
+# The columns read as dates and numbers, with the name and type of each parsed value.
+_PARSED = {
+    "birth_date": ("born", "date"),
+    "fill_date": ("fill", "date"),
+    "strength_mg": ("strength", "float64"),
+    "quantity": ("quantity_n", "float64"),
+    "days_supply": ("supply", "float64"),
+}
+
+
+# 2**63, the first number past the largest 64-bit integer, as the float it is.
+_INT64_END = ibis.literal(2.0**63, "float64")
+
+
+def _not_finite(number: ir.FloatingValue) -> ir.BooleanValue:
+    """Whether ``number`` is infinite or not a number (NaN), as both engines tell it:
+    only then is ``number - number`` not 0. (Ibis's ``isinf`` is never true on Spark.)"""
+    return (number - number) != 0
+
+
+def _parsed(text: ir.StringValue, to: str) -> ir.Value:
+    """``text`` parsed as a ``to``, as its text stripped of spaces, tabs and line breaks
+    around it would be. Both engines parse most such values as they are (DuckDB and
+    Spark skip that whitespace when they parse a date or a number), so the text is
+    stripped only where that fails: stripping every value of a column costs more than
+    parsing it (docs/benchmarks.md, "Population screen")."""
+    return ibis.coalesce(text.try_cast(to), text.strip().try_cast(to))
+
+
 def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     """Every row with its parsed values and ``reason`` (null for a row that is screened),
     with only the columns the screen reads after this, as numbers where it can (the drug
     and its class as the drug table's number and a flag, the fill as its day in the
     period): they are kept in memory, and text costs more to keep and to read."""
-    parsed = raw.mutate(
-        drug=raw.drug.lower(),
-        fill=raw.fill_date.try_cast("date"),
-        born=raw.birth_date.try_cast("date"),
-        strength=raw.strength_mg.try_cast("float64"),
-        quantity_n=raw.quantity.try_cast("float64"),
-        supply=raw.days_supply.try_cast("float64"),
+    text = [c for c in DISPENSING_COLUMNS if c not in _PARSED]
+    stripped = raw.mutate(**{c: raw[c].strip() for c in text})
+    parsed = stripped.mutate(
+        drug=stripped.drug.lower(),
+        **{name: _parsed(stripped[c], to) for c, (name, to) in _PARSED.items()},
     )
     parsed = parsed.left_join(drugs, parsed.drug == drugs.listed_drug).drop("listed_drug")
-    missing = functools.reduce(operator.or_, [_blank(parsed[c]) for c in DISPENSING_COLUMNS])
+    # A value that does not parse is missing when it is only whitespace.
+    missing = functools.reduce(
+        operator.or_,
+        [
+            *(_blank(parsed[c]) for c in text),
+            *(
+                parsed[c].isnull() | (parsed[name].isnull() & (parsed[c].strip() == ""))
+                for c, (name, _) in _PARSED.items()
+            ),
+        ],
+    )
     start, end = ibis.literal(period.start), ibis.literal(period.end)
+    numbers = (parsed.strength, parsed.quantity_n, parsed.supply)
     reason = ibis.cases(
         (missing, "missing-value"),
         (parsed.fill.isnull() | parsed.born.isnull(), "bad-date"),
         (
-            parsed.strength.isnull()
-            | parsed.quantity_n.isnull()
-            | parsed.supply.isnull()
-            | (parsed.supply != parsed.supply.floor())
+            functools.reduce(operator.or_, [n.isnull() | _not_finite(n) for n in numbers])
+            # Not whole (the remainder, not ``floor()``: Ibis casts a floor to a 64-bit
+            # integer, which fails on a huge value before it can be counted).
+            | (parsed.supply % 1 != 0)
             | (parsed.strength <= 0)
-            | (parsed.quantity_n <= 0),
+            | (parsed.quantity_n <= 0)
+            # Too large to compute with: a days' supply that is no 64-bit integer, or a
+            # daily amount (at most strength x quantity x factor) past the largest float.
+            # (An unknown drug has no factor: it is counted under unknown-drug below.)
+            | (parsed.supply >= _INT64_END)
+            | _not_finite(parsed.strength * parsed.quantity_n * parsed.factor),
             "bad-number",
         ),
         (parsed.drug_class.isnull(), "unknown-drug"),
@@ -488,6 +533,7 @@ def _providers(fills: ir.Table, patients: ir.Table, definitions: Definitions) ->
 
 
 def _checked_diagnoses(raw: ir.Table) -> ir.Table:
+    raw = raw.mutate(**{c: raw[c].strip() for c in DIAGNOSIS_COLUMNS})
     parsed = raw.mutate(code=raw.code.upper().replace(".", ""), on=raw.date.try_cast("date"))
     missing = functools.reduce(operator.or_, [_blank(parsed[c]) for c in DIAGNOSIS_COLUMNS])
     reason = ibis.cases(

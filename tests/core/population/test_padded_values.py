@@ -1,0 +1,68 @@
+"""Claims exports pad their text: a value with spaces, tabs or line breaks around it
+reads as the value without them, in every column, and a value of nothing but those
+reads as missing. (Written as Parquet text, which keeps every character as it is.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from clonacare.core.population import ScreenResult, load_definitions
+from clonacare.core.population.engine import run_screen as screen
+from tests.core.population.dispensing import COLUMNS, OLDER, PERIOD, fill
+
+PADDINGS = (" ", "\t", "  \t", "\n", "\r\n", "\x0b", "\x0c ")
+
+ROWS = [
+    fill("older", 0, strength=7.5, born=OLDER),
+    fill("older", 20, quantity=45, days=25, prescriber="DR-2", born=OLDER),
+    fill("older", 50, drug="Clonazepam", strength=0.5, quantity=60, born=OLDER),
+    fill("x", 10, strength="five"),  # bad-number
+    fill("x", "2026-02-30"),  # bad-date
+    fill("x", 10, days=-30),  # negative-days-supply
+]
+
+
+def write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    table = pa.table({c: pa.array([str(r[c]) for r in rows], pa.string()) for c in COLUMNS})
+    pq.write_table(table, path)
+    return path
+
+
+def run(path: Path) -> ScreenResult:
+    return screen(path, None, PERIOD, load_definitions())
+
+
+def padded(rows: list[dict[str, Any]], before: str, after: str) -> list[dict[str, Any]]:
+    return [{c: f"{before}{r[c]}{after}" for c in COLUMNS} for r in rows]
+
+
+@pytest.mark.parametrize("padding", PADDINGS, ids=repr)
+def test_a_padded_value_reads_as_the_value_in_every_column(tmp_path: Path, padding: str) -> None:
+    plain = run(write(tmp_path / "plain.parquet", ROWS))
+    assert [(i.patient_id, i.flags) for i in plain.items] == [("older", ("older-adult",))]
+    assert dict(plain.rows.rejected) == {
+        "bad-date": 1,
+        "bad-number": 1,
+        "negative-days-supply": 1,
+    }
+    for before, after in ((padding, ""), ("", padding), (padding, padding)):
+        rows = padded(ROWS, before, after)
+        assert run(write(tmp_path / "padded.parquet", rows)) == plain, (before, after)
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_a_value_of_only_spaces_and_tabs_is_missing(tmp_path: Path, column: str) -> None:
+    rows = [*ROWS, {**fill("y", 10), column: " \t "}]
+    result = run(write(tmp_path / "blank.parquet", rows))
+    assert dict(result.rows.rejected) == {
+        "missing-value": 1,
+        "bad-date": 1,
+        "bad-number": 1,
+        "negative-days-supply": 1,
+    }
+    assert [i.patient_id for i in result.items] == ["older"]
