@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -145,6 +146,31 @@ def test_an_unreadable_parquet_file_is_one_line_and_exit_2(
     code, out, err = run(capsys, "screen", str(broken), "--year", "2026")
     assert (code, out) == (2, "")
     assert err.startswith(f"clonacare population: Cannot read the dispensing file {broken}: ")
+    assert err.count("\n") == 1
+
+
+def test_data_damaged_inside_a_readable_parquet_file_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The footer reads, so the file opens; the fill dates' pages are garbage, which
+    # DuckDB finds only while it checks the rows, on the thread that runs its
+    # statements: the error still comes back as one line, not as a missing table.
+    damaged = tmp_path / "fills.parquet"
+    rows = [fill(f"p{i}", i % 300) for i in range(2000)]
+    pq.write_table(
+        pa.table({c: pa.array([str(r[c]) for r in rows]) for c in COLUMNS}),
+        damaged,
+        use_dictionary=False,
+    )
+    data = bytearray(damaged.read_bytes())
+    pages = pq.ParquetFile(damaged).metadata.row_group(0).column(COLUMNS.index("fill_date"))
+    start = pages.data_page_offset
+    data[start : start + pages.total_compressed_size] = b"\xff" * pages.total_compressed_size
+    damaged.write_bytes(bytes(data))
+    code, out, err = run(capsys, "screen", str(damaged), "--year", "2026")
+    assert (code, out) == (2, "")
+    assert err.startswith("clonacare population: Cannot read the dispensing data: ")
+    assert "does not exist" not in err
     assert err.count("\n") == 1
 
 

@@ -66,3 +66,16 @@ def test_a_value_of_only_spaces_and_tabs_is_missing(tmp_path: Path, column: str)
         "negative-days-supply": 1,
     }
     assert [i.patient_id for i in result.items] == ["older"]
+
+
+def test_other_characters_around_a_value_are_kept(tmp_path: Path) -> None:
+    # Only whitespace is stripped: an id that starts or ends with another control
+    # character, or has a space inside, is another patient than the plain one.
+    ids = ["older", "\x01older", "older\x1f", "old er", "older!"]
+    rows = [
+        {**fill(patient, day, born=OLDER), "patient_id": patient}
+        for patient in ids
+        for day in (0, 40)
+    ]
+    result = run(write(tmp_path / "ids.parquet", rows))
+    assert sorted(i.patient_id for i in result.items) == sorted(ids)

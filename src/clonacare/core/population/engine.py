@@ -37,6 +37,7 @@ import functools
 import gc
 import operator
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -78,10 +79,11 @@ STEPS = ("reading the files", "checking the rows", "working out the flags", "col
 Progress = Callable[[int, str], None]
 """Told the number of each step done (1 to len(STEPS)) and what comes next."""
 
-# The order of one patient's fills of one drug. Fills alike in all four are alike in
-# every figure (prescriber and pharmacy count only through the day), so the order among
-# them does not change a result, and sorting on them would only cost time.
-_ORDER = ("day", "days", "strength", "quantity")
+# The order of one patient's fills of one drug. Fills alike in all three are alike in
+# every figure (a fill's strength and quantity count only through its daily amount, and
+# prescriber and pharmacy only through the day), so the order among them does not change
+# a result, and sorting on more would only cost time.
+_ORDER = ("day", "days", "per_day")
 
 
 LOCAL_SPARK = "local[*]"
@@ -98,6 +100,12 @@ class _Engine:
             # at the end): without keeping it, DuckDB needs less memory for big files.
             self.con.raw_sql("SET preserve_insertion_order = false")
             self.errors: tuple[type[BaseException], ...] = (duckdb.Error,)
+            # DuckDB runs the statements on a thread of its own, in the order they come,
+            # while this thread builds and compiles the next: compiling a query takes
+            # Ibis a tenth of a second or more, time DuckDB need not wait for.
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="duckdb")
+            self._failure: BaseException | None = None
+            self._last: Future[pa.Table | None] | None = None
             return
         # Imported here: pyspark is an extra (``pip install 'clonacare[spark]'``) and
         # starts a JVM; only a Spark screen needs it.
@@ -169,19 +177,59 @@ class _Engine:
         return table.select(**{c: table[names[c]].cast("string") for c in columns})
 
     def keep(self, name: str, table: ir.Table) -> ir.Table:
-        """``table`` computed once and kept for the queries that read it."""
+        """``table`` computed once and kept for the queries that read it. On DuckDB the
+        table is made in the background: the next statements run after it (``_run``)."""
         if self.name == "duckdb":
-            return self.con.create_table(name, table, temp=True)
+            sql = self.con.compile(table)
+            statement = f'CREATE TEMP TABLE "{name}" AS {sql}'
+            self._last = self._worker.submit(self._run, statement, False)
+            return ibis.table(table.schema(), name=name)
         return table.cache()
 
-    def small(self, name: str, table: ir.Table) -> ir.Table:
-        """A small in-memory ``table`` registered with the engine under ``name``."""
+    def small(self, name: str, schema: ibis.Schema, rows: list[tuple[Any, ...]]) -> ir.Table:
+        """A small table of ``rows`` registered with the engine under ``name``."""
         if self.name == "duckdb":
-            return self.con.create_table(name, table, temp=True)
-        return self.con.create_view(f"clonacare_{name}", table, overwrite=True)
+            # Made and filled with SQL: Ibis's in-memory tables load pandas, a third of
+            # a second that nothing else in a DuckDB screen needs.
+            table = self.con.create_table(name, schema=schema, temp=True)
+            marks = ", ".join("?" * len(schema))
+            # ``name`` is one of this module's own, never a user's.
+            insert = f"INSERT INTO temp.main.{name} VALUES ({marks})"  # noqa: S608
+            self.con.con.executemany(insert, rows)
+            return table
+        columns = {c: [row[i] for row in rows] for i, c in enumerate(schema.names)}
+        memtable = ibis.memtable(columns, schema=schema)
+        return self.con.create_view(f"clonacare_{name}", memtable, overwrite=True)
+
+    def fetch(self, table: ir.Table) -> pa.Table:
+        """The rows of ``table``, as Arrow columns of the engine's types, once every
+        table kept before it is made."""
+        if self.name == "duckdb":
+            sql = self.con.compile(table)
+            self._last = self._worker.submit(self._run, sql, True)
+            result: pa.Table = self._last.result()
+            return result
+        return table.to_pyarrow()
+
+    def _run(self, sql: str, rows: bool) -> pa.Table | None:
+        """On DuckDB's thread: run ``sql`` (its rows as Arrow when ``rows``), unless a
+        statement before it failed, whose error is then raised again: the caller hears
+        of the first failure, not of a table it left missing."""
+        if self._failure is not None:
+            raise self._failure
+        try:
+            result = self.con.con.sql(sql)
+            return result.to_arrow_table() if rows else None
+        except BaseException as exc:
+            self._failure = exc
+            raise
 
     def close(self) -> None:
         if self.name == "duckdb":
+            if self._last is not None and not self._last.done():
+                # Stopped early (an error here, or Ctrl-C): stop DuckDB's statement too.
+                self.con.con.interrupt()
+            self._worker.shutdown(cancel_futures=True)
             self.con.disconnect()
         # A Spark session is left running: the next screen in this process reuses it
         # (getOrCreate), and it ends with the process.
@@ -196,30 +244,24 @@ def _blank(value: ir.StringValue) -> ir.BooleanValue:
     return value.isnull() | (value == "")
 
 
-def _drugs(definitions: Definitions) -> ir.Table:
+_DRUG_SCHEMA = ibis.schema(
+    {"listed_drug": "string", "drug_no": "int64", "drug_class": "string", "factor": "float64"}
+)
+
+
+def _drugs(definitions: Definitions) -> list[tuple[str, int, str, float]]:
     """The class and conversion factor of each listed drug (diazepam-equivalent for a
-    benzodiazepine, MME for an opioid: a fill's class tells which), as a small in-memory
-    table joined to the fills (a hash join with a tiny side, cheaper per row than a CASE
-    over every drug name, and the same on both engines)."""
+    benzodiazepine, MME for an opioid: a fill's class tells which), numbered, as rows of
+    ``_DRUG_SCHEMA``: a small table joined to the fills (a hash join with a tiny side,
+    cheaper per row than a CASE over every drug name, and the same on both engines)."""
     benzodiazepines = [
         (b.drug, "benzodiazepine", float(b.de_factor)) for b in definitions.benzodiazepines
     ]
     opioids = [(o.drug, "opioid", float(o.mme_factor)) for o in definitions.opioids]
-    rows = [*benzodiazepines, *opioids]
-    return ibis.memtable(
-        {
-            "listed_drug": [r[0] for r in rows],
-            "drug_no": list(range(len(rows))),
-            "drug_class": [r[1] for r in rows],
-            "factor": [r[2] for r in rows],
-        },
-        schema={
-            "listed_drug": "string",
-            "drug_no": "int64",
-            "drug_class": "string",
-            "factor": "float64",
-        },
-    )
+    return [
+        (drug, number, drug_class, factor)
+        for number, (drug, drug_class, factor) in enumerate([*benzodiazepines, *opioids])
+    ]
 
 
 # The columns read as dates and numbers, with the name and type of each parsed value.
@@ -242,6 +284,23 @@ def _not_finite(number: ir.FloatingValue) -> ir.BooleanValue:
     return (number - number) != 0
 
 
+# The first character above every whitespace character (the six of Python's
+# ``string.whitespace``, which Ibis's ``strip`` removes on both engines, are all below
+# it): a text that starts or ends with whitespace starts or ends with a character
+# before this one.
+_ABOVE_WHITESPACE = ibis.literal("!")
+
+
+def _stripped(text: ir.StringValue) -> ir.StringValue:
+    """``text.strip()``, stripped only where its first or last character could be
+    whitespace (a comparison of the text, and of its last character, with ``!``):
+    most values have none, and stripping every value of a column costs more than this
+    test (docs/benchmarks.md, "Population screen"). Stripping a text that neither
+    starts nor ends with whitespace gives it back unchanged, so the result is the same."""
+    edged = (text < _ABOVE_WHITESPACE) | (text.right(1) < _ABOVE_WHITESPACE)
+    return ibis.ifelse(edged, text.strip(), text)
+
+
 def _parsed(text: ir.StringValue, to: str) -> ir.Value:
     """``text`` parsed as a ``to``, as its text stripped of spaces, tabs and line breaks
     around it would be. Both engines parse most such values as they are (DuckDB and
@@ -257,7 +316,7 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     and its class as the drug table's number and a flag, the fill as its day in the
     period): they are kept in memory, and text costs more to keep and to read."""
     text = [c for c in DISPENSING_COLUMNS if c not in _PARSED]
-    stripped = raw.mutate(**{c: raw[c].strip() for c in text})
+    stripped = raw.mutate(**{c: _stripped(raw[c]) for c in text})
     parsed = stripped.mutate(
         drug=stripped.drug.lower(),
         **{name: _parsed(stripped[c], to) for c, (name, to) in _PARSED.items()},
@@ -306,11 +365,11 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
         "prescriber_id",
         "pharmacy_id",
         "born",
-        "strength",
-        "quantity_n",
         "supply",
-        "factor",
         benzodiazepine=parsed.drug_class == "benzodiazepine",
+        # The daily amount, read only for screened rows (whose days' supply is above
+        # 0): a 0 divides nothing here, since Spark refuses a division by zero.
+        per_day=parsed.strength * parsed.quantity_n / parsed.supply.nullif(0) * parsed.factor,
         day=parsed.fill.delta(start, unit="day").cast("int64"),
         reason=reason,
     )
@@ -326,13 +385,11 @@ def _fills(checked: ir.Table) -> ir.Table:
         "drug_no",
         "prescriber_id",
         "pharmacy_id",
-        "strength",
         "born",
         "benzodiazepine",
         "day",
+        "per_day",
         days=good.supply.cast("int64"),
-        quantity=good.quantity_n,
-        per_day=good.strength * good.quantity_n / good.supply * good.factor,
     )
 
 
@@ -415,8 +472,7 @@ def _patient_figures(
     their figures is reported."""
     with_benzodiazepine = people.filter(people.born.notnull())
     fills = fills.join(with_benzodiazepine, "patient_id").select(
-        "person", "drug_no", "one_drug", "benzodiazepine", "day", "days", "strength",
-        "quantity", "per_day",
+        "person", "drug_no", "one_drug", "benzodiazepine", "day", "days", "per_day",
     )  # fmt: skip
     escalation = definitions.flag("dose-escalation")
     percent = definitions.flag("early-refill")["early_before_percent"]
@@ -533,7 +589,7 @@ def _providers(fills: ir.Table, patients: ir.Table, definitions: Definitions) ->
 
 
 def _checked_diagnoses(raw: ir.Table) -> ir.Table:
-    raw = raw.mutate(**{c: raw[c].strip() for c in DIAGNOSIS_COLUMNS})
+    raw = raw.mutate(**{c: _stripped(raw[c]) for c in DIAGNOSIS_COLUMNS})
     parsed = raw.mutate(code=raw.code.upper().replace(".", ""), on=raw.date.try_cast("date"))
     missing = functools.reduce(operator.or_, [_blank(parsed[c]) for c in DIAGNOSIS_COLUMNS])
     reason = ibis.cases(
@@ -656,8 +712,8 @@ def _screen_table(
     return p.filter(p.flag_count > 0).order_by([p.flag_count.desc(), p.person])
 
 
-def _counts(checked: ir.Table, reasons: tuple[str, ...]) -> RowCounts:
-    grouped = checked.group_by("reason").aggregate(n=checked.count()).to_pyarrow().to_pylist()
+def _counts(backend: _Engine, checked: ir.Table, reasons: tuple[str, ...]) -> RowCounts:
+    grouped = backend.fetch(checked.group_by("reason").aggregate(n=checked.count())).to_pylist()
     by_reason = {row["reason"]: int(row["n"]) for row in grouped}
     read = sum(by_reason.values())
     rejected = {r: by_reason[r] for r in reasons if r in by_reason}
@@ -891,21 +947,20 @@ def run_screen(
         )
         tell(1, STEPS[1])
         # Cached so the checks run once, not once per query that reads them.
-        checked = backend.keep(
-            "checked", _checked_fills(raw, backend.small("drugs", _drugs(definitions)), period)
-        )
-        rows = _counts(checked, REJECT_REASONS)
+        drugs = backend.small("drugs", _DRUG_SCHEMA, _drugs(definitions))
+        checked = backend.keep("checked", _checked_fills(raw, drugs, period))
+        rows = _counts(backend, checked, REJECT_REASONS)
         checked_dx = None
         dx_rows = None
         if raw_dx is not None:
             checked_dx = backend.keep("checked_dx", _checked_diagnoses(raw_dx))
-            dx_rows = _counts(checked_dx, DIAGNOSIS_REJECT_REASONS)
+            dx_rows = _counts(backend, checked_dx, DIAGNOSIS_REJECT_REASONS)
         tell(2, STEPS[2])
         fills = _fills(checked)
         people = backend.keep("people", _people(fills))
         # Kept: the provider windows and the rest of the screen both read them.
         patients = backend.keep("patients", _patient_figures(fills, people, definitions, period))
-        flagged = _screen_table(fills, patients, checked_dx, definitions, period).to_pyarrow()
+        flagged = backend.fetch(_screen_table(fills, patients, checked_dx, definitions, period))
         tell(3, STEPS[3])
         # Hundreds of thousands of small dicts and tuples, none in a cycle: without the
         # cyclic collector walking them again and again, this takes a fifth of the time.
