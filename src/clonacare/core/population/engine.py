@@ -201,14 +201,18 @@ class _Engine:
         memtable = ibis.memtable(columns, schema=schema)
         return self.con.create_view(f"clonacare_{name}", memtable, overwrite=True)
 
-    def fetch(self, table: ir.Table) -> pa.Table:
+    def fetch(self, table: ir.Table, meanwhile: Callable[[], object] | None = None) -> pa.Table:
         """The rows of ``table``, as Arrow columns of the engine's types, once every
-        table kept before it is made."""
+        table kept before it is made; ``meanwhile`` is called while DuckDB works."""
         if self.name == "duckdb":
             sql = self.con.compile(table)
             self._last = self._worker.submit(self._run, sql, True)
+            if meanwhile is not None:
+                meanwhile()
             result: pa.Table = self._last.result()
             return result
+        if meanwhile is not None:
+            meanwhile()
         return table.to_pyarrow()
 
     def _run(self, sql: str, rows: bool) -> pa.Table | None:
@@ -772,8 +776,7 @@ _SMALL_RANGE = 1 << 16
 
 def _per_row(keys: npt.NDArray[np.int64], make: Callable[[int], Any]) -> list[Any]:
     """``[make(k) for k in keys]``, with ``make`` called once per distinct key: rows
-    with the same key get the same object (callers copy it where an item must own its
-    own)."""
+    with the same key get the same object."""
     if len(keys) == 0:
         return []
     low = int(keys.min())
@@ -805,6 +808,11 @@ def _chosen(names: tuple[str, ...], code: int) -> tuple[str, ...]:
     return tuple(n for bit, n in enumerate(names) if code >> bit & 1)
 
 
+def _names(names: tuple[str, ...], code: int) -> list[str]:
+    """``_chosen`` as a list (as the details show diagnosis groups)."""
+    return list(_chosen(names, code))
+
+
 _new = object.__new__
 _set = object.__setattr__
 
@@ -818,8 +826,11 @@ def _items(
     of a screen on one core, so whatever can be is worked out a whole column at a time
     before it: the rounding in numpy, and each value that only a few distinct numbers
     decide (the flags, the days-covered marks, the window, the diagnosis groups) once
-    per distinct number. The loop then only assembles each item. Every item owns its
-    ``details`` and the dicts and lists inside them, as a fresh one would."""
+    per distinct number. The loop then only assembles each item. Items with the same
+    marks, window or diagnosis groups share that dict or list: an item is read-only
+    (frozen, its ``details`` a read-only mapping), and nothing changes what is inside
+    it; a copy for each item would add a third of a second and a third of the memory
+    at a million patients (docs/benchmarks.md, "Population screen")."""
     reported = definitions.flag("long-term-use").reported_days_covered
     span = definitions.flag("multiple-providers")["window_days"]
     cob = definitions.flag("opioid-overlap").diagnosis_groups
@@ -857,18 +868,16 @@ def _items(
         end = period.start + timedelta(days=anchor)
         return {"start": (end - timedelta(days=span - 1)).isoformat(), "end": end.isoformat()}
 
-    # Worked out once per distinct value, then copied for every item (map: no Python
-    # loop per item), so no two items share a mutable dict or list.
+    # Worked out once per distinct value, and shared by the items that have it.
     # (Days covered are never missing: a -1 in their place would only stand for it.)
-    at_least = list(map(dict, _per_row(np.nan_to_num(covered, nan=-1).astype(np.int64), marks)))
-    windows = list(map(dict, _per_row(table["anchor"].cast(pa.int64()).to_numpy(), window)))
+    at_least = _per_row(np.nan_to_num(covered, nan=-1).astype(np.int64), marks)
+    windows = _per_row(table["anchor"].cast(pa.int64()).to_numpy(), window)
     excluded: list[list[str]] | list[None] = [None] * table.num_rows
     diagnosed: list[list[str]] | list[None] = excluded
     if has_dx:
-        dx = _per_row(_bits(table, [f"dx_{n}" for n in cob]), functools.partial(_chosen, cob))
+        excluded = _per_row(_bits(table, [f"dx_{n}" for n in cob]), functools.partial(_names, cob))
         history = _bits(table, [f"history_{n}" for n in named])
-        excluded = list(map(list, dx))
-        diagnosed = list(map(list, _per_row(history, functools.partial(_chosen, named))))
+        diagnosed = _per_row(history, functools.partial(_names, named))
     rows = zip(
         table["patient_id"].cast(pa.string()).to_pylist(), flags, days_covered, at_least,
         averages, whole("fills"), whole("fill_dates"), whole("window_prescribers"),
@@ -960,7 +969,12 @@ def run_screen(
         people = backend.keep("people", _people(fills))
         # Kept: the provider windows and the rest of the screen both read them.
         patients = backend.keep("patients", _patient_figures(fills, people, definitions, period))
-        flagged = backend.fetch(_screen_table(fills, patients, checked_dx, definitions, period))
+        flagged = backend.fetch(
+            _screen_table(fills, patients, checked_dx, definitions, period),
+            # pyarrow loads pandas the first time it turns columns into Python values,
+            # a quarter of a second the items would otherwise wait for.
+            meanwhile=lambda: pa.array([0]).to_pylist(),
+        )
         tell(3, STEPS[3])
         # Hundreds of thousands of small dicts and tuples, none in a cycle: without the
         # cyclic collector walking them again and again, this takes a fifth of the time.
