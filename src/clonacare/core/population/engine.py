@@ -417,12 +417,15 @@ def _people(fills: ir.Table) -> ir.Table:
     return people.mutate(person=ibis.row_number().over(order_by="patient_id"))
 
 
-def _shifted(fills: ir.Table, period: Period, by: tuple[str, ...]) -> ir.Table:
+def _shifted(fills: ir.Table, period: Period, by: tuple[str, ...], percent: Any) -> ir.Table:
     """``fills``, each with its supply shifted past earlier fills of the same drug and
-    clipped to the period (``[start, end)`` in days of the period), and the day and
-    days' supply of the previous fill of the same drug (for early refills). ``by`` is
-    what makes one drug's fills: the person and the drug, or the person alone for
-    patients whose fills are all of one drug (one partition key less to sort on)."""
+    clipped to the period (``[start, end)`` in days of the period), whether it is an
+    early refill (``early``: dispensed before ``percent`` % of the previous fill of the
+    drug's days' supply had passed) and whether that previous fill was on the same day
+    (``same_day``). ``by`` is what makes one drug's fills: the person and the drug, or
+    the person alone for patients whose fills are all of one drug (one partition key
+    less to sort on). Both marks come from the previous fill, in the same pass as the
+    shift, so the passes after it carry two booleans instead of its day and supply."""
     same_drug = ibis.window(group_by=list(by), order_by=list(_ORDER), rows=(None, 0))
     length = ibis.literal(period.days)
     # A fill's supply counted here at most the period's length: a fill of more days
@@ -437,11 +440,17 @@ def _shifted(fills: ir.Table, period: Period, by: tuple[str, ...]) -> ir.Table:
     # One pass over the same window: the shift, and the previous fill of the drug.
     shifted_end = fills.supplied + (fills.day - (fills.supplied - counted)).max().over(same_drug)
     previous = ibis.window(group_by=list(by), order_by=list(_ORDER))
+    previous_day = fills.day.lag().over(previous)
+    # The previous supply counted here at most 10**9 days: no two dates are that far
+    # apart (the calendar spans about 3.65 million days), so an early refill is judged
+    # as on the whole supply, while the product stays far inside 64-bit integers
+    # (a supply of 10**17 days times the percent would overflow them).
+    previous_days = ibis.least(fills.days.lag().over(previous), 10**9)
     fills = fills.mutate(
         start=ibis.least(shifted_end - counted, length),
         end=ibis.least(shifted_end, length),
-        previous_day=fills.day.lag().over(previous),
-        previous_days=fills.days.lag().over(previous),
+        early=((fills.day - previous_day) * 100 < previous_days * percent).fill_null(False),
+        same_day=(fills.day == previous_day).fill_null(False),
         # The drug's first fill day: fills come in order of day, so the smallest day so
         # far is the first (the same window as the shift, so no sort of its own).
         drug_first=fills.day.min().over(same_drug),
@@ -489,17 +498,17 @@ def _patient_figures(
     # first fill day is the drug's. The sweep, a sort, is made for the others only.
     no_day = ibis.null("int64")
     # Split before the shift, so that each fill is sorted by one branch only.
-    one = _shifted(fills.filter(fills.one_drug), period, ("person",))
+    one = _shifted(fills.filter(fills.one_drug), period, ("person",), percent)
     one = one.mutate(
         reach=no_day,
         reach_benzo=no_day,
         reach_opioid=no_day,
         first_day=ibis.ifelse(one.benzodiazepine, one.drug_first, no_day),
         # A fill on a day of its own: fills of the drug come in order of day.
-        new_date=one.previous_day.isnull() | (one.day != one.previous_day),
+        new_date=~one.same_day,
     )
     several_fills = fills.filter(~fills.one_drug)
-    several = _shifted(several_fills, period, ("person", "drug_no"))
+    several = _shifted(several_fills, period, ("person", "drug_no"), percent)
     benzo = several.benzodiazepine
     opioid = ~several.benzodiazepine
     several = several.mutate(
@@ -516,13 +525,11 @@ def _patient_figures(
         benzodiazepine_dates=dates.benzodiazepine.cast("int64").sum(),
         opioid_dates=(~dates.benzodiazepine).cast("int64").sum(),
     )
-    s = one.union(several.select(*one.columns))
+    # Only what the aggregation reads goes on.
+    kept = ("person", "benzodiazepine", "days", "per_day", "start", "end", "early",
+            "new_date", "first_day", "reach", "reach_benzo", "reach_opioid")  # fmt: skip
+    s = one.select(*kept).union(several.select(*kept))
     first_high = s.first_day + window
-    # The previous supply counted here at most 10**9 days: no two dates are that far
-    # apart (the calendar spans about 3.65 million days), so an early refill is judged
-    # as on the whole supply, while the product stays far inside 64-bit integers
-    # (a supply of 10**17 days times the percent would overflow them).
-    early = (s.day - s.previous_day) * 100 < ibis.least(s.previous_days, 10**9) * percent
     benzo_days = _new_days(s.start, s.end, s.reach_benzo)
     opioid_days = _new_days(s.start, s.end, s.reach_opioid)
     either_days = _new_days(s.start, s.end, s.reach)
@@ -540,7 +547,7 @@ def _patient_figures(
         days_covered=ibis.ifelse(s.benzodiazepine, benzo_days, 0).sum(),
         opioid_covered=ibis.ifelse(~s.benzodiazepine, opioid_days, 0).sum(),
         either_covered=either_days.sum(),
-        early_refills=(s.benzodiazepine & early.fill_null(False)).cast("int64").sum(),
+        early_refills=(s.benzodiazepine & s.early).cast("int64").sum(),
         opioid_fill_dates=(~s.benzodiazepine & s.new_date).cast("int64").sum(),
         opioid_days_supply=ibis.ifelse(~s.benzodiazepine, s.days, 0).sum(),
         opioid_max_daily_mme=s.per_day.max(where=~s.benzodiazepine),
