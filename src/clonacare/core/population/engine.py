@@ -189,8 +189,9 @@ class _Engine:
     def small(self, name: str, schema: ibis.Schema, rows: list[tuple[Any, ...]]) -> ir.Table:
         """A small table of ``rows`` registered with the engine under ``name``."""
         if self.name == "duckdb":
-            # Made and filled with SQL: Ibis's in-memory tables load pandas, a third of
-            # a second that nothing else in a DuckDB screen needs.
+            # Made and filled with SQL: Ibis's in-memory tables load pandas, a quarter
+            # of a second before DuckDB could start (pyarrow loads it later anyway,
+            # while DuckDB works: see ``run_screen``).
             table = self.con.create_table(name, schema=schema, temp=True)
             marks = ", ".join("?" * len(schema))
             # ``name`` is one of this module's own, never a user's.
@@ -203,7 +204,9 @@ class _Engine:
 
     def fetch(self, table: ir.Table, meanwhile: Callable[[], object] | None = None) -> pa.Table:
         """The rows of ``table``, as Arrow columns of the engine's types, once every
-        table kept before it is made; ``meanwhile`` is called while DuckDB works."""
+        table kept before it is made; ``meanwhile`` is called while DuckDB works. (On
+        DuckDB the query runs on the statements' thread, through DuckDB's own
+        connection; the callers cast what they read.)"""
         if self.name == "duckdb":
             sql = self.con.compile(table)
             self._last = self._worker.submit(self._run, sql, True)
@@ -962,8 +965,8 @@ def run_screen(
             else None
         )
         tell(1, STEPS[1])
-        # Cached so the checks run once, not once per query that reads them.
         drugs = backend.small("drugs", _DRUG_SCHEMA, _drugs(definitions))
+        # Cached so the checks run once, not once per query that reads them.
         checked = backend.keep("checked", _checked_fills(raw, drugs, period))
         rows = _counts(backend, checked, REJECT_REASONS)
         checked_dx = None
