@@ -17,16 +17,18 @@ expanding a fill into one row per day:
 - doses are mg a day per fill times the days of that fill inside a span.
 
 What costs time (docs/benchmarks.md, "Population screen") is the window passes, each a
-sort of the fills: two by patient and drug over every fill (the running supply, then
-the shift with the previous fill and the drug's first day), and, only for patients with
-fills of more than one drug, the sweep (their distinct fill dates come from a grouping
-by class and day, no sort). A patient with one drug needs no sweep: that drug's shifted
-fills never overlap, and its previous fill gives the new dates. The window passes
-partition and sort on numbers, not text: each patient gets one (``person``, in the
-order of ``patient_id``) from a grouping of the fills that also tells which patients
-have one drug, and each drug one from the drug table. Every per-patient figure comes
-from one aggregation after them, and the one join of fills with fills (the provider
-windows) is made only for patients with more than one prescriber or pharmacy.
+sort of the fills: two by patient and drug (the running supply, then the shift with the
+previous fill and the drug's first day), and, only for patients with fills of more than
+one drug, the sweep (their distinct fill dates come from a grouping by class and day, no
+sort). A patient with one drug needs no sweep: that drug's shifted fills never overlap,
+and its previous fill gives the new dates. The window passes partition and sort on
+numbers, not text: each patient gets one (``person``, in the order of ``patient_id``)
+from a grouping of the fills that also tells which patients have one drug, and each drug
+one from the drug table. Patients of one drug and of several are worked out in separate
+queries, each ending in one aggregation, and the one join of fills with fills (the
+provider windows) is made only for patients with more than one prescriber or pharmacy.
+The flagged patients come back in three parts (``_flagged_parts``), so that the items of
+one are made while DuckDB works out the next.
 
 Days are counted from the period's first day (day 0) to its length (exclusive).
 """
@@ -41,7 +43,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import ibis
@@ -203,20 +205,33 @@ class _Engine:
         return self.con.create_view(f"clonacare_{name}", memtable, overwrite=True)
 
     def fetch(self, table: ir.Table, meanwhile: Callable[[], object] | None = None) -> pa.Table:
-        """The rows of ``table``, as Arrow columns of the engine's types, once every
-        table kept before it is made; ``meanwhile`` is called while DuckDB works. (On
-        DuckDB the query runs on the statements' thread, through DuckDB's own
-        connection; the callers cast what they read.)"""
-        if self.name == "duckdb":
-            sql = self.con.compile(table)
-            self._last = self._worker.submit(self._run, sql, True)
-            if meanwhile is not None:
-                meanwhile()
-            result: pa.Table = self._last.result()
-            return result
+        """The rows of ``table`` (``later``), with ``meanwhile`` called while DuckDB works."""
+        result = self.later(table)
         if meanwhile is not None:
             meanwhile()
-        return table.to_pyarrow()
+        return result()
+
+    def later(self, table: ir.Table) -> Callable[[], pa.Table]:
+        """A call that returns the rows of ``table``, as Arrow columns of the engine's
+        types (the callers cast what they read), once every table kept before it is
+        made. On DuckDB the query starts now, on the statements' thread, through
+        DuckDB's own connection, and this thread is free until it calls for the rows;
+        on Spark it runs when they are called for."""
+        if self.name == "duckdb":
+            sql = self.con.compile(table)
+            future = self._last = self._worker.submit(self._run, sql, True)
+
+            def rows() -> pa.Table:
+                # ``_run`` returns the rows when asked for them, as here.
+                return cast(pa.Table, future.result())
+
+            return rows
+
+        def computed() -> pa.Table:
+            result: pa.Table = table.to_pyarrow()
+            return result
+
+        return computed
 
     def _run(self, sql: str, rows: bool) -> pa.Table | None:
         """On DuckDB's thread: run ``sql`` (its rows as Arrow when ``rows``), unless a
@@ -476,69 +491,115 @@ def _new_days(start: Any, end: Any, reach: Any) -> Any:
     return ibis.greatest(end - ibis.greatest(start, reach.fill_null(0)), 0)
 
 
-def _patient_figures(
+def _numbered(fills: ir.Table, people: ir.Table, *columns: str) -> ir.Table:
+    """The ``columns`` of the fills of ``people`` (a selection of ``_people``), each with
+    its patient's number, ``person``."""
+    return fills.join(people, "patient_id").select("person", *columns)
+
+
+# A patient's figures, in one order and of one type whichever kind of patient they are
+# worked out for (``_one_drug_figures``, ``_several_drug_figures``): the flags read
+# them alike, and the two tables are put together for the provider windows.
+_FIGURES = ibis.schema(
+    {
+        "person": "int64",
+        "patient_id": "string",
+        "several_providers": "boolean",
+        "born": "date",
+        "fills": "int64",
+        "fill_dates": "int64",
+        "first_day": "int64",
+        "de_mg": "float64",
+        "first_de_mg": "float64",
+        "last_de_mg": "float64",
+        "days_covered": "int64",
+        "early_refills": "int64",
+        "opioid_fill_dates": "int64",
+        "opioid_days_supply": "int64",
+        "opioid_max_daily_mme": "float64",
+        "overlap_days": "int64",
+    }
+)
+
+
+def _as_figures(table: ir.Table) -> ir.Table:
+    """The columns of ``_FIGURES`` in ``table``, of its types. (Cast again after Spark
+    caches a table: it types a constant 0 as a 32-bit integer whatever Ibis asked for.)"""
+    return table.select(**{name: table[name].cast(dtype) for name, dtype in _FIGURES.items()})
+
+
+def _with_people(figures: ir.Table, people: ir.Table) -> ir.Table:
+    """``figures`` (one row per ``person``) with their patient's columns, as ``_FIGURES``."""
+    return _as_figures(figures.join(people, "person"))
+
+
+def _one_drug_figures(
     fills: ir.Table, people: ir.Table, definitions: Definitions, period: Period
 ) -> ir.Table:
-    """One row per patient with a benzodiazepine fill: counts, doses, days covered (by
-    benzodiazepines, by opioids, by either: both = benzodiazepine + opioid - either),
-    early refills and the opioid figures: the shift, one more window pass (the sweep)
-    and one aggregation, over the fills numbered by ``people`` (``_people``), whose
-    columns the result carries too. Patients with no benzodiazepine fill (``born`` is
-    a benzodiazepine fill's, so theirs is null) are left out before the shift: none of
-    their figures is reported."""
-    with_benzodiazepine = people.filter(people.born.notnull())
-    fills = fills.join(with_benzodiazepine, "patient_id").select(
-        "person", "drug_no", "one_drug", "benzodiazepine", "day", "days", "per_day",
-    )  # fmt: skip
-    escalation = definitions.flag("dose-escalation")
+    """``_FIGURES`` of the patients whose screened fills are all of one drug, with a
+    benzodiazepine fill among them (most patients): so every fill of theirs is of that
+    benzodiazepine, and they have no opioid figures. Their shifted fills never overlap,
+    so each adds all its days to the days covered (no sweep, no reach), a fill is on a
+    date of its own unless the one before it was on the same day (fills come in order
+    of day), and the drug's first day is their first."""
+    chosen = people.filter(people.one_drug & people.born.notnull())
     percent = definitions.flag("early-refill")["early_before_percent"]
-    window = escalation["window_days"]
+    window = definitions.flag("dose-escalation")["window_days"]
+    length = period.days
+    s = _shifted(_numbered(fills, chosen, "day", "days", "per_day"), period, ("person",), percent)
+    days = s.end - s.start
+    figures = s.group_by("person").aggregate(
+        fills=s.count(),
+        fill_dates=(~s.same_day).cast("int64").sum(),
+        first_day=s.drug_first.min(),
+        de_mg=(s.per_day * days).sum(),
+        first_de_mg=(
+            s.per_day * _overlap(s.start, s.end, s.drug_first, s.drug_first + window)
+        ).sum(),
+        last_de_mg=(s.per_day * _overlap(s.start, s.end, length - window, length)).sum(),
+        days_covered=days.sum(),
+        early_refills=s.early.cast("int64").sum(),
+    )
+    none = ibis.literal(0, "int64")
+    figures = figures.mutate(
+        opioid_fill_dates=none,
+        opioid_days_supply=none,
+        opioid_max_daily_mme=ibis.null("float64"),
+        overlap_days=none,
+    )
+    return _with_people(figures, chosen)
+
+
+def _several_drug_figures(
+    fills: ir.Table, people: ir.Table, definitions: Definitions, period: Period
+) -> ir.Table:
+    """``_FIGURES`` of the patients with fills of more than one drug, a benzodiazepine
+    fill among them: the shift by drug, then the sweep, a window pass in order of the
+    shifted fills' starts that gives each fill its reach (the furthest end of the fills
+    before it: of any class, of benzodiazepines, of opioids), and one aggregation. Days
+    of both classes are benzodiazepine days plus opioid days minus the days of either."""
+    chosen = people.filter(~people.one_drug & people.born.notnull())
+    fills = _numbered(fills, chosen, "drug_no", "benzodiazepine", "day", "days", "per_day")
+    percent = definitions.flag("early-refill")["early_before_percent"]
+    window = definitions.flag("dose-escalation")["window_days"]
     length = period.days
     earlier = ibis.window(group_by="person", order_by=["start", "end"], rows=(None, -1))
     everything = ibis.window(group_by="person", order_by=["start", "end"])
-    # A patient with fills of one drug only (most patients) needs no sweep: the shifted
-    # fills of one drug never overlap, so each adds all its days (no reach), and the
-    # first fill day is the drug's. The sweep, a sort, is made for the others only.
     no_day = ibis.null("int64")
-    # Split before the shift, so that each fill is sorted by one branch only.
-    one = _shifted(fills.filter(fills.one_drug), period, ("person",), percent)
-    one = one.mutate(
-        reach=no_day,
-        reach_benzo=no_day,
-        reach_opioid=no_day,
-        first_day=ibis.ifelse(one.benzodiazepine, one.drug_first, no_day),
-        # A fill on a day of its own: fills of the drug come in order of day.
-        new_date=~one.same_day,
+    s = _shifted(fills, period, ("person", "drug_no"), percent)
+    benzo = s.benzodiazepine
+    s = s.mutate(
+        reach=s.end.max().over(earlier),
+        reach_benzo=ibis.ifelse(benzo, s.end, no_day).max().over(earlier),
+        reach_opioid=ibis.ifelse(~benzo, s.end, no_day).max().over(earlier),
+        first_day=ibis.ifelse(benzo, s.day, no_day).min().over(everything),
     )
-    several_fills = fills.filter(~fills.one_drug)
-    several = _shifted(several_fills, period, ("person", "drug_no"), percent)
-    benzo = several.benzodiazepine
-    opioid = ~several.benzodiazepine
-    several = several.mutate(
-        reach=several.end.max().over(earlier),
-        reach_benzo=ibis.ifelse(benzo, several.end, no_day).max().over(earlier),
-        reach_opioid=ibis.ifelse(opioid, several.end, no_day).max().over(earlier),
-        first_day=ibis.ifelse(benzo, several.day, no_day).min().over(everything),
-    )
-    # Their distinct fill dates of each class come from a grouping of their fills by
-    # class and day (no sort), added after the aggregation: their fills count none.
-    several = several.mutate(new_date=ibis.literal(False))
-    dates = several_fills.select("person", "benzodiazepine", "day").distinct()
-    dated = dates.group_by("person").aggregate(
-        benzodiazepine_dates=dates.benzodiazepine.cast("int64").sum(),
-        opioid_dates=(~dates.benzodiazepine).cast("int64").sum(),
-    )
-    # Only what the aggregation reads goes on.
-    kept = ("person", "benzodiazepine", "days", "per_day", "start", "end", "early",
-            "new_date", "first_day", "reach", "reach_benzo", "reach_opioid")  # fmt: skip
-    s = one.select(*kept).union(several.select(*kept))
     first_high = s.first_day + window
     benzo_days = _new_days(s.start, s.end, s.reach_benzo)
     opioid_days = _new_days(s.start, s.end, s.reach_opioid)
     either_days = _new_days(s.start, s.end, s.reach)
     figures = s.group_by("person").aggregate(
         fills=s.benzodiazepine.cast("int64").sum(),
-        fill_dates=(s.benzodiazepine & s.new_date).cast("int64").sum(),
         first_day=s.first_day.min(),
         de_mg=(s.per_day * (s.end - s.start)).sum(where=s.benzodiazepine),
         first_de_mg=(s.per_day * _overlap(s.start, s.end, s.first_day, first_high)).sum(
@@ -551,28 +612,31 @@ def _patient_figures(
         opioid_covered=ibis.ifelse(~s.benzodiazepine, opioid_days, 0).sum(),
         either_covered=either_days.sum(),
         early_refills=(s.benzodiazepine & s.early).cast("int64").sum(),
-        opioid_fill_dates=(~s.benzodiazepine & s.new_date).cast("int64").sum(),
         opioid_days_supply=ibis.ifelse(~s.benzodiazepine, s.days, 0).sum(),
         opioid_max_daily_mme=s.per_day.max(where=~s.benzodiazepine),
     )
-    figures = figures.filter(figures.fills > 0)
-    figures = figures.left_join(dated, "person").drop("person_right")
+    # Their distinct fill dates of each class come from a grouping of their fills by
+    # class and day (no sort of its own).
+    dates = fills.select("person", "benzodiazepine", "day").distinct()
+    dated = dates.group_by("person").aggregate(
+        fill_dates=dates.benzodiazepine.cast("int64").sum(),
+        opioid_fill_dates=(~dates.benzodiazepine).cast("int64").sum(),
+    )
+    figures = figures.join(dated, "person")
     figures = figures.mutate(
-        fill_dates=figures.fill_dates + figures.benzodiazepine_dates.fill_null(0),
-        opioid_fill_dates=figures.opioid_fill_dates + figures.opioid_dates.fill_null(0),
-        overlap_days=figures.days_covered + figures.opioid_covered - figures.either_covered,
-    ).drop("opioid_covered", "either_covered", "benzodiazepine_dates", "opioid_dates")
-    return figures.join(people, "person").drop("one_drug")
+        overlap_days=figures.days_covered + figures.opioid_covered - figures.either_covered
+    )
+    return _with_people(figures, chosen)
 
 
-def _providers(fills: ir.Table, patients: ir.Table, definitions: Definitions) -> ir.Table:
+def _providers(fills: ir.Table, people: ir.Table, definitions: Definitions) -> ir.Table:
     """For each patient with more than one benzodiazepine prescriber or pharmacy, the
     180 days (ending on a fill) with the most prescribers and pharmacies: a join of each
     fill day with the fills of the days before it. A patient with one prescriber and one
     pharmacy has 1 and 1 in every such window, the earliest ending on their first fill;
     they are left out of the join (most patients) and given that answer by the caller."""
     span = definitions.flag("multiple-providers")["window_days"]
-    several = patients.filter(patients.several_providers)
+    several = people.filter(people.several_providers)
     benzo = fills.filter(fills.benzodiazepine)
     benzo = benzo.semi_join(several, benzo.patient_id == several.patient_id)
     benzo = benzo.select("patient_id", "day", "prescriber_id", "pharmacy_id")
@@ -612,9 +676,7 @@ def _checked_diagnoses(raw: ir.Table) -> ir.Table:
     return parsed.mutate(reason=reason)
 
 
-def _diagnosis_groups(
-    checked: ir.Table, definitions: Definitions, period: Period
-) -> tuple[ir.Table, tuple[str, ...]]:
+def _diagnosis_groups(checked: ir.Table, definitions: Definitions, period: Period) -> ir.Table:
     """One row per patient with a diagnosis: for each group, whether a code of it is
     dated in the period (exclusions) or on or before its last day (named risks)."""
     good = checked.filter(checked.reason.isnull() & (checked.on <= ibis.literal(period.end)))
@@ -633,7 +695,7 @@ def _diagnosis_groups(
             columns[f"dx_{name}"] = (matches & in_period).any()
         if name in named:
             columns[f"history_{name}"] = matches.any()
-    return good.group_by("patient_id").aggregate(**columns), names
+    return good.group_by("patient_id").aggregate(**columns)
 
 
 # Doses are sums of fractions added in whatever order an engine chooses, so a figure
@@ -655,30 +717,37 @@ def _age(born: Any, period: Period) -> Any:
     return end.year - born.year() - before_birthday.cast("int64")
 
 
-def _screen_table(
-    fills: ir.Table,
+def _flagged(
     patients: ir.Table,
-    diagnoses: ir.Table | None,
+    best: ir.Table | None,
+    groups: ir.Table | None,
     definitions: Definitions,
     period: Period,
 ) -> ir.Table:
-    """One row per patient with a benzodiazepine fill, every figure and every flag:
-    ``patients`` are their figures (``_patient_figures``) from ``fills``."""
-    best = _providers(fills, patients, definitions)
-    patients = patients.left_join(best, "patient_id").drop("patient_id_right")
+    """The rows of ``patients`` (``_FIGURES``) with a flag, with every figure and flag,
+    in no order (the caller puts the parts of a screen in order). ``best`` is their
+    provider windows (``_providers``), or None for patients with one benzodiazepine
+    prescriber and one pharmacy, who have 1 and 1 in every window, the earliest ending
+    on their first fill; ``groups`` is their diagnosis groups (``_diagnosis_groups``),
+    or None when no diagnoses are given."""
+    if best is None:
+        one = ibis.literal(1, "int64")
+        patients = patients.mutate(
+            anchor=patients.first_day, window_prescribers=one, window_pharmacies=one
+        )
+    else:
+        patients = patients.left_join(best, "patient_id").drop("patient_id_right")
     exclusions = definitions.flag("opioid-overlap").diagnosis_groups
     named = definitions.flag("older-adult").diagnosis_groups
-    if diagnoses is not None:
-        groups, _ = _diagnosis_groups(diagnoses, definitions, period)
+    if groups is not None:
         patients = patients.left_join(groups, "patient_id").drop("patient_id_right")
     p = patients.mutate(
         anchor=patients.anchor.fill_null(patients.first_day),
         window_prescribers=patients.window_prescribers.fill_null(1),
         window_pharmacies=patients.window_pharmacies.fill_null(1),
-        opioid_days_supply=patients.opioid_days_supply.fill_null(0),
         age=_age(patients.born, period),
     )
-    if diagnoses is not None:
+    if groups is not None:
         p = p.mutate(
             **{f"dx_{n}": p[f"dx_{n}"].fill_null(False) for n in exclusions},
             **{f"history_{n}": p[f"history_{n}"].fill_null(False) for n in named},
@@ -691,7 +760,7 @@ def _screen_table(
     older = definitions.flag("older-adult")
     escalation = definitions.flag("dose-escalation")
     excluded = ibis.literal(False)
-    if diagnoses is not None:
+    if groups is not None:
         for n in exclusions:
             excluded = excluded | p[f"dx_{n}"]
     judged = p.first_day + escalation["window_days"] <= period.days - escalation["window_days"]
@@ -722,8 +791,7 @@ def _screen_table(
         operator.add, [p[f"flag_{c.replace('-', '_')}"].cast("int64") for c in FLAG_CODES]
     )
     p = p.mutate(flag_count=count)
-    # ``person`` numbers patients in the order of patient_id, and sorts faster.
-    return p.filter(p.flag_count > 0).order_by([p.flag_count.desc(), p.person])
+    return p.filter(p.flag_count > 0)
 
 
 def _counts(backend: _Engine, checked: ir.Table, reasons: tuple[str, ...]) -> RowCounts:
@@ -934,6 +1002,53 @@ def _items(
     return tuple(items)
 
 
+def _flagged_parts(
+    backend: _Engine,
+    fills: ir.Table,
+    people: ir.Table,
+    groups: ir.Table | None,
+    definitions: Definitions,
+    period: Period,
+) -> list[Callable[[], pa.Table]]:
+    """The flagged patients (``_flagged``) in three parts, each asked of the engine now
+    and called for in turn: those with fills of one drug, then of several drugs, both
+    with one benzodiazepine prescriber and one pharmacy, then those with more than one
+    (a few in a hundred), who need the provider windows. On DuckDB the statements run in
+    that order on a thread of their own, so the caller makes one part's items while
+    DuckDB works out the next, instead of every item after the last query; the largest
+    part comes first, and the part the caller waits for at the end is the smallest."""
+    one = backend.keep("one_drug", _one_drug_figures(fills, people, definitions, period))
+    one_plain = one.filter(~one.several_providers.fill_null(False))
+    parts = [backend.later(_flagged(one_plain, None, groups, definitions, period))]
+    several = backend.keep(
+        "several_drugs", _several_drug_figures(fills, people, definitions, period)
+    )
+    several_plain = several.filter(~several.several_providers.fill_null(False))
+    parts.append(backend.later(_flagged(several_plain, None, groups, definitions, period)))
+    providers = _as_figures(one.filter(one.several_providers)).union(
+        _as_figures(several.filter(several.several_providers))
+    )
+    best = _providers(fills, people, definitions)
+    parts.append(backend.later(_flagged(providers, best, groups, definitions, period)))
+    return parts
+
+
+def _in_order(
+    tables: list[pa.Table], items: list[tuple[ScreenItem, ...]]
+) -> tuple[ScreenItem, ...]:
+    """The ``items`` of the flagged ``tables``, most flags first, then in the order of
+    ``patient_id`` (``person`` numbers patients in that order, and sorts faster)."""
+
+    def column(name: str) -> npt.NDArray[np.int64]:
+        return np.concatenate(
+            [np.asarray(t[name].cast(pa.int64()).to_numpy(), dtype=np.int64) for t in tables]
+        )
+
+    order = np.lexsort((column("person"), -column("flag_count")))
+    every = [item for part in items for item in part]
+    return tuple(map(every.__getitem__, order.tolist()))
+
+
 def run_screen(
     dispensing: Path,
     diagnoses: Path | None,
@@ -977,21 +1092,27 @@ def run_screen(
         tell(2, STEPS[2])
         fills = _fills(checked)
         people = backend.keep("people", _people(fills))
-        # Kept: the provider windows and the rest of the screen both read them.
-        patients = backend.keep("patients", _patient_figures(fills, people, definitions, period))
-        flagged = backend.fetch(
-            _screen_table(fills, patients, checked_dx, definitions, period),
-            # pyarrow loads pandas the first time it turns columns into Python values,
-            # a quarter of a second the items would otherwise wait for.
-            meanwhile=lambda: pa.array([0]).to_pylist(),
-        )
-        tell(3, STEPS[3])
+        groups = None
+        if checked_dx is not None:
+            groups = backend.keep("groups", _diagnosis_groups(checked_dx, definitions, period))
+        parts = _flagged_parts(backend, fills, people, groups, definitions, period)
+        # pyarrow loads pandas the first time it turns columns into Python values, a
+        # quarter of a second the items would otherwise wait for.
+        pa.array([0]).to_pylist()
         # Hundreds of thousands of small dicts and tuples, none in a cycle: without the
         # cyclic collector walking them again and again, this takes a fifth of the time.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            items = _items(flagged, definitions, period, checked_dx is not None)
+            tables = []
+            made = []
+            for number, part in enumerate(parts):
+                tables.append(part())
+                if number == 0:
+                    tell(3, STEPS[3])
+                # Each part's items are made while DuckDB works out the next part.
+                made.append(_items(tables[-1], definitions, period, groups is not None))
+            items = _in_order(tables, made)
         finally:
             if collecting:
                 gc.enable()
