@@ -1115,6 +1115,12 @@ def run_screen(
             items = _in_order(tables, made)
         finally:
             if collecting:
+                # The items go straight to the collector's oldest generation (frozen
+                # and thawed, a move of a list): a young collection would walk all of
+                # them at the next allocation (a quarter of a second at a million
+                # patients), and again as they age, only to find them alive.
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
         tell(4, "done")
     except backend.errors as exc:
