@@ -69,6 +69,33 @@ def test_it_flags_four_prescribers_and_four_pharmacies_within_180_days(tmp_path:
     assert "three-prescribers" not in items
 
 
+def test_a_prescriber_or_pharmacy_counts_once_in_a_window_however_often_it_fills(
+    tmp_path: Path,
+) -> None:
+    def fills(patient: str, first_day: int) -> list[dict[str, object]]:
+        # DR-1 fills on ``first_day`` and again on day 200; DR-2 twice on day 190.
+        return [
+            fill(patient, day, drug="lorazepam", strength=1, quantity=14, days=7,
+                 prescriber=f"DR-{n}", pharmacy=f"RX-{n}", born=OLDER)
+            for n, day in ((1, first_day), (2, 190), (2, 190), (3, 195), (4, 199), (1, 200))
+        ]  # fmt: skip
+
+    # DR-1's fill on day 19 is outside every window that holds the other three (the one
+    # ending on day 199 covers days 20 to 199): only its fill on day 200 brings it in.
+    # On day 21 it is inside the window ending on day 199, the earliest with all four.
+    rows = fills("outside", 19) + fills("inside", 21)
+    rows += [row for row in fills("near-miss", 19) if row["fill_date"] != "2026-07-20"]
+    items = flagged(tmp_path, rows)
+    for patient, end in (("outside", "2026-07-20"), ("inside", "2026-07-19")):
+        details = items[patient]["details"]
+        assert "multiple-providers" in items[patient]["flags"]
+        assert (details["prescribers_in_window"], details["pharmacies_in_window"]) == (4, 4)
+        assert details["window"]["end"] == end
+    details = items["near-miss"]["details"]
+    assert "multiple-providers" not in items["near-miss"]["flags"]
+    assert (details["prescribers_in_window"], details["pharmacies_in_window"]) == (3, 3)
+
+
 def test_it_flags_two_refills_before_75_percent_of_the_supply(tmp_path: Path) -> None:
     rows = [fill("early", d, drug="clonazepam", strength=0.5, quantity=60) for d in (0, 22, 44)]
     rows += [fill("on-time", d, drug="clonazepam", strength=0.5, quantity=60) for d in (0, 22, 45)]

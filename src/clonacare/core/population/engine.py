@@ -19,8 +19,8 @@ expanding a fill into one row per day:
 What costs time (docs/benchmarks.md, "Population screen") is the window passes, each a
 sort of the fills: two by patient and drug (the running supply, then the shift with the
 previous fill and the drug's first day), and, only for patients with fills of more than
-one drug, the sweep (their distinct fill dates come from a grouping by class and day, no
-sort). A patient with one drug needs no sweep: that drug's shifted fills never overlap,
+one drug, the sweep and a pass by class and day that marks each fill on a date of its
+own. A patient with one drug needs no sweep: that drug's shifted fills never overlap,
 and its previous fill gives the new dates. The window passes partition and sort on
 numbers, not text: each patient gets one (``person``, in the order of ``patient_id``)
 from a grouping of the fills that also tells which patients have one drug, and each drug
@@ -577,9 +577,16 @@ def _several_drug_figures(
     fill among them: the shift by drug, then the sweep, a window pass in order of the
     shifted fills' starts that gives each fill its reach (the furthest end of the fills
     before it: of any class, of benzodiazepines, of opioids), and one aggregation. Days
-    of both classes are benzodiazepine days plus opioid days minus the days of either."""
+    of both classes are benzodiazepine days plus opioid days minus the days of either;
+    the fill dates of each class are its fills on a date of their own."""
     chosen = people.filter(~people.one_drug & people.born.notnull())
     fills = _numbered(fills, chosen, "drug_no", "benzodiazepine", "day", "days", "per_day")
+    # A fill on a date of its own among the fills of its class (benzodiazepines or
+    # opioids): its day differs from the one before it in order of day. One window pass
+    # in the same query, rather than a grouping of the fills by class and day joined
+    # back, which needed the fills twice (docs/benchmarks.md, "Population screen").
+    same_class = ibis.window(group_by=["person", "benzodiazepine"], order_by="day")
+    fills = fills.mutate(new_date=(fills.day != fills.day.lag().over(same_class)).fill_null(True))
     percent = definitions.flag("early-refill")["early_before_percent"]
     window = definitions.flag("dose-escalation")["window_days"]
     length = period.days
@@ -614,15 +621,9 @@ def _several_drug_figures(
         early_refills=(s.benzodiazepine & s.early).cast("int64").sum(),
         opioid_days_supply=ibis.ifelse(~s.benzodiazepine, s.days, 0).sum(),
         opioid_max_daily_mme=s.per_day.max(where=~s.benzodiazepine),
+        fill_dates=(s.benzodiazepine & s.new_date).cast("int64").sum(),
+        opioid_fill_dates=(~s.benzodiazepine & s.new_date).cast("int64").sum(),
     )
-    # Their distinct fill dates of each class come from a grouping of their fills by
-    # class and day (no sort of its own).
-    dates = fills.select("person", "benzodiazepine", "day").distinct()
-    dated = dates.group_by("person").aggregate(
-        fill_dates=dates.benzodiazepine.cast("int64").sum(),
-        opioid_fill_dates=(~dates.benzodiazepine).cast("int64").sum(),
-    )
-    figures = figures.join(dated, "person")
     figures = figures.mutate(
         overlap_days=figures.days_covered + figures.opioid_covered - figures.either_covered
     )
@@ -634,12 +635,27 @@ def _providers(fills: ir.Table, people: ir.Table, definitions: Definitions) -> i
     180 days (ending on a fill) with the most prescribers and pharmacies: a join of each
     fill day with the fills of the days before it. A patient with one prescriber and one
     pharmacy has 1 and 1 in every such window, the earliest ending on their first fill;
-    they are left out of the join (most patients) and given that answer by the caller."""
+    they are left out of the join (most patients) and given that answer by the caller.
+
+    A window's prescribers are counted as the fills in it whose prescriber's previous
+    fill (in order of day) is not in it, which only the first of each prescriber's fills
+    there is (of several on one day, one comes first, and the others follow it); the
+    same for pharmacies. A count with a condition, instead of the distinct prescribers
+    of every window: a sort of these fills by prescriber and by pharmacy costs less than
+    finding what is distinct among the millions of rows of the join."""
     span = definitions.flag("multiple-providers")["window_days"]
     several = people.filter(people.several_providers)
     benzo = fills.filter(fills.benzodiazepine)
     benzo = benzo.semi_join(several, benzo.patient_id == several.patient_id)
     benzo = benzo.select("patient_id", "day", "prescriber_id", "pharmacy_id")
+    by_prescriber = ibis.window(group_by=["patient_id", "prescriber_id"], order_by="day")
+    by_pharmacy = ibis.window(group_by=["patient_id", "pharmacy_id"], order_by="day")
+    benzo = benzo.select(
+        "patient_id",
+        "day",
+        prescriber_before=benzo.day.lag().over(by_prescriber),
+        pharmacy_before=benzo.day.lag().over(by_pharmacy),
+    )
     anchors = benzo.select(patient_id=benzo.patient_id, anchor=benzo.day).distinct()
     joined = anchors.join(
         benzo,
@@ -649,9 +665,13 @@ def _providers(fills: ir.Table, people: ir.Table, definitions: Definitions) -> i
             benzo.day > anchors.anchor - span,
         ],
     )
+
+    def first_in_window(before: ir.IntegerColumn) -> ir.IntegerValue:
+        return (before.isnull() | (before <= joined.anchor - span)).cast("int64").sum()
+
     counts = joined.group_by(["patient_id", "anchor"]).aggregate(
-        window_prescribers=joined.prescriber_id.nunique(),
-        window_pharmacies=joined.pharmacy_id.nunique(),
+        window_prescribers=first_in_window(joined.prescriber_before),
+        window_pharmacies=first_in_window(joined.pharmacy_before),
     )
     best = ibis.window(
         group_by="patient_id",
