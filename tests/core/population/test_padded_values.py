@@ -79,3 +79,24 @@ def test_other_characters_around_a_value_are_kept(tmp_path: Path) -> None:
     ]
     result = run(write(tmp_path / "ids.parquet", rows))
     assert sorted(i.patient_id for i in result.items) == sorted(ids)
+
+
+def test_one_prescriber_and_pharmacy_padded_differently_fill_by_fill_are_one_each(
+    tmp_path: Path,
+) -> None:
+    def rows(prescribers: list[str], pharmacies: list[str]) -> list[dict[str, Any]]:
+        return [
+            fill("older", day, prescriber=prescriber, pharmacy=pharmacy, born=OLDER)
+            for day, prescriber, pharmacy in zip((10, 40, 70), prescribers, pharmacies, strict=True)
+        ]
+
+    plain = run(write(tmp_path / "plain.parquet", rows(["DR-1"] * 3, ["RX-1"] * 3)))
+    details = plain.items[0].details
+    assert (details["prescribers_in_window"], details["pharmacies_in_window"]) == (1, 1)
+    assert details["window"]["end"] == "2026-01-11"  # the first fill
+    padded = rows(["DR-1", " DR-1", "DR-1\t"], ["\nRX-1", "RX-1", "RX-1  "])
+    assert run(write(tmp_path / "padded.parquet", padded)) == plain
+    # Two prescribers, the one that sorts last as read (" DR-2" and "DR-2 " around
+    # "DR-1") among them: two.
+    two = run(write(tmp_path / "two.parquet", rows([" DR-2", "DR-1", "DR-2 "], ["RX-1"] * 3)))
+    assert two.items[0].details["prescribers_in_window"] == 2

@@ -332,13 +332,20 @@ def _parsed(text: ir.StringValue, to: str) -> ir.Value:
     return ibis.coalesce(text.try_cast(to), text.strip().try_cast(to))
 
 
+# Text columns kept unstripped in the checked rows (``_checked_fills``).
+_UNSTRIPPED = ("prescriber_id", "pharmacy_id")
+
+
 def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     """Every row with its parsed values and ``reason`` (null for a row that is screened),
     with only the columns the screen reads after this, as numbers where it can (the drug
     and its class as the drug table's number and a flag, the fill as its day in the
     period): they are kept in memory, and text costs more to keep and to read."""
     text = [c for c in DISPENSING_COLUMNS if c not in _PARSED]
-    stripped = raw.mutate(**{c: _stripped(raw[c]) for c in text})
+    # The prescriber and pharmacy are kept as they were read, spaces and all: they are
+    # stripped where they are compared, in the provider windows (``_people``,
+    # ``_providers``), for a few fills in a hundred instead of every fill.
+    stripped = raw.mutate(**{c: _stripped(raw[c]) for c in text if c not in _UNSTRIPPED})
     parsed = stripped.mutate(
         drug=stripped.drug.lower(),
         **{name: _parsed(stripped[c], to) for c, (name, to) in _PARSED.items()},
@@ -348,7 +355,12 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     missing = functools.reduce(
         operator.or_,
         [
-            *(_blank(parsed[c]) for c in text),
+            *(_blank(parsed[c]) for c in text if c not in _UNSTRIPPED),
+            # Only whitespace: then its first character is whitespace, below ``!``.
+            *(
+                parsed[c].isnull() | ((parsed[c] < _ABOVE_WHITESPACE) & (parsed[c].strip() == ""))
+                for c in _UNSTRIPPED
+            ),
             *(
                 parsed[c].isnull() | (parsed[name].isnull() & (parsed[c].strip() == ""))
                 for c, (name, _) in _PARSED.items()
@@ -420,9 +432,16 @@ def _people(fills: ir.Table) -> ir.Table:
     ``patient_id``, which the window passes partition and sort on instead of the text
     (sorting numbers costs half as much), and what one grouping of the fills, no sort,
     tells of them: whether all their fills are of one drug, whether their
-    benzodiazepine fills have more than one prescriber or pharmacy (all the provider
-    windows need to know: cheaper as a smallest and largest than as a count), and their
-    birth date."""
+    benzodiazepine fills may have more than one prescriber or pharmacy (all the
+    provider windows need to know: cheaper as a smallest and largest than as a count),
+    and their birth date.
+
+    The prescribers and pharmacies compared here are as they were read, unstripped
+    (``_checked_fills``): fills whose values are all the same as read are all the same
+    stripped, so a patient this finds with one prescriber and one pharmacy has one of
+    each. One whose values differ only in spaces around them is taken for a patient
+    with several, and goes through the provider windows, which strip them and count
+    one of each all the same: the answer a patient with one of each is given."""
     benzo = fills.benzodiazepine
     people = fills.group_by("patient_id").aggregate(
         one_drug=fills.drug_no.min() == fills.drug_no.max(),
@@ -647,7 +666,12 @@ def _providers(fills: ir.Table, people: ir.Table, definitions: Definitions) -> i
     several = people.filter(people.several_providers)
     benzo = fills.filter(fills.benzodiazepine)
     benzo = benzo.semi_join(several, benzo.patient_id == several.patient_id)
-    benzo = benzo.select("patient_id", "day", "prescriber_id", "pharmacy_id")
+    benzo = benzo.select(
+        "patient_id",
+        "day",
+        prescriber_id=_stripped(benzo.prescriber_id),
+        pharmacy_id=_stripped(benzo.pharmacy_id),
+    )
     by_prescriber = ibis.window(group_by=["patient_id", "prescriber_id"], order_by="day")
     by_pharmacy = ibis.window(group_by=["patient_id", "pharmacy_id"], order_by="day")
     benzo = benzo.select(
