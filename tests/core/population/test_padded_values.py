@@ -100,3 +100,20 @@ def test_one_prescriber_and_pharmacy_padded_differently_fill_by_fill_are_one_eac
     # "DR-1") among them: two.
     two = run(write(tmp_path / "two.parquet", rows([" DR-2", "DR-1", "DR-2 "], ["RX-1"] * 3)))
     assert two.items[0].details["prescribers_in_window"] == 2
+
+
+def test_a_drug_name_reads_alike_in_any_case_and_padding(tmp_path: Path) -> None:
+    # Matched as read when written as the drug table writes it (lower case, no
+    # spaces), and stripped and lowered first otherwise: the same drug either way.
+    def rows(names: list[str]) -> list[dict[str, Any]]:
+        days = (0, 30, 60, 90)
+        return [fill("older", d, drug=n, born=OLDER) for d, n in zip(days, names, strict=True)]
+
+    plain = run(write(tmp_path / "plain.parquet", rows(["diazepam"] * 4)))
+    assert plain.items[0].details["days_covered"] == 120
+    written = ["DIAZEPAM", " diazepam", "Diazepam\t", "diazepam"]
+    assert run(write(tmp_path / "written.parquet", rows(written))) == plain
+    # A name the table does not hold is an unknown drug however it is written, and a
+    # name of only whitespace is missing.
+    odd = run(write(tmp_path / "odd.parquet", rows(["zolpidem", " ZOLPIDEM ", "\t", ""])))
+    assert dict(odd.rows.rejected) == {"missing-value": 2, "unknown-drug": 2}

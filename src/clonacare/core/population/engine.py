@@ -333,7 +333,30 @@ def _parsed(text: ir.StringValue, to: str) -> ir.Value:
 
 
 # Text columns kept unstripped in the checked rows (``_checked_fills``).
-_UNSTRIPPED = ("prescriber_id", "pharmacy_id")
+_UNSTRIPPED = ("prescriber_id", "pharmacy_id", "drug")
+
+
+def _only_whitespace(text: ir.StringValue) -> ir.BooleanValue:
+    """Whether ``text`` is missing or only whitespace (empty included): then its first
+    character is whitespace, below ``!``, and only then is it stripped."""
+    return text.isnull() | ((text < _ABOVE_WHITESPACE) & (text.strip() == ""))
+
+
+def _with_drug(rows: ir.Table, drugs: ir.Table) -> ir.Table:
+    """``rows`` with the number, class and factor of their drug (null for a drug not in
+    the drug table), matched as ``drug.strip().lower()``. The drug table writes names in
+    lower case without spaces, so a value written so is matched as it is read; only
+    the rest (another case, spaces around it, an unknown drug) is stripped, lowered and
+    matched again, instead of every value of the column."""
+    exact = rows.left_join(drugs, rows.drug == drugs.listed_drug).drop("listed_drug")
+    other = drugs.rename(lambda name: f"other_{name}")
+    again = exact.mutate(
+        again=ibis.ifelse(exact.drug_no.isnull(), exact.drug.strip().lower(), ibis.null("string"))
+    )
+    both = again.left_join(other, again.again == other.other_listed_drug)
+    return both.mutate(
+        **{c: both[c].coalesce(both[f"other_{c}"]) for c in ("drug_no", "drug_class", "factor")}
+    ).drop("again", *(f"other_{c}" for c in _DRUG_SCHEMA.names))
 
 
 def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
@@ -347,20 +370,15 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     # ``_providers``), for a few fills in a hundred instead of every fill.
     stripped = raw.mutate(**{c: _stripped(raw[c]) for c in text if c not in _UNSTRIPPED})
     parsed = stripped.mutate(
-        drug=stripped.drug.lower(),
         **{name: _parsed(stripped[c], to) for c, (name, to) in _PARSED.items()},
     )
-    parsed = parsed.left_join(drugs, parsed.drug == drugs.listed_drug).drop("listed_drug")
+    parsed = _with_drug(parsed, drugs)
     # A value that does not parse is missing when it is only whitespace.
     missing = functools.reduce(
         operator.or_,
         [
             *(_blank(parsed[c]) for c in text if c not in _UNSTRIPPED),
-            # Only whitespace: then its first character is whitespace, below ``!``.
-            *(
-                parsed[c].isnull() | ((parsed[c] < _ABOVE_WHITESPACE) & (parsed[c].strip() == ""))
-                for c in _UNSTRIPPED
-            ),
+            *(_only_whitespace(parsed[c]) for c in _UNSTRIPPED),
             *(
                 parsed[c].isnull() | (parsed[name].isnull() & (parsed[c].strip() == ""))
                 for c, (name, _) in _PARSED.items()
