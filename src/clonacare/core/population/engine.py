@@ -683,26 +683,27 @@ def _providers(fills: ir.Table, people: ir.Table, definitions: Definitions) -> i
     span = definitions.flag("multiple-providers")["window_days"]
     several = people.filter(people.several_providers)
     benzo = fills.filter(fills.benzodiazepine)
-    benzo = benzo.semi_join(several, benzo.patient_id == several.patient_id)
-    benzo = benzo.select(
-        "patient_id",
+    # Numbered (``person``) by the join that picks these patients' fills: the windows,
+    # the join and the grouping below are then on a number rather than the text id.
+    benzo = benzo.join(several, "patient_id").select(
+        "person",
         "day",
         prescriber_id=_stripped(benzo.prescriber_id),
         pharmacy_id=_stripped(benzo.pharmacy_id),
     )
-    by_prescriber = ibis.window(group_by=["patient_id", "prescriber_id"], order_by="day")
-    by_pharmacy = ibis.window(group_by=["patient_id", "pharmacy_id"], order_by="day")
+    by_prescriber = ibis.window(group_by=["person", "prescriber_id"], order_by="day")
+    by_pharmacy = ibis.window(group_by=["person", "pharmacy_id"], order_by="day")
     benzo = benzo.select(
-        "patient_id",
+        "person",
         "day",
         prescriber_before=benzo.day.lag().over(by_prescriber),
         pharmacy_before=benzo.day.lag().over(by_pharmacy),
     )
-    anchors = benzo.select(patient_id=benzo.patient_id, anchor=benzo.day).distinct()
+    anchors = benzo.select(person=benzo.person, anchor=benzo.day).distinct()
     joined = anchors.join(
         benzo,
         [
-            anchors.patient_id == benzo.patient_id,
+            anchors.person == benzo.person,
             benzo.day <= anchors.anchor,
             benzo.day > anchors.anchor - span,
         ],
@@ -711,12 +712,12 @@ def _providers(fills: ir.Table, people: ir.Table, definitions: Definitions) -> i
     def first_in_window(before: ir.IntegerColumn) -> ir.IntegerValue:
         return (before.isnull() | (before <= joined.anchor - span)).cast("int64").sum()
 
-    counts = joined.group_by(["patient_id", "anchor"]).aggregate(
+    counts = joined.group_by(["person", "anchor"]).aggregate(
         window_prescribers=first_in_window(joined.prescriber_before),
         window_pharmacies=first_in_window(joined.pharmacy_before),
     )
     best = ibis.window(
-        group_by="patient_id",
+        group_by="person",
         order_by=[
             ibis.least(counts.window_prescribers, counts.window_pharmacies).desc(),
             counts.window_prescribers.desc(),
@@ -798,7 +799,7 @@ def _flagged(
             anchor=patients.first_day, window_prescribers=one, window_pharmacies=one
         )
     else:
-        patients = patients.left_join(best, "patient_id").drop("patient_id_right")
+        patients = patients.left_join(best, "person").drop("person_right")
     exclusions = definitions.flag("opioid-overlap").diagnosis_groups
     named = definitions.flag("older-adult").diagnosis_groups
     if groups is not None:
