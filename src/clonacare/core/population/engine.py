@@ -633,7 +633,6 @@ def _several_drug_figures(
     s = _shifted(fills, period, ("person", "drug_no"), percent)
     benzo = s.benzodiazepine
     s = s.mutate(
-        reach=s.end.max().over(earlier),
         reach_benzo=ibis.ifelse(benzo, s.end, no_day).max().over(earlier),
         reach_opioid=ibis.ifelse(~benzo, s.end, no_day).max().over(earlier),
         first_day=ibis.ifelse(benzo, s.day, no_day).min().over(everything),
@@ -641,7 +640,10 @@ def _several_drug_figures(
     first_high = s.first_day + window
     benzo_days = _new_days(s.start, s.end, s.reach_benzo)
     opioid_days = _new_days(s.start, s.end, s.reach_opioid)
-    either_days = _new_days(s.start, s.end, s.reach)
+    # The reach of every fill before one is the further of the two classes' reaches
+    # (one window function less). Ends are never below 0, so 0 stands for none.
+    either = ibis.greatest(s.reach_benzo.fill_null(0), s.reach_opioid.fill_null(0))
+    either_days = _new_days(s.start, s.end, either)
     figures = s.group_by("person").aggregate(
         fills=s.benzodiazepine.cast("int64").sum(),
         first_day=s.first_day.min(),
