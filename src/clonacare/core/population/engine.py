@@ -365,9 +365,10 @@ def _checked_fills(raw: ir.Table, drugs: ir.Table, period: Period) -> ir.Table:
     and its class as the drug table's number and a flag, the fill as its day in the
     period): they are kept in memory, and text costs more to keep and to read."""
     text = [c for c in DISPENSING_COLUMNS if c not in _PARSED]
-    # The prescriber and pharmacy are kept as they were read, spaces and all: they are
-    # stripped where they are compared, in the provider windows (``_people``,
-    # ``_providers``), for a few fills in a hundred instead of every fill.
+    # The prescriber, pharmacy and drug are kept as they were read, spaces and all: the
+    # first two are stripped where they are compared, in the provider windows
+    # (``_people``, ``_providers``), for a few fills in a hundred instead of every fill,
+    # and the drug only where it does not match as read (``_with_drug``).
     stripped = raw.mutate(**{c: _stripped(raw[c]) for c in text if c not in _UNSTRIPPED})
     parsed = stripped.mutate(
         **{name: _parsed(stripped[c], to) for c, (name, to) in _PARSED.items()},
@@ -457,7 +458,7 @@ def _people(fills: ir.Table) -> ir.Table:
     The prescribers and pharmacies compared here are as they were read, unstripped
     (``_checked_fills``): fills whose values are all the same as read are all the same
     stripped, so a patient this finds with one prescriber and one pharmacy has one of
-    each. One whose values differ only in spaces around them is taken for a patient
+    each. One whose values differ only in whitespace around them is taken for a patient
     with several, and goes through the provider windows, which strip them and count
     one of each all the same: the answer a patient with one of each is given."""
     benzo = fills.benzodiazepine
