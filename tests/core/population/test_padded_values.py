@@ -96,8 +96,8 @@ def test_one_prescriber_and_pharmacy_padded_differently_fill_by_fill_are_one_eac
     assert details["window"]["end"] == "2026-01-11"  # the first fill
     padded = rows(["DR-1", " DR-1", "DR-1\t"], ["\nRX-1", "RX-1", "RX-1  "])
     assert run(write(tmp_path / "padded.parquet", padded)) == plain
-    # Two prescribers, the one that sorts last as read (" DR-2" and "DR-2 " around
-    # "DR-1") among them: two.
+    # Two prescribers, though the smallest and largest values as read (" DR-2" and
+    # "DR-2 ") are one of them padded two ways: the provider windows count two.
     two = run(write(tmp_path / "two.parquet", rows([" DR-2", "DR-1", "DR-2 "], ["RX-1"] * 3)))
     assert two.items[0].details["prescribers_in_window"] == 2
 
